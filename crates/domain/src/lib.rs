@@ -1,0 +1,20 @@
+//! The domain of Rathaus: plain types and the rules that hold between them.
+//!
+//! Nothing in this crate does I/O or knows about HTTP or SQL. Definition files are
+//! deserialised into the `*Def` types (their serde/schemars derives *are* the file
+//! format); [`catalog::Catalog`] is the validated, queryable set that the web layer reads.
+
+pub mod catalog;
+pub mod ids;
+pub mod portal;
+pub mod search;
+pub mod service;
+pub mod tenant;
+pub mod text;
+
+pub use catalog::{Catalog, CatalogError, OfferedService};
+pub use ids::{LifeSituationId, OfficeId, ServiceId, TenantId, TopicId};
+pub use portal::{LifeSituationDef, PortalDef, TopicDef};
+pub use service::ServiceDef;
+pub use tenant::{OfficeDef, TenantDef};
+pub use text::{Lang, Text};

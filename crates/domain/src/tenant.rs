@@ -1,0 +1,268 @@
+//! Tenants (a Stadt, Gemeinde or Kreis) and their offices (Ämter).
+
+use crate::ids::{OfficeId, ServiceId, TenantId};
+use crate::text::Text;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// `<tenant>/tenant.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TenantDef {
+    /// The tenant's id; must equal the folder name. Appears in URLs.
+    pub id: TenantId,
+    /// Official name, e.g. "Stadt Soest".
+    pub name: Text,
+    pub kind: TenantKind,
+    /// True for demonstration data: every page of the tenant says so.
+    #[serde(default)]
+    pub demo: bool,
+    /// Short welcome text on the tenant's start page.
+    pub welcome: Text,
+    /// Host names that show this tenant at `/` (e.g. "service.soest.de").
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    #[serde(default)]
+    pub branding: Branding,
+    /// The tenant's offices.
+    #[schemars(length(min = 1))]
+    pub offices: Vec<OfficeDef>,
+    /// Services of other tenants offered in this tenant's portal (e.g. a Kreis service
+    /// inside a Stadt portal). The providing tenant stays responsible.
+    #[serde(default)]
+    pub includes: Vec<IncludeDef>,
+    /// Legally required pages.
+    pub legal: LegalPages,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TenantKind {
+    Stadt,
+    Gemeinde,
+    Kreis,
+}
+
+/// Look of the tenant's pages. Colours must keep WCAG AA contrast against white text.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Branding {
+    /// Main colour as `#rrggbb` (header background, buttons).
+    #[schemars(regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
+    pub primary_color: String,
+    /// Logo file in the tenant's `assets/` folder (SVG or PNG).
+    #[serde(default)]
+    pub logo: Option<String>,
+}
+
+impl Default for Branding {
+    fn default() -> Self {
+        Branding {
+            primary_color: "#1d4f91".into(),
+            logo: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncludeDef {
+    /// The tenant that provides the services.
+    pub tenant: TenantId,
+    /// Its services offered here.
+    #[schemars(length(min = 1))]
+    pub services: Vec<ServiceId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LegalPages {
+    /// Impressum.
+    pub imprint: Text,
+    /// Datenschutzerklärung.
+    pub privacy: Text,
+    /// Erklärung zur Barrierefreiheit (BITV 2.0).
+    pub accessibility: Text,
+}
+
+/// An office (Amt, Fachbereich) that is responsible for services.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeDef {
+    /// Unique within the tenant.
+    pub id: OfficeId,
+    pub name: Text,
+    pub address: Address,
+    /// Regular opening hours.
+    #[serde(default)]
+    pub opening_hours: Vec<OpeningHours>,
+    /// Remarks on opening hours (appointments only, holidays …).
+    #[serde(default)]
+    pub opening_note: Option<Text>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"))]
+    pub email: Option<String>,
+    /// Step-free access, induction loop, parking …
+    #[serde(default)]
+    pub accessibility: Option<Text>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    pub street: String,
+    pub house_number: String,
+    #[schemars(regex(pattern = r"^[0-9]{5}$"))]
+    pub postal_code: String,
+    pub city: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpeningHours {
+    #[schemars(length(min = 1))]
+    pub days: Vec<Weekday>,
+    /// Opening time `HH:MM`.
+    #[schemars(regex(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
+    pub from: String,
+    /// Closing time `HH:MM`, after `from`.
+    #[schemars(regex(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl Weekday {
+    pub fn key(self) -> &'static str {
+        match self {
+            Weekday::Mon => "mon",
+            Weekday::Tue => "tue",
+            Weekday::Wed => "wed",
+            Weekday::Thu => "thu",
+            Weekday::Fri => "fri",
+            Weekday::Sat => "sat",
+            Weekday::Sun => "sun",
+        }
+    }
+}
+
+/// A rule violation inside one definition, at a JSON-pointer path into that definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub pointer: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn at(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+}
+
+fn minutes(hhmm: &str) -> Option<u32> {
+    let (h, m) = hhmm.split_once(':')?;
+    Some(h.parse::<u32>().ok()? * 60 + m.parse::<u32>().ok()?)
+}
+
+/// Relative luminance of `#rrggbb` (WCAG 2.1 definition).
+pub fn relative_luminance(hex: &str) -> Option<f64> {
+    let hex = hex.strip_prefix('#')?;
+    if hex.len() != 6 {
+        return None;
+    }
+    let channel = |i: usize| -> Option<f64> {
+        let v = f64::from(u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()?) / 255.0;
+        Some(if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        })
+    };
+    Some(0.2126 * channel(0)? + 0.7152 * channel(2)? + 0.0722 * channel(4)?)
+}
+
+/// Contrast ratio of a colour against white (WCAG 2.1).
+pub fn contrast_with_white(hex: &str) -> Option<f64> {
+    relative_luminance(hex).map(|l| 1.05 / (l + 0.05))
+}
+
+impl TenantDef {
+    /// Rules within this one file (cross-file rules live in the catalogue).
+    pub fn check(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if let Some(ratio) = contrast_with_white(&self.branding.primary_color) {
+            if ratio < 4.5 {
+                problems.push(Problem::at(
+                    "/branding/primary_color",
+                    format!(
+                        "contrast of white text on {} is {ratio:.2}:1, WCAG AA needs at least 4.5:1",
+                        self.branding.primary_color
+                    ),
+                ));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, office) in self.offices.iter().enumerate() {
+            if !seen.insert(&office.id) {
+                problems.push(Problem::at(
+                    format!("/offices/{i}/id"),
+                    format!("duplicate office id '{}'", office.id),
+                ));
+            }
+            for (j, h) in office.opening_hours.iter().enumerate() {
+                if let (Some(from), Some(to)) = (minutes(&h.from), minutes(&h.to)) {
+                    if to <= from {
+                        problems.push(Problem::at(
+                            format!("/offices/{i}/opening_hours/{j}/to"),
+                            format!("closing time {} is not after opening time {}", h.to, h.from),
+                        ));
+                    }
+                }
+            }
+        }
+        for (i, inc) in self.includes.iter().enumerate() {
+            if inc.tenant == self.id {
+                problems.push(Problem::at(
+                    format!("/includes/{i}/tenant"),
+                    "a tenant cannot include its own services",
+                ));
+            }
+        }
+        problems
+    }
+
+    pub fn office(&self, id: &OfficeId) -> Option<&OfficeDef> {
+        self.offices.iter().find(|o| &o.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contrast() {
+        let black = contrast_with_white("#000000").unwrap_or_default();
+        assert!((black - 21.0).abs() < 0.01);
+        let white = contrast_with_white("#ffffff").unwrap_or_default();
+        assert!((white - 1.0).abs() < 0.01);
+        assert!(contrast_with_white("#1d4f91").unwrap_or_default() >= 4.5);
+        assert!(contrast_with_white("#ffcc00").unwrap_or_default() < 4.5);
+        assert_eq!(contrast_with_white("#12"), None);
+    }
+}
