@@ -1,0 +1,62 @@
+//! Configuration: defaults, then an optional TOML file, then `RATHAUS_*` environment
+//! variables (highest precedence). The defaults need no configuration at all.
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on (`RATHAUS_LISTEN`).
+    pub listen: SocketAddr,
+    /// Where the embedded database and files live (`RATHAUS_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…` (`RATHAUS_DATABASE_URL`); default: SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    /// Definitions folder (`RATHAUS_DEFINITIONS`); default: the built-in demo.
+    pub definitions: Option<PathBuf>,
+    /// Bearer token for `POST /admin/reload` (`RATHAUS_ADMIN_TOKEN`); unset disables it.
+    pub admin_token: Option<String>,
+    /// `text` or `json` (`RATHAUS_LOG_FORMAT`).
+    pub log_format: String,
+    /// Seconds before a request is answered with 408/503 (`RATHAUS_REQUEST_TIMEOUT_SECS`).
+    pub request_timeout_secs: u64,
+    /// Largest accepted request body in bytes (`RATHAUS_MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("rathaus-data"),
+            database_url: None,
+            definitions: None,
+            admin_token: None,
+            log_format: "text".into(),
+            request_timeout_secs: 30,
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults < `file` (if given, else `rathaus.toml` if present) < environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, figment::Error> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(f) => fig = fig.merge(Toml::file_exact(f)),
+            None => fig = fig.merge(Toml::file("rathaus.toml")),
+        }
+        fig.merge(Env::prefixed("RATHAUS_").ignore(&["config"])).extract()
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("rathaus.db").display()))
+    }
+}
