@@ -126,8 +126,9 @@ pub struct TenantFiles {
 pub struct Loaded {
     pub catalog: Catalog,
     pub tenant_files: BTreeMap<TenantId, TenantFiles>,
-    /// SHA-256 of each service file's text, by (tenant, service).
-    pub service_hashes: BTreeMap<(TenantId, ServiceId), String>,
+    /// Canonical JSON of each service definition and its SHA-256, by (tenant, service).
+    /// Comments and formatting do not change it; any change of content does.
+    pub service_json: BTreeMap<(TenantId, ServiceId), (String, String)>,
     /// Number of files read.
     pub file_count: usize,
 }
@@ -145,7 +146,7 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut portal: Option<Parsed<PortalDef>> = None;
     let mut tenants: Vec<(String, Parsed<TenantDef>)> = Vec::new();
-    let mut services: Vec<(String, Parsed<ServiceDef>, String)> = Vec::new();
+    let mut services: Vec<(String, Parsed<ServiceDef>)> = Vec::new();
     let mut tenant_files: BTreeMap<String, TenantFiles> = BTreeMap::new();
     let mut tenant_folders: BTreeMap<String, String> = BTreeMap::new();
 
@@ -190,8 +191,7 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
                             format!("service id '{}' must equal the file name '{stem}'", p.value.id),
                         ));
                     }
-                    let hash = hex(&Sha256::digest(&bytes));
-                    services.push(((*tenant).to_owned(), p, hash));
+                    services.push(((*tenant).to_owned(), p));
                 }
             }
             [tenant, "templates", name] if name.ends_with(".html") => match String::from_utf8(bytes) {
@@ -267,7 +267,7 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
     let tenant_defs: Vec<TenantDef> = tenants.iter().map(|(_, t)| t.value.clone()).collect();
     let service_defs: Vec<(TenantId, ServiceDef)> = services
         .iter()
-        .filter_map(|(folder, s, _)| Some((TenantId::parse(folder)?, s.value.clone())))
+        .filter_map(|(folder, s)| Some((TenantId::parse(folder)?, s.value.clone())))
         .collect();
     let catalog = match Catalog::build(portal.value.clone(), tenant_defs, service_defs) {
         Ok(c) => c,
@@ -285,9 +285,13 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
         }
     };
 
-    let service_hashes = services
+    let service_json = services
         .into_iter()
-        .filter_map(|(folder, s, hash)| Some(((TenantId::parse(&folder)?, s.value.id), hash)))
+        .filter_map(|(folder, s)| {
+            let json = serde_json::to_string(&s.value).ok()?;
+            let hash = hex(&Sha256::digest(json.as_bytes()));
+            Some(((TenantId::parse(&folder)?, s.value.id), (hash, json)))
+        })
         .collect();
     let tenant_files = tenant_files
         .into_iter()
@@ -296,7 +300,7 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
     Ok(Loaded {
         catalog,
         tenant_files,
-        service_hashes,
+        service_json,
         file_count,
     })
 }

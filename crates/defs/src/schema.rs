@@ -44,6 +44,9 @@ fn generate<T: JsonSchema>(title: &str) -> Value {
 fn strip_null(v: &mut Value) {
     match v {
         Value::Object(obj) => {
+            if obj.get("default") == Some(&Value::Null) {
+                obj.remove("default");
+            }
             if let Some(Value::Array(types)) = obj.get_mut("type") {
                 types.retain(|t| t != "null");
                 if types.len() == 1 {

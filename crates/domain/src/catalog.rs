@@ -106,6 +106,13 @@ impl Catalog {
         let mut tenant_index: HashMap<TenantId, usize> = HashMap::new();
         let mut hosts = HashMap::new();
         for (i, t) in tenants.iter().enumerate() {
+            if crate::ids::RESERVED_TENANT_IDS.contains(&t.id.as_str()) {
+                errors.push(err(
+                    Origin::Tenant(i),
+                    "/id".into(),
+                    format!("tenant id '{}' is reserved for the portal's own pages", t.id),
+                ));
+            }
             if tenant_index.insert(t.id.clone(), i).is_some() {
                 errors.push(err(Origin::Tenant(i), "/id".into(), format!("duplicate tenant id '{}'", t.id)));
             }

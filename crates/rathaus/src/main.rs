@@ -61,7 +61,7 @@ fn main() -> ExitCode {
         Command::Check { dir } => return check(definitions_source(dir.or(config.definitions.clone()))),
         Command::Schema { out } => schema(out),
         Command::Migrate => serve::run_migrate(&config),
-        Command::Serve => serve::run(config, definitions_source_for_serve()),
+        Command::Serve => serve::run(config, definitions_source),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,15 +72,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn definitions_source_for_serve() -> fn(Option<PathBuf>) -> Source {
-    definitions_source
-}
-
 fn check(source: Source) -> ExitCode {
     let started = std::time::Instant::now();
-    match rathaus_defs::load(&source).map_err(|d| d).and_then(|loaded| {
-        rathaus_web::theme::check(&loaded).map(|()| loaded)
-    }) {
+    match rathaus_defs::load(&source).and_then(|loaded| rathaus_web::theme::check(&loaded).map(|()| loaded)) {
         Ok(loaded) => {
             println!(
                 "{}: {} files, {} tenants, {} services: OK ({} ms)",

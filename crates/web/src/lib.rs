@@ -1,1 +1,38 @@
+//! The HTTP layer of Rathaus: router, handlers, templates, translations, security headers,
+//! metrics. Handlers are thin: they read the request and the caller's preferences, ask the
+//! catalogue (or later the store), and render a template. Every page works without
+//! JavaScript; no page has inline script or style (the CSP forbids both).
 
+mod error;
+pub mod i18n;
+mod metrics;
+mod prefs;
+mod routes;
+mod security;
+mod site;
+mod state;
+pub mod theme;
+pub mod urls;
+mod views;
+
+pub use site::Site;
+pub use state::{AppState, ReloadError, StartError, WebConfig};
+
+use axum::Router;
+use std::future::Future;
+use std::sync::Arc;
+
+/// The complete application router with all middleware.
+pub fn router(state: Arc<AppState>) -> Router {
+    routes::router(state)
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, finishing requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,131 @@
+//! `rathaus serve` and `rathaus migrate`.
+
+use crate::config::Config;
+use anyhow::Context;
+use rathaus_defs::Source;
+use rathaus_store::Db;
+use rathaus_web::{AppState, StartError, WebConfig};
+use std::path::PathBuf;
+use std::time::Duration;
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RATHAUS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+pub fn run_migrate(config: &Config) -> anyhow::Result<()> {
+    init_logging(config);
+    runtime()?.block_on(async {
+        let db = Db::connect(&config.database_url()).await?;
+        db.migrate().await?;
+        println!("database schema is up to date ({})", db.engine());
+        Ok(())
+    })
+}
+
+pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow::Result<()> {
+    init_logging(&config);
+    let started = std::time::Instant::now();
+    let source = source_for(config.definitions.clone());
+    runtime()?.block_on(async move {
+        let db = Db::connect(&config.database_url())
+            .await
+            .with_context(|| format!("connecting to the {} database", engine_of(&config.database_url())))?;
+        let web = WebConfig {
+            admin_token: config.admin_token.clone().filter(|t| !t.is_empty()),
+            request_timeout: Duration::from_secs(config.request_timeout_secs.max(1)),
+            max_body_bytes: config.max_body_bytes,
+        };
+        let state = match AppState::start(source.clone(), db.clone(), web).await {
+            Ok(s) => s,
+            Err(StartError::Definitions(diags)) => {
+                for d in &diags {
+                    eprintln!("{d}");
+                }
+                anyhow::bail!("refusing to start: {} problem(s) in {}", diags.len(), source.describe());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        let site = state.site();
+        tracing::info!(
+            %addr,
+            definitions = %source.describe(),
+            database = db.engine(),
+            tenants = site.catalog.tenants().count(),
+            services = site.catalog.service_count(),
+            startup_ms = started.elapsed().as_millis() as u64,
+            "ready"
+        );
+        drop(site);
+        // A line on stdout that scripts and tests can wait for.
+        println!("rathaus listening on http://{addr}");
+
+        spawn_reload_on_sighup(state.clone());
+        rathaus_web::serve(listener, state, shutdown_signal()).await?;
+        db.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+fn engine_of(url: &str) -> &str {
+    url.split(':').next().unwrap_or("")
+}
+
+#[cfg(unix)]
+fn spawn_reload_on_sighup(state: std::sync::Arc<AppState>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::hangup()) {
+        Ok(mut hup) => {
+            tokio::spawn(async move {
+                while hup.recv().await.is_some() {
+                    tracing::info!("SIGHUP: reloading definitions");
+                    let _ = state.reload().await;
+                }
+            });
+        }
+        Err(e) => tracing::warn!(%e, "cannot listen for SIGHUP; reload only via /admin/reload"),
+    }
+}
+
+#[cfg(not(unix))]
+fn spawn_reload_on_sighup(_state: std::sync::Arc<AppState>) {}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

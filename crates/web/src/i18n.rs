@@ -1,0 +1,140 @@
+//! Translations in Fluent. The portal's messages live in `assets/locales/{de,en}.ftl`;
+//! a tenant may override any message in `<tenant>/locales/{de,en}.ftl`.
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use rathaus_defs::Diagnostic;
+use rathaus_domain::Lang;
+use std::sync::Arc;
+
+static DE: &str = include_str!("../../../assets/locales/de.ftl");
+static EN: &str = include_str!("../../../assets/locales/en.ftl");
+
+type Bundle = FluentBundle<FluentResource>;
+
+/// The message bundles of one tenant (or of the portal), one per language.
+pub struct Messages {
+    bundles: [Bundle; 2],
+}
+
+impl std::fmt::Debug for Messages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Messages")
+    }
+}
+
+/// Parses Fluent source; errors name file, line and column.
+fn parse(display: &str, source: &str) -> Result<FluentResource, Vec<Diagnostic>> {
+    FluentResource::try_new(source.to_owned()).map_err(|(_, errors)| {
+        errors
+            .into_iter()
+            .map(|e| {
+                let (line, column) = line_col(source, e.pos.start);
+                Diagnostic::new(display, line, column, format!("invalid Fluent message: {}", e.kind))
+            })
+            .collect()
+    })
+}
+
+/// 1-based line and column of a byte offset.
+pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let before = &source[..offset.min(source.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, column)
+}
+
+fn bundle(lang: Lang, base: &str, base_name: &str, overrides: Option<&(String, String)>) -> Result<Bundle, Vec<Diagnostic>> {
+    let id: unic_langid::LanguageIdentifier = lang.code().parse().unwrap_or_default();
+    let mut b = FluentBundle::new_concurrent(vec![id]);
+    // No Unicode isolation marks: our arguments are plain text inside HTML.
+    b.set_use_isolating(false);
+    b.add_resource(parse(base_name, base)?).map_err(|errs| {
+        vec![Diagnostic::file(base_name, format!("duplicate messages: {}", errs.len()))]
+    })?;
+    if let Some((display, src)) = overrides {
+        b.add_resource_overriding(parse(display, src)?);
+    }
+    Ok(b)
+}
+
+impl Messages {
+    /// The portal's own messages, optionally overridden per language.
+    pub fn new(de: Option<&(String, String)>, en: Option<&(String, String)>) -> Result<Arc<Messages>, Vec<Diagnostic>> {
+        let mut diags = Vec::new();
+        let de = bundle(Lang::De, DE, "assets/locales/de.ftl", de).map_err(|d| diags.extend(d));
+        let en = bundle(Lang::En, EN, "assets/locales/en.ftl", en).map_err(|d| diags.extend(d));
+        match (de, en) {
+            (Ok(de), Ok(en)) => Ok(Arc::new(Messages { bundles: [de, en] })),
+            _ => Err(diags),
+        }
+    }
+
+    /// The message `key` in `lang`, with arguments; the key itself if it does not exist.
+    pub fn get(&self, lang: Lang, key: &str, args: Option<&FluentArgs<'_>>) -> String {
+        let bundle = &self.bundles[lang as usize];
+        let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+            tracing::warn!(key, lang = lang.code(), "missing translation");
+            return key.to_owned();
+        };
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(key, ?errors, "translation formatting problem");
+        }
+        text.into_owned()
+    }
+
+    /// Whether `key` exists in `lang`.
+    pub fn has(&self, lang: Lang, key: &str) -> bool {
+        self.bundles[lang as usize].has_message(key)
+    }
+}
+
+/// Converts a template argument to a Fluent value.
+pub(crate) fn fluent_value(v: &minijinja::Value) -> FluentValue<'static> {
+    if let Some(n) = v.as_i64() {
+        FluentValue::from(n)
+    } else {
+        FluentValue::from(v.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let keys = |src: &str| -> Vec<String> {
+            src.lines()
+                .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
+                .filter(|k| !k.is_empty() && !k.starts_with('#') && !k.starts_with(' ') && !k.starts_with('.'))
+                .collect()
+        };
+        let (de, en) = (keys(DE), keys(EN));
+        let missing_en: Vec<_> = de.iter().filter(|k| !en.contains(k)).collect();
+        let missing_de: Vec<_> = en.iter().filter(|k| !de.contains(k)).collect();
+        assert!(missing_en.is_empty(), "missing in en.ftl: {missing_en:?}");
+        assert!(missing_de.is_empty(), "missing in de.ftl: {missing_de:?}");
+    }
+
+    #[test]
+    fn overrides_and_errors() {
+        let over = ("t/locales/de.ftl".to_owned(), "site-tagline = Anders\n".to_owned());
+        let m = Messages::new(Some(&over), None).map_err(|d| d[0].to_string());
+        let Ok(m) = m else { panic!("{m:?}") };
+        assert_eq!(m.get(Lang::De, "site-tagline", None), "Anders");
+        assert_ne!(m.get(Lang::En, "site-tagline", None), "Anders");
+        let bad = ("t/locales/en.ftl".to_owned(), "ok = fine\nbroken = { $x\n".to_owned());
+        let Err(d) = Messages::new(None, Some(&bad)) else { panic!("accepted broken ftl") };
+        assert_eq!(d[0].file, "t/locales/en.ftl");
+        assert_eq!(d[0].line, 2);
+    }
+
+    #[test]
+    fn line_col_counts_chars() {
+        assert_eq!(line_col("ab\ncä d", 6), (2, 3));
+        assert_eq!(line_col("x", 0), (1, 1));
+    }
+}

@@ -1,0 +1,557 @@
+//! The router and its handlers. Handlers read the request and the visitor's preferences,
+//! ask the catalogue, and render one template (or redirect).
+
+use crate::error::HtmlError;
+use crate::prefs::{safe_return, Prefs, LANG_COOKIE};
+use crate::site::Site;
+use crate::state::ReloadError;
+use crate::views::{self, loc};
+use crate::{urls, AppState};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{middleware, Json, Router};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::CookieJar;
+use include_dir::{include_dir, Dir};
+use minijinja::{context, Value};
+use rathaus_domain::{Lang, TenantDef};
+use serde::Deserialize;
+use std::sync::Arc;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+static STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../assets/static");
+
+/// Longest search query considered; longer input is cut (and the page says so).
+pub const MAX_QUERY_CHARS: usize = 200;
+
+type AppStateRef = State<Arc<AppState>>;
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let mut app = Router::new()
+        .route("/", get(portal_home))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route("/admin/reload", post(admin_reload))
+        .route("/static/{file}", get(static_file))
+        .route("/sprache/{lang}", get(switch_language))
+        .route("/{tenant}", get(tenant_home))
+        .route("/{tenant}/", get(trailing_slash))
+        .route("/{tenant}/leistungen", get(service_index))
+        .route("/{tenant}/leistungen/{service}", get(service_page))
+        .route("/{tenant}/leistungen/{service}/leichte-sprache", get(easy_page))
+        .route("/{tenant}/themen", get(topic_index))
+        .route("/{tenant}/themen/{topic}", get(topic_page))
+        .route("/{tenant}/lebenslagen", get(situation_index))
+        .route("/{tenant}/lebenslagen/{situation}", get(situation_page))
+        .route("/{tenant}/aemter", get(office_index))
+        .route("/{tenant}/aemter/{office}", get(office_page))
+        .route("/{tenant}/suche", get(search_page))
+        .route("/{tenant}/impressum", get(imprint))
+        .route("/{tenant}/datenschutz", get(privacy))
+        .route("/{tenant}/barrierefreiheit", get(accessibility))
+        .route("/{tenant}/theme.css", get(theme_css))
+        .route("/{tenant}/assets/{file}", get(tenant_asset))
+        .fallback(fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::track));
+    for layer in crate::security::layers() {
+        app = app.layer(layer);
+    }
+    app.layer(
+        ServiceBuilder::new()
+            .layer(TraceLayer::new_for_http())
+            .layer(CatchPanicLayer::custom(|_| HtmlError::Panic.into_response()))
+            .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+            .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.config.request_timeout)),
+    )
+    .with_state(state)
+}
+
+/// Renders pages for one request: knows the site, the language and (maybe) the tenant.
+struct Page<'a> {
+    site: &'a Site,
+    prefs: &'a Prefs,
+    tenant: Option<&'a TenantDef>,
+}
+
+impl<'a> Page<'a> {
+    fn new(site: &'a Site, prefs: &'a Prefs, tenant: Option<&'a TenantDef>) -> Self {
+        Page { site, prefs, tenant }
+    }
+
+    fn render(&self, status: StatusCode, template: &str, extra: Value) -> Response {
+        let lang = self.prefs.lang;
+        let other = match lang {
+            Lang::De => Lang::En,
+            Lang::En => Lang::De,
+        };
+        let portal = self.site.catalog.portal();
+        let theme = match self.tenant {
+            Some(t) => self.site.themes.tenant(t.id.as_str()),
+            None => self.site.themes.portal(),
+        };
+        let ctx = context! {
+            lang => lang.code(),
+            other_lang => other.code(),
+            switch_href => urls::switch_lang(other.code(), &self.prefs.here),
+            portal_name => loc(&portal.name, lang),
+            demo => portal.demo || self.tenant.is_some_and(|t| t.demo),
+            home_href => urls::portal_home(),
+            css_href => urls::static_file("rathaus.css"),
+            tenant => self.tenant.map(|t| views::tenant(t, lang)),
+            active => "",
+            ..extra
+        };
+        match theme.render(template, ctx) {
+            Ok(html) => {
+                let mut res = (status, Html(html)).into_response();
+                let h = res.headers_mut();
+                h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
+                h.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+                h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                res
+            }
+            Err(e) => HtmlError::from(e).into_response(),
+        }
+    }
+
+    fn ok(&self, template: &str, extra: Value) -> Response {
+        self.render(StatusCode::OK, template, extra)
+    }
+
+    fn not_found(&self) -> Response {
+        self.render(StatusCode::NOT_FOUND, "not_found.html", context! {})
+    }
+}
+
+// ----- portal-level pages -------------------------------------------------------------
+
+async fn portal_home(State(state): AppStateRef, prefs: Prefs, headers: HeaderMap) -> Response {
+    let site = state.site();
+    if let Some(t) = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| site.catalog.tenant_for_host(h))
+    {
+        return Redirect::to(&urls::tenant_home(t.id.as_str())).into_response();
+    }
+    let lang = prefs.lang;
+    let tenants: Vec<_> = site
+        .catalog
+        .tenants()
+        .map(|t| {
+            context! {
+                href => urls::tenant_home(t.id.as_str()),
+                name => loc(&t.name, lang),
+                kind => views::kind_key(t.kind),
+                services => site.catalog.offered(t.id.as_str()).len(),
+            }
+        })
+        .collect();
+    Page::new(&site, &prefs, None).ok("portal_home.html", context! { tenants })
+}
+
+async fn fallback(State(state): AppStateRef, prefs: Prefs, uri: axum::http::Uri) -> Response {
+    let site = state.site();
+    let first = uri.path().trim_start_matches('/').split('/').next().unwrap_or("");
+    let tenant = site.catalog.tenant(first);
+    Page::new(&site, &prefs, tenant).not_found()
+}
+
+async fn trailing_slash(Path(tenant): Path<String>) -> Redirect {
+    Redirect::permanent(&urls::tenant_home(&tenant))
+}
+
+#[derive(Deserialize)]
+struct SwitchQuery {
+    zurueck: Option<String>,
+}
+
+/// The language switch: a plain link (no JavaScript, no form), remembered in a cookie.
+async fn switch_language(Path(lang): Path<String>, Query(q): Query<SwitchQuery>, jar: CookieJar) -> Response {
+    let back = safe_return(q.zurueck.as_deref());
+    let Some(lang) = Lang::parse(&lang) else {
+        return Redirect::to(&back).into_response();
+    };
+    // The target may carry an explicit ?lang= from an earlier visit; drop it so the new
+    // choice wins.
+    let back = strip_lang_param(&back);
+    let cookie = Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .permanent()
+        .build();
+    (jar.add(cookie), Redirect::to(&back)).into_response()
+}
+
+fn strip_lang_param(path: &str) -> String {
+    match path.split_once('?') {
+        None => path.to_owned(),
+        Some((p, q)) => {
+            let kept: Vec<&str> = q.split('&').filter(|kv| !kv.starts_with("lang=")).collect();
+            if kept.is_empty() {
+                p.to_owned()
+            } else {
+                format!("{p}?{}", kept.join("&"))
+            }
+        }
+    }
+}
+
+// ----- tenant pages ---------------------------------------------------------------------
+
+macro_rules! tenant_or_404 {
+    ($site:expr, $prefs:expr, $id:expr) => {
+        match $site.catalog.tenant(&$id) {
+            Some(t) => t,
+            None => return Page::new(&$site, &$prefs, None).not_found(),
+        }
+    };
+}
+
+fn cards(tenant: &str, list: &[rathaus_domain::OfferedService<'_>], lang: Lang) -> Vec<views::ServiceCard> {
+    list.iter().map(|o| views::card(tenant, o, lang)).collect()
+}
+
+async fn tenant_home(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
+    let site = state.site();
+    let t = tenant_or_404!(site, prefs, tid);
+    let lang = prefs.lang;
+    let id = t.id.as_str();
+    let topics: Vec<_> = site
+        .catalog
+        .topics_in_use(id)
+        .into_iter()
+        .map(|(topic, n)| context! { href => urls::topic(id, topic.id.as_str()), title => loc(&topic.title, lang), description => loc(&topic.description, lang), count => n })
+        .collect();
+    let situations: Vec<_> = site
+        .catalog
+        .life_situations_in_use(id)
+        .into_iter()
+        .map(|(l, n)| context! { href => urls::life_situation(id, l.id.as_str()), title => loc(&l.title, lang), description => loc(&l.description, lang), count => n })
+        .collect();
+    let count = site.catalog.offered(id).len();
+    Page::new(&site, &prefs, Some(t)).ok(
+        "tenant_home.html",
+        context! { welcome => views::paragraphs(&t.welcome, lang), topics, situations, count },
+    )
+}
+
+async fn service_index(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
+    let site = state.site();
+    let t = tenant_or_404!(site, prefs, tid);
+    let services = cards(t.id.as_str(), &site.catalog.offered(t.id.as_str()), prefs.lang);
+    Page::new(&site, &prefs, Some(t)).ok("service_index.html", context! { services })
+}
+
+async fn service_page(State(state): AppStateRef, prefs: Prefs, Path((tid, sid)): Path<(String, String)>) -> Response {
+    let site = state.site();
+    let t = tenant_or_404!(site, prefs, tid);
+    let page = Page::new(&site, &prefs, Some(t));
+    match site.catalog.service(t.id.as_str(), &sid) {
+        Some(o) => page.ok(
+            "service.html",
+            context! { service => views::service(t.id.as_str(), &o, site.catalog.portal(), prefs.lang) },
+        ),
+        None => page.not_found(),
+    }
+}
+
+async fn easy_page(State(state): AppStateRef, prefs: Prefs, Path((tid, sid)): Path<(String, String)>) -> Response {
+    let site = state.site();
+    let t = tenant_or_404!(site, prefs, tid);
+    let page = Page::new(&site, &prefs, Some(t));
+    match site.catalog.service(t.id.as_str(), &sid) {
+        Some(o) => page.ok(
+            "easy.html",
+            context! { service => views::service(t.id.as_str(), &o, site.catalog.portal(), prefs.lang) },
+        ),
+        None => page.not_found(),
+    }
+}
+
+async fn topic_index(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
+    let site = state.site();
+    let t = tenant_or_404!(site, prefs, tid);
+    let id = t.id.as_str();
+    let lang = prefs.lang;
+    let items: Vec<_> = site
+        .catalog
+        .topics_in_use(id)
+        .into_iter()
+        .map(|(x, n)| context! { href => urls::topic(id, x.id.as_str()), title => loc(&x.title, lang), description => loc(&x.description, lang), count => n })
+        .collect();
+    Page::new(&site, &prefs, Some(t)).ok("group_index.html", context! { kind => "topics", items })
+}
+
+async fn topic_page(State(state): AppStateRef, prefs: Prefs, Path((tid, topic)): Path<(String, String)>) -> Response {
+    let site = state.site();
+    let t = tenant_or_404!(site, prefs, tid);
+    let page = Page::new(&site, &prefs, Some(t));
+    let Some(def) = site.catalog.portal().topics.iter().find(|x| x.id.as_str() == topic) else {
+        return page.not_found();
+    };
+    let services = cards(t.id.as_str(), &site.catalog.by_topic(t.id.as_str(), &topic), prefs.lang);
+    if services.is_empty() {
+        return page.not_found();
+    }
+    page.ok(
+        "group.html",
+        context! { kind => "topics", index_href => urls::topics(t.id.as_str()), title => loc(&def.title, prefs.lang), description => loc(&def.description, prefs.lang), services },
+    )
+}
+
+async fn situation_index(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
+    let site = state.site();
+    let t = tenant_or_404!(site, prefs, tid);
+    let id = t.id.as_str();
+    let lang = prefs.lang;
+    let items: Vec<_> = site
+        .catalog
+        .life_situations_in_use(id)
+        .into_iter()
+        .map(|(x, n)| context! { href => urls::life_situation(id, x.id.as_str()), title => loc(&x.title, lang), description => loc(&x.description, lang), count => n })
+        .collect();
+    Page::new(&site, &prefs, Some(t)).ok("group_index.html", context! { kind => "life_situations", items })
+}
+
+async fn situation_page(State(state): AppStateRef, prefs: Prefs, Path((tid, sit)): Path<(String, String)>) -> Response {
+    let site = state.site();
+    let t = tenant_or_404!(site, prefs, tid);
+    let page = Page::new(&site, &prefs, Some(t));
+    let Some(def) = site.catalog.portal().life_situations.iter().find(|x| x.id.as_str() == sit) else {
+        return page.not_found();
+    };
+    let services = cards(t.id.as_str(), &site.catalog.by_life_situation(t.id.as_str(), &sit), prefs.lang);
+    if services.is_empty() {
+        return page.not_found();
+    }
+    page.ok(
+        "group.html",
+        context! { kind => "life_situations", index_href => urls::life_situations(t.id.as_str()), title => loc(&def.title, prefs.lang), description => loc(&def.description, prefs.lang), services },
+    )
+}
+
+async fn office_index(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
+    let site = state.site();
+    let t = tenant_or_404!(site, prefs, tid);
+    let id = t.id.as_str();
+    let offices: Vec<_> = t.offices.iter().map(|o| views::office(id, id, o, prefs.lang)).collect();
+    Page::new(&site, &prefs, Some(t)).ok("office_index.html", context! { offices })
+}
+
+async fn office_page(State(state): AppStateRef, prefs: Prefs, Path((tid, oid)): Path<(String, String)>) -> Response {
+    let site = state.site();
+    let t = tenant_or_404!(site, prefs, tid);
+    let page = Page::new(&site, &prefs, Some(t));
+    let Some(office) = t.offices.iter().find(|o| o.id.as_str() == oid) else {
+        return page.not_found();
+    };
+    let id = t.id.as_str();
+    let services: Vec<_> = site
+        .catalog
+        .offered(id)
+        .iter()
+        .filter(|o| o.provider.id == t.id && o.service.office == office.id)
+        .map(|o| views::card(id, o, prefs.lang))
+        .collect();
+    page.ok("office.html", context! { office => views::office(id, id, office, prefs.lang), services })
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+}
+
+async fn search_page(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>, Query(q): Query<SearchQuery>) -> Response {
+    let site = state.site();
+    let t = tenant_or_404!(site, prefs, tid);
+    let raw = q.q.unwrap_or_default();
+    let truncated = raw.chars().count() > MAX_QUERY_CHARS;
+    let query: String = raw.trim().chars().take(MAX_QUERY_CHARS).collect();
+    let results = if query.is_empty() {
+        Vec::new()
+    } else {
+        cards(t.id.as_str(), &site.catalog.search(t.id.as_str(), &query, prefs.lang), prefs.lang)
+    };
+    let lang = prefs.lang;
+    let id = t.id.as_str();
+    let topics: Vec<_> = site
+        .catalog
+        .topics_in_use(id)
+        .into_iter()
+        .map(|(x, _)| context! { href => urls::topic(id, x.id.as_str()), title => loc(&x.title, lang) })
+        .collect();
+    Page::new(&site, &prefs, Some(t)).ok(
+        "search.html",
+        context! { query, truncated, max_chars => MAX_QUERY_CHARS, count => results.len(), results, topics },
+    )
+}
+
+async fn legal_page(state: Arc<AppState>, prefs: Prefs, tid: String, which: &'static str) -> Response {
+    let site = state.site();
+    let t = tenant_or_404!(site, prefs, tid);
+    let text = match which {
+        "imprint" => &t.legal.imprint,
+        "privacy" => &t.legal.privacy,
+        _ => &t.legal.accessibility,
+    };
+    Page::new(&site, &prefs, Some(t)).ok(
+        "legal.html",
+        context! { which, body => views::paragraphs(text, prefs.lang) },
+    )
+}
+
+async fn imprint(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
+    legal_page(state, prefs, tid, "imprint").await
+}
+async fn privacy(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
+    legal_page(state, prefs, tid, "privacy").await
+}
+async fn accessibility(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
+    legal_page(state, prefs, tid, "accessibility").await
+}
+
+// ----- files ----------------------------------------------------------------------------
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next().unwrap_or("") {
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "ico" => "image/x-icon",
+        "js" => "text/javascript; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn file_response(name: &str, bytes: Vec<u8>) -> Response {
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(name)));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    if name.ends_with(".svg") {
+        // An SVG opened directly must not run script.
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"));
+    }
+    res
+}
+
+async fn static_file(Path(file): Path<String>) -> Response {
+    match STATIC.get_file(&file) {
+        Some(f) => {
+            let mut res = f.contents().into_response();
+            let h = res.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&file)));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+            res
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn theme_css(State(state): AppStateRef, Path(tid): Path<String>) -> Response {
+    let site = state.site();
+    match site.theme_css.get(tid.as_str()) {
+        Some(css) => file_response("theme.css", css.clone().into_bytes()),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn tenant_asset(State(state): AppStateRef, Path((tid, file)): Path<(String, String)>) -> Response {
+    let site = state.site();
+    match site.assets.get(tid.as_str()).and_then(|a| a.get(&file)) {
+        Some(bytes) => file_response(&file, bytes.as_ref().clone()),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+// ----- operations -----------------------------------------------------------------------
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): AppStateRef) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(%e, "not ready: database");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn metrics(State(state): AppStateRef) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        state.metrics.encode(),
+    )
+        .into_response()
+}
+
+/// `POST /admin/reload` with `Authorization: Bearer <RATHAUS_ADMIN_TOKEN>`.
+async fn admin_reload(State(state): AppStateRef, headers: HeaderMap) -> Response {
+    let Some(expected) = state.config.admin_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !token_matches(given, expected) {
+        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")]).into_response();
+    }
+    match state.reload().await {
+        Ok(n) => Json(serde_json::json!({ "status": "ok", "services": n })).into_response(),
+        Err(ReloadError::Definitions(diags)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(serde_json::json!({
+                "status": "refused",
+                "problems": diags.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            })),
+        )
+            .into_response(),
+        Err(e) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(serde_json::json!({ "status": "refused", "problems": [e.to_string()] })),
+        )
+            .into_response(),
+    }
+}
+
+/// Compares SHA-256 digests in constant time, so neither content nor length leaks.
+fn token_matches(given: &str, expected: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    use subtle::ConstantTimeEq;
+    Sha256::digest(given.as_bytes()).ct_eq(&Sha256::digest(expected.as_bytes())).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_param_is_dropped_on_switch() {
+        assert_eq!(strip_lang_param("/a?lang=de"), "/a");
+        assert_eq!(strip_lang_param("/a?q=x&lang=de"), "/a?q=x");
+        assert_eq!(strip_lang_param("/a"), "/a");
+    }
+
+    #[test]
+    fn tokens() {
+        assert!(token_matches("s3cret", "s3cret"));
+        assert!(!token_matches("s3cre", "s3cret"));
+        assert!(!token_matches("", "s3cret"));
+    }
+}

@@ -1,0 +1,122 @@
+//! Shared application state and the reload of definitions.
+
+use crate::metrics::Metrics;
+use crate::site::Site;
+use arc_swap::ArcSwap;
+use rathaus_defs::{Diagnostic, Source};
+use rathaus_store::{Db, StoreError};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Bearer token for `POST /admin/reload`; `None` disables the endpoint.
+    pub admin_token: Option<String>,
+    pub request_timeout: Duration,
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            admin_token: None,
+            request_timeout: Duration::from_secs(30),
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{} problem(s) in the definitions", .0.len())]
+    Definitions(Vec<Diagnostic>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReloadError {
+    #[error("{} problem(s) in the definitions; the previous set stays active", .0.len())]
+    Definitions(Vec<Diagnostic>),
+    #[error("{0}; the previous set stays active")]
+    Store(#[from] StoreError),
+}
+
+pub struct AppState {
+    site: ArcSwap<Site>,
+    pub db: Db,
+    pub source: Source,
+    pub config: WebConfig,
+    pub metrics: Metrics,
+    reload_lock: tokio::sync::Mutex<()>,
+}
+
+impl AppState {
+    /// Loads the definitions, records their versions and returns the ready state.
+    pub async fn start(source: Source, db: Db, config: WebConfig) -> Result<Arc<AppState>, StartError> {
+        let site = Site::load(&source).map_err(StartError::Definitions)?;
+        db.migrate().await?;
+        publish(&db, &site).await?;
+        let metrics = Metrics::new();
+        metrics.set_services(site.catalog.service_count());
+        Ok(Arc::new(AppState {
+            site: ArcSwap::from_pointee(site),
+            db,
+            source,
+            config,
+            metrics,
+            reload_lock: tokio::sync::Mutex::new(()),
+        }))
+    }
+
+    /// The current site (cheap; hold it for the length of one request).
+    pub fn site(&self) -> Arc<Site> {
+        self.site.load_full()
+    }
+
+    /// Re-reads the definitions. On any problem the running set is kept unchanged.
+    pub async fn reload(&self) -> Result<usize, ReloadError> {
+        let _guard = self.reload_lock.lock().await;
+        let source = self.source.clone();
+        let result = tokio::task::spawn_blocking(move || Site::load(&source))
+            .await
+            .unwrap_or_else(|e| Err(vec![Diagnostic::file("reload", format!("loader panicked: {e}"))]));
+        let outcome = match result {
+            Err(diags) => Err(ReloadError::Definitions(diags)),
+            Ok(site) => match publish(&self.db, &site).await {
+                Err(e) => Err(ReloadError::Store(e)),
+                Ok(()) => {
+                    let n = site.catalog.service_count();
+                    self.metrics.set_services(n);
+                    self.site.store(Arc::new(site));
+                    Ok(n)
+                }
+            },
+        };
+        self.metrics.reload(outcome.is_ok());
+        match &outcome {
+            Ok(n) => tracing::info!(services = n, "definitions reloaded"),
+            Err(ReloadError::Definitions(diags)) => {
+                for d in diags {
+                    tracing::error!(%d, "definition problem");
+                }
+                tracing::error!("reload refused; previous definitions stay active");
+            }
+            Err(e) => tracing::error!(%e, "reload refused"),
+        }
+        outcome
+    }
+}
+
+async fn publish(db: &Db, site: &Site) -> Result<(), StoreError> {
+    let tenants: Vec<(String, String)> = site
+        .catalog
+        .tenants()
+        .map(|t| (t.id.to_string(), t.name.de.clone()))
+        .collect();
+    db.sync_tenants(&tenants).await?;
+    let out = db.publish_versions(&site.versions).await?;
+    tracing::info!(published = out.published, unchanged = out.unchanged, "service definition versions recorded");
+    Ok(())
+}

@@ -1,0 +1,81 @@
+//! Every URL of the portal is built here, never spelled out in handlers or templates.
+//! Path segments are German: the portal speaks German first.
+
+pub fn portal_home() -> String {
+    "/".into()
+}
+pub fn tenant_home(t: &str) -> String {
+    format!("/{t}")
+}
+pub fn services(t: &str) -> String {
+    format!("/{t}/leistungen")
+}
+pub fn service(t: &str, s: &str) -> String {
+    format!("/{t}/leistungen/{s}")
+}
+pub fn service_easy(t: &str, s: &str) -> String {
+    format!("/{t}/leistungen/{s}/leichte-sprache")
+}
+pub fn topics(t: &str) -> String {
+    format!("/{t}/themen")
+}
+pub fn topic(t: &str, id: &str) -> String {
+    format!("/{t}/themen/{id}")
+}
+pub fn life_situations(t: &str) -> String {
+    format!("/{t}/lebenslagen")
+}
+pub fn life_situation(t: &str, id: &str) -> String {
+    format!("/{t}/lebenslagen/{id}")
+}
+pub fn offices(t: &str) -> String {
+    format!("/{t}/aemter")
+}
+/// An office page; `provider` is the tenant that owns the office (may differ from the portal).
+pub fn office(t: &str, provider: &str, id: &str) -> String {
+    if t == provider {
+        format!("/{t}/aemter/{id}")
+    } else {
+        format!("/{provider}/aemter/{id}")
+    }
+}
+pub fn search(t: &str) -> String {
+    format!("/{t}/suche")
+}
+pub fn legal(t: &str, page: &str) -> String {
+    format!("/{t}/{page}")
+}
+pub fn theme_css(t: &str) -> String {
+    format!("/{t}/theme.css")
+}
+pub fn asset(t: &str, file: &str) -> String {
+    format!("/{t}/assets/{file}")
+}
+pub fn static_file(file: &str) -> String {
+    format!("/static/{file}")
+}
+/// The language switch, returning to `back`.
+pub fn switch_lang(lang: &str, back: &str) -> String {
+    format!("/sprache/{lang}?zurueck={}", encode(back))
+}
+
+/// Percent-encodes a query value.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn encoding() {
+        assert_eq!(super::encode("/a b?c=ä&d"), "/a%20b%3Fc%3D%C3%A4%26d");
+        assert_eq!(super::switch_lang("en", "/soest"), "/sprache/en?zurueck=/soest");
+    }
+}
