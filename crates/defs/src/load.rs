@@ -149,6 +149,9 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
     let mut services: Vec<(String, Parsed<ServiceDef>)> = Vec::new();
     let mut tenant_files: BTreeMap<String, TenantFiles> = BTreeMap::new();
     let mut tenant_folders: BTreeMap<String, String> = BTreeMap::new();
+    // Set when some definition could not be read as its type: cross-file checks would then
+    // only report follow-up errors.
+    let mut incomplete = false;
 
     for (rel, bytes) in files {
         let display = source.display(&rel);
@@ -161,12 +164,15 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
         }
         match parts.as_slice() {
             ["portal.yaml"] => {
-                if let Some(p) = parse_file::<PortalDef>(Kind::Portal, &display, &bytes, &mut diags) {
-                    portal = Some(p);
+                match parse_file::<PortalDef>(Kind::Portal, &display, &bytes, &mut diags) {
+                    Some(p) => portal = Some(p),
+                    None => incomplete = true,
                 }
             }
             [tenant, "tenant.yaml"] => {
-                if let Some(p) = parse_file::<TenantDef>(Kind::Tenant, &display, &bytes, &mut diags) {
+                let parsed = parse_file::<TenantDef>(Kind::Tenant, &display, &bytes, &mut diags);
+                incomplete |= parsed.is_none();
+                if let Some(p) = parsed {
                     if p.value.id.as_str() != *tenant {
                         let pos = p.positions.value("/id");
                         diags.push(Diagnostic::new(
@@ -181,7 +187,9 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
             }
             [tenant, "services", file] if file.ends_with(".yaml") => {
                 let stem = file.trim_end_matches(".yaml");
-                if let Some(p) = parse_file::<ServiceDef>(Kind::Service, &display, &bytes, &mut diags) {
+                let parsed = parse_file::<ServiceDef>(Kind::Service, &display, &bytes, &mut diags);
+                incomplete |= parsed.is_none();
+                if let Some(p) = parsed {
                     if p.value.id.as_str() != stem {
                         let pos = p.positions.value("/id");
                         diags.push(Diagnostic::new(
@@ -234,7 +242,10 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
     }
 
     for (folder, display) in &tenant_folders {
-        if !tenants.iter().any(|(t, _)| t == folder) && !diags.iter().any(|d| d.file.ends_with("tenant.yaml") && d.file.contains(folder.as_str())) {
+        let has_file = tenants.iter().any(|(t, _)| t == folder)
+            || diags.iter().any(|d| d.file == source.display(&format!("{folder}/tenant.yaml")));
+        if !has_file {
+            incomplete = true;
             diags.push(Diagnostic::file(display, format!("tenant folder '{folder}' has no tenant.yaml")));
         }
     }
@@ -260,7 +271,7 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
             }
         }
     }
-    if !diags.is_empty() {
+    if incomplete {
         return Err(finish(diags));
     }
 
@@ -270,6 +281,7 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
         .filter_map(|(folder, s)| Some((TenantId::parse(folder)?, s.value.clone())))
         .collect();
     let catalog = match Catalog::build(portal.value.clone(), tenant_defs, service_defs) {
+        Ok(_) if !diags.is_empty() => return Err(finish(diags)),
         Ok(c) => c,
         Err(errors) => {
             for e in errors {
@@ -365,7 +377,9 @@ fn parse_file<T: DeserializeOwned + CheckRules>(
         let pos = positions.value(&p.pointer);
         diags.push(Diagnostic::new(display, pos.line, pos.column, p.message.clone()));
     }
-    problems.is_empty().then(|| Parsed {
+    // Rule problems are reported, but the typed value is still returned so that the
+    // cross-file checks can run too and every problem is reported in one go.
+    Some(Parsed {
         value: typed,
         display: display.to_owned(),
         positions,

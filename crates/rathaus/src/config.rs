@@ -22,6 +22,8 @@ pub struct Config {
     pub admin_token: Option<String>,
     /// `text` or `json` (`RATHAUS_LOG_FORMAT`).
     pub log_format: String,
+    /// Log filter, e.g. `info` or `debug,sqlx=warn` (`RATHAUS_LOG`).
+    pub log: String,
     /// Seconds before a request is answered with 408/503 (`RATHAUS_REQUEST_TIMEOUT_SECS`).
     pub request_timeout_secs: u64,
     /// Largest accepted request body in bytes (`RATHAUS_MAX_BODY_BYTES`).
@@ -37,6 +39,7 @@ impl Default for Config {
             definitions: None,
             admin_token: None,
             log_format: "text".into(),
+            log: "info,sqlx=warn,tower_http=warn".into(),
             request_timeout_secs: 30,
             max_body_bytes: 64 * 1024,
         }
@@ -51,7 +54,18 @@ impl Config {
             Some(f) => fig = fig.merge(Toml::file_exact(f)),
             None => fig = fig.merge(Toml::file("rathaus.toml")),
         }
-        fig.merge(Env::prefixed("RATHAUS_").ignore(&["config"])).extract()
+        // RATHAUS_CONFIG names the file; RATHAUS_TEST_* belong to the test suite.
+        let env = Env::prefixed("RATHAUS_")
+            .ignore(&["config"])
+            .filter(|k| !k.as_str().starts_with("test_"));
+        let config: Config = fig.merge(env).extract()?;
+        if config.log_format != "text" && config.log_format != "json" {
+            return Err(figment::Error::from(format!(
+                "log_format must be \"text\" or \"json\", not {:?}",
+                config.log_format
+            )));
+        }
+        Ok(config)
     }
 
     pub fn database_url(&self) -> String {

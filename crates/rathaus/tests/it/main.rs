@@ -1,0 +1,10 @@
+//! Integration tests: the real `rathaus` binary, a real socket on 127.0.0.1:0, a real
+//! database (a fresh SQLite file, or a fresh PostgreSQL database per test).
+
+mod support;
+
+mod broken_definitions;
+mod browser;
+mod catalogue;
+mod operations;
+mod reload;

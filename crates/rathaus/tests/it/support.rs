@@ -1,0 +1,281 @@
+//! `TestApp`: starts the real binary as a child process and talks HTTP to it.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs an async test body once per storage backend.
+#[macro_export]
+macro_rules! both_backends {
+    ($(#[$m:meta])* async fn $name:ident($b:ident: Backend) $body:block) => {
+        mod $name {
+            use super::*;
+            async fn run($b: Backend) $body
+            #[tokio::test]
+            async fn sqlite() { run(Backend::Sqlite).await }
+            #[tokio::test]
+            async fn postgres() { run(Backend::Postgres).await }
+        }
+    };
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+pub fn demo_definitions() -> PathBuf {
+    workspace_root().join("demo/definitions")
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_rathaus"))
+}
+
+/// PostgreSQL server for tests: `RATHAUS_TEST_PG` (set by scripts/test), else the local default.
+pub fn pg_server_url() -> String {
+    std::env::var("RATHAUS_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Creates a fresh, empty PostgreSQL database and returns its URL.
+pub async fn fresh_pg_database() -> String {
+    use sqlx::Connection;
+    let server = pg_server_url();
+    let mut conn = sqlx::PgConnection::connect(&server).await.unwrap_or_else(|e| {
+        panic!("PostgreSQL not reachable at {server} ({e}); run scripts/test, which starts one")
+    });
+    let name = format!("rathaus_t_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+    let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
+    format!("{base}/{name}")
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub child: Child,
+    pub data_dir: tempfile::TempDir,
+    pub database_url: String,
+    pub http: reqwest::Client,
+    /// Everything the server printed on stderr (logs), collected in the background.
+    pub log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+pub struct Options {
+    pub backend: Backend,
+    pub definitions: Option<PathBuf>,
+    pub env: Vec<(String, String)>,
+}
+
+impl Options {
+    pub fn new(backend: Backend) -> Self {
+        Options {
+            backend,
+            definitions: None,
+            env: Vec::new(),
+        }
+    }
+    pub fn definitions(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.definitions = Some(dir.into());
+        self
+    }
+    pub fn env(mut self, k: &str, v: &str) -> Self {
+        self.env.push((k.into(), v.into()));
+        self
+    }
+}
+
+impl TestApp {
+    pub async fn start(backend: Backend) -> TestApp {
+        Self::start_with(Options::new(backend)).await
+    }
+
+    pub async fn start_with(opts: Options) -> TestApp {
+        Self::try_start(opts).await.unwrap_or_else(|(code, log)| panic!("server did not start (exit {code:?}):\n{log}"))
+    }
+
+    /// Starts the server; on failure returns its exit code and output.
+    pub async fn try_start(opts: Options) -> Result<TestApp, (Option<i32>, String)> {
+        let data_dir = tempfile::tempdir().unwrap();
+        let database_url = match opts.backend {
+            Backend::Sqlite => format!("sqlite://{}", data_dir.path().join("rathaus.db").display()),
+            Backend::Postgres => fresh_pg_database().await,
+        };
+        let mut cmd = Command::new(bin());
+        cmd.arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RATHAUS_LISTEN", "127.0.0.1:0")
+            .env("RATHAUS_DATA_DIR", data_dir.path())
+            .env("RATHAUS_DATABASE_URL", &database_url)
+            .env("RATHAUS_LOG", "info")
+            .current_dir(data_dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(d) = &opts.definitions {
+            cmd.env("RATHAUS_DEFINITIONS", d);
+        }
+        for (k, v) in &opts.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let stderr = child.stderr.take().unwrap();
+        let log2 = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut l = log2.lock().unwrap();
+                l.push_str(&line);
+                l.push('\n');
+            }
+        });
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("rathaus listening on ") {
+                    let _ = tx.send(url.to_owned());
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let base = loop {
+            if let Ok(url) = rx.try_recv() {
+                break url;
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                std::thread::sleep(Duration::from_millis(100));
+                return Err((status.code(), log.lock().unwrap().clone()));
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                return Err((None, format!("timeout\n{}", log.lock().unwrap())));
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        Ok(TestApp {
+            base,
+            child,
+            data_dir,
+            database_url,
+            http,
+            log,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// GET with a language preference header.
+    pub async fn get_lang(&self, path: &str, accept: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .header("accept-language", accept)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// GET, assert 200, return the body.
+    pub async fn page(&self, path: &str) -> String {
+        let res = self.get(path).await;
+        let status = res.status();
+        let body = res.text().await.unwrap();
+        assert_eq!(status, 200, "GET {path}: {status}\n{body}");
+        body
+    }
+
+    pub fn signal(&self, sig: &str) {
+        let ok = Command::new("kill")
+            .args([format!("-{sig}"), self.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill -{sig} failed");
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits until the process exits; returns its exit code.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<i32> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Copies a folder recursively (for tests that edit definitions).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// All `href="…"` values of a page that point into the portal.
+pub fn local_links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("href=\"") {
+        rest = &rest[i + 6..];
+        if let Some(end) = rest.find('"') {
+            let href = rest[..end].replace("&amp;", "&").replace("&#x2f;", "/");
+            if href.starts_with('/') && !href.starts_with("//") {
+                out.push(href);
+            }
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// Percent-encodes a query value (UTF-8).
+pub fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
