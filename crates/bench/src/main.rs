@@ -1,1 +1,291 @@
-fn main() {}
+//! The Rathaus benchmark. Run with `scripts/bench` (release build).
+//!
+//! Everything is measured in one run on one machine and reported as a ratio against a
+//! baseline measured in the same run (shared machines are noisy; absolute numbers are not
+//! comparable between runs). Baselines: `/healthz` (a static route of the same server) for
+//! HTTP throughput.
+
+use anyhow::{bail, Context, Result};
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CLIENTS: usize = 16;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let seconds: u64 = args
+        .iter()
+        .position(|a| a == "--seconds")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
+    let bin = rathaus_bin()?;
+    let root = workspace_root();
+    let work = std::env::temp_dir().join(format!("rathaus-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    let defs = work.join("definitions");
+    copy_dir(&root.join("demo/definitions"), &defs)?;
+    let generated = generate_services(&defs, 1000)?;
+    println!("Rathaus benchmark — {} services ({} generated), {CLIENTS} clients, {seconds} s per route", generated + 20, generated);
+    println!("binary: {}", bin.display());
+
+    // rathaus check of 1,000 definitions.
+    let mut checks = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let out = Command::new(&bin).arg("check").arg(&defs).output()?;
+        if !out.status.success() {
+            bail!("check failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        checks.push(t.elapsed());
+    }
+    let check_ms = median(&mut checks).as_secs_f64() * 1000.0;
+
+    // Time from start to ready (median of 5 cold starts, fresh SQLite each).
+    let mut starts = Vec::new();
+    for i in 0..5 {
+        let (mut child, _addr, took) = start(&bin, &defs, &work.join(format!("start{i}")))?;
+        starts.push(took);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let ready_ms = median(&mut starts).as_secs_f64() * 1000.0;
+
+    let (mut server, addr, _) = start(&bin, &defs, &work.join("run"))?;
+    std::thread::sleep(Duration::from_millis(500));
+    let idle_rss = rss_kib(server.id());
+
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let routes = [
+        ("static route /healthz (baseline)", "/healthz"),
+        ("static file /static/rathaus.css", "/static/rathaus.css"),
+        ("catalogue: service page", "/soest/leistungen/hundeanmeldung"),
+        ("catalogue: topic page", "/kreis-paderborn/themen/freizeit"),
+        ("catalogue: tenant home", "/solingen"),
+        ("search: 'hundesteuer' (1,000 services)", "/soest/suche?q=hundesteuer"),
+        ("search: 'einbuergerung'", "/solingen/suche?q=einbuergerung"),
+    ];
+    let mut results = Vec::new();
+    let mut peak_rss = idle_rss;
+    for (name, path) in routes {
+        // Warm-up, then measure.
+        rt.block_on(load(&addr, path, Duration::from_millis(500)))?;
+        let pid = server.id();
+        let sampler = std::thread::spawn(move || {
+            let mut peak = 0;
+            let end = Instant::now() + Duration::from_secs(seconds);
+            while Instant::now() < end {
+                peak = peak.max(rss_kib(pid));
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            peak
+        });
+        let r = rt.block_on(load(&addr, path, Duration::from_secs(seconds)))?;
+        peak_rss = peak_rss.max(sampler.join().unwrap_or(0));
+        results.push((name, r));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&work);
+
+    let base = results[0].1.rps;
+    println!();
+    println!("{:<42} {:>10} {:>9} {:>9} {:>9}", "route", "req/s", "vs base", "p50 ms", "p99 ms");
+    for (name, r) in &results {
+        println!(
+            "{:<42} {:>10.0} {:>8.0}% {:>9.3} {:>9.3}",
+            name,
+            r.rps,
+            100.0 * r.rps / base,
+            r.p50.as_secs_f64() * 1000.0,
+            r.p99.as_secs_f64() * 1000.0
+        );
+    }
+    println!();
+    let detail = &results[2].1;
+    let search = &results[5].1;
+    let checks = [
+        ("service page ≥ 50 % of static-route throughput", 100.0 * detail.rps / base, 50.0, true),
+        ("search ≥ 50 % of static-route throughput", 100.0 * search.rps / base, 50.0, true),
+        ("service page p99 < 5 ms at 16 clients", detail.p99.as_secs_f64() * 1000.0, 5.0, false),
+        ("search p99 < 5 ms at 16 clients", search.p99.as_secs_f64() * 1000.0, 5.0, false),
+        ("idle RSS < 30 MB", idle_rss as f64 / 1024.0, 30.0, false),
+        ("ready < 500 ms with 1,000 services", ready_ms, 500.0, false),
+        ("`rathaus check` of 1,000 definitions < 1 s", check_ms, 1000.0, false),
+    ];
+    println!("{:<50} {:>10} {:>8}", "goal", "measured", "");
+    for (goal, value, limit, at_least) in checks {
+        let ok = if at_least { value >= limit } else { value < limit };
+        println!("{:<50} {:>10.1} {:>8}", goal, value, if ok { "met" } else { "MISSED" });
+    }
+    println!("loaded RSS (peak during the runs): {:.1} MB", peak_rss as f64 / 1024.0);
+    Ok(())
+}
+
+struct LoadResult {
+    rps: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+/// `CLIENTS` keep-alive connections, each sending requests back to back for `duration`.
+async fn load(addr: &str, path: &str, duration: Duration) -> Result<LoadResult> {
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut tasks = Vec::new();
+    for _ in 0..CLIENTS {
+        let addr = addr.to_owned();
+        let path = path.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let stream = tokio::net::TcpStream::connect(&addr).await?;
+            let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+            tokio::spawn(conn);
+            let mut lat = Vec::new();
+            while Instant::now() < deadline {
+                let req = hyper::Request::get(path.as_str())
+                    .header("host", addr.as_str())
+                    .body(Empty::<Bytes>::new())?;
+                let t = Instant::now();
+                let res = sender.send_request(req).await?;
+                let status = res.status();
+                res.into_body().collect().await?;
+                if !status.is_success() {
+                    bail!("{path}: HTTP {status}");
+                }
+                lat.push(t.elapsed());
+            }
+            Ok::<_, anyhow::Error>(lat)
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await??);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    all.sort();
+    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default();
+    Ok(LoadResult {
+        rps: all.len() as f64 / elapsed,
+        p50: pct(0.50),
+        p99: pct(0.99),
+    })
+}
+
+fn start(bin: &Path, defs: &Path, data: &Path) -> Result<(Child, String, Duration)> {
+    std::fs::create_dir_all(data)?;
+    let t = Instant::now();
+    let mut child = Command::new(bin)
+        .arg("serve")
+        .env("RATHAUS_LISTEN", "127.0.0.1:0")
+        .env("RATHAUS_DATA_DIR", data)
+        .env("RATHAUS_DEFINITIONS", defs)
+        .env("RATHAUS_LOG", "warn")
+        .env_remove("RATHAUS_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting rathaus")?;
+    let stdout = child.stdout.take().context("stdout")?;
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line)?;
+    let took = t.elapsed();
+    let addr = line
+        .trim()
+        .strip_prefix("rathaus listening on http://")
+        .with_context(|| format!("unexpected output: {line}"))?
+        .to_owned();
+    Ok((child, addr, took))
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn rathaus_bin() -> Result<PathBuf> {
+    if let Ok(p) = std::env::var("RATHAUS_BENCH_BIN") {
+        return Ok(PathBuf::from(p));
+    }
+    let me = std::env::current_exe()?;
+    let sibling = me.with_file_name("rathaus");
+    if sibling.exists() {
+        Ok(sibling)
+    } else {
+        bail!("rathaus binary not found next to {}; build it with `cargo build --release -p rathaus`", me.display())
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let target = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_dir(&e.path(), &target)?;
+        } else {
+            std::fs::copy(e.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds `total - 20` generated, valid services spread over the four demo tenants.
+fn generate_services(defs: &Path, total: usize) -> Result<usize> {
+    const NOUNS: &[&str] = &[
+        "Bauantrag", "Sondernutzung", "Gaststättenerlaubnis", "Baumfällung", "Straßenfest", "Feuerwerk",
+        "Gewerbeanmeldung", "Wohngeld", "Führungszeugnis", "Anwohnerparken", "Grabstätte", "Sperrmüll",
+        "Schülerfahrkarte", "Lärmschutz", "Wasseranschluss", "Fischteich", "Brennholz", "Plakatierung",
+    ];
+    const VERBS: &[&str] = &["beantragen", "ändern", "verlängern", "abmelden", "anzeigen", "prüfen lassen"];
+    let tenants = [
+        ("solingen", "buergerbuero", "urkunden"),
+        ("soest", "ordnungsamt", "tiere"),
+        ("kreis-soest", "umweltamt", "freizeit"),
+        ("kreis-paderborn", "untere-jagdbehoerde", "freizeit"),
+    ];
+    let n = total.saturating_sub(20);
+    for i in 0..n {
+        let (tenant, office, topic) = tenants[i % tenants.len()];
+        let noun = NOUNS[i % NOUNS.len()];
+        let verb = VERBS[(i / NOUNS.len()) % VERBS.len()];
+        let id = format!("gen-{i:04}");
+        let yaml = format!(
+            "id: {id}\nversion: 1\noffice: {office}\n\
+             title: {{ de: \"{noun} {verb} ({i})\", en: \"Generated service {i}\" }}\n\
+             summary: {{ de: \"Sie möchten {noun} {verb}? Hier stellen Sie den Antrag online.\" }}\n\
+             description:\n  de: >-\n    Generierte Leistung Nummer {i} für den Benchmark. Sie beschreibt, wie Sie {noun}\n    {verb} und welche Unterlagen Sie dafür brauchen.\n\
+             eligibility: {{ de: Alle Einwohnerinnen und Einwohner. }}\n\
+             documents:\n  - name: {{ de: Personalausweis }}\n\
+             fees:\n  - {{ label: {{ de: Gebühr }}, amount_cents: {} }}\n\
+             legal_basis:\n  - title: Satzung (Benchmark)\n\
+             processing_time: {{ days: {} }}\nfully_online: {}\n\
+             easy_language: {{ de: Das ist eine Test-Leistung. }}\n\
+             topics: [{topic}]\nsynonyms: [Benchmark{i}]\n",
+            (i % 50) * 100 + 500,
+            i % 60 + 1,
+            i % 2 == 0
+        );
+        std::fs::write(defs.join(tenant).join("services").join(format!("{id}.yaml")), yaml)?;
+    }
+    Ok(n)
+}

@@ -114,3 +114,18 @@ async fn unsupported_database_url_is_a_clear_error() {
     assert_eq!(code, Some(1));
     assert!(out.contains("database URL not supported"), "{out}");
 }
+
+both_backends! {
+    async fn tenant_overrides_templates_texts_and_branding(b: Backend) {
+        let dir = crate::support::workspace_root().join("crates/rathaus/tests/fixtures/themed");
+        let app = TestApp::start_with(Options::new(b).definitions(dir)).await;
+        let html = app.page("/t1/impressum").await;
+        assert!(html.contains("Eigene Vorlage der Teststadt."), "template override");
+        assert!(html.contains(">Fachbereiche</a>"), "message override");
+        assert!(html.contains("t1&#x2f;assets&#x2f;wappen.svg"), "logo");
+        assert!(app.page("/t1/theme.css").await.contains("--primary: #5a1e6e"));
+        assert_eq!(app.get("/t1/assets/wappen.svg").await.status(), 200);
+        // English is not overridden and falls back to the built-in text.
+        assert!(app.page("/t1/impressum?lang=en").await.contains(">Offices</a>"));
+    }
+}
