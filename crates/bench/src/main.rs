@@ -30,7 +30,11 @@ fn main() -> Result<()> {
     let defs = work.join("definitions");
     copy_dir(&root.join("demo/definitions"), &defs)?;
     let generated = generate_services(&defs, 1000)?;
-    println!("Rathaus benchmark — {} services ({} generated), {CLIENTS} clients, {seconds} s per route", generated + 20, generated);
+    println!(
+        "Rathaus benchmark — {} services ({} generated), {CLIENTS} clients, {seconds} s per route",
+        generated + 20,
+        generated
+    );
     println!("binary: {}", bin.display());
 
     // rathaus check of 1,000 definitions.
@@ -59,14 +63,22 @@ fn main() -> Result<()> {
     std::thread::sleep(Duration::from_millis(500));
     let idle_rss = rss_kib(server.id());
 
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let routes = [
         ("static route /healthz (baseline)", "/healthz"),
         ("static file /static/rathaus.css", "/static/rathaus.css"),
-        ("catalogue: service page", "/soest/leistungen/hundeanmeldung"),
+        (
+            "catalogue: service page",
+            "/soest/leistungen/hundeanmeldung",
+        ),
         ("catalogue: topic page", "/kreis-paderborn/themen/freizeit"),
         ("catalogue: tenant home", "/solingen"),
-        ("search: 'hundesteuer' (1,000 services)", "/soest/suche?q=hundesteuer"),
+        (
+            "search: 'hundesteuer' (1,000 services)",
+            "/soest/suche?q=hundesteuer",
+        ),
         ("search: 'einbuergerung'", "/solingen/suche?q=einbuergerung"),
     ];
     let mut results = Vec::new();
@@ -94,7 +106,10 @@ fn main() -> Result<()> {
 
     let base = results[0].1.rps;
     println!();
-    println!("{:<42} {:>10} {:>9} {:>9} {:>9}", "route", "req/s", "vs base", "p50 ms", "p99 ms");
+    println!(
+        "{:<42} {:>10} {:>9} {:>9} {:>9}",
+        "route", "req/s", "vs base", "p50 ms", "p99 ms"
+    );
     for (name, r) in &results {
         println!(
             "{:<42} {:>10.0} {:>8.0}% {:>9.3} {:>9.3}",
@@ -109,20 +124,57 @@ fn main() -> Result<()> {
     let detail = &results[2].1;
     let search = &results[5].1;
     let checks = [
-        ("service page ≥ 50 % of static-route throughput", 100.0 * detail.rps / base, 50.0, true),
-        ("search ≥ 50 % of static-route throughput", 100.0 * search.rps / base, 50.0, true),
-        ("service page p99 < 5 ms at 16 clients", detail.p99.as_secs_f64() * 1000.0, 5.0, false),
-        ("search p99 < 5 ms at 16 clients", search.p99.as_secs_f64() * 1000.0, 5.0, false),
+        (
+            "service page ≥ 50 % of static-route throughput",
+            100.0 * detail.rps / base,
+            50.0,
+            true,
+        ),
+        (
+            "search ≥ 50 % of static-route throughput",
+            100.0 * search.rps / base,
+            50.0,
+            true,
+        ),
+        (
+            "service page p99 < 5 ms at 16 clients",
+            detail.p99.as_secs_f64() * 1000.0,
+            5.0,
+            false,
+        ),
+        (
+            "search p99 < 5 ms at 16 clients",
+            search.p99.as_secs_f64() * 1000.0,
+            5.0,
+            false,
+        ),
         ("idle RSS < 30 MB", idle_rss as f64 / 1024.0, 30.0, false),
         ("ready < 500 ms with 1,000 services", ready_ms, 500.0, false),
-        ("`rathaus check` of 1,000 definitions < 1 s", check_ms, 1000.0, false),
+        (
+            "`rathaus check` of 1,000 definitions < 1 s",
+            check_ms,
+            1000.0,
+            false,
+        ),
     ];
     println!("{:<50} {:>10} {:>8}", "goal", "measured", "");
     for (goal, value, limit, at_least) in checks {
-        let ok = if at_least { value >= limit } else { value < limit };
-        println!("{:<50} {:>10.1} {:>8}", goal, value, if ok { "met" } else { "MISSED" });
+        let ok = if at_least {
+            value >= limit
+        } else {
+            value < limit
+        };
+        println!(
+            "{:<50} {:>10.1} {:>8}",
+            goal,
+            value,
+            if ok { "met" } else { "MISSED" }
+        );
     }
-    println!("loaded RSS (peak during the runs): {:.1} MB", peak_rss as f64 / 1024.0);
+    println!(
+        "loaded RSS (peak during the runs): {:.1} MB",
+        peak_rss as f64 / 1024.0
+    );
     Ok(())
 }
 
@@ -142,7 +194,8 @@ async fn load(addr: &str, path: &str, duration: Duration) -> Result<LoadResult> 
         let path = path.to_owned();
         tasks.push(tokio::spawn(async move {
             let stream = tokio::net::TcpStream::connect(&addr).await?;
-            let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+            let (mut sender, conn) =
+                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
             tokio::spawn(conn);
             let mut lat = Vec::new();
             while Instant::now() < deadline {
@@ -167,7 +220,11 @@ async fn load(addr: &str, path: &str, duration: Duration) -> Result<LoadResult> 
     }
     let elapsed = started.elapsed().as_secs_f64();
     all.sort();
-    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default();
+    let pct = |p: f64| {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
     Ok(LoadResult {
         rps: all.len() as f64 / elapsed,
         p50: pct(0.50),
@@ -227,7 +284,10 @@ fn rathaus_bin() -> Result<PathBuf> {
     if sibling.exists() {
         Ok(sibling)
     } else {
-        bail!("rathaus binary not found next to {}; build it with `cargo build --release -p rathaus`", me.display())
+        bail!(
+            "rathaus binary not found next to {}; build it with `cargo build --release -p rathaus`",
+            me.display()
+        )
     }
 }
 
@@ -252,11 +312,33 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 /// Adds `total - 20` generated, valid services spread over the four demo tenants.
 fn generate_services(defs: &Path, total: usize) -> Result<usize> {
     const NOUNS: &[&str] = &[
-        "Bauantrag", "Sondernutzung", "Gaststättenerlaubnis", "Baumfällung", "Straßenfest", "Feuerwerk",
-        "Gewerbeanmeldung", "Wohngeld", "Führungszeugnis", "Anwohnerparken", "Grabstätte", "Sperrmüll",
-        "Schülerfahrkarte", "Lärmschutz", "Wasseranschluss", "Fischteich", "Brennholz", "Plakatierung",
+        "Bauantrag",
+        "Sondernutzung",
+        "Gaststättenerlaubnis",
+        "Baumfällung",
+        "Straßenfest",
+        "Feuerwerk",
+        "Gewerbeanmeldung",
+        "Wohngeld",
+        "Führungszeugnis",
+        "Anwohnerparken",
+        "Grabstätte",
+        "Sperrmüll",
+        "Schülerfahrkarte",
+        "Lärmschutz",
+        "Wasseranschluss",
+        "Fischteich",
+        "Brennholz",
+        "Plakatierung",
     ];
-    const VERBS: &[&str] = &["beantragen", "ändern", "verlängern", "abmelden", "anzeigen", "prüfen lassen"];
+    const VERBS: &[&str] = &[
+        "beantragen",
+        "ändern",
+        "verlängern",
+        "abmelden",
+        "anzeigen",
+        "prüfen lassen",
+    ];
     let tenants = [
         ("solingen", "buergerbuero", "urkunden"),
         ("soest", "ordnungsamt", "tiere"),
@@ -285,7 +367,12 @@ fn generate_services(defs: &Path, total: usize) -> Result<usize> {
             i % 60 + 1,
             i % 2 == 0
         );
-        std::fs::write(defs.join(tenant).join("services").join(format!("{id}.yaml")), yaml)?;
+        std::fs::write(
+            defs.join(tenant)
+                .join("services")
+                .join(format!("{id}.yaml")),
+            yaml,
+        )?;
     }
     Ok(n)
 }

@@ -73,7 +73,10 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>, errors: &mut 
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            errors.push(Diagnostic::file(dir.display().to_string(), format!("cannot read folder: {e}")));
+            errors.push(Diagnostic::file(
+                dir.display().to_string(),
+                format!("cannot read folder: {e}"),
+            ));
             return;
         }
     };
@@ -88,11 +91,19 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>, errors: &mut 
         } else {
             let rel = path
                 .strip_prefix(root)
-                .map(|p| p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+                .map(|p| {
+                    p.components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
                 .unwrap_or(name);
             match std::fs::read(&path) {
                 Ok(bytes) => out.push((rel, bytes)),
-                Err(e) => errors.push(Diagnostic::file(path.display().to_string(), format!("cannot read file: {e}"))),
+                Err(e) => errors.push(Diagnostic::file(
+                    path.display().to_string(),
+                    format!("cannot read file: {e}"),
+                )),
             }
         }
     }
@@ -156,11 +167,16 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
     for (rel, bytes) in files {
         let display = source.display(&rel);
         let parts: Vec<&str> = rel.split('/').collect();
-        if parts.last().is_some_and(|n| n.eq_ignore_ascii_case("README.md")) {
+        if parts
+            .last()
+            .is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
+        {
             continue;
         }
         if parts.len() >= 2 {
-            tenant_folders.entry(parts[0].to_owned()).or_insert_with(|| source.display(parts[0]));
+            tenant_folders
+                .entry(parts[0].to_owned())
+                .or_insert_with(|| source.display(parts[0]));
         }
         match parts.as_slice() {
             ["portal.yaml"] => {
@@ -243,15 +259,23 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
 
     for (folder, display) in &tenant_folders {
         let has_file = tenants.iter().any(|(t, _)| t == folder)
-            || diags.iter().any(|d| d.file == source.display(&format!("{folder}/tenant.yaml")));
+            || diags
+                .iter()
+                .any(|d| d.file == source.display(&format!("{folder}/tenant.yaml")));
         if !has_file {
             incomplete = true;
-            diags.push(Diagnostic::file(display, format!("tenant folder '{folder}' has no tenant.yaml")));
+            diags.push(Diagnostic::file(
+                display,
+                format!("tenant folder '{folder}' has no tenant.yaml"),
+            ));
         }
     }
     let Some(portal) = portal else {
         if !diags.iter().any(|d| d.file.ends_with("portal.yaml")) {
-            diags.push(Diagnostic::file(source.display("portal.yaml"), "portal.yaml is missing"));
+            diags.push(Diagnostic::file(
+                source.display("portal.yaml"),
+                "portal.yaml is missing",
+            ));
         }
         return Err(finish(diags));
     };
@@ -259,7 +283,9 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
     // Per-tenant file checks that need the typed tenant.
     for (folder, t) in &tenants {
         if let Some(logo) = &t.value.branding.logo {
-            let exists = tenant_files.get(folder).is_some_and(|f| f.assets.contains_key(logo));
+            let exists = tenant_files
+                .get(folder)
+                .is_some_and(|f| f.assets.contains_key(logo));
             if !exists {
                 let pos = t.positions.value("/branding/logo");
                 diags.push(Diagnostic::new(
@@ -337,7 +363,10 @@ fn parse_file<T: DeserializeOwned + CheckRules>(
     if bytes.len() > MAX_DEFINITION_BYTES {
         diags.push(Diagnostic::file(
             display,
-            format!("file is {} bytes, the limit is {MAX_DEFINITION_BYTES} bytes", bytes.len()),
+            format!(
+                "file is {} bytes, the limit is {MAX_DEFINITION_BYTES} bytes",
+                bytes.len()
+            ),
         ));
         return None;
     }
@@ -349,7 +378,12 @@ fn parse_file<T: DeserializeOwned + CheckRules>(
         Ok(v) => v,
         Err(errors) => {
             for e in errors {
-                diags.push(Diagnostic::new(display, e.pos.line, e.pos.column, e.message));
+                diags.push(Diagnostic::new(
+                    display,
+                    e.pos.line,
+                    e.pos.column,
+                    e.message,
+                ));
             }
             return None;
         }
@@ -360,7 +394,10 @@ fn parse_file<T: DeserializeOwned + CheckRules>(
             push_schema_error(display, &positions, &err, diags);
         }
     } else {
-        diags.push(Diagnostic::file(display, "internal error: schema did not compile"));
+        diags.push(Diagnostic::file(
+            display,
+            "internal error: schema did not compile",
+        ));
     }
     if diags.len() > before {
         return None;
@@ -375,7 +412,12 @@ fn parse_file<T: DeserializeOwned + CheckRules>(
     let problems = typed.check_rules();
     for p in &problems {
         let pos = positions.value(&p.pointer);
-        diags.push(Diagnostic::new(display, pos.line, pos.column, p.message.clone()));
+        diags.push(Diagnostic::new(
+            display,
+            pos.line,
+            pos.column,
+            p.message.clone(),
+        ));
     }
     // Rule problems are reported, but the typed value is still returned so that the
     // cross-file checks can run too and every problem is reported in one go.
@@ -386,32 +428,59 @@ fn parse_file<T: DeserializeOwned + CheckRules>(
     })
 }
 
-fn push_schema_error(display: &str, positions: &Positions, err: &jsonschema::ValidationError<'_>, diags: &mut Vec<Diagnostic>) {
+fn push_schema_error(
+    display: &str,
+    positions: &Positions,
+    err: &jsonschema::ValidationError<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let pointer = err.instance_path().as_str();
     let at = |p: &str| positions.value(p);
-    let field = pointer.rsplit('/').next().filter(|s| !s.is_empty()).map(|s| format!("'{s}': ")).unwrap_or_default();
+    let field = pointer
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("'{s}': "))
+        .unwrap_or_default();
     match err.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             for key in unexpected {
                 let pos = positions.key(&format!("{pointer}/{}", yaml::escape(key)));
-                diags.push(Diagnostic::new(display, pos.line, pos.column, format!("unknown key '{key}'")));
+                diags.push(Diagnostic::new(
+                    display,
+                    pos.line,
+                    pos.column,
+                    format!("unknown key '{key}'"),
+                ));
             }
         }
         ValidationErrorKind::Required { property } => {
             let pos = at(pointer);
-            let name = property.as_str().map(str::to_owned).unwrap_or_else(|| property.to_string());
-            diags.push(Diagnostic::new(display, pos.line, pos.column, format!("missing required key '{name}'")));
+            let name = property
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| property.to_string());
+            diags.push(Diagnostic::new(
+                display,
+                pos.line,
+                pos.column,
+                format!("missing required key '{name}'"),
+            ));
         }
         ValidationErrorKind::Type { kind } => {
             let pos = at(pointer);
             let expected = match kind {
                 jsonschema::error::TypeKind::Single(t) => t.to_string(),
-                jsonschema::error::TypeKind::Multiple(ts) => {
-                    ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or ")
-                }
+                jsonschema::error::TypeKind::Multiple(ts) => ts
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
             };
             let found = describe(err.instance());
-            let hint = if expected == "string" && (err.instance().is_number() || err.instance().is_boolean()) {
+            let hint = if expected == "string"
+                && (err.instance().is_number() || err.instance().is_boolean())
+            {
                 " (put the value in quotes)"
             } else {
                 ""
@@ -425,7 +494,12 @@ fn push_schema_error(display: &str, positions: &Positions, err: &jsonschema::Val
         }
         _ => {
             let pos = at(pointer);
-            diags.push(Diagnostic::new(display, pos.line, pos.column, format!("{field}{err}")));
+            diags.push(Diagnostic::new(
+                display,
+                pos.line,
+                pos.column,
+                format!("{field}{err}"),
+            ));
         }
     }
 }

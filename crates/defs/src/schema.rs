@@ -83,7 +83,9 @@ pub fn schema(kind: Kind) -> Value {
     match kind {
         Kind::Portal => generate::<PortalDef>("Rathaus portal definition (portal.yaml)"),
         Kind::Tenant => generate::<TenantDef>("Rathaus tenant definition (<tenant>/tenant.yaml)"),
-        Kind::Service => generate::<ServiceDef>("Rathaus service definition (<tenant>/services/<id>.yaml)"),
+        Kind::Service => {
+            generate::<ServiceDef>("Rathaus service definition (<tenant>/services/<id>.yaml)")
+        }
     }
 }
 
@@ -111,7 +113,9 @@ mod tests {
         }
         let s = schema(Kind::Service);
         assert_eq!(s["additionalProperties"], false);
-        assert!(s["required"].as_array().is_some_and(|r| r.contains(&"title".into())));
+        assert!(s["required"]
+            .as_array()
+            .is_some_and(|r| r.contains(&"title".into())));
     }
 
     /// The committed schema files are exactly what the types generate.

@@ -35,7 +35,10 @@ impl Positions {
 
     /// Where the key naming `pointer` stands, else where its value starts.
     pub fn key(&self, pointer: &str) -> Pos {
-        self.keys.get(pointer).copied().unwrap_or_else(|| self.value(pointer))
+        self.keys
+            .get(pointer)
+            .copied()
+            .unwrap_or_else(|| self.value(pointer))
     }
 }
 
@@ -95,18 +98,25 @@ fn scalar(s: &Scalar<'_>, pos: Pos, errors: &mut Vec<YamlError>) -> Value {
         Scalar::Null => Value::Null,
         Scalar::Boolean(b) => Value::Bool(*b),
         Scalar::Integer(i) => Value::Number((*i).into()),
-        Scalar::FloatingPoint(f) => Number::from_f64(f.into_inner()).map(Value::Number).unwrap_or_else(|| {
-            errors.push(YamlError {
-                pos,
-                message: "infinite or NaN numbers are not allowed".into(),
-            });
-            Value::Null
-        }),
+        Scalar::FloatingPoint(f) => Number::from_f64(f.into_inner())
+            .map(Value::Number)
+            .unwrap_or_else(|| {
+                errors.push(YamlError {
+                    pos,
+                    message: "infinite or NaN numbers are not allowed".into(),
+                });
+                Value::Null
+            }),
         Scalar::String(s) => Value::String(s.to_string()),
     }
 }
 
-fn convert(node: &MarkedYaml<'_>, pointer: String, positions: &mut Positions, errors: &mut Vec<YamlError>) -> Value {
+fn convert(
+    node: &MarkedYaml<'_>,
+    pointer: String,
+    positions: &mut Positions,
+    errors: &mut Vec<YamlError>,
+) -> Value {
     let pos = pos_of(node);
     positions.values.insert(pointer.clone(), pos);
     match &node.data {
@@ -144,7 +154,8 @@ fn convert(node: &MarkedYaml<'_>, pointer: String, positions: &mut Positions, er
         YamlData::Alias(_) | YamlData::BadValue => {
             errors.push(YamlError {
                 pos,
-                message: "unsupported YAML construct (aliases must refer to an earlier anchor)".into(),
+                message: "unsupported YAML construct (aliases must refer to an earlier anchor)"
+                    .into(),
             });
             Value::Null
         }
@@ -158,7 +169,9 @@ mod tests {
     #[test]
     fn positions_of_values_and_keys() {
         let text = "id: hund\ntitle:\n  de: Hund\nlist:\n  - a\n  - b\n";
-        let Ok((v, pos)) = parse(text) else { panic!("parse failed") };
+        let Ok((v, pos)) = parse(text) else {
+            panic!("parse failed")
+        };
         assert_eq!(v["title"]["de"], "Hund");
         assert_eq!(pos.value("/title/de"), Pos { line: 3, column: 7 });
         assert_eq!(pos.key("/title/de"), Pos { line: 3, column: 3 });
@@ -170,16 +183,22 @@ mod tests {
 
     #[test]
     fn duplicate_keys_and_syntax_errors_have_positions() {
-        let Err(e) = parse("a: 1\nb: 2\na: 3\n") else { panic!("accepted duplicate key") };
+        let Err(e) = parse("a: 1\nb: 2\na: 3\n") else {
+            panic!("accepted duplicate key")
+        };
         assert_eq!(e[0].pos.line, 3);
         assert!(e[0].message.contains("duplicated key"), "{}", e[0].message);
-        let Err(e) = parse("a: [1, 2\nb: 3\n") else { panic!("accepted broken flow") };
+        let Err(e) = parse("a: [1, 2\nb: 3\n") else {
+            panic!("accepted broken flow")
+        };
         assert!(e[0].message.starts_with("invalid YAML"));
     }
 
     #[test]
     fn scalars_keep_yaml_types() {
-        let Ok((v, _)) = parse("n: 12\nf: 1.5\nb: true\ns: '12'\nz: ~\n") else { panic!() };
+        let Ok((v, _)) = parse("n: 12\nf: 1.5\nb: true\ns: '12'\nz: ~\n") else {
+            panic!()
+        };
         assert_eq!(v["n"], 12);
         assert_eq!(v["f"], 1.5);
         assert_eq!(v["b"], true);

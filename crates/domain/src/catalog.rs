@@ -87,7 +87,11 @@ impl Catalog {
         let mut seen = HashSet::new();
         for (i, t) in portal.topics.iter().enumerate() {
             if !seen.insert(t.id.as_str()) {
-                errors.push(err(Origin::Portal, format!("/topics/{i}/id"), format!("duplicate topic id '{}'", t.id)));
+                errors.push(err(
+                    Origin::Portal,
+                    format!("/topics/{i}/id"),
+                    format!("duplicate topic id '{}'", t.id),
+                ));
             }
         }
         let mut seen = HashSet::new();
@@ -101,7 +105,8 @@ impl Catalog {
             }
         }
         let topics: HashSet<&TopicId> = portal.topics.iter().map(|t| &t.id).collect();
-        let situations: HashSet<&LifeSituationId> = portal.life_situations.iter().map(|l| &l.id).collect();
+        let situations: HashSet<&LifeSituationId> =
+            portal.life_situations.iter().map(|l| &l.id).collect();
 
         let mut tenant_index: HashMap<TenantId, usize> = HashMap::new();
         let mut hosts = HashMap::new();
@@ -110,11 +115,18 @@ impl Catalog {
                 errors.push(err(
                     Origin::Tenant(i),
                     "/id".into(),
-                    format!("tenant id '{}' is reserved for the portal's own pages", t.id),
+                    format!(
+                        "tenant id '{}' is reserved for the portal's own pages",
+                        t.id
+                    ),
                 ));
             }
             if tenant_index.insert(t.id.clone(), i).is_some() {
-                errors.push(err(Origin::Tenant(i), "/id".into(), format!("duplicate tenant id '{}'", t.id)));
+                errors.push(err(
+                    Origin::Tenant(i),
+                    "/id".into(),
+                    format!("duplicate tenant id '{}'", t.id),
+                ));
             }
             for (j, h) in t.hosts.iter().enumerate() {
                 let h = h.to_ascii_lowercase();
@@ -131,7 +143,11 @@ impl Catalog {
         let mut own: HashMap<TenantId, BTreeMap<ServiceId, Arc<ServiceDef>>> = HashMap::new();
         for (i, (tenant, s)) in services.into_iter().enumerate() {
             let Some(&ti) = tenant_index.get(&tenant) else {
-                errors.push(err(Origin::Service(i), String::new(), format!("no tenant '{tenant}' for this service")));
+                errors.push(err(
+                    Origin::Service(i),
+                    String::new(),
+                    format!("no tenant '{tenant}' for this service"),
+                ));
                 continue;
             };
             if tenants[ti].office(&s.office).is_none() {
@@ -143,7 +159,11 @@ impl Catalog {
             }
             for (j, topic) in s.topics.iter().enumerate() {
                 if !topics.contains(topic) {
-                    errors.push(err(Origin::Service(i), format!("/topics/{j}"), format!("unknown topic '{topic}' (see portal.yaml)")));
+                    errors.push(err(
+                        Origin::Service(i),
+                        format!("/topics/{j}"),
+                        format!("unknown topic '{topic}' (see portal.yaml)"),
+                    ));
                 }
             }
             for (j, ls) in s.life_situations.iter().enumerate() {
@@ -171,7 +191,11 @@ impl Catalog {
         for (i, t) in tenants.iter().enumerate() {
             for (j, inc) in t.includes.iter().enumerate() {
                 if !tenant_index.contains_key(&inc.tenant) {
-                    errors.push(err(Origin::Tenant(i), format!("/includes/{j}/tenant"), format!("unknown tenant '{}'", inc.tenant)));
+                    errors.push(err(
+                        Origin::Tenant(i),
+                        format!("/includes/{j}/tenant"),
+                        format!("unknown tenant '{}'", inc.tenant),
+                    ));
                     continue;
                 }
                 for (k, sid) in inc.services.iter().enumerate() {
@@ -186,7 +210,9 @@ impl Catalog {
                         errors.push(err(
                             Origin::Tenant(i),
                             format!("/includes/{j}/services/{k}"),
-                            format!("service id '{sid}' is already one of this tenant's own services"),
+                            format!(
+                                "service id '{sid}' is already one of this tenant's own services"
+                            ),
                         ));
                     }
                 }
@@ -222,17 +248,18 @@ impl Catalog {
     fn index(&mut self) {
         let mut offered_by: BTreeMap<TenantId, Vec<(TenantId, ServiceId)>> = BTreeMap::new();
         for (tid, entry) in &self.tenants {
-            let mut list: Vec<(TenantId, ServiceId)> =
-                entry.services.keys().map(|s| (tid.clone(), s.clone())).collect();
+            let mut list: Vec<(TenantId, ServiceId)> = entry
+                .services
+                .keys()
+                .map(|s| (tid.clone(), s.clone()))
+                .collect();
             for inc in &entry.def.includes {
                 list.extend(inc.services.iter().map(|s| (inc.tenant.clone(), s.clone())));
             }
             offered_by.insert(tid.clone(), list);
         }
         for (tid, mut list) in offered_by {
-            list.sort_by_cached_key(|(p, s)| {
-                self.tenants[p].services[s].title.de.to_lowercase()
-            });
+            list.sort_by_cached_key(|(p, s)| self.tenants[p].services[s].title.de.to_lowercase());
             let search = list
                 .iter()
                 .map(|(p, s)| {
@@ -314,7 +341,12 @@ impl Catalog {
     pub fn offered(&self, tenant: &str) -> Vec<OfferedService<'_>> {
         self.tenants
             .get(tenant)
-            .map(|e| e.offered.iter().filter_map(|(p, s)| self.resolve(p, s)).collect())
+            .map(|e| {
+                e.offered
+                    .iter()
+                    .filter_map(|(p, s)| self.resolve(p, s))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -337,7 +369,12 @@ impl Catalog {
     pub fn by_life_situation(&self, tenant: &str, situation: &str) -> Vec<OfferedService<'_>> {
         self.offered(tenant)
             .into_iter()
-            .filter(|o| o.service.life_situations.iter().any(|t| t.as_str() == situation))
+            .filter(|o| {
+                o.service
+                    .life_situations
+                    .iter()
+                    .any(|t| t.as_str() == situation)
+            })
             .collect()
     }
 
@@ -347,18 +384,37 @@ impl Catalog {
         self.portal
             .topics
             .iter()
-            .map(|t| (t, offered.iter().filter(|o| o.service.topics.contains(&t.id)).count()))
+            .map(|t| {
+                (
+                    t,
+                    offered
+                        .iter()
+                        .filter(|o| o.service.topics.contains(&t.id))
+                        .count(),
+                )
+            })
             .filter(|(_, n)| *n > 0)
             .collect()
     }
 
     /// Life situations that have at least one service in `tenant`'s portal, with counts.
-    pub fn life_situations_in_use(&self, tenant: &str) -> Vec<(&crate::portal::LifeSituationDef, usize)> {
+    pub fn life_situations_in_use(
+        &self,
+        tenant: &str,
+    ) -> Vec<(&crate::portal::LifeSituationDef, usize)> {
         let offered = self.offered(tenant);
         self.portal
             .life_situations
             .iter()
-            .map(|l| (l, offered.iter().filter(|o| o.service.life_situations.contains(&l.id)).count()))
+            .map(|l| {
+                (
+                    l,
+                    offered
+                        .iter()
+                        .filter(|o| o.service.life_situations.contains(&l.id))
+                        .count(),
+                )
+            })
             .filter(|(_, n)| *n > 0)
             .collect()
     }

@@ -56,9 +56,9 @@ pub fn fold_word(word: &str) -> Folded {
 
 /// Words too common to narrow a search.
 const STOP_WORDS: &[&str] = &[
-    "und", "oder", "fur", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen",
-    "mit", "von", "zu", "zum", "zur", "im", "in", "am", "an", "auf", "ich", "mein", "meine",
-    "the", "a", "an", "of", "for", "and", "to", "my", "i",
+    "und", "oder", "fur", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "mit",
+    "von", "zu", "zum", "zur", "im", "in", "am", "an", "auf", "ich", "mein", "meine", "the", "a",
+    "an", "of", "for", "and", "to", "my", "i",
 ];
 
 /// Splits text into folded words (letters and digits), dropping nothing.
@@ -146,7 +146,14 @@ mod tests {
     #[test]
     fn umlauts_and_case() {
         let d = doc("Einbürgerung");
-        for q in ["einburgerung", "Einbuergerung", "EINBÜRGERUNG", "einbür", "einbue", "bürger"] {
+        for q in [
+            "einburgerung",
+            "Einbuergerung",
+            "EINBÜRGERUNG",
+            "einbür",
+            "einbue",
+            "bürger",
+        ] {
             assert!(d.score(&query_words(q)).is_some(), "{q}");
         }
         assert!(d.score(&query_words("hund")).is_none());
@@ -172,7 +179,13 @@ mod tests {
 
     fn with_umlauts() -> impl Strategy<Value = String> {
         proptest::collection::vec(
-            prop_oneof![Just('ä'), Just('ö'), Just('ü'), Just('ß'), proptest::char::range('a', 'z')],
+            prop_oneof![
+                Just('ä'),
+                Just('ö'),
+                Just('ü'),
+                Just('ß'),
+                proptest::char::range('a', 'z')
+            ],
             1..16,
         )
         .prop_map(|cs| cs.into_iter().collect())

@@ -131,7 +131,11 @@ fn group_thousands(mut euros: u64, sep: char) -> String {
 
 /// Formats euro cents the German way: `1234567` → `12.345,67 €` (non-breaking space).
 pub fn format_eur_de(cents: u64) -> String {
-    format!("{},{:02}\u{a0}€", group_thousands(cents / 100, '.'), cents % 100)
+    format!(
+        "{},{:02}\u{a0}€",
+        group_thousands(cents / 100, '.'),
+        cents % 100
+    )
 }
 
 /// Formats euro cents the English way: `1234567` → `€12,345.67`.
@@ -159,7 +163,10 @@ impl ServiceDef {
         let mut seen = std::collections::HashSet::new();
         for (i, t) in self.topics.iter().enumerate() {
             if !seen.insert(t) {
-                problems.push(Problem::at(format!("/topics/{i}"), format!("topic '{t}' is listed twice")));
+                problems.push(Problem::at(
+                    format!("/topics/{i}"),
+                    format!("topic '{t}' is listed twice"),
+                ));
             }
         }
         problems

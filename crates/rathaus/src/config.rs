@@ -48,7 +48,7 @@ impl Default for Config {
 
 impl Config {
     /// Defaults < `file` (if given, else `rathaus.toml` if present) < environment.
-    pub fn load(file: Option<&Path>) -> Result<Config, figment::Error> {
+    pub fn load(file: Option<&Path>) -> Result<Config, Box<figment::Error>> {
         let mut fig = Figment::from(Serialized::defaults(Config::default()));
         match file {
             Some(f) => fig = fig.merge(Toml::file_exact(f)),
@@ -57,13 +57,13 @@ impl Config {
         // RATHAUS_CONFIG names the file; RATHAUS_TEST_* belong to the test suite.
         let env = Env::prefixed("RATHAUS_")
             .ignore(&["config"])
-            .filter(|k| !k.as_str().starts_with("test_"));
-        let config: Config = fig.merge(env).extract()?;
+            .filter(|k| !k.starts_with("test_"));
+        let config: Config = fig.merge(env).extract().map_err(Box::new)?;
         if config.log_format != "text" && config.log_format != "json" {
-            return Err(figment::Error::from(format!(
+            return Err(Box::new(figment::Error::from(format!(
                 "log_format must be \"text\" or \"json\", not {:?}",
                 config.log_format
-            )));
+            ))));
         }
         Ok(config)
     }

@@ -11,10 +11,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The demo definitions, compiled in so that the binary runs anywhere without setup.
-static DEMO: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/../../demo/definitions");
+static DEMO: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/../../demo/definitions");
 
 #[derive(Parser)]
-#[command(name = "rathaus", version, about = "Rathaus — municipal service portal")]
+#[command(
+    name = "rathaus",
+    version,
+    about = "Rathaus — municipal service portal"
+)]
 struct Cli {
     /// Configuration file (TOML); default `rathaus.toml` if present. Env: RATHAUS_CONFIG.
     #[arg(long, global = true, env = "RATHAUS_CONFIG")]
@@ -58,7 +63,9 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Check { dir } => return check(definitions_source(dir.or(config.definitions.clone()))),
+        Command::Check { dir } => {
+            return check(definitions_source(dir.or(config.definitions.clone())))
+        }
         Command::Schema { out } => schema(out),
         Command::Migrate => serve::run_migrate(&config),
         Command::Serve => serve::run(config, definitions_source),
@@ -74,7 +81,9 @@ fn main() -> ExitCode {
 
 fn check(source: Source) -> ExitCode {
     let started = std::time::Instant::now();
-    match rathaus_defs::load(&source).and_then(|loaded| rathaus_web::theme::check(&loaded).map(|()| loaded)) {
+    match rathaus_defs::load(&source)
+        .and_then(|loaded| rathaus_web::theme::check(&loaded).map(|()| loaded))
+    {
         Ok(loaded) => {
             println!(
                 "{}: {} files, {} tenants, {} services: OK ({} ms)",
@@ -102,7 +111,8 @@ fn schema(out: Option<PathBuf>) -> anyhow::Result<()> {
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
             for k in Kind::ALL {
                 let path = dir.join(k.file_name());
-                std::fs::write(&path, schema_text(k)).with_context(|| format!("writing {}", path.display()))?;
+                std::fs::write(&path, schema_text(k))
+                    .with_context(|| format!("writing {}", path.display()))?;
                 println!("wrote {}", path.display());
             }
         }

@@ -11,7 +11,9 @@ use std::time::Duration;
 fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if config.log_format == "json" {
         builder.json().init();
     } else {
@@ -41,9 +43,12 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
     let started = std::time::Instant::now();
     let source = source_for(config.definitions.clone());
     runtime()?.block_on(async move {
-        let db = Db::connect(&config.database_url())
-            .await
-            .with_context(|| format!("connecting to the {} database", engine_of(&config.database_url())))?;
+        let db = Db::connect(&config.database_url()).await.with_context(|| {
+            format!(
+                "connecting to the {} database",
+                engine_of(&config.database_url())
+            )
+        })?;
         let web = WebConfig {
             admin_token: config.admin_token.clone().filter(|t| !t.is_empty()),
             request_timeout: Duration::from_secs(config.request_timeout_secs.max(1)),
@@ -55,7 +60,11 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
                 for d in &diags {
                     eprintln!("{d}");
                 }
-                anyhow::bail!("refusing to start: {} problem(s) in {}", diags.len(), source.describe());
+                anyhow::bail!(
+                    "refusing to start: {} problem(s) in {}",
+                    diags.len(),
+                    source.describe()
+                );
             }
             Err(e) => return Err(e.into()),
         };

@@ -10,7 +10,9 @@ mod versions;
 pub use versions::{PublishOutcome, ServiceVersion};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -64,7 +66,10 @@ impl Db {
     /// Connects to `url`; for SQLite the file and its folder are created if missing.
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
         if url.starts_with("sqlite:") {
-            if let Some(path) = url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p)) {
+            if let Some(path) = url
+                .strip_prefix("sqlite://")
+                .map(|p| p.split('?').next().unwrap_or(p))
+            {
                 if let Some(parent) = std::path::Path::new(path).parent() {
                     if !parent.as_os_str().is_empty() {
                         let _ = std::fs::create_dir_all(parent);
@@ -77,7 +82,10 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
-            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts)
+                .await?;
             Ok(Db::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = PgPoolOptions::new()
@@ -87,7 +95,9 @@ impl Db {
                 .await?;
             Ok(Db::Postgres(pool))
         } else {
-            Err(StoreError::UnsupportedUrl(url.split(':').next().unwrap_or("").to_owned()))
+            Err(StoreError::UnsupportedUrl(
+                url.split(':').next().unwrap_or("").to_owned(),
+            ))
         }
     }
 
@@ -109,7 +119,10 @@ impl Db {
 
     /// Cheap liveness check for `/readyz`.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        with_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(|_| ()))?;
+        with_pool!(self, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 
@@ -139,5 +152,7 @@ impl Db {
 }
 
 pub(crate) fn now_millis() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp_nanos().div_euclid(1_000_000) as i64
+    time::OffsetDateTime::now_utc()
+        .unix_timestamp_nanos()
+        .div_euclid(1_000_000) as i64
 }

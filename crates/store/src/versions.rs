@@ -28,12 +28,16 @@ pub struct PublishOutcome {
 impl Db {
     /// Records every version; fails without writing anything if any version was already
     /// published with different content.
-    pub async fn publish_versions(&self, versions: &[ServiceVersion]) -> Result<PublishOutcome, StoreError> {
+    pub async fn publish_versions(
+        &self,
+        versions: &[ServiceVersion],
+    ) -> Result<PublishOutcome, StoreError> {
         let mut reused = Vec::new();
         let mut fresh = Vec::new();
         let mut outcome = PublishOutcome::default();
         for v in versions {
-            let stored: Option<String> = with_pool!(self, |p| sqlx::query(
+            let stored: Option<String> = with_pool!(self, |p| {
+                sqlx::query(
                 "SELECT content_hash FROM service_versions WHERE tenant_id = $1 AND service_id = $2 AND version = $3"
             )
             .bind(&v.tenant_id)
@@ -41,7 +45,8 @@ impl Db {
             .bind(v.version)
             .fetch_optional(p)
             .await?
-            .map(|r| r.get::<String, _>(0)));
+            .map(|r| r.get::<String, _>(0))
+            });
             match stored {
                 Some(h) if h == v.content_hash => outcome.unchanged += 1,
                 Some(_) => reused.push(format!(
@@ -82,7 +87,8 @@ impl Db {
         service_id: &str,
         version: i64,
     ) -> Result<Option<String>, StoreError> {
-        Ok(with_pool!(self, |p| sqlx::query(
+        Ok(with_pool!(self, |p| {
+            sqlx::query(
             "SELECT definition FROM service_versions WHERE tenant_id = $1 AND service_id = $2 AND version = $3"
         )
         .bind(tenant_id)
@@ -90,7 +96,8 @@ impl Db {
         .bind(version)
         .fetch_optional(p)
         .await?
-        .map(|r| r.get::<String, _>(0))))
+        .map(|r| r.get::<String, _>(0))
+        }))
     }
 }
 
@@ -115,9 +122,21 @@ mod tests {
         db.migrate().await?;
         db.sync_tenants(&[("t".into(), "T".into())]).await?;
         let out = db.publish_versions(&[v(1, "a")]).await?;
-        assert_eq!(out, PublishOutcome { published: 1, unchanged: 0 });
+        assert_eq!(
+            out,
+            PublishOutcome {
+                published: 1,
+                unchanged: 0
+            }
+        );
         let out = db.publish_versions(&[v(1, "a"), v(2, "b")]).await?;
-        assert_eq!(out, PublishOutcome { published: 1, unchanged: 1 });
+        assert_eq!(
+            out,
+            PublishOutcome {
+                published: 1,
+                unchanged: 1
+            }
+        );
         let err = db.publish_versions(&[v(2, "changed"), v(3, "c")]).await;
         assert!(matches!(err, Err(StoreError::VersionReused(_))), "{err:?}");
         // Nothing of a refused batch is written.

@@ -30,7 +30,12 @@ fn parse(display: &str, source: &str) -> Result<FluentResource, Vec<Diagnostic>>
             .into_iter()
             .map(|e| {
                 let (line, column) = line_col(source, e.pos.start);
-                Diagnostic::new(display, line, column, format!("invalid Fluent message: {}", e.kind))
+                Diagnostic::new(
+                    display,
+                    line,
+                    column,
+                    format!("invalid Fluent message: {}", e.kind),
+                )
             })
             .collect()
     })
@@ -40,17 +45,30 @@ fn parse(display: &str, source: &str) -> Result<FluentResource, Vec<Diagnostic>>
 pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let before = &source[..offset.min(source.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, column)
 }
 
-fn bundle(lang: Lang, base: &str, base_name: &str, overrides: Option<&(String, String)>) -> Result<Bundle, Vec<Diagnostic>> {
+fn bundle(
+    lang: Lang,
+    base: &str,
+    base_name: &str,
+    overrides: Option<&(String, String)>,
+) -> Result<Bundle, Vec<Diagnostic>> {
     let id: unic_langid::LanguageIdentifier = lang.code().parse().unwrap_or_default();
     let mut b = FluentBundle::new_concurrent(vec![id]);
     // No Unicode isolation marks: our arguments are plain text inside HTML.
     b.set_use_isolating(false);
     b.add_resource(parse(base_name, base)?).map_err(|errs| {
-        vec![Diagnostic::file(base_name, format!("duplicate messages: {}", errs.len()))]
+        vec![Diagnostic::file(
+            base_name,
+            format!("duplicate messages: {}", errs.len()),
+        )]
     })?;
     if let Some((display, src)) = overrides {
         b.add_resource_overriding(parse(display, src)?);
@@ -60,7 +78,10 @@ fn bundle(lang: Lang, base: &str, base_name: &str, overrides: Option<&(String, S
 
 impl Messages {
     /// The portal's own messages, optionally overridden per language.
-    pub fn new(de: Option<&(String, String)>, en: Option<&(String, String)>) -> Result<Arc<Messages>, Vec<Diagnostic>> {
+    pub fn new(
+        de: Option<&(String, String)>,
+        en: Option<&(String, String)>,
+    ) -> Result<Arc<Messages>, Vec<Diagnostic>> {
         let mut diags = Vec::new();
         let de = bundle(Lang::De, DE, "assets/locales/de.ftl", de).map_err(|d| diags.extend(d));
         let en = bundle(Lang::En, EN, "assets/locales/en.ftl", en).map_err(|d| diags.extend(d));
@@ -109,7 +130,12 @@ mod tests {
         let keys = |src: &str| -> Vec<String> {
             src.lines()
                 .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
-                .filter(|k| !k.is_empty() && !k.starts_with('#') && !k.starts_with(' ') && !k.starts_with('.'))
+                .filter(|k| {
+                    !k.is_empty()
+                        && !k.starts_with('#')
+                        && !k.starts_with(' ')
+                        && !k.starts_with('.')
+                })
                 .collect()
         };
         let (de, en) = (keys(DE), keys(EN));
@@ -121,15 +147,25 @@ mod tests {
 
     #[test]
     fn overrides_and_errors() {
-        let over = ("t/locales/de.ftl".to_owned(), "site-tagline = Anders\n".to_owned());
+        let over = (
+            "t/locales/de.ftl".to_owned(),
+            "site-tagline = Anders\n".to_owned(),
+        );
         let m = Messages::new(Some(&over), None).map_err(|d| d[0].to_string());
         let Ok(m) = m else { panic!("{m:?}") };
         assert_eq!(m.get(Lang::De, "site-tagline", None), "Anders");
         assert_ne!(m.get(Lang::En, "site-tagline", None), "Anders");
-        let bad = ("t/locales/en.ftl".to_owned(), "ok = fine\nbroken = { $x\n".to_owned());
-        let Err(d) = Messages::new(None, Some(&bad)) else { panic!("accepted broken ftl") };
+        let bad = (
+            "t/locales/en.ftl".to_owned(),
+            "ok = fine\nbroken = { $x\n".to_owned(),
+        );
+        let Err(d) = Messages::new(None, Some(&bad)) else {
+            panic!("accepted broken ftl")
+        };
         assert_eq!(d[0].file, "t/locales/en.ftl");
-        assert_eq!(d[0].line, 2);
+        // The unclosed placeable on line 2 is noticed where the input ends (line 3).
+        assert_eq!((d[0].line, d[0].column), (3, 1));
+        assert!(d[0].message.starts_with("invalid Fluent message"), "{}", d[0].message);
     }
 
     #[test]

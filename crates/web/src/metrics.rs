@@ -42,14 +42,32 @@ impl Metrics {
         let mut registry = Registry::with_prefix("rathaus");
         let requests = Family::<RequestLabels, Counter>::default();
         let latency = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
-            Histogram::new([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5].into_iter())
+            Histogram::new([
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+            ])
         });
         let services = Gauge::default();
         let reloads = Family::<OutcomeLabels, Counter>::default();
-        registry.register("http_requests", "HTTP requests by route and status", requests.clone());
-        registry.register("http_request_duration_seconds", "HTTP request latency by route", latency.clone());
-        registry.register("catalog_services", "Services in the loaded catalogue", services.clone());
-        registry.register("definition_reloads", "Definition reloads by outcome", reloads.clone());
+        registry.register(
+            "http_requests",
+            "HTTP requests by route and status",
+            requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency by route",
+            latency.clone(),
+        );
+        registry.register(
+            "catalog_services",
+            "Services in the loaded catalogue",
+            services.clone(),
+        );
+        registry.register(
+            "definition_reloads",
+            "Definition reloads by outcome",
+            reloads.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -88,7 +106,11 @@ impl Default for Metrics {
 
 /// Middleware recording every request under its route pattern (never the raw path, so ids
 /// and search words do not end up in metrics).
-pub async fn track(State(state): State<Arc<crate::AppState>>, req: Request, next: Next) -> Response {
+pub async fn track(
+    State(state): State<Arc<crate::AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()

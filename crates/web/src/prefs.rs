@@ -2,8 +2,8 @@
 //! switch, else the browser's Accept-Language, else German.
 
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
 use rathaus_domain::Lang;
 use std::convert::Infallible;
@@ -39,7 +39,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Prefs {
                 .and_then(|v| v.to_str().ok())
                 .and_then(negotiate)
         };
-        let lang = from_query.or_else(from_cookie).or_else(from_header).unwrap_or(Lang::De);
+        let lang = from_query
+            .or_else(from_cookie)
+            .or_else(from_header)
+            .unwrap_or(Lang::De);
         let here = parts
             .uri
             .path_and_query()
@@ -56,7 +59,11 @@ pub fn negotiate(header: &str) -> Option<Lang> {
         let mut it = part.trim().split(';');
         let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
         let q = it
-            .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+            .find_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+            })
             .unwrap_or(1.0);
         let primary = tag.split('-').next().unwrap_or("");
         if let Some(lang) = Lang::parse(primary) {
@@ -71,7 +78,12 @@ pub fn negotiate(header: &str) -> Option<Lang> {
 /// A safe local path to return to after switching language (no open redirects).
 pub fn safe_return(path: Option<&str>) -> String {
     match path {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control) => {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.chars().any(char::is_control) =>
+        {
             p.to_owned()
         }
         _ => "/".into(),
@@ -93,7 +105,10 @@ mod tests {
 
     #[test]
     fn no_open_redirect() {
-        assert_eq!(safe_return(Some("/soest/suche?q=hund")), "/soest/suche?q=hund");
+        assert_eq!(
+            safe_return(Some("/soest/suche?q=hund")),
+            "/soest/suche?q=hund"
+        );
         assert_eq!(safe_return(Some("//evil.example/")), "/");
         assert_eq!(safe_return(Some("https://evil.example/")), "/");
         assert_eq!(safe_return(Some("/\\evil")), "/");

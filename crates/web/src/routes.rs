@@ -45,7 +45,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{tenant}/", get(trailing_slash))
         .route("/{tenant}/leistungen", get(service_index))
         .route("/{tenant}/leistungen/{service}", get(service_page))
-        .route("/{tenant}/leistungen/{service}/leichte-sprache", get(easy_page))
+        .route(
+            "/{tenant}/leistungen/{service}/leichte-sprache",
+            get(easy_page),
+        )
         .route("/{tenant}/themen", get(topic_index))
         .route("/{tenant}/themen/{topic}", get(topic_page))
         .route("/{tenant}/lebenslagen", get(situation_index))
@@ -59,16 +62,24 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{tenant}/theme.css", get(theme_css))
         .route("/{tenant}/assets/{file}", get(tenant_asset))
         .fallback(fallback)
-        .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::track));
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::track,
+        ));
     for layer in crate::security::layers() {
         app = app.layer(layer);
     }
     app.layer(
         ServiceBuilder::new()
             .layer(TraceLayer::new_for_http())
-            .layer(CatchPanicLayer::custom(|_| HtmlError::Panic.into_response()))
+            .layer(CatchPanicLayer::custom(|_| {
+                HtmlError::Panic.into_response()
+            }))
             .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
-            .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.config.request_timeout)),
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                state.config.request_timeout,
+            )),
     )
     .with_state(state)
 }
@@ -82,7 +93,11 @@ struct Page<'a> {
 
 impl<'a> Page<'a> {
     fn new(site: &'a Site, prefs: &'a Prefs, tenant: Option<&'a TenantDef>) -> Self {
-        Page { site, prefs, tenant }
+        Page {
+            site,
+            prefs,
+            tenant,
+        }
     }
 
     fn render(&self, status: StatusCode, template: &str, extra: Value) -> Response {
@@ -112,8 +127,14 @@ impl<'a> Page<'a> {
             Ok(html) => {
                 let mut res = (status, Html(html)).into_response();
                 let h = res.headers_mut();
-                h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
-                h.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+                h.insert(
+                    header::CONTENT_LANGUAGE,
+                    HeaderValue::from_static(lang.code()),
+                );
+                h.insert(
+                    header::VARY,
+                    HeaderValue::from_static("Cookie, Accept-Language"),
+                );
                 h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
                 res
             }
@@ -159,7 +180,12 @@ async fn portal_home(State(state): AppStateRef, prefs: Prefs, headers: HeaderMap
 
 async fn fallback(State(state): AppStateRef, prefs: Prefs, uri: axum::http::Uri) -> Response {
     let site = state.site();
-    let first = uri.path().trim_start_matches('/').split('/').next().unwrap_or("");
+    let first = uri
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
     let tenant = site.catalog.tenant(first);
     Page::new(&site, &prefs, tenant).not_found()
 }
@@ -174,7 +200,11 @@ struct SwitchQuery {
 }
 
 /// The language switch: a plain link (no JavaScript, no form), remembered in a cookie.
-async fn switch_language(Path(lang): Path<String>, Query(q): Query<SwitchQuery>, jar: CookieJar) -> Response {
+async fn switch_language(
+    Path(lang): Path<String>,
+    Query(q): Query<SwitchQuery>,
+    jar: CookieJar,
+) -> Response {
     let back = safe_return(q.zurueck.as_deref());
     let Some(lang) = Lang::parse(&lang) else {
         return Redirect::to(&back).into_response();
@@ -216,7 +246,11 @@ macro_rules! tenant_or_404 {
     };
 }
 
-fn cards(tenant: &str, list: &[rathaus_domain::OfferedService<'_>], lang: Lang) -> Vec<views::ServiceCard> {
+fn cards(
+    tenant: &str,
+    list: &[rathaus_domain::OfferedService<'_>],
+    lang: Lang,
+) -> Vec<views::ServiceCard> {
     list.iter().map(|o| views::card(tenant, o, lang)).collect()
 }
 
@@ -244,14 +278,26 @@ async fn tenant_home(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<St
     )
 }
 
-async fn service_index(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
+async fn service_index(
+    State(state): AppStateRef,
+    prefs: Prefs,
+    Path(tid): Path<String>,
+) -> Response {
     let site = state.site();
     let t = tenant_or_404!(site, prefs, tid);
-    let services = cards(t.id.as_str(), &site.catalog.offered(t.id.as_str()), prefs.lang);
+    let services = cards(
+        t.id.as_str(),
+        &site.catalog.offered(t.id.as_str()),
+        prefs.lang,
+    );
     Page::new(&site, &prefs, Some(t)).ok("service_index.html", context! { services })
 }
 
-async fn service_page(State(state): AppStateRef, prefs: Prefs, Path((tid, sid)): Path<(String, String)>) -> Response {
+async fn service_page(
+    State(state): AppStateRef,
+    prefs: Prefs,
+    Path((tid, sid)): Path<(String, String)>,
+) -> Response {
     let site = state.site();
     let t = tenant_or_404!(site, prefs, tid);
     let page = Page::new(&site, &prefs, Some(t));
@@ -264,7 +310,11 @@ async fn service_page(State(state): AppStateRef, prefs: Prefs, Path((tid, sid)):
     }
 }
 
-async fn easy_page(State(state): AppStateRef, prefs: Prefs, Path((tid, sid)): Path<(String, String)>) -> Response {
+async fn easy_page(
+    State(state): AppStateRef,
+    prefs: Prefs,
+    Path((tid, sid)): Path<(String, String)>,
+) -> Response {
     let site = state.site();
     let t = tenant_or_404!(site, prefs, tid);
     let page = Page::new(&site, &prefs, Some(t));
@@ -291,14 +341,28 @@ async fn topic_index(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<St
     Page::new(&site, &prefs, Some(t)).ok("group_index.html", context! { kind => "topics", items })
 }
 
-async fn topic_page(State(state): AppStateRef, prefs: Prefs, Path((tid, topic)): Path<(String, String)>) -> Response {
+async fn topic_page(
+    State(state): AppStateRef,
+    prefs: Prefs,
+    Path((tid, topic)): Path<(String, String)>,
+) -> Response {
     let site = state.site();
     let t = tenant_or_404!(site, prefs, tid);
     let page = Page::new(&site, &prefs, Some(t));
-    let Some(def) = site.catalog.portal().topics.iter().find(|x| x.id.as_str() == topic) else {
+    let Some(def) = site
+        .catalog
+        .portal()
+        .topics
+        .iter()
+        .find(|x| x.id.as_str() == topic)
+    else {
         return page.not_found();
     };
-    let services = cards(t.id.as_str(), &site.catalog.by_topic(t.id.as_str(), &topic), prefs.lang);
+    let services = cards(
+        t.id.as_str(),
+        &site.catalog.by_topic(t.id.as_str(), &topic),
+        prefs.lang,
+    );
     if services.is_empty() {
         return page.not_found();
     }
@@ -308,7 +372,11 @@ async fn topic_page(State(state): AppStateRef, prefs: Prefs, Path((tid, topic)):
     )
 }
 
-async fn situation_index(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
+async fn situation_index(
+    State(state): AppStateRef,
+    prefs: Prefs,
+    Path(tid): Path<String>,
+) -> Response {
     let site = state.site();
     let t = tenant_or_404!(site, prefs, tid);
     let id = t.id.as_str();
@@ -319,17 +387,34 @@ async fn situation_index(State(state): AppStateRef, prefs: Prefs, Path(tid): Pat
         .into_iter()
         .map(|(x, n)| context! { href => urls::life_situation(id, x.id.as_str()), title => loc(&x.title, lang), description => loc(&x.description, lang), count => n })
         .collect();
-    Page::new(&site, &prefs, Some(t)).ok("group_index.html", context! { kind => "life_situations", items })
+    Page::new(&site, &prefs, Some(t)).ok(
+        "group_index.html",
+        context! { kind => "life_situations", items },
+    )
 }
 
-async fn situation_page(State(state): AppStateRef, prefs: Prefs, Path((tid, sit)): Path<(String, String)>) -> Response {
+async fn situation_page(
+    State(state): AppStateRef,
+    prefs: Prefs,
+    Path((tid, sit)): Path<(String, String)>,
+) -> Response {
     let site = state.site();
     let t = tenant_or_404!(site, prefs, tid);
     let page = Page::new(&site, &prefs, Some(t));
-    let Some(def) = site.catalog.portal().life_situations.iter().find(|x| x.id.as_str() == sit) else {
+    let Some(def) = site
+        .catalog
+        .portal()
+        .life_situations
+        .iter()
+        .find(|x| x.id.as_str() == sit)
+    else {
         return page.not_found();
     };
-    let services = cards(t.id.as_str(), &site.catalog.by_life_situation(t.id.as_str(), &sit), prefs.lang);
+    let services = cards(
+        t.id.as_str(),
+        &site.catalog.by_life_situation(t.id.as_str(), &sit),
+        prefs.lang,
+    );
     if services.is_empty() {
         return page.not_found();
     }
@@ -339,15 +424,27 @@ async fn situation_page(State(state): AppStateRef, prefs: Prefs, Path((tid, sit)
     )
 }
 
-async fn office_index(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
+async fn office_index(
+    State(state): AppStateRef,
+    prefs: Prefs,
+    Path(tid): Path<String>,
+) -> Response {
     let site = state.site();
     let t = tenant_or_404!(site, prefs, tid);
     let id = t.id.as_str();
-    let offices: Vec<_> = t.offices.iter().map(|o| views::office(id, id, o, prefs.lang)).collect();
+    let offices: Vec<_> = t
+        .offices
+        .iter()
+        .map(|o| views::office(id, id, o, prefs.lang))
+        .collect();
     Page::new(&site, &prefs, Some(t)).ok("office_index.html", context! { offices })
 }
 
-async fn office_page(State(state): AppStateRef, prefs: Prefs, Path((tid, oid)): Path<(String, String)>) -> Response {
+async fn office_page(
+    State(state): AppStateRef,
+    prefs: Prefs,
+    Path((tid, oid)): Path<(String, String)>,
+) -> Response {
     let site = state.site();
     let t = tenant_or_404!(site, prefs, tid);
     let page = Page::new(&site, &prefs, Some(t));
@@ -362,7 +459,10 @@ async fn office_page(State(state): AppStateRef, prefs: Prefs, Path((tid, oid)): 
         .filter(|o| o.provider.id == t.id && o.service.office == office.id)
         .map(|o| views::card(id, o, prefs.lang))
         .collect();
-    page.ok("office.html", context! { office => views::office(id, id, office, prefs.lang), services })
+    page.ok(
+        "office.html",
+        context! { office => views::office(id, id, office, prefs.lang), services },
+    )
 }
 
 #[derive(Deserialize)]
@@ -370,7 +470,12 @@ struct SearchQuery {
     q: Option<String>,
 }
 
-async fn search_page(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>, Query(q): Query<SearchQuery>) -> Response {
+async fn search_page(
+    State(state): AppStateRef,
+    prefs: Prefs,
+    Path(tid): Path<String>,
+    Query(q): Query<SearchQuery>,
+) -> Response {
     let site = state.site();
     let t = tenant_or_404!(site, prefs, tid);
     let raw = q.q.unwrap_or_default();
@@ -379,7 +484,11 @@ async fn search_page(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<St
     let results = if query.is_empty() {
         Vec::new()
     } else {
-        cards(t.id.as_str(), &site.catalog.search(t.id.as_str(), &query, prefs.lang), prefs.lang)
+        cards(
+            t.id.as_str(),
+            &site.catalog.search(t.id.as_str(), &query, prefs.lang),
+            prefs.lang,
+        )
     };
     let lang = prefs.lang;
     let id = t.id.as_str();
@@ -395,7 +504,12 @@ async fn search_page(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<St
     )
 }
 
-async fn legal_page(state: Arc<AppState>, prefs: Prefs, tid: String, which: &'static str) -> Response {
+async fn legal_page(
+    state: Arc<AppState>,
+    prefs: Prefs,
+    tid: String,
+    which: &'static str,
+) -> Response {
     let site = state.site();
     let t = tenant_or_404!(site, prefs, tid);
     let text = match which {
@@ -415,7 +529,11 @@ async fn imprint(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String
 async fn privacy(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
     legal_page(state, prefs, tid, "privacy").await
 }
-async fn accessibility(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
+async fn accessibility(
+    State(state): AppStateRef,
+    prefs: Prefs,
+    Path(tid): Path<String>,
+) -> Response {
     legal_page(state, prefs, tid, "accessibility").await
 }
 
@@ -437,11 +555,20 @@ fn content_type(name: &str) -> &'static str {
 fn file_response(name: &str, bytes: Vec<u8>) -> Response {
     let mut res = bytes.into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(name)));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(name)),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     if name.ends_with(".svg") {
         // An SVG opened directly must not run script.
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"));
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+        );
     }
     res
 }
@@ -451,8 +578,14 @@ async fn static_file(Path(file): Path<String>) -> Response {
         Some(f) => {
             let mut res = f.contents().into_response();
             let h = res.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&file)));
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(content_type(&file)),
+            );
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            );
             res
         }
         None => StatusCode::NOT_FOUND.into_response(),
@@ -467,7 +600,10 @@ async fn theme_css(State(state): AppStateRef, Path(tid): Path<String>) -> Respon
     }
 }
 
-async fn tenant_asset(State(state): AppStateRef, Path((tid, file)): Path<(String, String)>) -> Response {
+async fn tenant_asset(
+    State(state): AppStateRef,
+    Path((tid, file)): Path<(String, String)>,
+) -> Response {
     let site = state.site();
     match site.assets.get(tid.as_str()).and_then(|a| a.get(&file)) {
         Some(bytes) => file_response(&file, bytes.as_ref().clone()),
@@ -493,7 +629,10 @@ async fn readyz(State(state): AppStateRef) -> Response {
 
 async fn metrics(State(state): AppStateRef) -> Response {
     (
-        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
         state.metrics.encode(),
     )
         .into_response()
@@ -510,7 +649,11 @@ async fn admin_reload(State(state): AppStateRef, headers: HeaderMap) -> Response
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
     if !token_matches(given, expected) {
-        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")]).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+        )
+            .into_response();
     }
     match state.reload().await {
         Ok(n) => Json(serde_json::json!({ "status": "ok", "services": n })).into_response(),
@@ -534,7 +677,9 @@ async fn admin_reload(State(state): AppStateRef, headers: HeaderMap) -> Response
 fn token_matches(given: &str, expected: &str) -> bool {
     use sha2::{Digest, Sha256};
     use subtle::ConstantTimeEq;
-    Sha256::digest(given.as_bytes()).ct_eq(&Sha256::digest(expected.as_bytes())).into()
+    Sha256::digest(given.as_bytes())
+        .ct_eq(&Sha256::digest(expected.as_bytes()))
+        .into()
 }
 
 #[cfg(test)]

@@ -54,7 +54,11 @@ pub struct AppState {
 
 impl AppState {
     /// Loads the definitions, records their versions and returns the ready state.
-    pub async fn start(source: Source, db: Db, config: WebConfig) -> Result<Arc<AppState>, StartError> {
+    pub async fn start(
+        source: Source,
+        db: Db,
+        config: WebConfig,
+    ) -> Result<Arc<AppState>, StartError> {
         let site = Site::load(&source).map_err(StartError::Definitions)?;
         db.migrate().await?;
         publish(&db, &site).await?;
@@ -81,7 +85,12 @@ impl AppState {
         let source = self.source.clone();
         let result = tokio::task::spawn_blocking(move || Site::load(&source))
             .await
-            .unwrap_or_else(|e| Err(vec![Diagnostic::file("reload", format!("loader panicked: {e}"))]));
+            .unwrap_or_else(|e| {
+                Err(vec![Diagnostic::file(
+                    "reload",
+                    format!("loader panicked: {e}"),
+                )])
+            });
         let outcome = match result {
             Err(diags) => Err(ReloadError::Definitions(diags)),
             Ok(site) => match publish(&self.db, &site).await {
@@ -117,6 +126,10 @@ async fn publish(db: &Db, site: &Site) -> Result<(), StoreError> {
         .collect();
     db.sync_tenants(&tenants).await?;
     let out = db.publish_versions(&site.versions).await?;
-    tracing::info!(published = out.published, unchanged = out.unchanged, "service definition versions recorded");
+    tracing::info!(
+        published = out.published,
+        unchanged = out.unchanged,
+        "service definition versions recorded"
+    );
     Ok(())
 }

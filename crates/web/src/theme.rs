@@ -49,18 +49,31 @@ impl Theme {
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         let overrides: HashMap<String, String> = files
-            .map(|f| f.templates.iter().map(|(k, (_, src))| (k.clone(), src.clone())).collect())
+            .map(|f| {
+                f.templates
+                    .iter()
+                    .map(|(k, (_, src))| (k.clone(), src.clone()))
+                    .collect()
+            })
             .unwrap_or_default();
         let mut diags = Vec::new();
         for name in template_names() {
-            let source = overrides.get(name).cloned().or_else(|| builtin(name).map(str::to_owned));
+            let source = overrides
+                .get(name)
+                .cloned()
+                .or_else(|| builtin(name).map(str::to_owned));
             if let Some(source) = source {
                 if let Err(e) = env.add_template_owned(name.to_owned(), source) {
                     let display = files
                         .and_then(|f| f.templates.get(name))
                         .map(|(d, _)| d.clone())
                         .unwrap_or_else(|| format!("assets/templates/{name}"));
-                    diags.push(Diagnostic::new(display, e.line().unwrap_or(1), 1, format!("template error: {}", e.detail().unwrap_or("syntax error"))));
+                    diags.push(Diagnostic::new(
+                        display,
+                        e.line().unwrap_or(1),
+                        1,
+                        format!("template error: {}", e.detail().unwrap_or("syntax error")),
+                    ));
                 }
             }
         }
@@ -69,7 +82,10 @@ impl Theme {
                 if builtin(name).is_none() {
                     diags.push(Diagnostic::file(
                         display,
-                        format!("no built-in template '{name}' to override (known: {})", template_names().collect::<Vec<_>>().join(", ")),
+                        format!(
+                            "no built-in template '{name}' to override (known: {})",
+                            template_names().collect::<Vec<_>>().join(", ")
+                        ),
                     ));
                 }
             }
@@ -78,20 +94,31 @@ impl Theme {
             return Err(diags);
         }
         let m = messages.clone();
-        env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| -> String {
-            let lang = state
-                .lookup("lang")
-                .and_then(|l| l.as_str().and_then(Lang::parse))
-                .unwrap_or(Lang::De);
-            let mut args = FluentArgs::new();
-            for k in kwargs.args() {
-                if let Ok(v) = kwargs.get::<minijinja::Value>(k) {
-                    args.set(k.to_owned(), fluent_value(&v));
+        env.add_function(
+            "t",
+            move |state: &State, key: &str, kwargs: Kwargs| -> String {
+                let lang = state
+                    .lookup("lang")
+                    .and_then(|l| l.as_str().and_then(Lang::parse))
+                    .unwrap_or(Lang::De);
+                let mut args = FluentArgs::new();
+                for k in kwargs.args() {
+                    if let Ok(v) = kwargs.get::<minijinja::Value>(k) {
+                        args.set(k.to_owned(), fluent_value(&v));
+                    }
                 }
-            }
-            let _ = kwargs.assert_all_used();
-            m.get(lang, key, if args.iter().next().is_some() { Some(&args) } else { None })
-        });
+                let _ = kwargs.assert_all_used();
+                m.get(
+                    lang,
+                    key,
+                    if args.iter().next().is_some() {
+                        Some(&args)
+                    } else {
+                        None
+                    },
+                )
+            },
+        );
         Ok(Theme { env, messages })
     }
 

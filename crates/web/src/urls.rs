@@ -64,7 +64,9 @@ pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -76,6 +78,9 @@ mod tests {
     #[test]
     fn encoding() {
         assert_eq!(super::encode("/a b?c=ä&d"), "/a%20b%3Fc%3D%C3%A4%26d");
-        assert_eq!(super::switch_lang("en", "/soest"), "/sprache/en?zurueck=/soest");
+        assert_eq!(
+            super::switch_lang("en", "/soest"),
+            "/sprache/en?zurueck=/soest"
+        );
     }
 }

@@ -157,14 +157,23 @@ pub fn office(portal_tenant: &str, provider: &str, o: &OfficeDef, lang: Lang) ->
         city: format!("{} {}", o.address.postal_code, o.address.city),
         phone: o.phone.clone(),
         phone_href: o.phone.as_ref().map(|p| {
-            format!("tel:{}", p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>())
+            format!(
+                "tel:{}",
+                p.chars()
+                    .filter(|c| c.is_ascii_digit() || *c == '+')
+                    .collect::<String>()
+            )
         }),
         email: o.email.clone(),
         hours: o
             .opening_hours
             .iter()
             .map(|h| HoursRow {
-                days: h.days.iter().map(|d| format!("weekday-{}", d.key())).collect(),
+                days: h
+                    .days
+                    .iter()
+                    .map(|d| format!("weekday-{}", d.key()))
+                    .collect(),
                 from: h.from.clone(),
                 to: h.to.clone(),
             })

@@ -40,14 +40,24 @@ fn diagnostics(stderr: &[u8], case: &std::path::Path) -> Vec<String> {
 #[test]
 fn check_reports_each_case_exactly() {
     let cases = cases();
-    assert!(cases.len() >= 20, "expected the full catalogue of broken cases");
+    assert!(
+        cases.len() >= 20,
+        "expected the full catalogue of broken cases"
+    );
     let mut failures = Vec::new();
     for (name, case) in &cases {
-        let out = Command::new(bin()).arg("check").arg(case.join("definitions")).output().unwrap();
+        let out = Command::new(bin())
+            .arg("check")
+            .arg(case.join("definitions"))
+            .output()
+            .unwrap();
         let got = diagnostics(&out.stderr, case);
         let want = expected(case);
         if out.status.code() != Some(1) || got != want {
-            failures.push(format!("{name}: exit {:?}\n  want {want:#?}\n  got  {got:#?}", out.status.code()));
+            failures.push(format!(
+                "{name}: exit {:?}\n  want {want:#?}\n  got  {got:#?}",
+                out.status.code()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -55,20 +65,39 @@ fn check_reports_each_case_exactly() {
 
 #[test]
 fn check_accepts_valid_sets() {
-    for dir in [workspace_root().join("demo/definitions"), workspace_root().join("crates/rathaus/tests/fixtures/minimal")] {
+    for dir in [
+        workspace_root().join("demo/definitions"),
+        workspace_root().join("crates/rathaus/tests/fixtures/minimal"),
+    ] {
         let out = Command::new(bin()).arg("check").arg(&dir).output().unwrap();
-        assert!(out.status.success(), "{}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(String::from_utf8_lossy(&out.stdout).contains("OK"));
     }
     // Without an argument, the built-in demo is checked.
-    let out = Command::new(bin()).arg("check").env_remove("RATHAUS_DEFINITIONS").output().unwrap();
+    let out = Command::new(bin())
+        .arg("check")
+        .env_remove("RATHAUS_DEFINITIONS")
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("4 tenants, 20 services"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("4 tenants, 20 services"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
 fn check_of_a_missing_folder_fails() {
-    let out = Command::new(bin()).args(["check", "/nonexistent/rathaus-defs"]).output().unwrap();
+    let out = Command::new(bin())
+        .args(["check", "/nonexistent/rathaus-defs"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
 }

@@ -36,20 +36,35 @@ impl Drop for Browser {
 fn axe_source() -> String {
     let path = std::env::var("RATHAUS_TEST_AXE_JS")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| workspace_root().join("tests/browser/node_modules/axe-core/axe.min.js"));
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("axe-core not found at {} ({e}); run scripts/test, which installs it", path.display()))
+        .unwrap_or_else(|_| {
+            workspace_root().join("tests/browser/node_modules/axe-core/axe.min.js")
+        });
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core not found at {} ({e}); run scripts/test, which installs it",
+            path.display()
+        )
+    })
 }
 
 async fn browser(javascript: bool, width: u32, height: u32) -> Browser {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let driver_bin = std::env::var("RATHAUS_TEST_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let driver_bin =
+        std::env::var("RATHAUS_TEST_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
     let driver = Command::new(&driver_bin)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {driver_bin} ({e}); run scripts/test, which installs chromium-driver"));
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot start {driver_bin} ({e}); run scripts/test, which installs chromium-driver"
+            )
+        });
     let profile = tempfile::tempdir().unwrap();
     let mut prefs = json!({ "intl.accept_languages": "de-DE,de" });
     if !javascript {
@@ -96,7 +111,9 @@ async fn browser(javascript: bool, width: u32, height: u32) -> Browser {
 
 /// Runs axe-core on the loaded page; returns readable violations.
 async fn axe(c: &Client, axe_js: &str) -> Vec<String> {
-    c.execute(&format!("{axe_js}\n;return true;"), vec![]).await.unwrap();
+    c.execute(&format!("{axe_js}\n;return true;"), vec![])
+        .await
+        .unwrap();
     let script = r#"
         const done = arguments[arguments.length - 1];
         axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
@@ -104,7 +121,11 @@ async fn axe(c: &Client, axe_js: &str) -> Vec<String> {
           .catch(e => done(['axe failed: ' + e]));
     "#;
     let res = c.execute_async(script, vec![]).await.unwrap();
-    res.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
+    res.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// The harness itself: axe must report a known violation, or the other tests prove nothing.
@@ -131,12 +152,26 @@ async fn axe_finds_no_violation_on_any_page() {
     let axe_js = axe_source();
     let b = browser(true, 1280, 900).await;
     let mut pages: Vec<String> = vec![
-        "/", "/soest", "/solingen", "/kreis-soest", "/kreis-paderborn",
-        "/soest/leistungen", "/soest/themen", "/soest/themen/tiere", "/soest/lebenslagen",
-        "/soest/lebenslagen/umzug", "/soest/aemter", "/soest/aemter/steueramt",
-        "/soest/suche", "/soest/suche?q=hund", "/soest/suche?q=xylophon",
-        "/soest/impressum", "/soest/datenschutz", "/soest/barrierefreiheit",
-        "/soest/gibtsnicht", "/nirgendwo",
+        "/",
+        "/soest",
+        "/solingen",
+        "/kreis-soest",
+        "/kreis-paderborn",
+        "/soest/leistungen",
+        "/soest/themen",
+        "/soest/themen/tiere",
+        "/soest/lebenslagen",
+        "/soest/lebenslagen/umzug",
+        "/soest/aemter",
+        "/soest/aemter/steueramt",
+        "/soest/suche",
+        "/soest/suche?q=hund",
+        "/soest/suche?q=xylophon",
+        "/soest/impressum",
+        "/soest/datenschutz",
+        "/soest/barrierefreiheit",
+        "/soest/gibtsnicht",
+        "/nirgendwo",
     ]
     .into_iter()
     .map(String::from)
@@ -146,7 +181,10 @@ async fn axe_finds_no_violation_on_any_page() {
     let site: Vec<String> = {
         let mut v = Vec::new();
         for t in ["solingen", "soest", "kreis-soest", "kreis-paderborn"] {
-            let html = app.page(&format!("/{t}/leistungen")).await.replace("&#x2f;", "/");
+            let html = app
+                .page(&format!("/{t}/leistungen"))
+                .await
+                .replace("&#x2f;", "/");
             for href in crate::support::local_links(&html) {
                 if href.starts_with(&format!("/{t}/leistungen/")) && !v.contains(&href) {
                     v.push(href.clone());
@@ -158,9 +196,17 @@ async fn axe_finds_no_violation_on_any_page() {
     };
     assert!(site.len() >= 40, "{site:?}");
     pages.extend(site);
-    let english: Vec<String> = pages.iter().take(21).map(|p| {
-        if p.contains('?') { format!("{p}&lang=en") } else { format!("{p}?lang=en") }
-    }).collect();
+    let english: Vec<String> = pages
+        .iter()
+        .take(21)
+        .map(|p| {
+            if p.contains('?') {
+                format!("{p}&lang=en")
+            } else {
+                format!("{p}?lang=en")
+            }
+        })
+        .collect();
     pages.extend(english);
 
     let mut failures = Vec::new();
@@ -172,7 +218,12 @@ async fn axe_finds_no_violation_on_any_page() {
         }
     }
     let _ = b.client.clone().close().await;
-    assert!(failures.is_empty(), "{} page(s) with violations:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} page(s) with violations:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// The same checks on a phone-sized screen, plus no horizontal scrolling (WCAG 1.4.10).
@@ -182,13 +233,26 @@ async fn phone_layout_reflows() {
     let app = TestApp::start(Backend::Sqlite).await;
     let axe_js = axe_source();
     let b = browser(true, 360, 740).await;
-    for p in ["/soest", "/soest/leistungen/hundeanmeldung", "/soest/aemter/steueramt", "/soest/suche?q=hund", "/solingen"] {
+    for p in [
+        "/soest",
+        "/soest/leistungen/hundeanmeldung",
+        "/soest/aemter/steueramt",
+        "/soest/suche?q=hund",
+        "/solingen",
+    ] {
         b.client.goto(&app.url(p)).await.unwrap();
-        let overflow = b.client
-            .execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![])
+        let overflow = b
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth - window.innerWidth;",
+                vec![],
+            )
             .await
             .unwrap();
-        assert!(overflow.as_i64().unwrap() <= 0, "{p}: {overflow} px horizontal overflow at 360 px");
+        assert!(
+            overflow.as_i64().unwrap() <= 0,
+            "{p}: {overflow} px horizontal overflow at 360 px"
+        );
         let v = axe(&b.client, &axe_js).await;
         assert!(v.is_empty(), "{p}: {v:?}");
     }
@@ -196,11 +260,21 @@ async fn phone_layout_reflows() {
 }
 
 async fn active(c: &Client, expr: &str) -> Value {
-    c.execute(&format!("const e = document.activeElement; return {expr};"), vec![]).await.unwrap()
+    c.execute(
+        &format!("const e = document.activeElement; return {expr};"),
+        vec![],
+    )
+    .await
+    .unwrap()
 }
 
 async fn press(c: &Client, key: &str) {
-    c.active_element().await.unwrap().send_keys(key).await.unwrap();
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(key)
+        .await
+        .unwrap();
 }
 
 /// A visitor using only the keyboard: skip link, search, result, service page.
@@ -212,7 +286,11 @@ async fn keyboard_only() {
     let c = &b.client;
     c.goto(&app.url("/soest")).await.unwrap();
     press(c, TAB).await;
-    assert_eq!(active(c, "e.className").await, "skip-link", "first Tab reaches the skip link");
+    assert_eq!(
+        active(c, "e.className").await,
+        "skip-link",
+        "first Tab reaches the skip link"
+    );
     let outline = active(c, "getComputedStyle(e).outlineStyle").await;
     assert_eq!(outline, "solid", "focus is visible");
     press(c, ENTER).await;
@@ -224,29 +302,70 @@ async fn keyboard_only() {
             break;
         }
     }
-    assert_eq!(active(c, "e.id").await, "q", "search field reachable by Tab");
-    c.active_element().await.unwrap().send_keys("hundesteuer").await.unwrap();
+    assert_eq!(
+        active(c, "e.id").await,
+        "q",
+        "search field reachable by Tab"
+    );
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys("hundesteuer")
+        .await
+        .unwrap();
     press(c, ENTER).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(c.current_url().await.unwrap().as_str().contains("/soest/suche?q=hundesteuer"));
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("/soest/suche?q=hundesteuer"));
     for _ in 0..40 {
         press(c, TAB).await;
-        if active(c, "e.getAttribute('href') || ''").await.as_str().unwrap_or("").starts_with("/soest/leistungen/hunde") {
+        if active(c, "e.getAttribute('href') || ''")
+            .await
+            .as_str()
+            .unwrap_or("")
+            .starts_with("/soest/leistungen/hunde")
+        {
             break;
         }
     }
     press(c, ENTER).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(c.current_url().await.unwrap().as_str().contains("/soest/leistungen/hundeanmeldung"));
-    let h1 = c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("/soest/leistungen/hundeanmeldung"));
+    let h1 = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(h1, "Hund anmelden (Hundesteuer)");
     // The language switch is a normal link, reachable and usable by keyboard.
     let switch = c.find(Locator::Css("a.lang-switch")).await.unwrap();
     switch.send_keys(ENTER).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let lang = c.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap();
+    let lang = c
+        .find(Locator::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
     assert_eq!(lang.as_deref(), Some("en"));
-    assert!(c.current_url().await.unwrap().as_str().contains("/soest/leistungen/hundeanmeldung"));
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("/soest/leistungen/hundeanmeldung"));
     let _ = b.client.clone().close().await;
 }
 
@@ -260,18 +379,44 @@ async fn works_without_javascript() {
     c.goto(&app.url("/solingen")).await.unwrap();
     let input = c.find(Locator::Id("q")).await.unwrap();
     input.send_keys("Einbuergerung").await.unwrap();
-    c.find(Locator::Css("form.search button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("form.search button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let first = c.find(Locator::Css(".card-title a")).await.unwrap();
     assert_eq!(first.text().await.unwrap(), "Einbürgerung");
     first.click().await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    c.find(Locator::LinkText("Diese Seite in Leichter Sprache")).await.unwrap().click().await.unwrap();
+    c.find(Locator::LinkText("Diese Seite in Leichter Sprache"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(c.current_url().await.unwrap().as_str().ends_with("/solingen/leistungen/einbuergerung/leichte-sprache"));
-    c.find(Locator::LinkText("English")).await.unwrap().click().await.unwrap();
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .ends_with("/solingen/leistungen/einbuergerung/leichte-sprache"));
+    c.find(Locator::LinkText("English"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let h1 = c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    let h1 = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(h1, "Naturalisation – in plain language");
     let _ = b.client.clone().close().await;
 }

@@ -7,7 +7,10 @@ use crate::support::{local_links, Backend, TestApp};
 use std::collections::{BTreeSet, VecDeque};
 
 fn decode(html: &str) -> String {
-    html.replace("&#x2f;", "/").replace("&amp;", "&").replace("&quot;", "\"").replace("&#x27;", "'")
+    html.replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
 }
 
 /// Visits every page reachable from `/` (in the given language) and checks each one.
@@ -23,18 +26,39 @@ async fn crawl(app: &TestApp, accept: &str) -> BTreeSet<String> {
         let headers = res.headers().clone();
         let body = res.text().await.unwrap();
         assert!(status == 200 || status == 308, "GET {path} → {status}");
-        let ctype = headers.get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-        assert!(headers.get("x-content-type-options").is_some(), "{path}: nosniff missing");
+        let ctype = headers
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        assert!(
+            headers.get("x-content-type-options").is_some(),
+            "{path}: nosniff missing"
+        );
         if !ctype.starts_with("text/html") {
             continue;
         }
         let lang = if accept.starts_with("en") { "en" } else { "de" };
-        assert!(body.contains(&format!("<html lang=\"{lang}\">")), "{path}: wrong or missing lang");
+        assert!(
+            body.contains(&format!("<html lang=\"{lang}\">")),
+            "{path}: wrong or missing lang"
+        );
         assert_eq!(body.matches("<h1").count(), 1, "{path}: exactly one h1");
-        assert!(body.contains("<title>") && body.contains("<main id=\"inhalt\""), "{path}: title/main");
-        assert!(!body.contains("<script"), "{path}: pages must work without JavaScript");
-        assert!(!body.contains(" style=\""), "{path}: no inline styles (CSP)");
-        assert!(body.contains("class=\"demo-banner\""), "{path}: demo data must be marked");
+        assert!(
+            body.contains("<title>") && body.contains("<main id=\"inhalt\""),
+            "{path}: title/main"
+        );
+        assert!(
+            !body.contains("<script"),
+            "{path}: pages must work without JavaScript"
+        );
+        assert!(
+            !body.contains(" style=\""),
+            "{path}: no inline styles (CSP)"
+        );
+        assert!(
+            body.contains("class=\"demo-banner\""),
+            "{path}: demo data must be marked"
+        );
         for link in local_links(&decode(&body)) {
             let link = link.split('#').next().unwrap().to_owned();
             if !link.is_empty() && !seen.contains(&link) {
@@ -85,11 +109,14 @@ both_backends! {
 
 fn result_titles(html: &str) -> Vec<String> {
     let html = decode(html);
-    html.split("class=\"card-title\"").skip(1).filter_map(|s| {
-        let s = &s[s.find("<a href=")?..];
-        let start = s.find('>')? + 1;
-        Some(s[start..start + s[start..].find('<')?].to_owned())
-    }).collect()
+    html.split("class=\"card-title\"")
+        .skip(1)
+        .filter_map(|s| {
+            let s = &s[s.find("<a href=")?..];
+            let start = s.find('>')? + 1;
+            Some(s[start..start + s[start..].find('<')?].to_owned())
+        })
+        .collect()
 }
 
 both_backends! {

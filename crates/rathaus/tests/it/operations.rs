@@ -90,8 +90,15 @@ async fn default_database_is_sqlite_in_data_dir() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
-    assert!(line.starts_with("rathaus listening on http://127.0.0.1:"), "{line}");
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert!(
+        line.starts_with("rathaus listening on http://127.0.0.1:"),
+        "{line}"
+    );
     assert!(dir.path().join("rathaus-data/rathaus.db").exists());
     let _ = child.kill();
     let _ = child.wait();
@@ -109,8 +116,12 @@ both_backends! {
 
 #[tokio::test]
 async fn unsupported_database_url_is_a_clear_error() {
-    let res = TestApp::try_start(Options::new(Backend::Sqlite).env("RATHAUS_DATABASE_URL", "mysql://x")).await;
-    let Err((code, out)) = res else { panic!("started with mysql URL") };
+    let res =
+        TestApp::try_start(Options::new(Backend::Sqlite).env("RATHAUS_DATABASE_URL", "mysql://x"))
+            .await;
+    let Err((code, out)) = res else {
+        panic!("started with mysql URL")
+    };
     assert_eq!(code, Some(1));
     assert!(out.contains("database URL not supported"), "{out}");
 }

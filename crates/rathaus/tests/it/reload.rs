@@ -15,7 +15,13 @@ fn edit(path: &Path, old: &str, new: &str) {
 }
 
 async fn reload(app: &TestApp, token: &str) -> (u16, serde_json::Value) {
-    let res = app.http.post(app.url("/admin/reload")).bearer_auth(token).send().await.unwrap();
+    let res = app
+        .http
+        .post(app.url("/admin/reload"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(serde_json::Value::Null))
 }

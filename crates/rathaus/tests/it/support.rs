@@ -29,7 +29,10 @@ macro_rules! both_backends {
 }
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 pub fn demo_definitions() -> PathBuf {
@@ -42,18 +45,24 @@ pub fn bin() -> PathBuf {
 
 /// PostgreSQL server for tests: `RATHAUS_TEST_PG` (set by scripts/test), else the local default.
 pub fn pg_server_url() -> String {
-    std::env::var("RATHAUS_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("RATHAUS_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// Creates a fresh, empty PostgreSQL database and returns its URL.
 pub async fn fresh_pg_database() -> String {
     use sqlx::Connection;
     let server = pg_server_url();
-    let mut conn = sqlx::PgConnection::connect(&server).await.unwrap_or_else(|e| {
-        panic!("PostgreSQL not reachable at {server} ({e}); run scripts/test, which starts one")
-    });
+    let mut conn = sqlx::PgConnection::connect(&server)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("PostgreSQL not reachable at {server} ({e}); run scripts/test, which starts one")
+        });
     let name = format!("rathaus_t_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
     let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
     format!("{base}/{name}")
 }
@@ -98,7 +107,9 @@ impl TestApp {
     }
 
     pub async fn start_with(opts: Options) -> TestApp {
-        Self::try_start(opts).await.unwrap_or_else(|(code, log)| panic!("server did not start (exit {code:?}):\n{log}"))
+        Self::try_start(opts)
+            .await
+            .unwrap_or_else(|(code, log)| panic!("server did not start (exit {code:?}):\n{log}"))
     }
 
     /// Starts the server; on failure returns its exit code and output.
@@ -273,7 +284,9 @@ pub fn encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
