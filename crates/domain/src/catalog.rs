@@ -4,7 +4,7 @@
 
 use crate::ids::{LifeSituationId, ServiceId, TenantId, TopicId};
 use crate::portal::PortalDef;
-use crate::search::{query_words, SearchDoc};
+use crate::search::{query_words, Prepared, SearchDoc};
 use crate::service::ServiceDef;
 use crate::tenant::{OfficeDef, TenantDef};
 use crate::text::Lang;
@@ -425,12 +425,12 @@ impl Catalog {
         let Some(e) = self.tenants.get(tenant) else {
             return Vec::new();
         };
-        let q = query_words(query);
+        let q = Prepared::new(&query_words(query));
         let mut hits: Vec<(u32, OfferedService<'_>)> = e
             .search
             .iter()
             .zip(&e.offered)
-            .filter_map(|(doc, (p, s))| Some((doc.score(&q)?, self.resolve(p, s)?)))
+            .filter_map(|(doc, (p, s))| Some((doc.score_prepared(&q)?, self.resolve(p, s)?)))
             .collect();
         hits.sort_by(|(a, x), (b, y)| {
             b.cmp(a)

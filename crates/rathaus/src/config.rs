@@ -28,6 +28,8 @@ pub struct Config {
     pub request_timeout_secs: u64,
     /// Largest accepted request body in bytes (`RATHAUS_MAX_BODY_BYTES`).
     pub max_body_bytes: usize,
+    /// Memory for rendered catalogue pages in bytes; 0 disables (`RATHAUS_PAGE_CACHE_BYTES`).
+    pub page_cache_bytes: u64,
 }
 
 impl Default for Config {
@@ -42,6 +44,7 @@ impl Default for Config {
             log: "info,sqlx=warn,tower_http=warn".into(),
             request_timeout_secs: 30,
             max_body_bytes: 64 * 1024,
+            page_cache_bytes: 8 * 1024 * 1024,
         }
     }
 }

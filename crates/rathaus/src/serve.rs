@@ -53,6 +53,7 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
             admin_token: config.admin_token.clone().filter(|t| !t.is_empty()),
             request_timeout: Duration::from_secs(config.request_timeout_secs.max(1)),
             max_body_bytes: config.max_body_bytes,
+            page_cache_bytes: config.page_cache_bytes,
         };
         let state = match AppState::start(source.clone(), db.clone(), web).await {
             Ok(s) => s,

@@ -165,7 +165,11 @@ mod tests {
         assert_eq!(d[0].file, "t/locales/en.ftl");
         // The unclosed placeable on line 2 is noticed where the input ends (line 3).
         assert_eq!((d[0].line, d[0].column), (3, 1));
-        assert!(d[0].message.starts_with("invalid Fluent message"), "{}", d[0].message);
+        assert!(
+            d[0].message.starts_with("invalid Fluent message"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]

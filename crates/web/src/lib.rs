@@ -3,6 +3,7 @@
 //! catalogue (or later the store), and render a template. Every page works without
 //! JavaScript; no page has inline script or style (the CSP forbids both).
 
+mod cache;
 mod error;
 pub mod i18n;
 mod metrics;

@@ -64,6 +64,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            crate::cache::serve,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             crate::metrics::track,
         ));
     for layer in crate::security::layers() {
@@ -126,16 +130,8 @@ impl<'a> Page<'a> {
         match theme.render(template, ctx) {
             Ok(html) => {
                 let mut res = (status, Html(html)).into_response();
-                let h = res.headers_mut();
-                h.insert(
-                    header::CONTENT_LANGUAGE,
-                    HeaderValue::from_static(lang.code()),
-                );
-                h.insert(
-                    header::VARY,
-                    HeaderValue::from_static("Cookie, Accept-Language"),
-                );
-                h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                page_headers(res.headers_mut(), lang);
+                res.extensions_mut().insert(crate::cache::Cacheable);
                 res
             }
             Err(e) => HtmlError::from(e).into_response(),
@@ -149,6 +145,19 @@ impl<'a> Page<'a> {
     fn not_found(&self) -> Response {
         self.render(StatusCode::NOT_FOUND, "not_found.html", context! {})
     }
+}
+
+/// Headers of every rendered page.
+pub(crate) fn page_headers(h: &mut HeaderMap, lang: Lang) {
+    h.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.code()),
+    );
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Accept-Language"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
 }
 
 // ----- portal-level pages -------------------------------------------------------------

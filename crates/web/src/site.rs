@@ -2,6 +2,7 @@
 //! serve: catalogue, themes, tenant assets. It is immutable; a reload builds a new one and
 //! swaps it in atomically, so a request never sees half of an old and half of a new set.
 
+use crate::cache::PageCache;
 use crate::theme::Themes;
 use rathaus_defs::{Diagnostic, Loaded, Source};
 use rathaus_domain::{Catalog, TenantId};
@@ -16,17 +17,24 @@ pub struct Site {
     pub assets: BTreeMap<TenantId, BTreeMap<String, Arc<Vec<u8>>>>,
     /// Per-tenant stylesheet with the branding colours.
     pub theme_css: BTreeMap<TenantId, String>,
-    /// Definition versions to record in the database before this site goes live.
-    pub versions: Vec<ServiceVersion>,
+    /// Rendered pages of this site (emptied with it on reload).
+    pub cache: PageCache,
 }
 
 impl Site {
-    pub fn load(source: &Source) -> Result<Site, Vec<Diagnostic>> {
+    /// Loads a site and the definition versions to record before it goes live.
+    pub fn load(
+        source: &Source,
+        cache_bytes: u64,
+    ) -> Result<(Site, Vec<ServiceVersion>), Vec<Diagnostic>> {
         let loaded = rathaus_defs::load(source)?;
-        Site::from_loaded(loaded)
+        Site::from_loaded(loaded, cache_bytes)
     }
 
-    pub fn from_loaded(loaded: Loaded) -> Result<Site, Vec<Diagnostic>> {
+    pub fn from_loaded(
+        loaded: Loaded,
+        cache_bytes: u64,
+    ) -> Result<(Site, Vec<ServiceVersion>), Vec<Diagnostic>> {
         let themes = Themes::build(&loaded)?;
         let theme_css = loaded
             .catalog
@@ -57,12 +65,13 @@ impl Site {
             .iter()
             .map(|(t, f)| (t.clone(), f.assets.clone()))
             .collect();
-        Ok(Site {
+        let site = Site {
             catalog: loaded.catalog,
             themes,
             assets,
             theme_css,
-            versions,
-        })
+            cache: PageCache::new(cache_bytes),
+        };
+        Ok((site, versions))
     }
 }

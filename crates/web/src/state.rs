@@ -15,6 +15,8 @@ pub struct WebConfig {
     pub admin_token: Option<String>,
     pub request_timeout: Duration,
     pub max_body_bytes: usize,
+    /// Memory for rendered catalogue pages; 0 disables the cache.
+    pub page_cache_bytes: u64,
 }
 
 impl Default for WebConfig {
@@ -23,6 +25,7 @@ impl Default for WebConfig {
             admin_token: None,
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 64 * 1024,
+            page_cache_bytes: 8 * 1024 * 1024,
         }
     }
 }
@@ -59,9 +62,10 @@ impl AppState {
         db: Db,
         config: WebConfig,
     ) -> Result<Arc<AppState>, StartError> {
-        let site = Site::load(&source).map_err(StartError::Definitions)?;
+        let (site, versions) =
+            Site::load(&source, config.page_cache_bytes).map_err(StartError::Definitions)?;
         db.migrate().await?;
-        publish(&db, &site).await?;
+        publish(&db, &site, &versions).await?;
         let metrics = Metrics::new();
         metrics.set_services(site.catalog.service_count());
         Ok(Arc::new(AppState {
@@ -83,7 +87,8 @@ impl AppState {
     pub async fn reload(&self) -> Result<usize, ReloadError> {
         let _guard = self.reload_lock.lock().await;
         let source = self.source.clone();
-        let result = tokio::task::spawn_blocking(move || Site::load(&source))
+        let cache_bytes = self.config.page_cache_bytes;
+        let result = tokio::task::spawn_blocking(move || Site::load(&source, cache_bytes))
             .await
             .unwrap_or_else(|e| {
                 Err(vec![Diagnostic::file(
@@ -93,7 +98,7 @@ impl AppState {
             });
         let outcome = match result {
             Err(diags) => Err(ReloadError::Definitions(diags)),
-            Ok(site) => match publish(&self.db, &site).await {
+            Ok((site, versions)) => match publish(&self.db, &site, &versions).await {
                 Err(e) => Err(ReloadError::Store(e)),
                 Ok(()) => {
                     let n = site.catalog.service_count();
@@ -118,14 +123,18 @@ impl AppState {
     }
 }
 
-async fn publish(db: &Db, site: &Site) -> Result<(), StoreError> {
+async fn publish(
+    db: &Db,
+    site: &Site,
+    versions: &[rathaus_store::ServiceVersion],
+) -> Result<(), StoreError> {
     let tenants: Vec<(String, String)> = site
         .catalog
         .tenants()
         .map(|t| (t.id.to_string(), t.name.de.clone()))
         .collect();
     db.sync_tenants(&tenants).await?;
-    let out = db.publish_versions(&site.versions).await?;
+    let out = db.publish_versions(versions).await?;
     tracing::info!(
         published = out.published,
         unchanged = out.unchanged,

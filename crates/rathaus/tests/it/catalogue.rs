@@ -214,3 +214,26 @@ both_backends! {
         assert!(html.contains("action=\"/soest/suche\""), "tenant 404 offers the tenant's search");
     }
 }
+
+both_backends! {
+    async fn page_cache_is_invisible(b: Backend) {
+        let cached = TestApp::start(b).await;
+        let uncached = TestApp::start_with(crate::support::Options::new(b).env("RATHAUS_PAGE_CACHE_BYTES", "0")).await;
+        for path in ["/soest/leistungen/hundeanmeldung", "/solingen/suche?q=einbuergerung", "/kreis-soest"] {
+            let first = cached.page(path).await;
+            let again = cached.page(path).await;
+            assert_eq!(first, again, "{path}");
+            assert_eq!(first, uncached.page(path).await, "{path}: cached and uncached differ");
+            // The language is part of the key: German and English never mix.
+            let en = cached.http.get(cached.url(path)).header("cookie", "lang=en").send().await.unwrap();
+            assert_eq!(en.headers()["content-language"], "en");
+            assert!(en.text().await.unwrap().contains("<html lang=\"en\">"));
+            assert!(cached.page(path).await.contains("<html lang=\"de\">"));
+        }
+        // Cached responses keep the security headers and page headers.
+        let res = cached.get("/soest/leistungen/hundeanmeldung").await;
+        assert!(res.headers().contains_key("content-security-policy"));
+        assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
+        assert_eq!(res.headers()["vary"], "Cookie, Accept-Language");
+    }
+}

@@ -37,7 +37,9 @@ both_backends! {
         assert_eq!(reload(&app, "wrong").await.0, 401);
         assert_eq!(app.http.post(app.url("/admin/reload")).send().await.unwrap().status(), 401);
 
-        // A valid change with a new version is picked up.
+        // A valid change with a new version is picked up (the page was rendered and cached
+        // before; the reload must not serve the old rendering).
+        assert!(app.page("/soest/leistungen/hundeabmeldung").await.contains("Hund abmelden<"));
         edit(&svc, "version: 1", "version: 2");
         edit(&svc, "de: Hund abmelden", "de: Hund abmelden (neu)");
         let (status, body) = reload(&app, "s3cret").await;
