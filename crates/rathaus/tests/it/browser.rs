@@ -268,6 +268,36 @@ async fn active(c: &Client, expr: &str) -> Value {
     .unwrap()
 }
 
+/// Waits (up to 15 s) until the current URL contains `part`; navigation is asynchronous.
+async fn wait_for_url(c: &Client, part: &str) {
+    for _ in 0..300 {
+        if c.current_url().await.unwrap().as_str().contains(part) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "URL never contained {part}: {}",
+        c.current_url().await.unwrap()
+    );
+}
+
+/// Waits (up to 15 s) until the page's `<html lang>` is `lang`.
+async fn wait_for_lang(c: &Client, lang: &str) {
+    for _ in 0..300 {
+        // During navigation the old <html> may be gone: errors just mean "not yet".
+        if let Ok(el) = c.find(Locator::Css("html")).await {
+            if let Ok(Some(l)) = el.attr("lang").await {
+                if l == lang {
+                    return;
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("page language never became {lang}");
+}
+
 async fn press(c: &Client, key: &str) {
     c.active_element()
         .await
@@ -314,7 +344,7 @@ async fn keyboard_only() {
         .await
         .unwrap();
     press(c, ENTER).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for_url(c, "/soest/suche?q=hundesteuer").await;
     assert!(c
         .current_url()
         .await
@@ -333,7 +363,7 @@ async fn keyboard_only() {
         }
     }
     press(c, ENTER).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for_url(c, "/soest/leistungen/hundeanmeldung").await;
     assert!(c
         .current_url()
         .await
@@ -351,7 +381,7 @@ async fn keyboard_only() {
     // The language switch is a normal link, reachable and usable by keyboard.
     let switch = c.find(Locator::Css("a.lang-switch")).await.unwrap();
     switch.send_keys(ENTER).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for_lang(c, "en").await;
     let lang = c
         .find(Locator::Css("html"))
         .await
@@ -385,18 +415,18 @@ async fn works_without_javascript() {
         .click()
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for_url(c, "/solingen/suche?q=").await;
     let first = c.find(Locator::Css(".card-title a")).await.unwrap();
     assert_eq!(first.text().await.unwrap(), "Einbürgerung");
     first.click().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for_url(c, "/solingen/leistungen/einbuergerung").await;
     c.find(Locator::LinkText("Diese Seite in Leichter Sprache"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for_url(c, "/leichte-sprache").await;
     assert!(c
         .current_url()
         .await
@@ -409,7 +439,7 @@ async fn works_without_javascript() {
         .click()
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for_lang(c, "en").await;
     let h1 = c
         .find(Locator::Css("h1"))
         .await
