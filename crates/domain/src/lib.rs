@@ -5,6 +5,7 @@
 //! format); [`catalog::Catalog`] is the validated, queryable set that the web layer reads.
 
 pub mod catalog;
+pub mod form;
 pub mod ids;
 pub mod portal;
 pub mod search;

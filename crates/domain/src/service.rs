@@ -138,6 +138,16 @@ pub fn format_eur_de(cents: u64) -> String {
     )
 }
 
+/// As [`format_eur_de`] for signed amounts.
+pub fn format_eur_de_i64(cents: i64) -> String {
+    let s = format_eur_de(cents.unsigned_abs());
+    if cents < 0 {
+        format!("-{s}")
+    } else {
+        s
+    }
+}
+
 /// Formats euro cents the English way: `1234567` → `€12,345.67`.
 pub fn format_eur_en(cents: u64) -> String {
     format!("€{}.{:02}", group_thousands(cents / 100, ','), cents % 100)

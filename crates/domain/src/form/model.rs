@@ -1,0 +1,221 @@
+//! The declared shape of a form (part of `ServiceDef`).
+
+use crate::text::Text;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// `form:` in a service definition.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormDef {
+    /// Pages of the form, in order.
+    #[schemars(length(min = 1))]
+    pub steps: Vec<StepDef>,
+    /// Checks across fields, e.g. "end after start".
+    #[serde(default)]
+    pub rules: Vec<RuleDef>,
+    /// Values computed from the answers (fees, required income …), in order; each may use
+    /// the ones before it.
+    #[serde(default)]
+    pub computed: Vec<ComputedDef>,
+    /// Whether someone without an account may apply (the account comes with a later issue).
+    #[serde(default = "yes")]
+    pub guests: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepDef {
+    /// Unique within the form; appears in URLs.
+    #[schemars(regex(pattern = crate::ids::SLUG_PATTERN))]
+    pub id: String,
+    pub title: Text,
+    /// Introduction shown above the fields.
+    #[serde(default)]
+    pub intro: Option<Text>,
+    /// CEL condition on answers of earlier steps; the step is skipped when false.
+    #[serde(default)]
+    pub visible_if: Option<String>,
+    #[schemars(length(min = 1))]
+    pub fields: Vec<FieldDef>,
+}
+
+/// The kinds of field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// One line of text.
+    Text,
+    /// Several lines of text.
+    Textarea,
+    /// A whole number (`min`/`max`).
+    Number,
+    /// An amount in euros, stored as cents (`min`/`max` in cents).
+    Money,
+    /// A date entered as TT.MM.JJJJ, stored as YYYY-MM-DD.
+    Date,
+    /// One of `options` (or of a code list).
+    Choice,
+    /// Any number of `options` (or of a code list).
+    MultiChoice,
+    /// Ja / Nein.
+    YesNo,
+    /// German address: street, house number, PLZ, Ort.
+    Address,
+    Email,
+    Phone,
+    /// IBAN with check digits.
+    Iban,
+    /// Country or nationality from a code list.
+    Country,
+    /// Upload of one file (`accept`, `max_bytes`).
+    File,
+    /// Text to read; no answer.
+    Info,
+    /// A repeatable group of `fields` (`min`/`max` entries).
+    Group,
+}
+
+impl FieldKind {
+    /// Whether the field takes an answer at all.
+    pub fn has_answer(self) -> bool {
+        !matches!(self, FieldKind::Info)
+    }
+}
+
+/// One field. Kind-specific keys are checked against the kind when the definition loads.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    /// Unique within the form (within its group for group members); a CEL identifier.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]{0,63}$"))]
+    pub id: String,
+    pub kind: FieldKind,
+    /// Label (for `info`: the heading, may be omitted).
+    #[serde(default)]
+    pub label: Option<Text>,
+    /// Help text under the label.
+    #[serde(default)]
+    pub hint: Option<Text>,
+    /// Body text of an `info` block.
+    #[serde(default)]
+    pub text: Option<Text>,
+    /// Whether an answer is required (default: yes). Ignored while the field is hidden.
+    #[serde(default = "yes")]
+    pub required: bool,
+    /// CEL condition: required only when true (sets `required: false` otherwise).
+    #[serde(default)]
+    pub required_if: Option<String>,
+    /// CEL condition: the field is shown (and answered) only when true.
+    #[serde(default)]
+    pub visible_if: Option<String>,
+    /// `text`, `textarea`: length limits in characters.
+    #[serde(default)]
+    pub min_length: Option<u32>,
+    #[serde(default)]
+    pub max_length: Option<u32>,
+    /// `text`: regular expression the whole answer must match, and the message if not.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub pattern_message: Option<Text>,
+    /// `number`, `money` (cents), `group` (entries): bounds, inclusive.
+    #[serde(default)]
+    pub min: Option<i64>,
+    #[serde(default)]
+    pub max: Option<i64>,
+    /// `date`: earliest and latest date, as CEL expressions giving YYYY-MM-DD, e.g.
+    /// `add_years(today, -120)`, `today`, `'2025-01-01'`.
+    #[serde(default)]
+    pub min_date: Option<String>,
+    #[serde(default)]
+    pub max_date: Option<String>,
+    /// `choice`, `multi_choice`: the options.
+    #[serde(default)]
+    pub options: Vec<OptionDef>,
+    /// `choice`, `multi_choice`, `country`: a code list of the portal (`codelists/<id>.yaml`).
+    #[serde(default)]
+    pub code_list: Option<String>,
+    /// `file`: allowed types (`pdf`, `jpeg`, `png`).
+    #[serde(default)]
+    pub accept: Vec<FileType>,
+    /// `file`: largest size in bytes.
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
+    /// `group`: the fields of one entry.
+    #[serde(default)]
+    pub fields: Vec<FieldDef>,
+    /// `group`: what one entry is called ("Hund", "Kind").
+    #[serde(default)]
+    pub item_label: Option<Text>,
+    /// Prefill from the citizen account (later issue): e.g. `given_name`.
+    #[serde(default)]
+    pub prefill: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OptionDef {
+    /// Stored value (a slug).
+    pub value: String,
+    pub label: Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FileType {
+    Pdf,
+    Jpeg,
+    Png,
+}
+
+/// A check across fields: when `check` is false, `message` is shown at `field`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    /// CEL condition that must hold.
+    pub check: String,
+    /// Field (top-level id) that gets the message.
+    pub field: String,
+    pub message: Text,
+}
+
+/// How a computed value is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ComputedFormat {
+    /// Integer cents shown as euros.
+    Money,
+    Number,
+    Text,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComputedDef {
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]{0,63}$"))]
+    pub id: String,
+    pub label: Text,
+    /// CEL expression over the answers and earlier computed values.
+    pub expr: String,
+    pub format: ComputedFormat,
+    /// Shown to the citizen on the check page (else only kept with the application).
+    #[serde(default = "yes")]
+    pub show: bool,
+}
+
+/// A code list (`codelists/<id>.yaml`): nationalities, listed dog breeds, bin sizes …
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeListDef {
+    pub id: String,
+    pub title: Text,
+    /// Where the list comes from (standard, law, statute).
+    pub source: String,
+    #[schemars(length(min = 1))]
+    pub entries: Vec<OptionDef>,
+}
