@@ -6,6 +6,7 @@ use crate::yaml::{self, Positions};
 use include_dir::Dir;
 use jsonschema::error::ValidationErrorKind;
 use rathaus_domain::catalog::Origin;
+use rathaus_domain::form::CodeListDef;
 use rathaus_domain::tenant::Problem;
 use rathaus_domain::{Catalog, PortalDef, ServiceDef, ServiceId, TenantDef, TenantId};
 use serde::de::DeserializeOwned;
@@ -158,6 +159,7 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
     let mut portal: Option<Parsed<PortalDef>> = None;
     let mut tenants: Vec<(String, Parsed<TenantDef>)> = Vec::new();
     let mut services: Vec<(String, Parsed<ServiceDef>)> = Vec::new();
+    let mut codelists: Vec<Parsed<CodeListDef>> = Vec::new();
     let mut tenant_files: BTreeMap<String, TenantFiles> = BTreeMap::new();
     let mut tenant_folders: BTreeMap<String, String> = BTreeMap::new();
     // Set when some definition could not be read as its type: cross-file checks would then
@@ -173,7 +175,7 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
         {
             continue;
         }
-        if parts.len() >= 2 {
+        if parts.len() >= 2 && parts[0] != "codelists" {
             tenant_folders
                 .entry(parts[0].to_owned())
                 .or_insert_with(|| source.display(parts[0]));
@@ -183,6 +185,23 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
                 match parse_file::<PortalDef>(Kind::Portal, &display, &bytes, &mut diags) {
                     Some(p) => portal = Some(p),
                     None => incomplete = true,
+                }
+            }
+            ["codelists", file] if file.ends_with(".yaml") => {
+                let stem = file.trim_end_matches(".yaml");
+                let parsed = parse_file::<CodeListDef>(Kind::CodeList, &display, &bytes, &mut diags);
+                incomplete |= parsed.is_none();
+                if let Some(p) = parsed {
+                    if p.value.id != stem {
+                        let pos = p.positions.value("/id");
+                        diags.push(Diagnostic::new(
+                            &display,
+                            pos.line,
+                            pos.column,
+                            format!("code list id '{}' must equal the file name '{stem}'", p.value.id),
+                        ));
+                    }
+                    codelists.push(p);
                 }
             }
             [tenant, "tenant.yaml"] => {
@@ -251,7 +270,7 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
             }
             _ => diags.push(Diagnostic::file(
                 display,
-                "unexpected file: expected portal.yaml, <tenant>/tenant.yaml, <tenant>/services/<id>.yaml, \
+                "unexpected file: expected portal.yaml, codelists/<id>.yaml, <tenant>/tenant.yaml, <tenant>/services/<id>.yaml, \
                  <tenant>/templates/<name>.html, <tenant>/locales/de.ftl|en.ftl or <tenant>/assets/<file>",
             )),
         }
@@ -306,7 +325,8 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
         .iter()
         .filter_map(|(folder, s)| Some((TenantId::parse(folder)?, s.value.clone())))
         .collect();
-    let catalog = match Catalog::build(portal.value.clone(), tenant_defs, service_defs) {
+    let list_defs: Vec<CodeListDef> = codelists.iter().map(|c| c.value.clone()).collect();
+    let catalog = match Catalog::build(portal.value.clone(), tenant_defs, service_defs, list_defs) {
         Ok(_) if !diags.is_empty() => return Err(finish(diags)),
         Ok(c) => c,
         Err(errors) => {
@@ -315,6 +335,7 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
                     Origin::Portal => (&portal.display, &portal.positions),
                     Origin::Tenant(i) => (&tenants[i].1.display, &tenants[i].1.positions),
                     Origin::Service(i) => (&services[i].1.display, &services[i].1.positions),
+                    Origin::CodeList(i) => (&codelists[i].display, &codelists[i].positions),
                 };
                 let pos = positions.value(&e.pointer);
                 diags.push(Diagnostic::new(display, pos.line, pos.column, e.message));
@@ -527,6 +548,11 @@ impl CheckRules for PortalDef {
 impl CheckRules for TenantDef {
     fn check_rules(&self) -> Vec<Problem> {
         self.check()
+    }
+}
+impl CheckRules for CodeListDef {
+    fn check_rules(&self) -> Vec<Problem> {
+        Vec::new()
     }
 }
 impl CheckRules for ServiceDef {

@@ -1,6 +1,7 @@
 //! The JSON Schemas of the definition files, generated from the domain types so that the
 //! file format, the validator and the shipped `schema/*.schema.json` can never disagree.
 
+use rathaus_domain::form::CodeListDef;
 use rathaus_domain::{PortalDef, ServiceDef, TenantDef};
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
@@ -13,10 +14,11 @@ pub enum Kind {
     Portal,
     Tenant,
     Service,
+    CodeList,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Portal, Kind::Tenant, Kind::Service];
+    pub const ALL: [Kind; 4] = [Kind::Portal, Kind::Tenant, Kind::Service, Kind::CodeList];
 
     /// File name of the shipped schema.
     pub fn file_name(self) -> &'static str {
@@ -24,6 +26,7 @@ impl Kind {
             Kind::Portal => "portal.schema.json",
             Kind::Tenant => "tenant.schema.json",
             Kind::Service => "service.schema.json",
+            Kind::CodeList => "codelist.schema.json",
         }
     }
 }
@@ -86,6 +89,7 @@ pub fn schema(kind: Kind) -> Value {
         Kind::Service => {
             generate::<ServiceDef>("Rathaus service definition (<tenant>/services/<id>.yaml)")
         }
+        Kind::CodeList => generate::<CodeListDef>("Rathaus code list (codelists/<id>.yaml)"),
     }
 }
 
@@ -97,7 +101,7 @@ pub fn schema_text(kind: Kind) -> String {
 }
 
 pub(crate) fn validator(kind: Kind) -> Option<&'static jsonschema::Validator> {
-    static V: OnceLock<[Option<jsonschema::Validator>; 3]> = OnceLock::new();
+    static V: OnceLock<[Option<jsonschema::Validator>; 4]> = OnceLock::new();
     let all = V.get_or_init(|| Kind::ALL.map(|k| jsonschema::validator_for(&schema(k)).ok()));
     all[kind as usize].as_ref()
 }

@@ -2,6 +2,7 @@
 //! cross-file rules (unique ids, existing offices, topics, included services) and the
 //! queries the portal pages need. A `Catalog` value is immutable; a reload builds a new one.
 
+use crate::form::{CodeListDef, Form};
 use crate::ids::{LifeSituationId, ServiceId, TenantId, TopicId};
 use crate::portal::PortalDef;
 use crate::search::{query_words, Prepared, SearchDoc};
@@ -17,6 +18,7 @@ pub enum Origin {
     Portal,
     Tenant(usize),
     Service(usize),
+    CodeList(usize),
 }
 
 /// A rule that spans several definitions was broken.
@@ -36,6 +38,8 @@ pub struct OfferedService<'a> {
     /// The tenant responsible for the service (differs from the portal's tenant for includes).
     pub provider: &'a TenantDef,
     pub office: &'a OfficeDef,
+    /// The compiled online form, if the service has one.
+    pub form: Option<&'a Form>,
 }
 
 impl OfferedService<'_> {
@@ -56,6 +60,8 @@ struct TenantEntry {
 
 pub struct Catalog {
     portal: PortalDef,
+    forms: HashMap<(TenantId, ServiceId), Arc<Form>>,
+    codelists: HashMap<String, Arc<CodeListDef>>,
     tenants: BTreeMap<TenantId, TenantEntry>,
     hosts: HashMap<String, TenantId>,
 }
@@ -76,6 +82,7 @@ impl Catalog {
         portal: PortalDef,
         tenants: Vec<TenantDef>,
         services: Vec<(TenantId, ServiceDef)>,
+        codelists: Vec<CodeListDef>,
     ) -> Result<Catalog, Vec<CatalogError>> {
         let mut errors = Vec::new();
         let err = |origin, pointer: String, message: String| CatalogError {
@@ -140,8 +147,42 @@ impl Catalog {
             }
         }
 
+        let mut lists = HashMap::new();
+        for (i, l) in codelists.into_iter().enumerate() {
+            if lists.contains_key(&l.id) {
+                errors.push(err(
+                    Origin::CodeList(i),
+                    "/id".into(),
+                    format!("duplicate code list id '{}'", l.id),
+                ));
+            }
+            let mut seen = HashSet::new();
+            for (j, e) in l.entries.iter().enumerate() {
+                if !seen.insert(e.value.clone()) {
+                    errors.push(err(
+                        Origin::CodeList(i),
+                        format!("/entries/{j}/value"),
+                        format!("duplicate entry '{}'", e.value),
+                    ));
+                }
+            }
+            lists.insert(l.id.clone(), Arc::new(l));
+        }
+        let mut forms = HashMap::new();
         let mut own: HashMap<TenantId, BTreeMap<ServiceId, Arc<ServiceDef>>> = HashMap::new();
         for (i, (tenant, s)) in services.into_iter().enumerate() {
+            if let Some(def) = &s.form {
+                match Form::compile(def, &lists, "/form") {
+                    Ok(f) => {
+                        forms.insert((tenant.clone(), s.id.clone()), Arc::new(f));
+                    }
+                    Err(problems) => errors.extend(
+                        problems
+                            .into_iter()
+                            .map(|p| err(Origin::Service(i), p.pointer, p.message)),
+                    ),
+                }
+            }
             let Some(&ti) = tenant_index.get(&tenant) else {
                 errors.push(err(
                     Origin::Service(i),
@@ -237,6 +278,8 @@ impl Catalog {
         }
         let mut catalog = Catalog {
             portal,
+            forms,
+            codelists: lists,
             tenants: entries,
             hosts,
         };
@@ -298,6 +341,11 @@ impl Catalog {
         }
     }
 
+    /// The portal's code lists by id.
+    pub fn codelist(&self, id: &str) -> Option<&CodeListDef> {
+        self.codelists.get(id).map(Arc::as_ref)
+    }
+
     pub fn portal(&self) -> &PortalDef {
         &self.portal
     }
@@ -334,6 +382,10 @@ impl Catalog {
             service,
             provider: &p.def,
             office: p.def.office(&service.office)?,
+            form: self
+                .forms
+                .get(&(provider.clone(), service.id.clone()))
+                .map(Arc::as_ref),
         })
     }
 

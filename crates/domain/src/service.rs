@@ -59,6 +59,9 @@ pub struct ServiceDef {
     /// Other words people search for ("Hundesteuer" for the dog registration).
     #[serde(default)]
     pub synonyms: Vec<String>,
+    /// The online application form, if the service can be applied for online.
+    #[serde(default)]
+    pub form: Option<crate::form::FormDef>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -5,8 +5,10 @@
 //! Errors come back typed ([`StoreError`]); a unique-constraint violation is a
 //! [`StoreError::Conflict`] naming the constraint, never a string to parse.
 
+mod applications;
 mod versions;
 
+pub use applications::{Draft, Submission, SubmitOutcome};
 pub use versions::{PublishOutcome, ServiceVersion};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
