@@ -341,6 +341,11 @@ impl Catalog {
         }
     }
 
+    /// All code lists (to compile forms of older definition versions).
+    pub fn codelists(&self) -> HashMap<String, Arc<CodeListDef>> {
+        self.codelists.clone()
+    }
+
     /// The portal's code lists by id.
     pub fn codelist(&self, id: &str) -> Option<&CodeListDef> {
         self.codelists.get(id).map(Arc::as_ref)

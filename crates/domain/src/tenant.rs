@@ -33,6 +33,11 @@ pub struct TenantDef {
     pub includes: Vec<IncludeDef>,
     /// Legally required pages.
     pub legal: LegalPages,
+    /// Prefix of application reference numbers (`SO` gives `SO-2026-000123`); default: the
+    /// id in capitals without dashes, at most six letters.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[A-Z]{2,6}$"))]
+    pub reference_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -246,6 +251,18 @@ impl TenantDef {
             }
         }
         problems
+    }
+
+    pub fn reference_prefix(&self) -> String {
+        self.reference_prefix.clone().unwrap_or_else(|| {
+            self.id
+                .as_str()
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(6)
+                .collect::<String>()
+                .to_ascii_uppercase()
+        })
     }
 
     pub fn office(&self, id: &OfficeId) -> Option<&OfficeDef> {

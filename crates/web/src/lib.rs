@@ -3,7 +3,9 @@
 //! catalogue (or later the store), and render a template. Every page works without
 //! JavaScript; no page has inline script or style (the CSP forbids both).
 
+mod apply;
 mod cache;
+mod csrf;
 mod error;
 pub mod i18n;
 mod metrics;

@@ -56,6 +56,27 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{tenant}/aemter", get(office_index))
         .route("/{tenant}/aemter/{office}", get(office_page))
         .route("/{tenant}/suche", get(search_page))
+        .route(
+            "/{tenant}/leistungen/{service}/antrag",
+            get(crate::apply::start_page).post(crate::apply::start),
+        )
+        .route("/{tenant}/antrag/{draft}", get(crate::apply::resume))
+        .route(
+            "/{tenant}/antrag/{draft}/schritt/{step}",
+            get(crate::apply::step_page).post(crate::apply::step_post),
+        )
+        .route(
+            "/{tenant}/antrag/{draft}/pruefen",
+            get(crate::apply::check_page),
+        )
+        .route(
+            "/{tenant}/antrag/{draft}/absenden",
+            post(crate::apply::submit),
+        )
+        .route(
+            "/{tenant}/antrag/{draft}/eingang",
+            get(crate::apply::receipt),
+        )
         .route("/{tenant}/impressum", get(imprint))
         .route("/{tenant}/datenschutz", get(privacy))
         .route("/{tenant}/barrierefreiheit", get(accessibility))
@@ -88,20 +109,64 @@ pub fn router(state: Arc<AppState>) -> Router {
     .with_state(state)
 }
 
+/// Failures of a handler that has no page context at hand.
+#[derive(Debug)]
+pub(crate) enum PageError {
+    NotFound,
+    Internal(String),
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::NotFound => (StatusCode::NOT_FOUND, Html("<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>Nicht gefunden</title></head><body><main><h1>Seite nicht gefunden</h1><p><a href=\"/\">Zur Startseite</a></p></main></body></html>")).into_response(),
+            PageError::Internal(e) => {
+                tracing::error!(error = %e, "request failed");
+                HtmlError::Panic.into_response()
+            }
+        }
+    }
+}
+
 /// Renders pages for one request: knows the site, the language and (maybe) the tenant.
-struct Page<'a> {
+pub(crate) struct Page<'a> {
     site: &'a Site,
     prefs: &'a Prefs,
     tenant: Option<&'a TenantDef>,
 }
 
 impl<'a> Page<'a> {
-    fn new(site: &'a Site, prefs: &'a Prefs, tenant: Option<&'a TenantDef>) -> Self {
+    pub(crate) fn new(site: &'a Site, prefs: &'a Prefs, tenant: Option<&'a TenantDef>) -> Self {
         Page {
             site,
             prefs,
             tenant,
         }
+    }
+
+    pub(crate) fn lang(&self) -> Lang {
+        self.prefs.lang
+    }
+
+    pub(crate) fn theme(&self) -> &crate::theme::Theme {
+        match self.tenant {
+            Some(t) => self.site.themes.tenant(t.id.as_str()),
+            None => self.site.themes.portal(),
+        }
+    }
+
+    /// A page with personal data: never cached, by us or by the browser.
+    pub(crate) fn render_private(
+        &self,
+        status: StatusCode,
+        template: &str,
+        extra: Value,
+    ) -> Response {
+        let mut res = self.render(status, template, extra);
+        res.extensions_mut().remove::<crate::cache::Cacheable>();
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        res
     }
 
     fn render(&self, status: StatusCode, template: &str, extra: Value) -> Response {
@@ -142,7 +207,7 @@ impl<'a> Page<'a> {
         self.render(StatusCode::OK, template, extra)
     }
 
-    fn not_found(&self) -> Response {
+    pub(crate) fn not_found(&self) -> Response {
         self.render(StatusCode::NOT_FOUND, "not_found.html", context! {})
     }
 }

@@ -16,6 +16,26 @@ pub fn service(t: &str, s: &str) -> String {
 pub fn service_easy(t: &str, s: &str) -> String {
     format!("/{t}/leistungen/{s}/leichte-sprache")
 }
+/// Start page of the online application for a service.
+pub fn apply_start(t: &str, s: &str) -> String {
+    format!("/{t}/leistungen/{s}/antrag")
+}
+/// The resume link of a draft (the draft id is the capability).
+pub fn apply_resume(t: &str, d: &str) -> String {
+    format!("/{t}/antrag/{d}")
+}
+pub fn apply_step(t: &str, d: &str, step: &str) -> String {
+    format!("/{t}/antrag/{d}/schritt/{step}")
+}
+pub fn apply_check(t: &str, d: &str) -> String {
+    format!("/{t}/antrag/{d}/pruefen")
+}
+pub fn apply_submit(t: &str, d: &str) -> String {
+    format!("/{t}/antrag/{d}/absenden")
+}
+pub fn apply_receipt(t: &str, d: &str) -> String {
+    format!("/{t}/antrag/{d}/eingang")
+}
 pub fn topics(t: &str) -> String {
     format!("/{t}/themen")
 }

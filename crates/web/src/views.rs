@@ -236,6 +236,8 @@ pub struct ServiceView {
     pub included: bool,
     pub topics: Vec<Link>,
     pub life_situations: Vec<Link>,
+    /// Start of the online application, where the service has a form.
+    pub apply_href: Option<String>,
 }
 
 pub fn service(
@@ -310,5 +312,8 @@ pub fn service(
                 title: loc(&l.title, lang),
             })
             .collect(),
+        apply_href: o
+            .form
+            .map(|_| urls::apply_start(portal_tenant, s.id.as_str())),
     }
 }

@@ -723,6 +723,13 @@ impl Form {
             }
         }
         // Cross-field rules whose target field is on this step.
+        let order = |name: &str| -> usize {
+            let top = name.split('.').next().unwrap_or(name);
+            step.fields
+                .iter()
+                .position(|f| f.id == top)
+                .unwrap_or(usize::MAX)
+        };
         let computed = self.computed(answers, today);
         for r in &self.def.rules {
             if self.step_of.get(&r.field) != Some(&i) || errors.iter().any(|e| e.name == r.field) {
@@ -739,6 +746,8 @@ impl Form {
                 });
             }
         }
+        // Errors in the order of the fields on the page (the summary reads top to bottom).
+        errors.sort_by_key(|e| order(&e.name));
         errors
     }
 

@@ -314,7 +314,7 @@ fn load_time_checks() {
 proptest! {
     #[test]
     fn money_round_trips(cents in 0i64..10_000_000_000) {
-        let shown = crate::service::format_eur_de_i64(cents).replace('\u{a0}', "").replace('€', "");
+        let shown = crate::service::format_eur_de_i64(cents).replace(['\u{a0}', '€'], "");
         prop_assert_eq!(parse_money(&shown), Some(cents));
         prop_assert_eq!(parse_money(&format!("{}.{:02}", cents / 100, cents % 100)), Some(cents));
     }

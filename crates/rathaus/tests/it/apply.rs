@@ -1,0 +1,301 @@
+//! The online application over HTTP: steps, errors, groups, branches, check page,
+//! declarations, submission, receipt, replay, CSRF, resume — on both engines.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::both_backends;
+use crate::support::{Backend, TestApp};
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+struct Citizen<'a> {
+    app: &'a TestApp,
+    http: reqwest::Client,
+    csrf: String,
+}
+
+fn decode(html: &str) -> String {
+    html.replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+}
+
+impl<'a> Citizen<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Citizen {
+            app,
+            http,
+            csrf: String::new(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> (u16, String) {
+        let res = self.http.get(self.app.url(path)).send().await.unwrap();
+        let status = res.status().as_u16();
+        let body = decode(&res.text().await.unwrap());
+        if let Some(i) = body.find("name=\"_csrf\" value=\"") {
+            self.csrf = body[i + 20..i + 52].to_owned();
+        }
+        (status, body)
+    }
+
+    /// Posts a form (with the CSRF token); returns status, Location and body.
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+        let mut form: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
+        form.extend_from_slice(fields);
+        let res = self
+            .http
+            .post(self.app.url(path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let location = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = decode(&res.text().await.unwrap());
+        if let Some(i) = body.find("name=\"_csrf\" value=\"") {
+            self.csrf = body[i + 20..i + 52].to_owned();
+        }
+        (status, location, body)
+    }
+}
+
+const HALTER: &[(&str, &str)] = &[
+    ("aktion", "weiter"),
+    ("vorname", "Erika"),
+    ("nachname", "Mustermann <script>alert(1)</script>"),
+    ("geburtsdatum", "24.03.1985"),
+    ("anschrift.street", "Marktstraße"),
+    ("anschrift.house_number", "7a"),
+    ("anschrift.postal_code", "59494"),
+    ("anschrift.city", "Soest"),
+    ("email", ""),
+    ("telefon", ""),
+];
+
+async fn start(c: &mut Citizen<'_>) -> String {
+    let (status, html) = c.get("/soest/leistungen/hundeanmeldung").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("href=\"/soest/leistungen/hundeanmeldung/antrag\""),
+        "apply link on the service page"
+    );
+    let (status, _) = c.get("/soest/leistungen/hundeanmeldung/antrag").await;
+    assert_eq!(status, 200);
+    let (status, location, _) = c.post("/soest/leistungen/hundeanmeldung/antrag", &[]).await;
+    assert_eq!(status, 303);
+    assert!(location.ends_with("/schritt/halter"), "{location}");
+    location
+}
+
+both_backends! {
+    async fn hundeanmeldung_from_start_to_receipt(b: Backend) {
+        let app = TestApp::start(b).await;
+        let mut c = Citizen::new(&app);
+        let step1 = start(&mut c).await;
+        let draft = step1.split('/').nth(3).unwrap().to_owned();
+        let (status, html) = c.get(&step1).await;
+        assert_eq!(status, 200);
+        assert!(html.matches("<label").count() >= 8);
+        assert!(html.contains("Schritt 1 von 3"), "Ordnungsamt step not yet on the way");
+
+        // Errors: summary with links, every other answer kept as typed.
+        let (status, _, html) = c.post(&step1, &[("aktion", "weiter"), ("vorname", "Erika"), ("nachname", ""),
+            ("geburtsdatum", "31.02.1985"), ("anschrift.street", "Marktstraße"), ("anschrift.house_number", "7a"),
+            ("anschrift.postal_code", "594"), ("anschrift.city", "Soest")]).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("Bitte korrigieren Sie diese Angaben"));
+        let from = html.find("class=\"error-summary\"").unwrap();
+        let summary = &html[from..from + html[from..].find("</ul>").unwrap()];
+        let order: Vec<usize> = ["#f-nachname", "#f-geburtsdatum", "#f-anschrift-postal_code"].iter().map(|h| summary.find(h).unwrap()).collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "summary follows the page order");
+        assert!(html.contains("value=\"Erika\"") && html.contains("value=\"31.02.1985\"") && html.contains("value=\"Marktstraße\""));
+        assert!(html.contains("<title>Fehler: "), "the title says there is an error");
+
+        // Valid: on to the dogs; the script is just text.
+        let (status, location, _) = c.post(&step1, HALTER).await;
+        assert_eq!(status, 303, "{location}");
+        assert!(location.ends_with("/schritt/hunde"));
+        // Add a second dog (no JavaScript: a button that posts and keeps what was typed).
+        let dog = |n: &str, name: &'static str, listed: &'static str| -> Vec<(String, &'static str)> {
+            vec![(format!("hunde.{n}.rufname"), name), (format!("hunde.{n}.rasse"), "Mischling"),
+                 (format!("hunde.{n}.gelistet"), listed), (format!("hunde.{n}.gross"), "nein"),
+                 (format!("hunde.{n}.chipnummer"), "276098106543210"), (format!("hunde.{n}.seit"), "01.09.2026")]
+        };
+        let mut fields: Vec<(String, &str)> = vec![("aktion".into(), "add:hunde"), ("hunde.count".into(), "1")];
+        fields.extend(dog("0", "Bello", "nein"));
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let (status, _, html) = c.post(&location, &f).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("value=\"Bello\"") && html.contains("Hund 2"), "entry added, first kept");
+        let mut fields: Vec<(String, &str)> = vec![("aktion".into(), "weiter"), ("hunde.count".into(), "2")];
+        fields.extend(dog("0", "Bello", "nein"));
+        fields.extend(dog("1", "Rex", "ja"));
+        fields.push(("hunde.1.listenrasse".into(), "rottweiler"));
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let (status, location, body) = c.post(&location, &f).await;
+        assert_eq!(status, 303, "{body}");
+        // A listed dog: the Ordnungsamt step is now on the way.
+        assert!(location.ends_with("/schritt/ordnungsamt"), "{location}");
+        let (_, html) = c.get(&location).await;
+        assert!(html.contains("Schritt 3 von 4"));
+        let (status, location, _) = c.post(&location, &[("aktion", "weiter"), ("sachkunde", "ja"),
+            ("versicherer", "Demo-Versicherung AG"), ("versicherungsnummer", "HV-123")]).await;
+        assert_eq!(status, 303);
+        // Direct debit needs a valid IBAN.
+        let (status, _, html) = c.post(&location, &[("aktion", "weiter"), ("zahlweise", "lastschrift"),
+            ("iban", "DE02 1203 0000 0000 2020 52"), ("kontoinhaber", "Erika Mustermann")]).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("Diese IBAN ist nicht gültig"));
+        let (status, location, _) = c.post(&location, &[("aktion", "weiter"), ("zahlweise", "lastschrift"),
+            ("iban", "DE02 1203 0000 0000 2020 51"), ("kontoinhaber", "Erika Mustermann")]).await;
+        assert_eq!(status, 303);
+        assert!(location.ends_with("/pruefen"));
+
+        // Check page: every answer with a change link; the computed tax (108 € + 720 €).
+        let (status, html) = c.get(&location).await;
+        assert_eq!(status, 200);
+        for part in ["Erika", "Marktstraße 7a", "59494 Soest", "Hund 2: Rufname: Rex", "Rottweiler", "DE02120300000000202051", "828,00\u{a0}€"] {
+            assert!(html.contains(part), "check page lacks {part}");
+        }
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "script is shown as text");
+        assert!(html.contains(&format!("href=\"/soest/antrag/{draft}/schritt/hunde#f-hunde\"")));
+        // Declarations are required.
+        let submit = format!("/soest/antrag/{draft}/absenden");
+        let (status, _, html) = c.post(&submit, &[("einwilligung", "ja")]).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("Bitte bestätigen Sie, dass Ihre Angaben richtig sind."));
+        let (status, location, _) = c.post(&submit, &[("einwilligung", "ja"), ("wahrheit", "ja")]).await;
+        assert_eq!(status, 303);
+        assert!(location.ends_with("/eingang"));
+        let (status, html) = c.get(&location).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Ihr Antrag ist eingegangen"));
+        let year = &html[html.find("SO-").unwrap() + 3..html.find("SO-").unwrap() + 7];
+        assert!(html.contains(&format!("SO-{year}-000001")), "reference number");
+        assert!(html.contains(" Uhr"), "submission time");
+
+        // Replays: a second submit, or a post to a step, change nothing.
+        let (status, location, _) = c.post(&submit, &[("einwilligung", "ja"), ("wahrheit", "ja")]).await;
+        assert_eq!((status, location.ends_with("/eingang")), (303, true));
+        let (status, location, _) = c.post(&format!("/soest/antrag/{draft}/schritt/halter"), HALTER).await;
+        assert_eq!((status, location.ends_with("/eingang")), (303, true));
+        // A second application gets the next number.
+        let mut c2 = Citizen::new(&app);
+        let _ = start(&mut c2).await;
+        let res = app.get(&format!("/soest/antrag/{draft}/eingang")).await;
+        assert_eq!(res.headers()["cache-control"], "no-store");
+    }
+}
+
+both_backends! {
+    async fn branches_not_taken_are_not_submitted(b: Backend) {
+        let app = TestApp::start(b).await;
+        let mut c = Citizen::new(&app);
+        let step1 = start(&mut c).await;
+        let draft = step1.split('/').nth(3).unwrap().to_owned();
+        c.get(&step1).await;
+        let (_, hunde, _) = c.post(&step1, HALTER).await;
+        let dog = [("aktion", "weiter"), ("hunde.count", "1"), ("hunde.0.rufname", "Rex"), ("hunde.0.rasse", "Rottweiler"),
+            ("hunde.0.gelistet", "ja"), ("hunde.0.listenrasse", "rottweiler"), ("hunde.0.gross", "ja"),
+            ("hunde.0.chipnummer", "276098106543210"), ("hunde.0.seit", "01.09.2026")];
+        let (_, ordnung, _) = c.post(&hunde, &dog).await;
+        assert!(ordnung.ends_with("/schritt/ordnungsamt"));
+        c.get(&ordnung).await;
+        let (_, _, _) = c.post(&ordnung, &[("aktion", "weiter"), ("sachkunde", "ja"), ("versicherer", "X"), ("versicherungsnummer", "1")]).await;
+        // Back to the dogs: not listed, not large after all.
+        c.get(&hunde).await;
+        let mut changed = dog.to_vec();
+        changed[4] = ("hunde.0.gelistet", "nein");
+        changed[6] = ("hunde.0.gross", "nein");
+        let (_, zahlung, _) = c.post(&hunde, &changed).await;
+        assert!(zahlung.ends_with("/schritt/zahlung"), "Ordnungsamt step skipped: {zahlung}");
+        // The Ordnungsamt step can no longer be opened.
+        let res = c.http.get(app.url(&ordnung)).send().await.unwrap();
+        assert_eq!(res.status(), 303);
+        c.get(&zahlung).await;
+        let (_, check, _) = c.post(&zahlung, &[("aktion", "weiter"), ("zahlweise", "ueberweisung"), ("iban", "DE02120300000000202051")]).await;
+        let (_, html) = c.get(&check).await;
+        assert!(!html.contains("Rottweiler</dd>") && !html.contains("Sachkunde") && !html.contains("DE0212"), "hidden answers not shown");
+        assert!(html.contains("108,00\u{a0}€"));
+        c.post(&format!("/soest/antrag/{draft}/absenden"), &[("einwilligung", "ja"), ("wahrheit", "ja")]).await;
+        // What was stored: no answer of a branch not taken.
+        let answers = stored_answers(&app, b, &draft).await;
+        assert!(answers.get("sachkunde").is_none() && answers.get("iban").is_none(), "{answers}");
+        assert!(answers["hunde"][0].get("listenrasse").is_none(), "{answers}");
+        assert_eq!(answers["hunde"][0]["gelistet"], false);
+    }
+}
+
+async fn stored_answers(app: &TestApp, b: Backend, draft: &str) -> serde_json::Value {
+    use sqlx::{Connection, Row};
+    let sql = "SELECT answers FROM submissions WHERE draft_id = $1";
+    let json: String = match b {
+        Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(&app.database_url)
+                .await
+                .unwrap();
+            sqlx::query(sql)
+                .bind(draft)
+                .fetch_one(&mut c)
+                .await
+                .unwrap()
+                .get(0)
+        }
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&app.database_url)
+                .await
+                .unwrap();
+            sqlx::query(sql)
+                .bind(draft)
+                .fetch_one(&mut c)
+                .await
+                .unwrap()
+                .get(0)
+        }
+    };
+    serde_json::from_str(&json).unwrap()
+}
+
+both_backends! {
+    async fn csrf_resume_and_unknown_drafts(b: Backend) {
+        let app = TestApp::start(b).await;
+        let mut c = Citizen::new(&app);
+        let step1 = start(&mut c).await;
+        let draft = step1.split('/').nth(3).unwrap().to_owned();
+        // Without or with a wrong token: refused, nothing saved.
+        let res = c.http.post(app.url(&step1)).form(&[("aktion", "weiter"), ("vorname", "Mallory")]).send().await.unwrap();
+        assert_eq!(res.status(), 403);
+        let res = c.http.post(app.url(&step1)).form(&[("_csrf", "0".repeat(32).as_str()), ("vorname", "Mallory")]).send().await.unwrap();
+        assert_eq!(res.status(), 403);
+        // Another browser (no cookie) cannot post either, even with the draft link.
+        let other = Citizen::new(&app);
+        let res = other.http.post(app.url(&step1)).form(&[("_csrf", c.csrf.as_str()), ("vorname", "Mallory")]).send().await.unwrap();
+        assert_eq!(res.status(), 403);
+        // Save and resume later.
+        c.get(&step1).await;
+        let (status, _, html) = c.post(&step1, &[("aktion", "speichern"), ("vorname", "Erika")]).await;
+        assert_eq!(status, 200);
+        assert!(html.contains(&format!("href=\"/soest/antrag/{draft}\"")));
+        let res = app.get(&format!("/soest/antrag/{draft}")).await;
+        assert_eq!(res.status(), 303);
+        assert!(res.headers()["location"].to_str().unwrap().ends_with("/schritt/halter"));
+        let (_, html) = c.get(&step1).await;
+        assert!(html.contains("value=\"Erika\""), "saved answer is back");
+        // Unknown drafts and drafts of other tenants are not found.
+        assert_eq!(app.get("/soest/antrag/00000000000000000000000000000000").await.status(), 404);
+        assert_eq!(app.get(&format!("/solingen/antrag/{draft}")).await.status(), 404);
+        assert_eq!(app.get(&format!("/solingen/antrag/{draft}/schritt/halter")).await.status(), 404);
+        // A service without a form has no application pages.
+        assert_eq!(app.get("/soest/leistungen/hundeabmeldung/antrag").await.status(), 404);
+    }
+}

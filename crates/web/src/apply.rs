@@ -1,0 +1,1005 @@
+//! The citizen's way through an online form: start, steps, check page, submit, receipt.
+//!
+//! Every step is saved server-side when the citizen moves on (also back, and when adding or
+//! removing an entry), so nothing typed is lost. The draft id in the URL is an unguessable
+//! capability (the resume link); every post also carries a CSRF token. Pages with answers
+//! are never cached. A draft is always continued with the form version it was started with.
+
+use crate::csrf;
+use crate::prefs::Prefs;
+use crate::routes::{Page, PageError};
+use crate::views::{self, loc, Loc, Paragraphs};
+use crate::{urls, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form as PostForm;
+use axum_extra::extract::CookieJar;
+use fluent_bundle::FluentArgs;
+use minijinja::context;
+use rathaus_domain::form::{
+    format_date_de, to_input, FieldDef, FieldError, FieldKind, Form, Message, StepInput,
+};
+use rathaus_domain::{Lang, OfferedService, ServiceDef, TenantDef};
+use rathaus_store::{Draft, SubmitOutcome};
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+use std::sync::Arc;
+
+type St = State<Arc<AppState>>;
+type Post = PostForm<Vec<(String, String)>>;
+
+/// Today's date in Europe/Berlin, as YYYY-MM-DD.
+pub fn today() -> String {
+    let now = jiff::Zoned::now();
+    match now.in_tz("Europe/Berlin") {
+        Ok(z) => z.date().to_string(),
+        Err(_) => now.date().to_string(),
+    }
+}
+
+/// Date and time of a unix-millisecond timestamp in Europe/Berlin, German style.
+pub fn berlin_datetime(millis: i64) -> String {
+    jiff::Timestamp::from_millisecond(millis)
+        .ok()
+        .and_then(|t| t.in_tz("Europe/Berlin").ok())
+        .map(|z| z.strftime("%d.%m.%Y, %H:%M Uhr").to_string())
+        .unwrap_or_default()
+}
+
+fn input_from(pairs: &[(String, String)]) -> (StepInput, Option<String>, Option<String>) {
+    let mut input = StepInput::new();
+    let mut token = None;
+    let mut action = None;
+    for (k, v) in pairs {
+        match k.as_str() {
+            csrf::FIELD => token = Some(v.clone()),
+            "aktion" => action = Some(v.clone()),
+            _ => input.entry(k.clone()).or_default().push(v.clone()),
+        }
+    }
+    (input, token, action)
+}
+
+fn forbidden(page: &Page<'_>) -> Response {
+    page.render_private(StatusCode::FORBIDDEN, "apply_expired.html", context! {})
+}
+
+/// The service and form of a draft, in the draft's own version.
+struct Loaded<'a> {
+    offered: OfferedService<'a>,
+    form: Arc<FormRef<'a>>,
+}
+
+enum FormRef<'a> {
+    Current(&'a Form),
+    Old(Box<(ServiceDef, Form)>),
+}
+
+impl FormRef<'_> {
+    fn form(&self) -> &Form {
+        match self {
+            FormRef::Current(f) => f,
+            FormRef::Old(b) => &b.1,
+        }
+    }
+}
+
+async fn form_for<'a>(
+    state: &AppState,
+    site: &'a crate::Site,
+    tenant: &TenantDef,
+    draft: &Draft,
+) -> Result<Loaded<'a>, PageError> {
+    let offered = site
+        .catalog
+        .service(tenant.id.as_str(), &draft.service_id)
+        .ok_or(PageError::NotFound)?;
+    if i64::from(offered.service.version) == draft.version {
+        let form = offered.form.ok_or(PageError::NotFound)?;
+        return Ok(Loaded {
+            offered,
+            form: Arc::new(FormRef::Current(form)),
+        });
+    }
+    // The definition changed since the draft was started: continue with the old version.
+    let json = state
+        .db
+        .service_version(&draft.provider_id, &draft.service_id, draft.version)
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?
+        .ok_or(PageError::NotFound)?;
+    let def: ServiceDef =
+        serde_json::from_str(&json).map_err(|e| PageError::Internal(e.to_string()))?;
+    let form_def = def.form.clone().ok_or(PageError::NotFound)?;
+    let lists = site.catalog.codelists();
+    let form = Form::compile(&form_def, &lists, "/form")
+        .map_err(|p| PageError::Internal(format!("{p:?}")))?;
+    Ok(Loaded {
+        offered,
+        form: Arc::new(FormRef::Old(Box::new((def, form)))),
+    })
+}
+
+fn answers_of(d: &Draft) -> Map<String, Json> {
+    serde_json::from_str(&d.answers).unwrap_or_default()
+}
+
+// ----- start ---------------------------------------------------------------------------
+
+pub async fn start_page(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path((tid, sid)): Path<(String, String)>,
+) -> Response {
+    let site = state.site();
+    let Some(t) = site.catalog.tenant(&tid) else {
+        return Page::new(&site, &prefs, None).not_found();
+    };
+    let page = Page::new(&site, &prefs, Some(t));
+    let Some(o) = site.catalog.service(&tid, &sid) else {
+        return page.not_found();
+    };
+    let Some(form) = o.form else {
+        return page.not_found();
+    };
+    let (jar, token) = csrf::token(jar);
+    let steps: Vec<Loc> = form
+        .def
+        .steps
+        .iter()
+        .map(|s| loc(&s.title, prefs.lang))
+        .collect();
+    let res = page.render_private(
+        StatusCode::OK,
+        "apply_start.html",
+        context! {
+            service => views::service(&tid, &o, site.catalog.portal(), prefs.lang),
+            steps, csrf => token, action => urls::apply_start(&tid, &sid),
+        },
+    );
+    (jar, res).into_response()
+}
+
+pub async fn start(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path((tid, sid)): Path<(String, String)>,
+    PostForm(pairs): Post,
+) -> Response {
+    let site = state.site();
+    let Some(t) = site.catalog.tenant(&tid) else {
+        return Page::new(&site, &prefs, None).not_found();
+    };
+    let page = Page::new(&site, &prefs, Some(t));
+    let (_, token, _) = input_from(&pairs);
+    if !csrf::verify(&jar, token.as_deref()) {
+        return forbidden(&page);
+    }
+    let Some(o) = site.catalog.service(&tid, &sid) else {
+        return page.not_found();
+    };
+    let Some(form) = o.form else {
+        return page.not_found();
+    };
+    let draft = Draft {
+        id: uuid::Uuid::new_v4().simple().to_string(),
+        tenant_id: tid.clone(),
+        provider_id: o.provider.id.to_string(),
+        service_id: sid.clone(),
+        version: i64::from(o.service.version),
+        answers: "{}".into(),
+        step: form.def.steps[0].id.clone(),
+        updated_at: 0,
+        reference: None,
+    };
+    if let Err(e) = state.db.create_draft(&draft).await {
+        return PageError::Internal(e.to_string()).into_response();
+    }
+    Redirect::to(&urls::apply_step(&tid, &draft.id, &draft.step)).into_response()
+}
+
+/// `GET /{t}/antrag/{draft}`: the resume link.
+pub async fn resume(
+    State(state): St,
+    prefs: Prefs,
+    Path((tid, did)): Path<(String, String)>,
+) -> Response {
+    let site = state.site();
+    let Some(t) = site.catalog.tenant(&tid) else {
+        return Page::new(&site, &prefs, None).not_found();
+    };
+    let page = Page::new(&site, &prefs, Some(t));
+    match state.db.draft(&tid, &did).await {
+        Ok(Some(d)) if d.reference.is_some() => {
+            Redirect::to(&urls::apply_receipt(&tid, &did)).into_response()
+        }
+        Ok(Some(d)) => Redirect::to(&urls::apply_step(&tid, &did, &d.step)).into_response(),
+        Ok(None) => page.render_private(StatusCode::NOT_FOUND, "apply_expired.html", context! {}),
+        Err(e) => PageError::Internal(e.to_string()).into_response(),
+    }
+}
+
+// ----- steps -----------------------------------------------------------------------------
+
+#[derive(Debug, Serialize)]
+struct OptView {
+    value: String,
+    label: Loc,
+    checked: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct FieldView {
+    kind: &'static str,
+    name: String,
+    html_id: String,
+    label: Option<Loc>,
+    hint: Option<Loc>,
+    text: Option<Paragraphs>,
+    required: bool,
+    error: Option<String>,
+    value: String,
+    options: Vec<OptView>,
+    /// Address parts: (part, html id, value, error).
+    parts: Vec<(String, String, String, Option<String>, &'static str)>,
+    items: Vec<ItemView>,
+    can_add: bool,
+    count: usize,
+    item_label: Option<Loc>,
+    autocomplete: Option<&'static str>,
+    max_length: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+struct ItemView {
+    index: usize,
+    number: usize,
+    fields: Vec<FieldView>,
+    remove: String,
+    can_remove: bool,
+}
+
+pub fn html_id(name: &str) -> String {
+    format!("f-{}", name.replace('.', "-"))
+}
+
+fn kind_key(k: FieldKind) -> &'static str {
+    match k {
+        FieldKind::Text => "text",
+        FieldKind::Textarea => "textarea",
+        FieldKind::Number => "number",
+        FieldKind::Money => "money",
+        FieldKind::Date => "date",
+        FieldKind::Choice => "choice",
+        FieldKind::MultiChoice => "multi_choice",
+        FieldKind::YesNo => "yes_no",
+        FieldKind::Address => "address",
+        FieldKind::Email => "email",
+        FieldKind::Phone => "phone",
+        FieldKind::Iban => "iban",
+        FieldKind::Country => "country",
+        FieldKind::File => "file",
+        FieldKind::Info => "info",
+        FieldKind::Group => "group",
+    }
+}
+
+/// WCAG 1.3.5: the purpose of personal-data inputs, from the field's `prefill` hint or kind.
+fn autocomplete(f: &FieldDef) -> Option<&'static str> {
+    match (f.prefill.as_deref(), f.kind) {
+        (Some("given_name"), _) => Some("given-name"),
+        (Some("family_name"), _) => Some("family-name"),
+        (Some("birth_date"), _) => Some("bday"),
+        (_, FieldKind::Email) => Some("email"),
+        (_, FieldKind::Phone) => Some("tel"),
+        (_, FieldKind::Iban) => Some("off"),
+        _ => None,
+    }
+}
+
+pub struct MessageCtx<'a> {
+    pub messages: &'a crate::i18n::Messages,
+    pub lang: Lang,
+}
+
+impl MessageCtx<'_> {
+    pub fn text(&self, m: &Message) -> String {
+        match m {
+            Message::Custom(t) => t.get(self.lang).0.to_owned(),
+            Message::Key(k, args) => {
+                let mut fa = FluentArgs::new();
+                for (n, v) in args {
+                    fa.set(*n, v.clone());
+                }
+                self.messages.get(self.lang, k, Some(&fa))
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn field_view(
+    form: &Form,
+    step: usize,
+    f: &FieldDef,
+    name: &str,
+    input: &StepInput,
+    errors: &[FieldError],
+    answers: &Map<String, Json>,
+    item: Option<&Map<String, Json>>,
+    today: &str,
+    mc: &MessageCtx<'_>,
+) -> FieldView {
+    let lang = mc.lang;
+    let value = input
+        .get(name)
+        .and_then(|v| v.first())
+        .cloned()
+        .unwrap_or_default();
+    let err = |n: &str| {
+        errors
+            .iter()
+            .find(|e| e.name == n)
+            .map(|e| mc.text(&e.message))
+    };
+    let selected: Vec<String> = input.get(name).cloned().unwrap_or_default();
+    let options: Vec<OptView> = match f.kind {
+        FieldKind::YesNo => [("ja", "answer-yes"), ("nein", "answer-no")]
+            .into_iter()
+            .map(|(v, key)| OptView {
+                value: v.into(),
+                label: Loc {
+                    text: mc.messages.get(lang, key, None),
+                    lang: None,
+                },
+                checked: value == v,
+            })
+            .collect(),
+        _ => form
+            .options(f)
+            .iter()
+            .map(|o| OptView {
+                value: o.value.clone(),
+                label: loc(&o.label, lang),
+                checked: selected.contains(&o.value),
+            })
+            .collect(),
+    };
+    let parts = if f.kind == FieldKind::Address {
+        [
+            ("street", "address-line1"),
+            ("house_number", "off"),
+            ("postal_code", "postal-code"),
+            ("city", "address-level2"),
+        ]
+        .into_iter()
+        .map(|(p, ac)| {
+            let n = format!("{name}.{p}");
+            let v = input
+                .get(&n)
+                .and_then(|v| v.first())
+                .cloned()
+                .unwrap_or_default();
+            (p.to_owned(), html_id(&n), v, err(&n), ac)
+        })
+        .collect()
+    } else {
+        Vec::new()
+    };
+    let mut items = Vec::new();
+    let mut count = 0;
+    if f.kind == FieldKind::Group {
+        let stored: Vec<Map<String, Json>> = answers
+            .get(&f.id)
+            .and_then(Json::as_array)
+            .map(|a| a.iter().filter_map(|x| x.as_object().cloned()).collect())
+            .unwrap_or_default();
+        count = input
+            .get(&format!("{name}.count"))
+            .and_then(|v| v.first())
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(stored.len())
+            .max(usize::try_from(f.min.unwrap_or(1).max(1)).unwrap_or(1))
+            .min(usize::try_from(f.max.unwrap_or(50)).unwrap_or(50));
+        let min = usize::try_from(f.min.unwrap_or(0)).unwrap_or(0);
+        for n in 0..count {
+            let it = stored.get(n);
+            let fields = f
+                .fields
+                .iter()
+                .filter(|g| form.field_shown(step, g, answers, it.or(Some(&Map::new())), today))
+                .map(|g| {
+                    field_view(
+                        form,
+                        step,
+                        g,
+                        &format!("{name}.{n}.{}", g.id),
+                        input,
+                        errors,
+                        answers,
+                        it,
+                        today,
+                        mc,
+                    )
+                })
+                .collect();
+            items.push(ItemView {
+                index: n,
+                number: n + 1,
+                fields,
+                remove: format!("remove:{}:{n}", f.id),
+                can_remove: count > min.max(1),
+            });
+        }
+    }
+    let _ = item;
+    FieldView {
+        kind: kind_key(f.kind),
+        name: name.to_owned(),
+        html_id: html_id(name),
+        label: f.label.as_ref().map(|l| loc(l, lang)),
+        hint: f.hint.as_ref().map(|h| loc(h, lang)),
+        text: f.text.as_ref().map(|t| views::paragraphs(t, lang)),
+        required: f.required || f.required_if.is_some(),
+        error: err(name),
+        value,
+        options,
+        parts,
+        can_add: f.kind == FieldKind::Group && (count as i64) < f.max.unwrap_or(50),
+        count,
+        items,
+        item_label: f.item_label.as_ref().map(|l| loc(l, lang)),
+        autocomplete: autocomplete(f),
+        max_length: f.max_length,
+    }
+}
+
+/// Renders step `si` of a draft, with `input` as the values and `errors` to show.
+#[allow(clippy::too_many_arguments)]
+fn render_step(
+    page: &Page<'_>,
+    jar: CookieJar,
+    tid: &str,
+    draft: &Draft,
+    l: &Loaded<'_>,
+    si: usize,
+    input: &StepInput,
+    errors: &[FieldError],
+    answers: &Map<String, Json>,
+) -> Response {
+    let lang = page.lang();
+    let form = l.form.form();
+    let today = today();
+    let step = &form.def.steps[si];
+    let mc = MessageCtx {
+        messages: &page.theme().messages,
+        lang,
+    };
+    let fields: Vec<FieldView> = step
+        .fields
+        .iter()
+        .filter(|f| form.field_shown(si, f, answers, None, &today))
+        .map(|f| {
+            field_view(
+                form, si, f, &f.id, input, errors, answers, None, &today, &mc,
+            )
+        })
+        .collect();
+    let labels = |name: &str| -> String {
+        let top = name.split('.').next().unwrap_or(name);
+        step.fields
+            .iter()
+            .find(|f| f.id == top)
+            .and_then(|f| f.label.as_ref())
+            .map(|l| l.get(lang).0.to_owned())
+            .unwrap_or_default()
+    };
+    let summary: Vec<_> = errors
+        .iter()
+        .map(|e| context! { href => format!("#{}", html_id(&e.name)), label => labels(&e.name), text => mc.text(&e.message) })
+        .collect();
+    let visible = form.visible_steps(answers, &today);
+    let position = visible
+        .iter()
+        .position(|&x| x == si)
+        .map(|p| p + 1)
+        .unwrap_or(1);
+    let back = visible
+        .iter()
+        .take_while(|&&x| x != si)
+        .last()
+        .map(|&p| urls::apply_step(tid, &draft.id, &form.def.steps[p].id));
+    let (jar, token) = csrf::token(jar);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let res = page.render_private(
+        status,
+        "apply_step.html",
+        context! {
+            service_title => loc(&l.offered.service.title, lang),
+            service_href => urls::service(tid, l.offered.service.id.as_str()),
+            step_title => loc(&step.title, lang),
+            intro => step.intro.as_ref().map(|i| views::paragraphs(i, lang)),
+            fields, summary, position, total => visible.len(), back,
+            action => urls::apply_step(tid, &draft.id, &step.id),
+            resume => urls::apply_resume(tid, &draft.id),
+            csrf => token,
+        },
+    );
+    (jar, res).into_response()
+}
+
+fn step_index(form: &Form, step: &str) -> Option<usize> {
+    form.def.steps.iter().position(|s| s.id == step)
+}
+
+macro_rules! draft_ctx {
+    ($state:expr, $site:expr, $prefs:expr, $tid:expr, $did:expr) => {{
+        let Some(t) = $site.catalog.tenant(&$tid) else {
+            return Page::new(&$site, &$prefs, None).not_found();
+        };
+        let page = Page::new(&$site, &$prefs, Some(t));
+        let draft = match $state.db.draft(&$tid, &$did).await {
+            Ok(Some(d)) => d,
+            Ok(None) => {
+                return page.render_private(
+                    StatusCode::NOT_FOUND,
+                    "apply_expired.html",
+                    context! {},
+                )
+            }
+            Err(e) => return PageError::Internal(e.to_string()).into_response(),
+        };
+        (t, page, draft)
+    }};
+}
+
+pub async fn step_page(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path((tid, did, step)): Path<(String, String, String)>,
+) -> Response {
+    let site = state.site();
+    let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
+    if draft.reference.is_some() {
+        return Redirect::to(&urls::apply_receipt(&tid, &did)).into_response();
+    }
+    let l = match form_for(&state, &site, t, &draft).await {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
+    };
+    let form = l.form.form();
+    let Some(si) = step_index(form, &step) else {
+        return page.not_found();
+    };
+    let answers = answers_of(&draft);
+    if !form.step_visible(si, &answers, &today()) {
+        return Redirect::to(&urls::apply_step(&tid, &did, &draft.step)).into_response();
+    }
+    let input = to_input(&form.def.steps[si], &answers);
+    render_step(&page, jar, &tid, &draft, &l, si, &input, &[], &answers)
+}
+
+pub async fn step_post(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path((tid, did, step)): Path<(String, String, String)>,
+    PostForm(pairs): Post,
+) -> Response {
+    let site = state.site();
+    let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
+    let (input, token, action) = input_from(&pairs);
+    if !csrf::verify(&jar, token.as_deref()) {
+        return forbidden(&page);
+    }
+    if draft.reference.is_some() {
+        return Redirect::to(&urls::apply_receipt(&tid, &did)).into_response();
+    }
+    let l = match form_for(&state, &site, t, &draft).await {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
+    };
+    let form = l.form.form();
+    let Some(si) = step_index(form, &step) else {
+        return page.not_found();
+    };
+    let today = today();
+    let mut answers = answers_of(&draft);
+    if !form.step_visible(si, &answers, &today) {
+        return Redirect::to(&urls::apply_step(&tid, &did, &draft.step)).into_response();
+    }
+    let errors = form.read_step(si, &input, &mut answers, &today);
+    let action = action.unwrap_or_else(|| "weiter".into());
+    let visible = form.visible_steps(&answers, &today);
+    let save = |step_id: String, answers: Map<String, Json>| {
+        let state = state.clone();
+        let tid = tid.clone();
+        let did = did.clone();
+        async move {
+            let json = serde_json::to_string(&answers).unwrap_or_else(|_| "{}".into());
+            state.db.save_draft(&tid, &did, &json, &step_id).await
+        }
+    };
+    let here = form.def.steps[si].id.clone();
+    // Group entries: add or remove, keep everything typed, stay on the step.
+    if let Some(rest) = action
+        .strip_prefix("add:")
+        .or_else(|| action.strip_prefix("remove:"))
+    {
+        let adding = action.starts_with("add:");
+        let mut it = rest.split(':');
+        let group = it.next().unwrap_or("");
+        if let Some(f) = form.def.steps[si]
+            .fields
+            .iter()
+            .find(|f| f.id == group && f.kind == FieldKind::Group)
+        {
+            let mut items = answers
+                .get(group)
+                .and_then(Json::as_array)
+                .cloned()
+                .unwrap_or_default();
+            if adding && (items.len() as i64) < f.max.unwrap_or(50) {
+                items.push(Json::Object(Map::new()));
+            } else if !adding {
+                if let Some(n) = it
+                    .next()
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .filter(|n| *n < items.len())
+                {
+                    items.remove(n);
+                }
+            }
+            answers.insert(group.to_owned(), Json::Array(items));
+        }
+        if let Err(e) = save(here.clone(), answers.clone()).await {
+            return PageError::Internal(e.to_string()).into_response();
+        }
+        let fresh = to_input(&form.def.steps[si], &answers);
+        return render_step(&page, jar, &tid, &draft, &l, si, &fresh, &[], &answers);
+    }
+    match action.as_str() {
+        "zurueck" => {
+            let prev = visible
+                .iter()
+                .take_while(|&&x| x != si)
+                .last()
+                .copied()
+                .unwrap_or(si);
+            let prev_id = form.def.steps[prev].id.clone();
+            if let Err(e) = save(prev_id.clone(), answers).await {
+                return PageError::Internal(e.to_string()).into_response();
+            }
+            Redirect::to(&urls::apply_step(&tid, &did, &prev_id)).into_response()
+        }
+        "speichern" => {
+            if let Err(e) = save(here, answers).await {
+                return PageError::Internal(e.to_string()).into_response();
+            }
+            page.render_private(
+                StatusCode::OK,
+                "apply_saved.html",
+                context! { resume => urls::apply_resume(&tid, &did), code => did.clone() },
+            )
+        }
+        _ => {
+            if !errors.is_empty() {
+                if let Err(e) = save(here, answers.clone()).await {
+                    return PageError::Internal(e.to_string()).into_response();
+                }
+                return render_step(&page, jar, &tid, &draft, &l, si, &input, &errors, &answers);
+            }
+            let next = visible.iter().find(|&&x| x > si).copied();
+            let (next_step, target) = match next {
+                Some(n) => (
+                    form.def.steps[n].id.clone(),
+                    urls::apply_step(&tid, &did, &form.def.steps[n].id),
+                ),
+                None => (here, urls::apply_check(&tid, &did)),
+            };
+            if let Err(e) = save(next_step, answers).await {
+                return PageError::Internal(e.to_string()).into_response();
+            }
+            Redirect::to(&target).into_response()
+        }
+    }
+}
+
+// ----- check, submit, receipt -----------------------------------------------------------
+
+/// One answer for display: label and lines of text.
+#[derive(Debug, Serialize)]
+struct AnswerView {
+    label: Loc,
+    lines: Vec<String>,
+    change: String,
+}
+
+fn display(form: &Form, f: &FieldDef, v: &Json, mc: &MessageCtx<'_>) -> Vec<String> {
+    let lang = mc.lang;
+    let opt = |value: &str| {
+        form.options(f)
+            .iter()
+            .find(|o| o.value == value)
+            .map(|o| o.label.get(lang).0.to_owned())
+            .unwrap_or_else(|| value.to_owned())
+    };
+    match (f.kind, v) {
+        (FieldKind::YesNo, Json::Bool(b)) => {
+            vec![mc
+                .messages
+                .get(lang, if *b { "answer-yes" } else { "answer-no" }, None)]
+        }
+        (FieldKind::Date, Json::String(s)) => vec![format_date_de(s)],
+        (FieldKind::Money, Json::Number(n)) => {
+            vec![views::money(n.as_i64().unwrap_or(0).max(0) as u64, lang)]
+        }
+        (FieldKind::Choice | FieldKind::Country, Json::String(s)) => vec![opt(s)],
+        (FieldKind::MultiChoice, Json::Array(a)) => {
+            a.iter().filter_map(Json::as_str).map(opt).collect()
+        }
+        (FieldKind::Address, Json::Object(o)) => {
+            let g = |k: &str| o.get(k).and_then(Json::as_str).unwrap_or("").to_owned();
+            vec![
+                format!("{} {}", g("street"), g("house_number")),
+                format!("{} {}", g("postal_code"), g("city")),
+            ]
+        }
+        (FieldKind::Group, Json::Array(items)) => {
+            let item_label = f
+                .item_label
+                .as_ref()
+                .map(|l| l.get(lang).0.to_owned())
+                .unwrap_or_default();
+            let mut lines = Vec::new();
+            for (n, item) in items.iter().enumerate() {
+                let parts: Vec<String> = f
+                    .fields
+                    .iter()
+                    .filter_map(|g| {
+                        let v = item.get(&g.id)?;
+                        let label = g
+                            .label
+                            .as_ref()
+                            .map(|l| l.get(lang).0.to_owned())
+                            .unwrap_or_default();
+                        Some(format!("{label}: {}", display(form, g, v, mc).join(", ")))
+                    })
+                    .collect();
+                lines.push(format!("{item_label} {}: {}", n + 1, parts.join("; ")));
+            }
+            lines
+        }
+        (_, Json::String(s)) => vec![s.clone()],
+        (_, other) => vec![other.to_string()],
+    }
+}
+
+fn summary(
+    form: &Form,
+    answers: &Map<String, Json>,
+    tid: &str,
+    did: &str,
+    mc: &MessageCtx<'_>,
+) -> Vec<minijinja::Value> {
+    let today = today();
+    form.visible_steps(answers, &today)
+        .into_iter()
+        .map(|si| {
+            let step = &form.def.steps[si];
+            let rows: Vec<AnswerView> = step
+                .fields
+                .iter()
+                .filter_map(|f| {
+                    let v = answers.get(&f.id)?;
+                    Some(AnswerView {
+                        label: loc(f.label.as_ref()?, mc.lang),
+                        lines: display(form, f, v, mc),
+                        change: format!(
+                            "{}#{}",
+                            urls::apply_step(tid, did, &step.id),
+                            html_id(&f.id)
+                        ),
+                    })
+                })
+                .collect();
+            context! { title => loc(&step.title, mc.lang), rows }
+        })
+        .collect()
+}
+
+fn computed_view(form: &Form, computed: &Map<String, Json>, lang: Lang) -> Vec<minijinja::Value> {
+    form.def
+        .computed
+        .iter()
+        .filter(|c| c.show)
+        .filter_map(|c| {
+            let v = computed.get(&c.id)?;
+            let text = match c.format {
+                rathaus_domain::form::ComputedFormat::Money => {
+                    views::money(v.as_i64()?.max(0) as u64, lang)
+                }
+                rathaus_domain::form::ComputedFormat::Number => v.as_i64()?.to_string(),
+                rathaus_domain::form::ComputedFormat::Text => v.as_str()?.to_owned(),
+            };
+            Some(context! { label => loc(&c.label, lang), text })
+        })
+        .collect()
+}
+
+pub async fn check_page(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path((tid, did)): Path<(String, String)>,
+) -> Response {
+    let site = state.site();
+    let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
+    if draft.reference.is_some() {
+        return Redirect::to(&urls::apply_receipt(&tid, &did)).into_response();
+    }
+    let l = match form_for(&state, &site, t, &draft).await {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
+    };
+    render_check(&page, jar, &tid, &did, &draft, &l, &[])
+}
+
+fn render_check(
+    page: &Page<'_>,
+    jar: CookieJar,
+    tid: &str,
+    did: &str,
+    draft: &Draft,
+    l: &Loaded<'_>,
+    errors: &[&str],
+) -> Response {
+    let form = l.form.form();
+    let today = today();
+    let answers = form.prune(&answers_of(draft), &today);
+    if let Some(si) = form.first_incomplete_step(&answers, &today) {
+        return Redirect::to(&urls::apply_step(tid, did, &form.def.steps[si].id)).into_response();
+    }
+    let mc = MessageCtx {
+        messages: &page.theme().messages,
+        lang: page.lang(),
+    };
+    let computed = form.computed(&answers, &today);
+    let (jar, token) = csrf::token(jar);
+    let summary_errors: Vec<_> = errors
+        .iter()
+        .map(|e| context! { href => format!("#{e}"), label => "", text => mc.messages.get(mc.lang, &format!("error-{e}"), None) })
+        .collect();
+    let res = page.render_private(
+        if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        },
+        "apply_check.html",
+        context! {
+            service_title => loc(&l.offered.service.title, mc.lang),
+            steps => summary(form, &answers, tid, did, &mc),
+            computed => computed_view(form, &computed, mc.lang),
+            provider => loc(&l.offered.provider.name, mc.lang),
+            privacy_href => urls::legal(l.offered.provider.id.as_str(), "datenschutz"),
+            action => urls::apply_submit(tid, did),
+            resume => urls::apply_resume(tid, did),
+            summary => summary_errors,
+            consent_error => errors.contains(&"consent"),
+            truth_error => errors.contains(&"truth"),
+            csrf => token,
+        },
+    );
+    (jar, res).into_response()
+}
+
+pub async fn submit(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path((tid, did)): Path<(String, String)>,
+    PostForm(pairs): Post,
+) -> Response {
+    let site = state.site();
+    let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
+    let (input, token, _) = input_from(&pairs);
+    if !csrf::verify(&jar, token.as_deref()) {
+        return forbidden(&page);
+    }
+    if draft.reference.is_some() {
+        return Redirect::to(&urls::apply_receipt(&tid, &did)).into_response();
+    }
+    let l = match form_for(&state, &site, t, &draft).await {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
+    };
+    let checked = |k: &str| input.get(k).is_some_and(|v| v.iter().any(|x| x == "ja"));
+    let mut missing = Vec::new();
+    if !checked("einwilligung") {
+        missing.push("consent");
+    }
+    if !checked("wahrheit") {
+        missing.push("truth");
+    }
+    if !missing.is_empty() {
+        return render_check(&page, jar, &tid, &did, &draft, &l, &missing);
+    }
+    let form = l.form.form();
+    let today = today();
+    // Everything is validated again: a manipulated or replayed post cannot skip a check.
+    let answers = form.prune(&answers_of(&draft), &today);
+    if let Some(si) = form.first_incomplete_step(&answers, &today) {
+        return Redirect::to(&urls::apply_step(&tid, &did, &form.def.steps[si].id)).into_response();
+    }
+    let computed = form.computed(&answers, &today);
+    let year: i32 = today.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
+    let outcome = state
+        .db
+        .submit(
+            &draft,
+            &l.offered.provider.reference_prefix(),
+            year,
+            &serde_json::to_string(&answers).unwrap_or_default(),
+            &serde_json::to_string(&computed).unwrap_or_default(),
+        )
+        .await;
+    match outcome {
+        Ok(SubmitOutcome::Submitted(reference)) => {
+            tracing::info!(tenant = %l.offered.provider.id, service = %draft.service_id, %reference, "application submitted");
+            Redirect::to(&urls::apply_receipt(&tid, &did)).into_response()
+        }
+        Ok(SubmitOutcome::AlreadySubmitted(_)) => {
+            Redirect::to(&urls::apply_receipt(&tid, &did)).into_response()
+        }
+        Err(e) => PageError::Internal(e.to_string()).into_response(),
+    }
+}
+
+pub async fn receipt(
+    State(state): St,
+    prefs: Prefs,
+    Path((tid, did)): Path<(String, String)>,
+) -> Response {
+    let site = state.site();
+    let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
+    let sub = match state.db.submission_of_draft(&tid, &did).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Redirect::to(&urls::apply_resume(&tid, &did)).into_response(),
+        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    };
+    let l = match form_for(&state, &site, t, &draft).await {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
+    };
+    let form = l.form.form();
+    let mc = MessageCtx {
+        messages: &page.theme().messages,
+        lang: page.lang(),
+    };
+    let answers: Map<String, Json> = serde_json::from_str(&sub.answers).unwrap_or_default();
+    let computed: Map<String, Json> = serde_json::from_str(&sub.computed).unwrap_or_default();
+    let mut steps = summary(form, &answers, &tid, &did, &mc);
+    let _ = &mut steps;
+    page.render_private(
+        StatusCode::OK,
+        "apply_receipt.html",
+        context! {
+            reference => sub.reference,
+            submitted => berlin_datetime(sub.submitted_at),
+            service_title => loc(&l.offered.service.title, mc.lang),
+            provider => loc(&l.offered.provider.name, mc.lang),
+            office => views::office(&tid, l.offered.provider.id.as_str(), l.offered.office, mc.lang),
+            processing_days => l.offered.service.processing_time.days,
+            steps, computed => computed_view(form, &computed, mc.lang),
+        },
+    )
+}
