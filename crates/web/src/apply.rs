@@ -488,14 +488,40 @@ fn render_step(
             )
         })
         .collect();
+    // The summary names the field, and for group entries the entry too ("Hund 2 – Rasse").
     let labels = |name: &str| -> String {
-        let top = name.split('.').next().unwrap_or(name);
-        step.fields
-            .iter()
-            .find(|f| f.id == top)
-            .and_then(|f| f.label.as_ref())
-            .map(|l| l.get(lang).0.to_owned())
-            .unwrap_or_default()
+        let mut parts = name.split('.');
+        let top = parts.next().unwrap_or(name);
+        let Some(f) = step.fields.iter().find(|f| f.id == top) else {
+            return String::new();
+        };
+        let label = |l: &Option<rathaus_domain::Text>| {
+            l.as_ref()
+                .map(|l| l.get(lang).0.to_owned())
+                .unwrap_or_default()
+        };
+        match (
+            f.kind,
+            parts.next().and_then(|n| n.parse::<usize>().ok()),
+            parts.next(),
+        ) {
+            (FieldKind::Group, Some(n), Some(member)) => {
+                let item = f
+                    .item_label
+                    .as_ref()
+                    .or(f.label.as_ref())
+                    .map(|l| l.get(lang).0.to_owned())
+                    .unwrap_or_default();
+                let member = f
+                    .fields
+                    .iter()
+                    .find(|g| g.id == member)
+                    .map(|g| label(&g.label))
+                    .unwrap_or_default();
+                format!("{item} {} – {member}", n + 1)
+            }
+            _ => label(&f.label),
+        }
     };
     let summary: Vec<_> = errors
         .iter()

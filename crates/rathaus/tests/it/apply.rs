@@ -136,6 +136,11 @@ both_backends! {
         let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         let (status, _, html) = c.post(&location, &f).await;
         assert_eq!(status, 200);
+        // Errors inside an entry name the entry and the field.
+        let (s422, _, err) = c.post(&location, &[("aktion", "weiter"), ("hunde.count", "2"), ("hunde.0.rufname", "Bello")]).await;
+        assert_eq!(s422, 422);
+        assert!(err.contains("Hund 1 – Rasse oder Mischung: Bitte machen Sie hier eine Angabe."), "{err}");
+        assert!(err.contains("href=\"#f-hunde-1-rufname\""));
         assert!(html.contains("value=\"Bello\"") && html.contains("Hund 2"), "entry added, first kept");
         let mut fields: Vec<(String, &str)> = vec![("aktion".into(), "weiter"), ("hunde.count".into(), "2")];
         fields.extend(dog("0", "Bello", "nein"));
@@ -156,6 +161,7 @@ both_backends! {
             ("iban", "DE02 1203 0000 0000 2020 52"), ("kontoinhaber", "Erika Mustermann")]).await;
         assert_eq!(status, 422);
         assert!(html.contains("Diese IBAN ist nicht gültig"));
+        assert!(html.contains("IBAN: Diese IBAN"), "summary names the field");
         let (status, location, _) = c.post(&location, &[("aktion", "weiter"), ("zahlweise", "lastschrift"),
             ("iban", "DE02 1203 0000 0000 2020 51"), ("kontoinhaber", "Erika Mustermann")]).await;
         assert_eq!(status, 303);

@@ -450,3 +450,204 @@ async fn works_without_javascript() {
     assert_eq!(h1, "Naturalisation – in plain language");
     let _ = b.client.clone().close().await;
 }
+
+async fn fill(c: &Client, id: &str, text: &str) {
+    let el = c
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Fills the Hundeanmeldung as a citizen would, running axe on every page and error state.
+async fn hundeanmeldung_in_browser(javascript: bool) {
+    let _lock = browser_lock().lock().await;
+    let app = TestApp::start(Backend::Sqlite).await;
+    let axe_js = axe_source();
+    let b = browser(javascript, 1280, 900).await;
+    let c = &b.client;
+    let mut failures = Vec::new();
+    let mut check = |name: &'static str, v: Vec<String>| {
+        if !v.is_empty() {
+            failures.push(format!("{name}: {v:?}"));
+        }
+    };
+    let audit = |c: &Client| {
+        let c = c.clone();
+        let axe_js = axe_js.clone();
+        async move {
+            if javascript {
+                axe(&c, &axe_js).await
+            } else {
+                Vec::new()
+            }
+        }
+    };
+    c.goto(&app.url("/soest/leistungen/hundeanmeldung"))
+        .await
+        .unwrap();
+    click(c, "a.button-link").await;
+    wait_for_url(c, "/antrag").await;
+    check("start", audit(c).await);
+    click(c, "main form button[type=submit]").await;
+    wait_for_url(c, "/schritt/halter").await;
+    check("step 1", audit(c).await);
+    // Errors first: press Enter in the first field (the default action is "continue").
+    fill(c, "f-vorname", "Erika").await;
+    fill(c, "f-geburtsdatum", "31.02.1985").await;
+    c.find(Locator::Id("f-vorname"))
+        .await
+        .unwrap()
+        .send_keys(ENTER)
+        .await
+        .unwrap();
+    for _ in 0..300 {
+        if c.find(Locator::Css(".error-summary")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let summary = c
+        .find(Locator::Css(".error-summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        summary.contains("Nachname") && summary.contains("Geburtsdatum"),
+        "{summary}"
+    );
+    check("step 1 with errors", audit(c).await);
+    // The summary links lead to the fields.
+    click(c, ".error-summary a[href='#f-nachname']").await;
+    fill(c, "f-nachname", "Mustermann").await;
+    fill(c, "f-geburtsdatum", "24.03.1985").await;
+    fill(c, "f-anschrift-street", "Marktstraße").await;
+    fill(c, "f-anschrift-house_number", "7").await;
+    fill(c, "f-anschrift-postal_code", "59494").await;
+    fill(c, "f-anschrift-city", "Soest").await;
+    click(c, ".actions button[value=weiter]").await;
+    wait_for_url(c, "/schritt/hunde").await;
+    check("step 2", audit(c).await);
+    fill(c, "f-hunde-0-rufname", "Bello").await;
+    fill(c, "f-hunde-0-rasse", "Mischling").await;
+    click(c, "label[for='f-hunde-0-gelistet-2']").await;
+    click(c, "label[for='f-hunde-0-gross']").await;
+    fill(c, "f-hunde-0-chipnummer", "27609810654321").await;
+    fill(c, "f-hunde-0-seit", "01.09.2026").await;
+    // Add a second dog: what was typed stays.
+    click(c, "button[value='add:hunde']").await;
+    for _ in 0..300 {
+        if c.find(Locator::Id("f-hunde-1-rufname")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let kept = c
+        .find(Locator::Id("f-hunde-0-rufname"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Bello"));
+    // Then remove it again, and continue with a too-short chip number.
+    click(c, "button[value='remove:hunde:1']").await;
+    for _ in 0..300 {
+        if c.find(Locator::Id("f-hunde-1-rufname")).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    click(c, ".actions button[value=weiter]").await;
+    for _ in 0..300 {
+        if c.find(Locator::Css(".error-summary")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    check("step 2 with errors", audit(c).await);
+    fill(c, "f-hunde-0-chipnummer", "276098106543210").await;
+    click(c, ".actions button[value=weiter]").await;
+    wait_for_url(c, "/schritt/ordnungsamt").await;
+    check("step 3", audit(c).await);
+    click(c, "label[for='f-sachkunde']").await;
+    fill(c, "f-versicherer", "Demo-Versicherung").await;
+    fill(c, "f-versicherungsnummer", "HV-1").await;
+    click(c, ".actions button[value=weiter]").await;
+    wait_for_url(c, "/schritt/zahlung").await;
+    check("step 4", audit(c).await);
+    click(c, "label[for='f-zahlweise-2']").await;
+    fill(c, "f-iban", "DE02120300000000202052").await;
+    fill(c, "f-kontoinhaber", "Erika Mustermann").await;
+    click(c, ".actions button[value=weiter]").await;
+    for _ in 0..300 {
+        if c.find(Locator::Css(".error-summary")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    check("step 4 with errors", audit(c).await);
+    fill(c, "f-iban", "DE02 1203 0000 0000 2020 51").await;
+    click(c, ".actions button[value=weiter]").await;
+    wait_for_url(c, "/pruefen").await;
+    check("check page", audit(c).await);
+    let text = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("828,00") || text.contains("108,00"),
+        "computed tax shown: {text}"
+    );
+    click(c, "main form button[type=submit]").await;
+    for _ in 0..300 {
+        if c.find(Locator::Css(".error-summary")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    check("check page with errors", audit(c).await);
+    click(c, "label[for='consent']").await;
+    click(c, "label[for='truth']").await;
+    click(c, "main form button[type=submit]").await;
+    wait_for_url(c, "/eingang").await;
+    check("receipt", audit(c).await);
+    let reference = c
+        .find(Locator::Css(".reference"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        reference.starts_with("SO-") && reference.ends_with("-000001"),
+        "{reference}"
+    );
+    let _ = b.client.clone().close().await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn application_with_axe_on_every_step() {
+    hundeanmeldung_in_browser(true).await;
+}
+
+#[tokio::test]
+async fn application_without_javascript() {
+    hundeanmeldung_in_browser(false).await;
+}
