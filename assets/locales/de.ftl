@@ -184,3 +184,19 @@ error-group-max = Es sind höchstens { $max } Einträge möglich.
 error-file-unsupported = Dateien können noch nicht hochgeladen werden.
 error-consent = Bitte stimmen Sie der Verarbeitung Ihrer Angaben zu.
 error-truth = Bitte bestätigen Sie, dass Ihre Angaben richtig sind.
+
+# --- E-Mails ---
+mail-receipt-subject = Eingangsbestätigung { $reference }: { $service }
+mail-receipt-body =
+    Guten Tag,
+
+    Ihr Antrag ist bei uns eingegangen.
+
+    Aktenzeichen: { $reference }
+    Leistung: { $service }
+    Zuständig: { $authority }
+    Eingegangen am: { $date }
+
+    Die Bearbeitung dauert in der Regel bis zu { $days } Tage. Bitte geben Sie bei Rückfragen Ihr Aktenzeichen an.
+
+    Diese E-Mail wurde automatisch erstellt. Bitte antworten Sie nicht darauf.

@@ -184,3 +184,19 @@ error-group-max = At most { $max } entries are possible.
 error-file-unsupported = Files cannot be uploaded yet.
 error-consent = Please agree to the processing of your answers.
 error-truth = Please confirm that your answers are correct.
+
+# --- E-mails ---
+mail-receipt-subject = Confirmation of receipt { $reference }: { $service }
+mail-receipt-body =
+    Hello,
+
+    we have received your application.
+
+    Reference: { $reference }
+    Service: { $service }
+    Responsible: { $authority }
+    Received on: { $date }
+
+    Processing usually takes up to { $days } days. Please quote your reference if you get in touch.
+
+    This e-mail was created automatically. Please do not reply to it.

@@ -30,6 +30,15 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Memory for rendered catalogue pages in bytes; 0 disables (`RATHAUS_PAGE_CACHE_BYTES`).
     pub page_cache_bytes: u64,
+    /// SMTP server for mail, e.g. `smtp://mail.example:25` or `smtps://user:pw@host`
+    /// (`RATHAUS_SMTP_URL`); unset: mails are written as files to `<data_dir>/mail`.
+    pub smtp_url: Option<String>,
+    /// Sender of mails (`RATHAUS_MAIL_FROM`).
+    pub mail_from: String,
+    /// Attempts before a mail or delivery is parked (`RATHAUS_OUTBOX_MAX_ATTEMPTS`).
+    pub outbox_max_attempts: i64,
+    /// First retry delay in seconds, doubling per attempt (`RATHAUS_OUTBOX_RETRY_SECS`).
+    pub outbox_retry_secs: u64,
 }
 
 impl Default for Config {
@@ -45,6 +54,10 @@ impl Default for Config {
             request_timeout_secs: 30,
             max_body_bytes: 64 * 1024,
             page_cache_bytes: 8 * 1024 * 1024,
+            smtp_url: None,
+            mail_from: "Rathaus Demo <no-reply@rathaus.invalid>".into(),
+            outbox_max_attempts: 10,
+            outbox_retry_secs: 30,
         }
     }
 }

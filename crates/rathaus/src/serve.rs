@@ -88,7 +88,26 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
         println!("rathaus listening on http://{addr}");
 
         spawn_reload_on_sighup(state.clone());
+        let mailer = match &config.smtp_url {
+            Some(url) => rathaus_jobs::Mailer::smtp(url)?,
+            None => rathaus_jobs::Mailer::files(config.data_dir.join("mail")),
+        };
+        tracing::info!(?mailer, "outbox worker started");
+        let worker = rathaus_jobs::Worker::new(
+            db.clone(),
+            mailer,
+            rathaus_jobs::WorkerConfig {
+                from: config.mail_from.clone(),
+                max_attempts: config.outbox_max_attempts.max(1),
+                base_delay: Duration::from_secs(config.outbox_retry_secs.max(1)),
+                poll: Duration::from_millis(500),
+            },
+        );
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(worker.run(stop_rx));
         rathaus_web::serve(listener, state, shutdown_signal()).await?;
+        let _ = stop_tx.send(true);
+        let _ = worker.await;
         db.close().await;
         tracing::info!("stopped");
         Ok(())

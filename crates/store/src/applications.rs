@@ -34,6 +34,11 @@ pub struct Submission {
     pub submitted_at: i64,
 }
 
+/// A stable outbox id for one kind of follow-up of one draft (at most one of each).
+fn uuid_like(draft_id: &str, kind: &str) -> String {
+    format!("{kind}:{draft_id}")
+}
+
 /// What a submit call did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitOutcome {
@@ -140,6 +145,8 @@ impl Db {
 
     /// Turns a draft into a submission with the next reference number of the responsible
     /// tenant — all in one transaction.
+    /// `mail`, if given, is an outbox row `(kind, payload)` written in the same transaction
+    /// (the payload may contain `{reference}`, replaced by the new reference number).
     pub async fn submit(
         &self,
         draft: &Draft,
@@ -147,6 +154,7 @@ impl Db {
         year: i32,
         answers: &str,
         computed: &str,
+        mail: Option<(&str, &str)>,
     ) -> Result<SubmitOutcome, StoreError> {
         macro_rules! body {
             ($pool:expr) => {{
@@ -194,6 +202,18 @@ impl Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(StoreError::from_sqlx)?;
+                if let Some((kind, payload)) = mail {
+                    sqlx::query(
+                        "INSERT INTO outbox (id, tenant_id, kind, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)",
+                    )
+                    .bind(uuid_like(&draft.id, kind))
+                    .bind(&draft.provider_id)
+                    .bind(kind)
+                    .bind(payload.replace("{reference}", &reference))
+                    .bind(now_millis())
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 sqlx::query("UPDATE drafts SET reference = $1, answers = $2, updated_at = $3 WHERE tenant_id = $4 AND id = $5")
                     .bind(&reference)
                     .bind(answers)
@@ -305,8 +325,15 @@ mod tests {
         for i in 0..20 {
             let db = db.clone();
             tasks.push(tokio::spawn(async move {
-                db.submit(&draft(&format!("d{i}")), "T", 2026, "{}", "{}")
-                    .await
+                db.submit(
+                    &draft(&format!("d{i}")),
+                    "T",
+                    2026,
+                    "{}",
+                    "{}",
+                    Some(("mail.receipt", "{\"ref\":\"{reference}\"}")),
+                )
+                .await
             }));
         }
         let mut refs = Vec::new();
@@ -321,7 +348,7 @@ mod tests {
         assert_eq!(refs, want);
         // A replayed submit returns the first reference and writes nothing.
         let again = db
-            .submit(&draft("d3"), "T", 2026, "{}", "{}")
+            .submit(&draft("d3"), "T", 2026, "{}", "{}", None)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(
@@ -329,6 +356,28 @@ mod tests {
             "{again:?}"
         );
         assert_eq!(db.count_submissions("t").await.unwrap_or_default(), 20);
+        // Exactly one mail per submission, queued in the same transaction.
+        assert_eq!(db.outbox_stats().await.unwrap_or_default().pending, 20);
+        let claimed = db.claim_outbox(100, 60_000).await.unwrap_or_default();
+        assert_eq!(claimed.len(), 20);
+        assert!(
+            claimed.iter().all(|c| c.payload.contains("T-2026-")),
+            "{claimed:?}"
+        );
+        // Claimed rows are leased: a second worker gets nothing.
+        assert!(db
+            .claim_outbox(100, 60_000)
+            .await
+            .unwrap_or_default()
+            .is_empty());
+        db.outbox_done(&claimed[0].id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        db.outbox_failed(&claimed[1].id, "smtp down", None)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let s = db.outbox_stats().await.unwrap_or_default();
+        assert_eq!((s.pending, s.done, s.parked), (18, 1, 1));
         // A submitted draft can no longer be changed.
         assert!(!db
             .save_draft("t", "d3", "{\"x\":1}", "a")

@@ -6,9 +6,11 @@
 //! [`StoreError::Conflict`] naming the constraint, never a string to parse.
 
 mod applications;
+mod outbox;
 mod versions;
 
 pub use applications::{Draft, Submission, SubmitOutcome};
+pub use outbox::{OutboxItem, OutboxStats};
 pub use versions::{PublishOutcome, ServiceVersion};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};

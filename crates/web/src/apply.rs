@@ -968,6 +968,7 @@ pub async fn submit(
     }
     let computed = form.computed(&answers, &today);
     let year: i32 = today.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
+    let mail = receipt_mail(&page, &l, form, &answers);
     let outcome = state
         .db
         .submit(
@@ -976,6 +977,7 @@ pub async fn submit(
             year,
             &serde_json::to_string(&answers).unwrap_or_default(),
             &serde_json::to_string(&computed).unwrap_or_default(),
+            mail.as_deref().map(|m| (rathaus_jobs::MAIL, m)),
         )
         .await;
     match outcome {
@@ -988,6 +990,55 @@ pub async fn submit(
         }
         Err(e) => PageError::Internal(e.to_string()).into_response(),
     }
+}
+
+/// The confirmation mail, if the citizen gave an e-mail address: only what is needed to
+/// recognise the application (reference, service, authority, date); `{reference}` is filled
+/// in by the store when the number is drawn.
+fn receipt_mail(
+    page: &Page<'_>,
+    l: &Loaded<'_>,
+    form: &Form,
+    answers: &Map<String, Json>,
+) -> Option<String> {
+    let to = form
+        .def
+        .steps
+        .iter()
+        .flat_map(|s| s.fields.iter())
+        .find(|f| {
+            f.kind == FieldKind::Email
+                && answers
+                    .get(&f.id)
+                    .and_then(Json::as_str)
+                    .is_some_and(|s| !s.is_empty())
+        })
+        .and_then(|f| answers.get(&f.id)?.as_str().map(str::to_owned))?;
+    let lang = page.lang();
+    let m = &page.theme().messages;
+    let mut args = FluentArgs::new();
+    args.set("reference", "{reference}");
+    args.set("service", l.offered.service.title.get(lang).0.to_owned());
+    args.set(
+        "authority",
+        format!(
+            "{}, {}",
+            l.offered.provider.name.get(lang).0,
+            l.offered.office.name.get(lang).0
+        ),
+    );
+    args.set("date", berlin_datetime(now_millis()));
+    args.set("days", i64::from(l.offered.service.processing_time.days));
+    let payload = rathaus_jobs::MailPayload {
+        to,
+        subject: m.get(lang, "mail-receipt-subject", Some(&args)),
+        body: m.get(lang, "mail-receipt-body", Some(&args)),
+    };
+    serde_json::to_string(&payload).ok()
+}
+
+fn now_millis() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
 }
 
 pub async fn receipt(

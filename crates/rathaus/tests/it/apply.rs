@@ -302,6 +302,6 @@ both_backends! {
         assert_eq!(app.get(&format!("/solingen/antrag/{draft}")).await.status(), 404);
         assert_eq!(app.get(&format!("/solingen/antrag/{draft}/schritt/halter")).await.status(), 404);
         // A service without a form has no application pages.
-        assert_eq!(app.get("/soest/leistungen/hundeabmeldung/antrag").await.status(), 404);
+        assert_eq!(app.get("/soest/leistungen/hilfe-zum-lebensunterhalt/antrag").await.status(), 404);
     }
 }

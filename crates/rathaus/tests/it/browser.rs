@@ -642,6 +642,59 @@ async fn hundeanmeldung_in_browser(javascript: bool) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Every seed form: start page, first step, and the first step's error state pass axe.
+#[tokio::test]
+async fn axe_on_every_form_start_and_error_state() {
+    let _lock = browser_lock().lock().await;
+    let app = TestApp::start(Backend::Sqlite).await;
+    let axe_js = axe_source();
+    let b = browser(true, 1280, 900).await;
+    let c = &b.client;
+    let mut forms = Vec::new();
+    for t in ["solingen", "soest", "kreis-soest", "kreis-paderborn"] {
+        let html = app
+            .page(&format!("/{t}/leistungen"))
+            .await
+            .replace("&#x2f;", "/");
+        for href in crate::support::local_links(&html) {
+            if href.starts_with(&format!("/{t}/leistungen/")) {
+                let page = app.page(&href).await.replace("&#x2f;", "/");
+                if page.contains(&format!("href=\"{href}/antrag\"")) && !forms.contains(&href) {
+                    forms.push(href);
+                }
+            }
+        }
+    }
+    assert!(forms.len() >= 11, "seed services with forms: {forms:?}");
+    let mut failures = Vec::new();
+    for f in &forms {
+        c.goto(&app.url(&format!("{f}/antrag"))).await.unwrap();
+        let v = axe(c, &axe_js).await;
+        if !v.is_empty() {
+            failures.push(format!("{f}/antrag: {v:?}"));
+        }
+        click(c, "main form button[type=submit]").await;
+        wait_for_url(c, "/schritt/").await;
+        let v = axe(c, &axe_js).await;
+        if !v.is_empty() {
+            failures.push(format!("{f} step 1: {v:?}"));
+        }
+        click(c, ".actions button[value=weiter]").await;
+        for _ in 0..300 {
+            if c.find(Locator::Css(".error-summary")).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let v = axe(c, &axe_js).await;
+        if !v.is_empty() {
+            failures.push(format!("{f} step 1 with errors: {v:?}"));
+        }
+    }
+    let _ = b.client.clone().close().await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[tokio::test]
 async fn application_with_axe_on_every_step() {
     hundeanmeldung_in_browser(true).await;

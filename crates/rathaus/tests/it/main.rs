@@ -7,5 +7,6 @@ mod apply;
 mod broken_definitions;
 mod browser;
 mod catalogue;
+mod mail;
 mod operations;
 mod reload;

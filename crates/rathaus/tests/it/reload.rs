@@ -14,6 +14,15 @@ fn edit(path: &Path, old: &str, new: &str) {
     std::fs::write(path, s.replacen(old, new, 1)).unwrap();
 }
 
+/// Raises `version: N` in a definition to N+1 and returns N+1.
+fn bump_version(path: &Path) -> u32 {
+    let s = std::fs::read_to_string(path).unwrap();
+    let line = s.lines().find(|l| l.starts_with("version: ")).unwrap();
+    let n: u32 = line["version: ".len()..].trim().parse().unwrap();
+    std::fs::write(path, s.replacen(line, &format!("version: {}", n + 1), 1)).unwrap();
+    n + 1
+}
+
 async fn reload(app: &TestApp, token: &str) -> (u16, serde_json::Value) {
     let res = app
         .http
@@ -40,7 +49,7 @@ both_backends! {
         // A valid change with a new version is picked up (the page was rendered and cached
         // before; the reload must not serve the old rendering).
         assert!(app.page("/soest/leistungen/hundeabmeldung").await.contains("Hund abmelden<"));
-        edit(&svc, "version: 1", "version: 2");
+        let v = bump_version(&svc);
         edit(&svc, "de: Hund abmelden", "de: Hund abmelden (neu)");
         let (status, body) = reload(&app, "s3cret").await;
         assert_eq!(status, 200, "{body}");
@@ -56,11 +65,11 @@ both_backends! {
         assert!(app.page("/soest/leistungen/hundeabmeldung").await.contains("Hund abmelden (neu)"));
         edit(&svc, "voll_online:", "fully_online:");
 
-        // Changing content without raising the version is refused: version 2 is published.
+        // Changing content without raising the version is refused: version v is published.
         edit(&svc, "Hund abmelden (neu)", "Hund abmelden (anders)");
         let (status, body) = reload(&app, "s3cret").await;
         assert_eq!(status, 422);
-        assert!(body["problems"][0].as_str().unwrap().contains("soest/hundeabmeldung version 2"), "{body}");
+        assert!(body["problems"][0].as_str().unwrap().contains(&format!("soest/hundeabmeldung version {v}")), "{body}");
         assert!(app.page("/soest/leistungen/hundeabmeldung").await.contains("Hund abmelden (neu)"));
 
         let m = app.page("/metrics").await;
@@ -77,7 +86,7 @@ both_backends! {
         // Without a token the admin endpoint does not exist.
         assert_eq!(app.http.post(app.url("/admin/reload")).send().await.unwrap().status(), 404);
         let svc = defs.path().join("kreis-soest/services/reitkennzeichen.yaml");
-        edit(&svc, "version: 1", "version: 7");
+        let v = bump_version(&svc);
         app.signal("HUP");
         let mut seen = false;
         for _ in 0..100 {
@@ -88,7 +97,7 @@ both_backends! {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         assert!(seen, "{}", app.log());
-        assert!(app.page("/soest/leistungen/reitkennzeichen").await.contains("<dd>7</dd>"));
+        assert!(app.page("/soest/leistungen/reitkennzeichen").await.contains(&format!("<dd>{v}</dd>")));
         // A broken file on SIGHUP keeps the old set.
         std::fs::write(&svc, "id: [").unwrap();
         app.signal("HUP");
@@ -99,7 +108,7 @@ both_backends! {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         assert!(app.log().contains("reload refused"), "{}", app.log());
-        assert!(app.page("/soest/leistungen/reitkennzeichen").await.contains("<dd>7</dd>"));
+        assert!(app.page("/soest/leistungen/reitkennzeichen").await.contains(&format!("<dd>{v}</dd>")));
     }
 }
 

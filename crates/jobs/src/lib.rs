@@ -1,0 +1,229 @@
+//! Background work from the durable outbox. Each kind of row has a handler; a handler may
+//! run more than once for the same row (after a crash between sending and marking it done),
+//! so every message carries the row id as its idempotency key (for mail: the Message-ID).
+//!
+//! Retries use exponential back-off with jitter; after `max_attempts` a row is parked and
+//! shows up for administrators.
+
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
+use rathaus_store::{Db, OutboxItem};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Outbox kind of a mail to a citizen.
+pub const MAIL: &str = "mail";
+
+/// Payload of a `mail` row.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MailPayload {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("invalid mail: {0}")]
+    Invalid(String),
+    #[error("sending failed: {0}")]
+    Send(String),
+}
+
+/// Where mail goes: an SMTP server, or files (`.eml`) in a folder for the demo.
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>, PathBuf),
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mailer::Smtp(_) => f.write_str("Mailer::Smtp"),
+            Mailer::Files(_, p) => write!(f, "Mailer::Files({})", p.display()),
+        }
+    }
+}
+
+impl Mailer {
+    /// `smtp://host:port` (plain), `smtps://…` (TLS) or `smtp://…?tls=required` (STARTTLS),
+    /// with optional `user:password@`.
+    pub fn smtp(url: &str) -> Result<Mailer, JobError> {
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map(|b| Mailer::Smtp(b.timeout(Some(Duration::from_secs(20))).build()))
+            .map_err(|e| JobError::Invalid(format!("SMTP URL: {e}")))
+    }
+
+    pub fn files(dir: PathBuf) -> Mailer {
+        let _ = std::fs::create_dir_all(&dir);
+        Mailer::Files(AsyncFileTransport::new(&dir), dir)
+    }
+
+    async fn send(&self, m: Message) -> Result<(), JobError> {
+        match self {
+            Mailer::Smtp(t) => t
+                .send(m)
+                .await
+                .map(|_| ())
+                .map_err(|e| JobError::Send(e.to_string())),
+            Mailer::Files(t, _) => t
+                .send(m)
+                .await
+                .map(|_| ())
+                .map_err(|e| JobError::Send(e.to_string())),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    pub from: String,
+    pub max_attempts: i64,
+    /// First retry delay; doubles with every attempt, capped at one hour.
+    pub base_delay: Duration,
+    pub poll: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            from: "Rathaus Demo <no-reply@rathaus.invalid>".into(),
+            max_attempts: 10,
+            base_delay: Duration::from_secs(30),
+            poll: Duration::from_secs(1),
+        }
+    }
+}
+
+pub struct Worker {
+    db: Db,
+    mailer: Mailer,
+    config: WorkerConfig,
+}
+
+/// Delay before retry number `attempts` (1-based): base × 2^(attempts-1), capped at one
+/// hour, then ±25 % jitter so that many failed rows do not retry in lockstep.
+pub fn backoff(base: Duration, attempts: i64, jitter: f64) -> Duration {
+    let exp = u32::try_from(attempts.clamp(1, 30) - 1).unwrap_or(0);
+    let raw = base
+        .saturating_mul(2u32.saturating_pow(exp))
+        .min(Duration::from_secs(3600));
+    raw.mul_f64(0.75 + 0.5 * jitter.clamp(0.0, 1.0))
+}
+
+fn jitter() -> f64 {
+    f64::from(uuid::Uuid::new_v4().as_u128() as u32) / f64::from(u32::MAX)
+}
+
+impl Worker {
+    pub fn new(db: Db, mailer: Mailer, config: WorkerConfig) -> Worker {
+        Worker { db, mailer, config }
+    }
+
+    async fn handle(&self, item: &OutboxItem) -> Result<(), JobError> {
+        match item.kind.as_str() {
+            MAIL => {
+                let p: MailPayload = serde_json::from_str(&item.payload)
+                    .map_err(|e| JobError::Invalid(e.to_string()))?;
+                let from: Mailbox = self
+                    .config
+                    .from
+                    .parse()
+                    .map_err(|e| JobError::Invalid(format!("from: {e}")))?;
+                let to: Mailbox =
+                    p.to.parse()
+                        .map_err(|e| JobError::Invalid(format!("to: {e}")))?;
+                let domain = from.email.domain().to_owned();
+                let id = item.id.replace(|c: char| !c.is_ascii_alphanumeric(), "-");
+                let msg = Message::builder()
+                    .from(from)
+                    .to(to)
+                    .subject(p.subject)
+                    .message_id(Some(format!("<{id}@{domain}>")))
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(p.body)
+                    .map_err(|e| JobError::Invalid(e.to_string()))?;
+                self.mailer.send(msg).await
+            }
+            other => Err(JobError::Invalid(format!("unknown outbox kind '{other}'"))),
+        }
+    }
+
+    /// Processes what is due now; returns the number of rows handled.
+    pub async fn run_once(&self) -> usize {
+        let items = match self.db.claim_outbox(20, 5 * 60 * 1000).await {
+            Ok(items) => items,
+            Err(e) => {
+                tracing::warn!(%e, "outbox: cannot claim");
+                return 0;
+            }
+        };
+        for item in &items {
+            let result = self.handle(item).await;
+            let marked = match &result {
+                Ok(()) => self.db.outbox_done(&item.id).await,
+                Err(e) => {
+                    let attempts = item.attempts + 1;
+                    let permanent = matches!(e, JobError::Invalid(_));
+                    let retry = (!permanent && attempts < self.config.max_attempts).then(|| {
+                        now_ms()
+                            + i64::try_from(
+                                backoff(self.config.base_delay, attempts, jitter()).as_millis(),
+                            )
+                            .unwrap_or(i64::MAX)
+                    });
+                    if retry.is_none() {
+                        tracing::error!(id = %item.id, %e, attempts, "outbox row parked");
+                    } else {
+                        tracing::warn!(id = %item.id, %e, attempts, "outbox row failed; will retry");
+                    }
+                    self.db.outbox_failed(&item.id, &e.to_string(), retry).await
+                }
+            };
+            if let Err(e) = marked {
+                tracing::error!(id = %item.id, %e, "outbox: cannot record the outcome");
+            }
+        }
+        items.len()
+    }
+
+    /// Runs until `shutdown` resolves.
+    pub async fn run(self, shutdown: tokio::sync::watch::Receiver<bool>) {
+        let mut shutdown = shutdown;
+        loop {
+            let handled = self.run_once().await;
+            if handled > 0 {
+                continue;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.config.poll) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_caps_and_jitters() {
+        let b = Duration::from_secs(30);
+        assert_eq!(backoff(b, 1, 0.5), Duration::from_secs(30));
+        assert_eq!(backoff(b, 2, 0.5), Duration::from_secs(60));
+        assert_eq!(backoff(b, 20, 0.5), Duration::from_secs(3600));
+        assert_eq!(backoff(b, 1, 0.0), Duration::from_millis(22_500));
+        assert_eq!(backoff(b, 1, 1.0), Duration::from_millis(37_500));
+    }
+}
