@@ -201,6 +201,30 @@ pub async fn start(
     Redirect::to(&urls::apply_step(&tid, &draft.id, &draft.step)).into_response()
 }
 
+/// `GET /{t}/leistungen/{s}/antrag/schema.json`: the JSON Schema of the answers of the
+/// current version (for specialist systems and the app API).
+pub async fn answer_schema(State(state): St, Path((tid, sid)): Path<(String, String)>) -> Response {
+    let site = state.site();
+    let Some(o) = site.catalog.service(&tid, &sid) else {
+        return PageError::NotFound.into_response();
+    };
+    let Some(form) = o.form else {
+        return PageError::NotFound.into_response();
+    };
+    let mut schema = form.answer_schema(&format!(
+        "{} (version {})",
+        o.service.title.de, o.service.version
+    ));
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert("$id".into(), Json::String(urls::apply_schema(&tid, &sid)));
+    }
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/schema+json")],
+        serde_json::to_string_pretty(&schema).unwrap_or_default(),
+    )
+        .into_response()
+}
+
 /// `GET /{t}/antrag/{draft}`: the resume link.
 pub async fn resume(
     State(state): St,

@@ -60,6 +60,10 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/{tenant}/leistungen/{service}/antrag",
             get(crate::apply::start_page).post(crate::apply::start),
         )
+        .route(
+            "/{tenant}/leistungen/{service}/antrag/schema.json",
+            get(crate::apply::answer_schema),
+        )
         .route("/{tenant}/antrag/{draft}", get(crate::apply::resume))
         .route(
             "/{tenant}/antrag/{draft}/schritt/{step}",

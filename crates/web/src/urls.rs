@@ -20,6 +20,10 @@ pub fn service_easy(t: &str, s: &str) -> String {
 pub fn apply_start(t: &str, s: &str) -> String {
     format!("/{t}/leistungen/{s}/antrag")
 }
+/// JSON Schema of a service's answers.
+pub fn apply_schema(t: &str, s: &str) -> String {
+    format!("/{t}/leistungen/{s}/antrag/schema.json")
+}
 /// The resume link of a draft (the draft id is the capability).
 pub fn apply_resume(t: &str, d: &str) -> String {
     format!("/{t}/antrag/{d}")

@@ -239,6 +239,13 @@ both_backends! {
         assert!(answers.get("sachkunde").is_none() && answers.get("iban").is_none(), "{answers}");
         assert!(answers["hunde"][0].get("listenrasse").is_none(), "{answers}");
         assert_eq!(answers["hunde"][0]["gelistet"], false);
+        // The stored answers validate against the exported answer schema.
+        let schema: serde_json::Value = app.http.get(app.url("/soest/leistungen/hundeanmeldung/antrag/schema.json"))
+            .send().await.unwrap().json().await.unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&answers).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(!validator.is_valid(&serde_json::json!({"vorname": 1})), "the schema is not vacuous");
     }
 }
 
@@ -303,5 +310,70 @@ both_backends! {
         assert_eq!(app.get(&format!("/solingen/antrag/{draft}/schritt/halter")).await.status(), 404);
         // A service without a form has no application pages.
         assert_eq!(app.get("/soest/leistungen/hilfe-zum-lebensunterhalt/antrag").await.status(), 404);
+    }
+}
+
+both_backends! {
+    async fn kill_9_between_steps_and_around_submit_loses_nothing(b: Backend) {
+        let app = TestApp::start(b).await;
+        let mut c = Citizen::new(&app);
+        let step1 = start(&mut c).await;
+        let draft = step1.split('/').nth(3).unwrap().to_owned();
+        c.get(&step1).await;
+        let (_, hunde, _) = c.post(&step1, HALTER).await;
+        let (http, csrf) = (c.http.clone(), c.csrf.clone());
+        // Crash after the first step was accepted.
+        let app = app.kill9_and_restart(b).await;
+        let mut c = Citizen { app: &app, http, csrf };
+        let res = app.get(&format!("/soest/antrag/{draft}")).await;
+        assert!(res.headers()["location"].to_str().unwrap().ends_with("/schritt/hunde"), "resumes where it stopped");
+        let (_, html) = c.get(&step1).await;
+        assert!(html.contains("value=\"Erika\"") && html.contains("value=\"24.03.1985\""), "step 1 answers survived");
+        c.get(&hunde).await;
+        let (_, zahlung, _) = c.post(&hunde, &[("aktion", "weiter"), ("hunde.count", "1"), ("hunde.0.rufname", "Bello"),
+            ("hunde.0.rasse", "Mischling"), ("hunde.0.gelistet", "nein"), ("hunde.0.gross", "nein"),
+            ("hunde.0.chipnummer", "276098106543210"), ("hunde.0.seit", "01.09.2026")]).await;
+        c.get(&zahlung).await;
+        let (_, check, _) = c.post(&zahlung, &[("aktion", "weiter"), ("zahlweise", "ueberweisung")]).await;
+        assert!(check.ends_with("/pruefen"));
+        c.get(&check).await;
+        // Submit, and crash the moment the request is on its way.
+        let submit = format!("/soest/antrag/{draft}/absenden");
+        let form = vec![("_csrf".to_owned(), c.csrf.clone()), ("einwilligung".into(), "ja".into()), ("wahrheit".into(), "ja".into())];
+        let http = c.http.clone();
+        let req = http.post(app.url(&submit)).form(&form).send();
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(5), req).await;
+        let app = app.kill9_and_restart(b).await;
+        let c2 = Citizen { app: &app, http: http.clone(), csrf: String::new() };
+        // Either the submission committed completely, or not at all; submitting (again) then
+        // gives exactly one application.
+        let res = c2.http.post(app.url(&submit)).form(&form).send().await.unwrap();
+        assert_eq!(res.status(), 303);
+        assert!(res.headers()["location"].to_str().unwrap().ends_with("/eingang"));
+        let receipt = app.page(&format!("/soest/antrag/{draft}/eingang")).await;
+        assert!(receipt.contains("Ihr Antrag ist eingegangen"));
+        assert_eq!(count(&app, b, "SELECT COUNT(*) FROM submissions").await, 1);
+        // Crash after acceptance: the submission and its receipt stay.
+        let app = app.kill9_and_restart(b).await;
+        assert!(app.page(&format!("/soest/antrag/{draft}/eingang")).await.contains("-000001"));
+        assert_eq!(count(&app, b, "SELECT COUNT(*) FROM submissions").await, 1);
+    }
+}
+
+async fn count(app: &TestApp, b: Backend, sql: &str) -> i64 {
+    use sqlx::{Connection, Row};
+    match b {
+        Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(&app.database_url)
+                .await
+                .unwrap();
+            sqlx::query(sql).fetch_one(&mut c).await.unwrap().get(0)
+        }
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&app.database_url)
+                .await
+                .unwrap();
+            sqlx::query(sql).fetch_one(&mut c).await.unwrap().get(0)
+        }
     }
 }

@@ -81,6 +81,8 @@ pub struct Options {
     pub backend: Backend,
     pub definitions: Option<PathBuf>,
     pub env: Vec<(String, String)>,
+    /// Data folder and database of an earlier run (for restarts).
+    reuse: Option<(tempfile::TempDir, String)>,
 }
 
 impl Options {
@@ -89,6 +91,7 @@ impl Options {
             backend,
             definitions: None,
             env: Vec::new(),
+            reuse: None,
         }
     }
     pub fn definitions(mut self, dir: impl Into<PathBuf>) -> Self {
@@ -114,10 +117,18 @@ impl TestApp {
 
     /// Starts the server; on failure returns its exit code and output.
     pub async fn try_start(opts: Options) -> Result<TestApp, (Option<i32>, String)> {
-        let data_dir = tempfile::tempdir().unwrap();
-        let database_url = match opts.backend {
-            Backend::Sqlite => format!("sqlite://{}", data_dir.path().join("rathaus.db").display()),
-            Backend::Postgres => fresh_pg_database().await,
+        let (data_dir, database_url) = match opts.reuse {
+            Some(r) => r,
+            None => {
+                let data_dir = tempfile::tempdir().unwrap();
+                let url = match opts.backend {
+                    Backend::Sqlite => {
+                        format!("sqlite://{}", data_dir.path().join("rathaus.db").display())
+                    }
+                    Backend::Postgres => fresh_pg_database().await,
+                };
+                (data_dir, url)
+            }
         };
         let mut cmd = Command::new(bin());
         cmd.arg("serve")
@@ -184,6 +195,19 @@ impl TestApp {
             http,
             log,
         })
+    }
+
+    /// Kills the server with SIGKILL (no shutdown of any kind) and starts it again on the
+    /// same data folder and database.
+    pub async fn kill9_and_restart(mut self, backend: Backend) -> TestApp {
+        self.signal("KILL");
+        let _ = self.wait_exit(Duration::from_secs(10));
+        let data_dir = std::mem::replace(&mut self.data_dir, tempfile::tempdir().unwrap());
+        let url = self.database_url.clone();
+        drop(self);
+        let mut opts = Options::new(backend);
+        opts.reuse = Some((data_dir, url));
+        TestApp::start_with(opts).await
     }
 
     pub fn url(&self, path: &str) -> String {
