@@ -200,3 +200,15 @@ mail-receipt-body =
     Die Bearbeitung dauert in der Regel bis zu { $days } Tage. Bitte geben Sie bei Rückfragen Ihr Aktenzeichen an.
 
     Diese E-Mail wurde automatisch erstellt. Bitte antworten Sie nicht darauf.
+
+# --- Vorprüfung ---
+precheck-link = Vorab prüfen: Hat ein Antrag Aussicht auf Erfolg?
+precheck-short = Vorprüfung
+precheck-title = Vorprüfung: { $service }
+precheck-nothing-stored = Ihre Antworten werden nicht gespeichert.
+precheck-button = Ergebnis anzeigen
+precheck-again = Antworten ändern
+precheck-prepare = Das sollten Sie vorbereiten
+precheck-verdict-likely = Ein Antrag hat gute Aussichten
+precheck-verdict-uncertain = Ein Antrag ist möglich, aber prüfen Sie diese Punkte
+precheck-verdict-not_possible = Ein Antrag hat nach Ihren Angaben derzeit keine Aussicht

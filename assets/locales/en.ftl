@@ -200,3 +200,15 @@ mail-receipt-body =
     Processing usually takes up to { $days } days. Please quote your reference if you get in touch.
 
     This e-mail was created automatically. Please do not reply to it.
+
+# --- Pre-check ---
+precheck-link = Check first: is an application likely to succeed?
+precheck-short = Pre-check
+precheck-title = Pre-check: { $service }
+precheck-nothing-stored = Your answers are not stored.
+precheck-button = Show result
+precheck-again = Change your answers
+precheck-prepare = What to prepare
+precheck-verdict-likely = An application is likely to succeed
+precheck-verdict-uncertain = An application is possible, but check these points
+precheck-verdict-not_possible = Based on your answers, an application is not likely to succeed at the moment

@@ -116,9 +116,49 @@ fn main() -> Result<()> {
         let _ = server.wait();
         tables.push((label, results));
     }
+    // Forms: one server (SQLite in `work/forms`), step rendering and complete submissions,
+    // against raw inserts into the same database file in the same run.
+    let forms_dir = work.join("forms");
+    let (mut server, addr, _) = start(&bin, &defs, &forms_dir, "8388608")?;
+    let step = rt.block_on(async {
+        let (cookie, csrf) = csrf_of(&addr, "/soest/leistungen/hundeanmeldung/antrag").await?;
+        let draft = new_draft(&addr, &cookie, &csrf).await?;
+        let path = format!("/soest/antrag/{draft}/schritt/halter");
+        load(&addr, &path, Duration::from_millis(500)).await?;
+        load(&addr, &path, Duration::from_secs(seconds)).await
+    })?;
+    let submissions = rt.block_on(submissions(&addr, Duration::from_secs(seconds)))?;
+    let _ = server.kill();
+    let _ = server.wait();
+    let raw = rt.block_on(raw_inserts(
+        &forms_dir.join("rathaus.db"),
+        Duration::from_secs(seconds),
+    ))?;
     let _ = std::fs::remove_dir_all(&work);
+    println!();
+    println!("forms (Hundeanmeldung, SQLite)");
+    println!(
+        "  render a form step:        {:>8.0} req/s   p50 {:.3} ms   p99 {:.3} ms",
+        step.rps,
+        step.p50.as_secs_f64() * 1000.0,
+        step.p99.as_secs_f64() * 1000.0
+    );
+    println!("  complete submissions:      {:>8.1} /s      (6 HTTP requests, 5 writes each; {CLIENTS} citizens at once)", submissions);
+    println!("  raw inserts, same database: {:>8.0} /s      (one INSERT per transaction, {CLIENTS} writers)", raw);
 
     let mut summary = Vec::new();
+    summary.push((
+        "form step render p99 < 5 ms at 16 clients".to_owned(),
+        step.p99.as_secs_f64() * 1000.0,
+        5.0,
+        false,
+    ));
+    summary.push((
+        "complete submission ≥ 30 % of the raw-insert rate (%)".to_owned(),
+        100.0 * submissions / raw.max(1.0),
+        30.0,
+        true,
+    ));
     for (label, results) in &tables {
         let base = results[0].1.rps;
         println!();
@@ -199,6 +239,199 @@ fn main() -> Result<()> {
     }
     println!("peak RSS under load: {:.1} MB", peak_rss as f64 / 1024.0);
     Ok(())
+}
+
+/// GETs `path`, returns the CSRF cookie and token of the page.
+async fn csrf_of(addr: &str, path: &str) -> Result<(String, String)> {
+    let (status, headers, body) = request(addr, "GET", path, None, None).await?;
+    if status != 200 {
+        bail!("{path}: HTTP {status}");
+    }
+    let cookie = headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("rathaus_csrf="))
+        .map(|c| c.split(';').next().unwrap_or("").to_owned())
+        .context("no CSRF cookie")?;
+    let i = body
+        .find("name=\"_csrf\" value=\"")
+        .context("no CSRF field")?
+        + 20;
+    Ok((cookie, body[i..i + 32].to_owned()))
+}
+
+async fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    form: Option<String>,
+) -> Result<(u16, hyper::HeaderMap, String)> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+    tokio::spawn(conn);
+    let mut req = hyper::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", addr);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let body = match form {
+        Some(f) => {
+            req = req.header("content-type", "application/x-www-form-urlencoded");
+            http_body_util::Full::new(Bytes::from(f))
+        }
+        None => http_body_util::Full::new(Bytes::new()),
+    };
+    let res = sender.send_request(req.body(body)?).await?;
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await?.to_bytes();
+    Ok((
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    ))
+}
+
+async fn new_draft(addr: &str, cookie: &str, csrf: &str) -> Result<String> {
+    let (status, headers, _) = request(
+        addr,
+        "POST",
+        "/soest/leistungen/hundeanmeldung/antrag",
+        Some(cookie),
+        Some(format!("_csrf={csrf}")),
+    )
+    .await?;
+    if status != 303 {
+        bail!("start: HTTP {status}");
+    }
+    let loc = headers
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .context("no location")?;
+    Ok(loc.split('/').nth(3).unwrap_or("").to_owned())
+}
+
+/// One complete application: start, three steps, check page, submit.
+async fn one_submission(addr: &str, cookie: &str, csrf: &str) -> Result<()> {
+    let draft = new_draft(addr, cookie, csrf).await?;
+    let steps = [
+        ("halter", "vorname=Erika&nachname=Mustermann&geburtsdatum=24.03.1985&anschrift.street=Markt&anschrift.house_number=1&anschrift.postal_code=59494&anschrift.city=Soest"),
+        ("hunde", "hunde.count=1&hunde.0.rufname=Bello&hunde.0.rasse=Mischling&hunde.0.gelistet=nein&hunde.0.gross=nein&hunde.0.chipnummer=276098106543210&hunde.0.seit=01.09.2026"),
+        ("zahlung", "zahlweise=ueberweisung"),
+    ];
+    for (step, fields) in steps {
+        let path = format!("/soest/antrag/{draft}/schritt/{step}");
+        let (status, _, body) = request(
+            addr,
+            "POST",
+            &path,
+            Some(cookie),
+            Some(format!("_csrf={csrf}&aktion=weiter&{fields}")),
+        )
+        .await?;
+        if status != 303 {
+            bail!(
+                "{path}: HTTP {status}: {}",
+                body.chars().take(300).collect::<String>()
+            );
+        }
+    }
+    let (status, _, _) = request(
+        addr,
+        "GET",
+        &format!("/soest/antrag/{draft}/pruefen"),
+        Some(cookie),
+        None,
+    )
+    .await?;
+    if status != 200 {
+        bail!("check page: HTTP {status}");
+    }
+    let (status, _, _) = request(
+        addr,
+        "POST",
+        &format!("/soest/antrag/{draft}/absenden"),
+        Some(cookie),
+        Some(format!("_csrf={csrf}&einwilligung=ja&wahrheit=ja")),
+    )
+    .await?;
+    if status != 303 {
+        bail!("submit: HTTP {status}");
+    }
+    Ok(())
+}
+
+/// Complete submissions per second with `CLIENTS` citizens at once.
+async fn submissions(addr: &str, duration: Duration) -> Result<f64> {
+    let (cookie, csrf) = csrf_of(addr, "/soest/leistungen/hundeanmeldung/antrag").await?;
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut tasks = Vec::new();
+    for _ in 0..CLIENTS {
+        let (addr, cookie, csrf) = (addr.to_owned(), cookie.clone(), csrf.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                one_submission(&addr, &cookie, &csrf).await?;
+                n += 1;
+            }
+            Ok::<_, anyhow::Error>(n)
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await??;
+    }
+    Ok(total as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Raw inserts per second into the same SQLite file, each its own transaction.
+async fn raw_inserts(db: &Path, duration: Duration) -> Result<f64> {
+    use sqlx::sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+    };
+    let opts = SqliteConnectOptions::new()
+        .filename(db)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(5));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(opts)
+        .await?;
+    sqlx::query("CREATE TABLE IF NOT EXISTS bench_raw (id TEXT PRIMARY KEY, payload TEXT NOT NULL, created BIGINT NOT NULL)")
+        .execute(&pool)
+        .await?;
+    let payload = "x".repeat(600);
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut tasks = Vec::new();
+    for w in 0..CLIENTS {
+        let (pool, payload) = (pool.clone(), payload.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                sqlx::query("INSERT INTO bench_raw (id, payload, created) VALUES ($1, $2, $3)")
+                    .bind(format!("{w}-{n}"))
+                    .bind(&payload)
+                    .bind(n as i64)
+                    .execute(&pool)
+                    .await?;
+                n += 1;
+            }
+            Ok::<_, anyhow::Error>(n)
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await??;
+    }
+    Ok(total as f64 / started.elapsed().as_secs_f64())
 }
 
 struct LoadResult {

@@ -246,6 +246,112 @@ pub async fn resume(
     }
 }
 
+// ----- eligibility pre-check -----------------------------------------------------------
+
+pub async fn precheck_page(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path((tid, sid)): Path<(String, String)>,
+) -> Response {
+    precheck(state, prefs, jar, tid, sid, None).await
+}
+
+pub async fn precheck_post(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path((tid, sid)): Path<(String, String)>,
+    PostForm(pairs): Post,
+) -> Response {
+    precheck(state, prefs, jar, tid, sid, Some(pairs)).await
+}
+
+/// Shows the questions, or evaluates posted answers. Nothing is stored.
+async fn precheck(
+    state: Arc<AppState>,
+    prefs: Prefs,
+    jar: CookieJar,
+    tid: String,
+    sid: String,
+    posted: Option<Vec<(String, String)>>,
+) -> Response {
+    let site = state.site();
+    let Some(t) = site.catalog.tenant(&tid) else {
+        return Page::new(&site, &prefs, None).not_found();
+    };
+    let page = Page::new(&site, &prefs, Some(t));
+    let Some(o) = site.catalog.service(&tid, &sid) else {
+        return page.not_found();
+    };
+    let Some(pc) = o.form.and_then(|f| f.precheck.as_ref()) else {
+        return page.not_found();
+    };
+    let lang = prefs.lang;
+    let today = today();
+    let mc = MessageCtx {
+        messages: &page.theme().messages,
+        lang,
+    };
+    let mut input = StepInput::new();
+    let mut errors = Vec::new();
+    let mut results = None;
+    if let Some(pairs) = posted {
+        let (i, token, _) = input_from(&pairs);
+        if !csrf::verify(&jar, token.as_deref()) {
+            return forbidden(&page);
+        }
+        input = i;
+        match pc.evaluate(&input, &today) {
+            Ok(outcomes) => {
+                let not_possible = outcomes
+                    .iter()
+                    .any(|o| o.verdict == rathaus_domain::form::Verdict::NotPossible);
+                let uncertain = outcomes
+                    .iter()
+                    .any(|o| o.verdict == rathaus_domain::form::Verdict::Uncertain);
+                results = Some(context! {
+                    verdict => if not_possible { "not_possible" } else if uncertain { "uncertain" } else { "likely" },
+                    messages => outcomes.iter().map(|o| loc(&o.message, lang)).collect::<Vec<_>>(),
+                    prepare => (!not_possible).then(|| pc.def.prepare.as_ref().map(|p| views::paragraphs(p, lang))).flatten(),
+                });
+            }
+            Err(errs) => errors = errs,
+        }
+    }
+    let q = &pc.questions;
+    let answers = Map::new();
+    let fields: Vec<FieldView> = q.def.steps[0]
+        .fields
+        .iter()
+        .map(|f| field_view(q, 0, f, &f.id, &input, &errors, &answers, None, &today, &mc))
+        .collect();
+    let summary: Vec<_> = errors
+        .iter()
+        .map(|e| {
+            let label = q.def.steps[0].fields.iter().find(|f| f.id == e.name).and_then(|f| f.label.as_ref()).map(|l| l.get(lang).0.to_owned()).unwrap_or_default();
+            context! { href => format!("#{}", html_id(&e.name)), label, text => mc.text(&e.message) }
+        })
+        .collect();
+    let (jar, token) = csrf::token(jar);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let res = page.render_private(
+        status,
+        "precheck.html",
+        context! {
+            service => views::service(&tid, &o, site.catalog.portal(), lang),
+            intro => views::paragraphs(&pc.def.intro, lang),
+            fields, summary, results, csrf => token,
+            action => urls::precheck(&tid, &sid),
+        },
+    );
+    (jar, res).into_response()
+}
+
 // ----- steps -----------------------------------------------------------------------------
 
 #[derive(Debug, Serialize)]

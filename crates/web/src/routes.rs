@@ -64,6 +64,10 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/{tenant}/leistungen/{service}/antrag/schema.json",
             get(crate::apply::answer_schema),
         )
+        .route(
+            "/{tenant}/leistungen/{service}/vorpruefung",
+            get(crate::apply::precheck_page).post(crate::apply::precheck_post),
+        )
         .route("/{tenant}/antrag/{draft}", get(crate::apply::resume))
         .route(
             "/{tenant}/antrag/{draft}/schritt/{step}",

@@ -20,6 +20,10 @@ pub fn service_easy(t: &str, s: &str) -> String {
 pub fn apply_start(t: &str, s: &str) -> String {
     format!("/{t}/leistungen/{s}/antrag")
 }
+/// The eligibility pre-check of a service.
+pub fn precheck(t: &str, s: &str) -> String {
+    format!("/{t}/leistungen/{s}/vorpruefung")
+}
 /// JSON Schema of a service's answers.
 pub fn apply_schema(t: &str, s: &str) -> String {
     format!("/{t}/leistungen/{s}/antrag/schema.json")

@@ -238,6 +238,8 @@ pub struct ServiceView {
     pub life_situations: Vec<Link>,
     /// Start of the online application, where the service has a form.
     pub apply_href: Option<String>,
+    /// The eligibility pre-check, where the form has one.
+    pub precheck_href: Option<String>,
 }
 
 pub fn service(
@@ -315,5 +317,9 @@ pub fn service(
         apply_href: o
             .form
             .map(|_| urls::apply_start(portal_tenant, s.id.as_str())),
+        precheck_href: o
+            .form
+            .and_then(|f| f.precheck.as_ref())
+            .map(|_| urls::precheck(portal_tenant, s.id.as_str())),
     }
 }

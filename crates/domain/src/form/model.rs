@@ -21,6 +21,45 @@ pub struct FormDef {
     /// Whether someone without an account may apply (the account comes with a later issue).
     #[serde(default = "yes")]
     pub guests: bool,
+    /// Optional eligibility pre-check before the form: a few questions, and plain answers
+    /// whether applying makes sense and what to prepare. Nothing of it is stored.
+    #[serde(default)]
+    pub precheck: Option<PrecheckDef>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrecheckDef {
+    pub intro: Text,
+    /// Questions (fields of kinds yes_no, number, choice, date).
+    #[schemars(length(min = 1))]
+    pub questions: Vec<FieldDef>,
+    /// Evaluated in order; every outcome whose `when` holds is shown.
+    #[schemars(length(min = 1))]
+    pub outcomes: Vec<OutcomeDef>,
+    /// What to prepare, shown when no outcome says applying is not possible.
+    #[serde(default)]
+    pub prepare: Option<Text>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Applying makes sense.
+    Likely,
+    /// Applying is possible but something is missing or uncertain.
+    Uncertain,
+    /// The requirements are not met.
+    NotPossible,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeDef {
+    /// CEL condition over the question ids.
+    pub when: String,
+    pub verdict: Verdict,
+    pub message: Text,
 }
 
 fn yes() -> bool {

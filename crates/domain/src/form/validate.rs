@@ -25,10 +25,148 @@ pub enum Message {
     Custom(Text),
 }
 
+/// A compiled eligibility pre-check.
+#[derive(Debug)]
+pub struct Precheck {
+    /// The questions as a one-step form (parsing, validation, rendering reuse the form code).
+    pub questions: Box<Form>,
+    outcomes: Vec<(Expr, OutcomeDef)>,
+    pub def: PrecheckDef,
+}
+
+impl Precheck {
+    fn compile(
+        def: &PrecheckDef,
+        codelists: &HashMap<String, Arc<CodeListDef>>,
+        base: &str,
+    ) -> Result<Precheck, Vec<Problem>> {
+        let mut problems = Vec::new();
+        for (i, q) in def.questions.iter().enumerate() {
+            if !matches!(
+                q.kind,
+                FieldKind::YesNo
+                    | FieldKind::Number
+                    | FieldKind::Choice
+                    | FieldKind::Date
+                    | FieldKind::Info
+            ) {
+                problems.push(Problem::at(
+                    format!("{base}/questions/{i}/kind"),
+                    "pre-check questions are yes_no, number, choice, date or info",
+                ));
+            }
+        }
+        let form_def = FormDef {
+            steps: vec![StepDef {
+                id: "vorpruefung".into(),
+                title: def.intro.clone(),
+                intro: None,
+                visible_if: None,
+                fields: def.questions.clone(),
+            }],
+            rules: Vec::new(),
+            computed: Vec::new(),
+            guests: true,
+            precheck: None,
+        };
+        let questions = match Form::compile(&form_def, codelists, base) {
+            Ok(f) => Some(f),
+            Err(p) => {
+                // Pointers of the inner one-step form: /steps/0/fields/N → /questions/N.
+                problems.extend(p.into_iter().map(|mut p| {
+                    p.pointer = p.pointer.replacen(
+                        &format!("{base}/steps/0/fields"),
+                        &format!("{base}/questions"),
+                        1,
+                    );
+                    p
+                }));
+                None
+            }
+        };
+        let ids: HashSet<&str> = def.questions.iter().map(|q| q.id.as_str()).collect();
+        let mut outcomes = Vec::new();
+        for (i, o) in def.outcomes.iter().enumerate() {
+            match Expr::compile(&o.when) {
+                Ok(e) => {
+                    for v in e.variables() {
+                        if !ids.contains(v.as_str()) && !BUILTIN_VARIABLES.contains(&v.as_str()) {
+                            problems.push(Problem::at(
+                                format!("{base}/outcomes/{i}/when"),
+                                format!("unknown question '{v}'"),
+                            ));
+                        }
+                    }
+                    outcomes.push((e, o.clone()));
+                }
+                Err(m) => problems.push(Problem::at(format!("{base}/outcomes/{i}/when"), m)),
+            }
+        }
+        let Some(questions) = questions.filter(|_| problems.is_empty()) else {
+            return Err(problems);
+        };
+        let sample = questions.sample_answers();
+        for (i, (e, _)) in outcomes.iter().enumerate() {
+            let empty = Map::new();
+            let vars = Vars {
+                top: &sample,
+                computed: &empty,
+                item: None,
+                today: "2026-01-15",
+                known: &questions.known,
+            };
+            if !matches!(e.eval(&vars), Ok(cel::Value::Bool(_))) {
+                problems.push(Problem::at(
+                    format!("{base}/outcomes/{i}/when"),
+                    "must give true or false",
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(Precheck {
+                questions: Box::new(questions),
+                outcomes,
+                def: def.clone(),
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Reads the posted answers; on success, the outcomes that apply (in order).
+    pub fn evaluate(
+        &self,
+        input: &StepInput,
+        today: &str,
+    ) -> Result<Vec<&OutcomeDef>, Vec<FieldError>> {
+        let mut answers = Map::new();
+        let errors = self.questions.read_step(0, input, &mut answers, today);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let empty = Map::new();
+        let vars = Vars {
+            top: &answers,
+            computed: &empty,
+            item: None,
+            today,
+            known: &self.questions.known,
+        };
+        Ok(self
+            .outcomes
+            .iter()
+            .filter(|(e, _)| e.answered(&vars) && e.condition(&vars) == Some(true))
+            .map(|(_, o)| o)
+            .collect())
+    }
+}
+
 /// A form ready to use: the definition plus its compiled expressions and code lists.
 #[derive(Debug)]
 pub struct Form {
     pub def: FormDef,
+    /// The eligibility pre-check, if the form has one.
+    pub precheck: Option<Precheck>,
     exprs: HashMap<String, Expr>,
     known: HashSet<String>,
     codelists: HashMap<String, Arc<CodeListDef>>,
@@ -223,8 +361,16 @@ impl Form {
         if !problems.is_empty() {
             return Err(problems);
         }
+        let precheck = match &def.precheck {
+            Some(p) => match Precheck::compile(p, codelists, &format!("{base}/precheck")) {
+                Ok(p) => Some(p),
+                Err(p) => return Err(p),
+            },
+            None => None,
+        };
         let form = Form {
             def: def.clone(),
+            precheck,
             exprs,
             known,
             codelists: used_lists,

@@ -377,3 +377,33 @@ async fn count(app: &TestApp, b: Backend, sql: &str) -> i64 {
         }
     }
 }
+
+both_backends! {
+    async fn eligibility_precheck(b: Backend) {
+        let app = TestApp::start(b).await;
+        let mut c = Citizen::new(&app);
+        let (_, html) = c.get("/solingen/leistungen/einbuergerung").await;
+        assert!(html.contains("href=\"/solingen/leistungen/einbuergerung/vorpruefung\""));
+        let (status, html) = c.get("/solingen/leistungen/einbuergerung/vorpruefung").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Ihre Antworten werden nicht gespeichert."));
+        let path = "/solingen/leistungen/einbuergerung/vorpruefung";
+        // Missing answers: errors, not a verdict.
+        let (status, _, html) = c.post(path, &[("jahre", "6")]).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("Bitte korrigieren Sie diese Angaben") && !html.contains("precheck-result"));
+        // Everything in place.
+        let (status, _, html) = c.post(path, &[("jahre", "6"), ("sprache", "b1"), ("lebensunterhalt", "ja"), ("test", "ja")]).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Ein Antrag hat gute Aussichten"), "{html}");
+        assert!(html.contains("Das sollten Sie vorbereiten") && html.contains("href=\"/solingen/leistungen/einbuergerung/antrag\""));
+        // Too short a stay: plainly not possible, no button to apply.
+        let (_, _, html) = c.post(path, &[("jahre", "2"), ("sprache", "b1"), ("lebensunterhalt", "ja"), ("test", "nein")]).await;
+        assert!(html.contains("derzeit keine Aussicht") && html.contains("mindestens fünf Jahre") && html.contains("Einbürgerungstest"));
+        assert!(!html.contains("Das sollten Sie vorbereiten"));
+        // Nothing was stored.
+        assert_eq!(count(&app, b, "SELECT COUNT(*) FROM drafts").await, 0);
+        // Services without a pre-check have none.
+        assert_eq!(app.get("/soest/leistungen/hundeanmeldung/vorpruefung").await.status(), 404);
+    }
+}

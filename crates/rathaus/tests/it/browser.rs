@@ -691,6 +691,48 @@ async fn axe_on_every_form_start_and_error_state() {
             failures.push(format!("{f} step 1 with errors: {v:?}"));
         }
     }
+    // The eligibility pre-check: questions, errors, result.
+    c.goto(&app.url("/solingen/leistungen/einbuergerung/vorpruefung"))
+        .await
+        .unwrap();
+    let v = axe(c, &axe_js).await;
+    if !v.is_empty() {
+        failures.push(format!("precheck: {v:?}"));
+    }
+    click(c, ".actions button[type=submit]").await;
+    for _ in 0..300 {
+        if c.find(Locator::Css(".error-summary")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let v = axe(c, &axe_js).await;
+    if !v.is_empty() {
+        failures.push(format!("precheck with errors: {v:?}"));
+    }
+    fill(c, "f-jahre", "6").await;
+    click(c, "label[for='f-sprache-3']").await;
+    click(c, "label[for='f-lebensunterhalt']").await;
+    click(c, "label[for='f-test']").await;
+    click(c, ".actions button[type=submit]").await;
+    for _ in 0..300 {
+        if c.find(Locator::Css(".precheck-result")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let verdict = c
+        .find(Locator::Css(".precheck-result h2"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(verdict, "Ein Antrag hat gute Aussichten");
+    let v = axe(c, &axe_js).await;
+    if !v.is_empty() {
+        failures.push(format!("precheck result: {v:?}"));
+    }
     let _ = b.client.clone().close().await;
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
