@@ -128,6 +128,7 @@ fn main() -> Result<()> {
         load(&addr, &path, Duration::from_secs(seconds)).await
     })?;
     let submissions = rt.block_on(submissions(&addr, Duration::from_secs(seconds)))?;
+    let submits = rt.block_on(submit_requests(&addr, 2000))?;
     let _ = server.kill();
     let _ = server.wait();
     let raw = rt.block_on(raw_inserts(
@@ -144,6 +145,7 @@ fn main() -> Result<()> {
         step.p99.as_secs_f64() * 1000.0
     );
     println!("  complete submissions:      {:>8.1} /s      (6 HTTP requests, 5 writes each; {CLIENTS} citizens at once)", submissions);
+    println!("  submit requests alone:     {:>8.0} /s      (draft complete → application with reference, {CLIENTS} at once)", submits);
     println!("  raw inserts, same database: {:>8.0} /s      (one INSERT per transaction, {CLIENTS} writers)", raw);
 
     let mut summary = Vec::new();
@@ -318,6 +320,12 @@ async fn new_draft(addr: &str, cookie: &str, csrf: &str) -> Result<String> {
 
 /// One complete application: start, three steps, check page, submit.
 async fn one_submission(addr: &str, cookie: &str, csrf: &str) -> Result<()> {
+    let draft = filled_draft(addr, cookie, csrf).await?;
+    submit_draft(addr, cookie, csrf, &draft).await
+}
+
+/// A draft with every step answered, ready to submit.
+async fn filled_draft(addr: &str, cookie: &str, csrf: &str) -> Result<String> {
     let draft = new_draft(addr, cookie, csrf).await?;
     let steps = [
         ("halter", "vorname=Erika&nachname=Mustermann&geburtsdatum=24.03.1985&anschrift.street=Markt&anschrift.house_number=1&anschrift.postal_code=59494&anschrift.city=Soest"),
