@@ -360,6 +360,10 @@ async fn filled_draft(addr: &str, cookie: &str, csrf: &str) -> Result<String> {
     if status != 200 {
         bail!("check page: HTTP {status}");
     }
+    Ok(draft)
+}
+
+async fn submit_draft(addr: &str, cookie: &str, csrf: &str, draft: &str) -> Result<()> {
     let (status, _, _) = request(
         addr,
         "POST",
@@ -372,6 +376,36 @@ async fn filled_draft(addr: &str, cookie: &str, csrf: &str) -> Result<String> {
         bail!("submit: HTTP {status}");
     }
     Ok(())
+}
+
+/// Submit requests per second: `n` drafts are filled first, then submitted by `CLIENTS`
+/// citizens at once; only the submits are timed.
+async fn submit_requests(addr: &str, n: usize) -> Result<f64> {
+    let (cookie, csrf) = csrf_of(addr, "/soest/leistungen/hundeanmeldung/antrag").await?;
+    let mut drafts = Vec::with_capacity(n);
+    for _ in 0..n {
+        drafts.push(filled_draft(addr, &cookie, &csrf).await?);
+    }
+    let chunks: Vec<Vec<String>> = drafts
+        .chunks(n.div_ceil(CLIENTS))
+        .map(<[String]>::to_vec)
+        .collect();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for chunk in chunks {
+        let (addr, cookie, csrf) = (addr.to_owned(), cookie.clone(), csrf.clone());
+        tasks.push(tokio::spawn(async move {
+            for d in &chunk {
+                submit_draft(&addr, &cookie, &csrf, d).await?;
+            }
+            Ok::<_, anyhow::Error>(chunk.len())
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await??;
+    }
+    Ok(total as f64 / started.elapsed().as_secs_f64())
 }
 
 /// Complete submissions per second with `CLIENTS` citizens at once.
