@@ -181,7 +181,6 @@ error-plz = Bitte geben Sie eine fünfstellige Postleitzahl ein.
 error-address-part = Bitte füllen Sie dieses Feld aus.
 error-group-min = Bitte geben Sie mindestens { $min } Einträge an.
 error-group-max = Es sind höchstens { $max } Einträge möglich.
-error-file-unsupported = Dateien können noch nicht hochgeladen werden.
 error-consent = Bitte stimmen Sie der Verarbeitung Ihrer Angaben zu.
 error-truth = Bitte bestätigen Sie, dass Ihre Angaben richtig sind.
 
@@ -212,3 +211,12 @@ precheck-prepare = Das sollten Sie vorbereiten
 precheck-verdict-likely = Ein Antrag hat gute Aussichten
 precheck-verdict-uncertain = Ein Antrag ist möglich, aber prüfen Sie diese Punkte
 precheck-verdict-not_possible = Ein Antrag hat nach Ihren Angaben derzeit keine Aussicht
+
+# --- Dateien ---
+file-rules = { $types }, höchstens { $limit }
+file-current = Hochgeladen:
+file-replace = Andere Datei wählen (ersetzt die hochgeladene)
+error-file-invalid = Bitte laden Sie die Datei erneut hoch.
+error-file-type = Diese Datei hat nicht das richtige Format. Erlaubt sind: { $allowed }.
+error-file-size = Die Datei ist zu groß. Erlaubt sind höchstens { $limit }.
+error-application-size = Alle Dateien zusammen dürfen höchstens { $limit } groß sein.

@@ -181,7 +181,6 @@ error-plz = Please enter a five-digit postcode.
 error-address-part = Please fill in this field.
 error-group-min = Please enter at least { $min } entries.
 error-group-max = At most { $max } entries are possible.
-error-file-unsupported = Files cannot be uploaded yet.
 error-consent = Please agree to the processing of your answers.
 error-truth = Please confirm that your answers are correct.
 
@@ -212,3 +211,12 @@ precheck-prepare = What to prepare
 precheck-verdict-likely = An application is likely to succeed
 precheck-verdict-uncertain = An application is possible, but check these points
 precheck-verdict-not_possible = Based on your answers, an application is not likely to succeed at the moment
+
+# --- Files ---
+file-rules = { $types }, at most { $limit }
+file-current = Uploaded:
+file-replace = Choose another file (replaces the uploaded one)
+error-file-invalid = Please upload the file again.
+error-file-type = This file does not have the right format. Allowed: { $allowed }.
+error-file-size = The file is too large. The limit is { $limit }.
+error-application-size = All files together may be at most { $limit }.

@@ -35,6 +35,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// Sender of mails (`RATHAUS_MAIL_FROM`).
     pub mail_from: String,
+    /// Upper bound of all uploaded files of one application, in bytes
+    /// (`RATHAUS_MAX_UPLOAD_BYTES_PER_APPLICATION`).
+    pub max_upload_bytes_per_application: u64,
     /// Attempts before a mail or delivery is parked (`RATHAUS_OUTBOX_MAX_ATTEMPTS`).
     pub outbox_max_attempts: i64,
     /// First retry delay in seconds, doubling per attempt (`RATHAUS_OUTBOX_RETRY_SECS`).
@@ -56,6 +59,7 @@ impl Default for Config {
             page_cache_bytes: 8 * 1024 * 1024,
             smtp_url: None,
             mail_from: "Rathaus Demo <no-reply@rathaus.invalid>".into(),
+            max_upload_bytes_per_application: 50 * 1024 * 1024,
             outbox_max_attempts: 10,
             outbox_retry_secs: 30,
         }

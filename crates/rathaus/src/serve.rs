@@ -54,6 +54,10 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
             request_timeout: Duration::from_secs(config.request_timeout_secs.max(1)),
             max_body_bytes: config.max_body_bytes,
             page_cache_bytes: config.page_cache_bytes,
+            files: rathaus_web::FileStore {
+                root: config.data_dir.join("files"),
+                max_per_application: config.max_upload_bytes_per_application,
+            },
         };
         let state = match AppState::start(source.clone(), db.clone(), web).await {
             Ok(s) => s,

@@ -6,10 +6,12 @@
 //! [`StoreError::Conflict`] naming the constraint, never a string to parse.
 
 mod applications;
+mod files;
 mod outbox;
 mod versions;
 
 pub use applications::{Draft, Submission, SubmitOutcome};
+pub use files::FileMeta;
 pub use outbox::{OutboxItem, OutboxStats};
 pub use versions::{PublishOutcome, ServiceVersion};
 

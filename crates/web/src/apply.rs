@@ -324,7 +324,11 @@ async fn precheck(
     let fields: Vec<FieldView> = q.def.steps[0]
         .fields
         .iter()
-        .map(|f| field_view(q, 0, f, &f.id, &input, &errors, &answers, None, &today, &mc))
+        .map(|f| {
+            field_view(
+                q, 0, f, &f.id, &input, &errors, &answers, None, &today, &mc, "",
+            )
+        })
         .collect();
     let summary: Vec<_> = errors
         .iter()
@@ -381,6 +385,17 @@ struct FieldView {
     item_label: Option<Loc>,
     autocomplete: Option<&'static str>,
     max_length: Option<u32>,
+    /// File fields: the current file, the `accept` attribute and the limits in words.
+    file: Option<FileView>,
+    accept: String,
+    file_rules: String,
+}
+
+#[derive(Debug, Serialize)]
+struct FileView {
+    name: String,
+    size: String,
+    href: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -462,6 +477,7 @@ fn field_view(
     item: Option<&Map<String, Json>>,
     today: &str,
     mc: &MessageCtx<'_>,
+    files_href: &str,
 ) -> FieldView {
     let lang = mc.lang;
     let value = input
@@ -553,6 +569,7 @@ fn field_view(
                         it,
                         today,
                         mc,
+                        files_href,
                     )
                 })
                 .collect();
@@ -584,6 +601,53 @@ fn field_view(
         item_label: f.item_label.as_ref().map(|l| loc(l, lang)),
         autocomplete: autocomplete(f),
         max_length: f.max_length,
+        file: (f.kind == FieldKind::File)
+            .then(|| {
+                serde_json::from_str::<Json>(
+                    input
+                        .get(name)
+                        .and_then(|v| v.first())
+                        .map(String::as_str)
+                        .unwrap_or(""),
+                )
+                .ok()
+            })
+            .flatten()
+            .and_then(|m| {
+                Some(FileView {
+                    name: m.get("name")?.as_str()?.to_owned(),
+                    size: rathaus_domain::form::format_bytes(m.get("size")?.as_u64()?),
+                    href: format!("{files_href}{}", m.get("id")?.as_str()?),
+                })
+            }),
+        accept: f
+            .accept
+            .iter()
+            .map(|t| match t {
+                rathaus_domain::form::FileType::Pdf => ".pdf,application/pdf",
+                rathaus_domain::form::FileType::Jpeg => ".jpg,.jpeg,image/jpeg",
+                rathaus_domain::form::FileType::Png => ".png,image/png",
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        file_rules: if f.kind == FieldKind::File {
+            let mut a = FluentArgs::new();
+            a.set(
+                "types",
+                f.accept
+                    .iter()
+                    .map(|t| t.as_str().to_uppercase())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            a.set(
+                "limit",
+                rathaus_domain::form::format_bytes(f.max_file_bytes()),
+            );
+            mc.messages.get(lang, "file-rules", Some(&a))
+        } else {
+            String::new()
+        },
     }
 }
 
@@ -614,7 +678,17 @@ fn render_step(
         .filter(|f| form.field_shown(si, f, answers, None, &today))
         .map(|f| {
             field_view(
-                form, si, f, &f.id, input, errors, answers, None, &today, &mc,
+                form,
+                si,
+                f,
+                &f.id,
+                input,
+                errors,
+                answers,
+                None,
+                &today,
+                &mc,
+                &urls::apply_files(tid, &draft.id),
             )
         })
         .collect();
@@ -682,6 +756,7 @@ fn render_step(
             service_href => urls::service(tid, l.offered.service.id.as_str()),
             step_title => loc(&step.title, lang),
             intro => step.intro.as_ref().map(|i| views::paragraphs(i, lang)),
+            multipart => step.fields.iter().any(|f| f.kind == FieldKind::File || f.fields.iter().any(|g| g.kind == FieldKind::File)),
             fields, summary, position, total => visible.len(), back,
             action => urls::apply_step(tid, &draft.id, &step.id),
             resume => urls::apply_resume(tid, &draft.id),
@@ -748,14 +823,10 @@ pub async fn step_post(
     prefs: Prefs,
     jar: CookieJar,
     Path((tid, did, step)): Path<(String, String, String)>,
-    PostForm(pairs): Post,
+    req: axum::extract::Request,
 ) -> Response {
     let site = state.site();
     let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
-    let (input, token, action) = input_from(&pairs);
-    if !csrf::verify(&jar, token.as_deref()) {
-        return forbidden(&page);
-    }
     if draft.reference.is_some() {
         return Redirect::to(&urls::apply_receipt(&tid, &did)).into_response();
     }
@@ -767,12 +838,38 @@ pub async fn step_post(
     let Some(si) = step_index(form, &step) else {
         return page.not_found();
     };
+    let step_def = &form.def.steps[si];
+    let post = match crate::uploads::read(req, &jar, &state.db, &state.files, &tid, &did, step_def)
+        .await
+    {
+        Ok(p) => p,
+        Err(res) if res.status() == StatusCode::FORBIDDEN => return forbidden(&page),
+        Err(res) => return res,
+    };
+    let (mut input, token, action) = input_from(&post.pairs);
+    if !csrf::verify(&jar, token.as_deref()) {
+        return forbidden(&page);
+    }
     let today = today();
     let mut answers = answers_of(&draft);
     if !form.step_visible(si, &answers, &today) {
         return Redirect::to(&urls::apply_step(&tid, &did, &draft.step)).into_response();
     }
-    let errors = form.read_step(si, &input, &mut answers, &today);
+    // File answers never come from the browser: the verified upload, else what is stored.
+    input.retain(|name, _| crate::uploads::file_field(step_def, name).is_none());
+    for (name, values) in to_input(step_def, &answers) {
+        if crate::uploads::file_field(step_def, &name).is_some() {
+            input.insert(name, values);
+        }
+    }
+    for (name, meta) in &post.files {
+        input.insert(name.clone(), vec![meta.to_string()]);
+    }
+    let mut errors = form.read_step(si, &input, &mut answers, &today);
+    for e in post.errors {
+        errors.retain(|x| x.name != e.name);
+        errors.push(e);
+    }
     let action = action.unwrap_or_else(|| "weiter".into());
     let visible = form.visible_steps(&answers, &today);
     let save = |step_id: String, answers: Map<String, Json>| {
@@ -901,6 +998,15 @@ fn display(form: &Form, f: &FieldDef, v: &Json, mc: &MessageCtx<'_>) -> Vec<Stri
         (FieldKind::Choice | FieldKind::Country, Json::String(s)) => vec![opt(s)],
         (FieldKind::MultiChoice, Json::Array(a)) => {
             a.iter().filter_map(Json::as_str).map(opt).collect()
+        }
+        (FieldKind::File, Json::Object(o)) => {
+            let name = o.get("name").and_then(Json::as_str).unwrap_or("");
+            let size = o
+                .get("size")
+                .and_then(Json::as_u64)
+                .map(rathaus_domain::form::format_bytes)
+                .unwrap_or_default();
+            vec![format!("{name} ({size})")]
         }
         (FieldKind::Address, Json::Object(o)) => {
             let g = |k: &str| o.get(k).and_then(Json::as_str).unwrap_or("").to_owned();
@@ -1209,4 +1315,48 @@ pub async fn receipt(
             steps, computed => computed_view(form, &computed, mc.lang),
         },
     )
+}
+
+/// `GET /{t}/antrag/{draft}/datei/{file}`: a file of this draft, as a download.
+pub async fn file(
+    State(state): St,
+    prefs: Prefs,
+    Path((tid, did, fid)): Path<(String, String, String)>,
+) -> Response {
+    let site = state.site();
+    let (_t, page, _draft) = draft_ctx!(state, site, prefs, tid, did);
+    let meta = match state.db.file_of_draft(&tid, &did, &fid).await {
+        Ok(Some(m)) => m,
+        Ok(None) => return page.not_found(),
+        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    };
+    let f = match state.files.open(&tid, &meta.id).await {
+        Ok(f) => f,
+        Err(e) => return PageError::Internal(format!("file {}: {e}", meta.id)).into_response(),
+    };
+    let mime = match meta.kind.as_str() {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpeg" => "image/jpeg",
+        _ => "application/octet-stream",
+    };
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        meta.name.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-',
+            "_"
+        ),
+        urls::encode(&meta.name)
+    );
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(f));
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, mime.to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
+            (axum::http::header::CONTENT_LENGTH, meta.size.to_string()),
+        ],
+        body,
+    )
+        .into_response()
 }

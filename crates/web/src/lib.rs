@@ -15,11 +15,13 @@ mod security;
 mod site;
 mod state;
 pub mod theme;
+mod uploads;
 pub mod urls;
 mod views;
 
 pub use site::Site;
 pub use state::{AppState, ReloadError, StartError, WebConfig};
+pub use uploads::FileStore;
 
 use axum::Router;
 use std::future::Future;

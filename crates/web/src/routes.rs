@@ -7,6 +7,7 @@ use crate::site::Site;
 use crate::state::ReloadError;
 use crate::views::{self, loc};
 use crate::{urls, AppState};
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -21,7 +22,6 @@ use serde::Deserialize;
 use std::sync::Arc;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -71,7 +71,20 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{tenant}/antrag/{draft}", get(crate::apply::resume))
         .route(
             "/{tenant}/antrag/{draft}/schritt/{step}",
-            get(crate::apply::step_page).post(crate::apply::step_post),
+            get(crate::apply::step_page)
+                .post(crate::apply::step_post)
+                .layer(
+                    // Steps may carry files: up to the per-application limit plus the form.
+                    DefaultBodyLimit::max(
+                        usize::try_from(state.files.max_per_application)
+                            .unwrap_or(usize::MAX)
+                            .saturating_add(state.config.max_body_bytes),
+                    ),
+                ),
+        )
+        .route(
+            "/{tenant}/antrag/{draft}/datei/{file}",
+            get(crate::apply::file),
         )
         .route(
             "/{tenant}/antrag/{draft}/pruefen",
@@ -108,7 +121,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             .layer(CatchPanicLayer::custom(|_| {
                 HtmlError::Panic.into_response()
             }))
-            .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+            .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::SERVICE_UNAVAILABLE,
                 state.config.request_timeout,

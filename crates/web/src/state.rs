@@ -17,6 +17,8 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Memory for rendered catalogue pages; 0 disables the cache.
     pub page_cache_bytes: u64,
+    /// Where uploaded files are stored, and the limit per application.
+    pub files: crate::uploads::FileStore,
 }
 
 impl Default for WebConfig {
@@ -26,6 +28,10 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 64 * 1024,
             page_cache_bytes: 8 * 1024 * 1024,
+            files: crate::uploads::FileStore {
+                root: std::path::PathBuf::from("rathaus-data/files"),
+                max_per_application: 50 * 1024 * 1024,
+            },
         }
     }
 }
@@ -52,6 +58,7 @@ pub struct AppState {
     pub source: Source,
     pub config: WebConfig,
     pub metrics: Metrics,
+    pub files: crate::uploads::FileStore,
     reload_lock: tokio::sync::Mutex<()>,
 }
 
@@ -72,6 +79,7 @@ impl AppState {
             site: ArcSwap::from_pointee(site),
             db,
             source,
+            files: config.files.clone(),
             config,
             metrics,
             reload_lock: tokio::sync::Mutex::new(()),

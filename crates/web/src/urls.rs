@@ -35,6 +35,10 @@ pub fn apply_resume(t: &str, d: &str) -> String {
 pub fn apply_step(t: &str, d: &str, step: &str) -> String {
     format!("/{t}/antrag/{d}/schritt/{step}")
 }
+/// Prefix of a draft's file downloads (the file id follows).
+pub fn apply_files(t: &str, d: &str) -> String {
+    format!("/{t}/antrag/{d}/datei/")
+}
 pub fn apply_check(t: &str, d: &str) -> String {
     format!("/{t}/antrag/{d}/pruefen")
 }

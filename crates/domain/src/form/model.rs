@@ -212,6 +212,45 @@ pub enum FileType {
     Png,
 }
 
+impl FileType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileType::Pdf => "pdf",
+            FileType::Jpeg => "jpeg",
+            FileType::Png => "png",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            FileType::Pdf => "application/pdf",
+            FileType::Jpeg => "image/jpeg",
+            FileType::Png => "image/png",
+        }
+    }
+
+    /// The type of a file judged by its first bytes (magic numbers), never by its name.
+    pub fn sniff(head: &[u8]) -> Option<FileType> {
+        if head.starts_with(b"%PDF-") {
+            Some(FileType::Pdf)
+        } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(FileType::Jpeg)
+        } else if head.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+            Some(FileType::Png)
+        } else {
+            None
+        }
+    }
+}
+
+impl FieldDef {
+    /// Largest accepted size of a file field.
+    pub fn max_file_bytes(&self) -> u64 {
+        self.max_bytes
+            .unwrap_or(super::validate::DEFAULT_FILE_BYTES)
+    }
+}
+
 /// A check across fields: when `check` is false, `message` is shown at `field`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -1114,7 +1114,36 @@ impl Form {
                     err("error-iban", vec![])
                 }
             }
-            FieldKind::File => err("error-file-unsupported", vec![]),
+            FieldKind::File => {
+                // The web layer stores the upload, checks its content and writes the file's
+                // metadata here; anything a browser posts under this name is discarded there.
+                let Ok(Json::Object(meta)) = serde_json::from_str::<Json>(&raw) else {
+                    return err("error-file-invalid", vec![]);
+                };
+                let kind = meta.get("type").and_then(Json::as_str).unwrap_or("");
+                let size = meta.get("size").and_then(Json::as_u64).unwrap_or(u64::MAX);
+                let allowed: Vec<&str> = f.accept.iter().map(|t| t.as_str()).collect();
+                if !allowed.contains(&kind) {
+                    return err(
+                        "error-file-type",
+                        vec![("allowed", allowed.join(", ").to_uppercase())],
+                    );
+                }
+                if size > f.max_file_bytes() {
+                    return err(
+                        "error-file-size",
+                        vec![("limit", format_bytes(f.max_file_bytes()))],
+                    );
+                }
+                if meta
+                    .get("id")
+                    .and_then(Json::as_str)
+                    .is_none_or(str::is_empty)
+                {
+                    return err("error-file-invalid", vec![]);
+                }
+                Ok(Some(Json::Object(meta)))
+            }
         }
     }
 
@@ -1580,11 +1609,35 @@ fn check_field(
             }
         }
     }
-    if k == K::File {
+    if k == K::File && f.accept.is_empty() {
         problems.push(Problem::at(
             p.to_owned(),
-            "file uploads are not available yet",
+            "a file field needs `accept` (pdf, jpeg, png)",
         ));
+    }
+    if let Some(max) = f.max_bytes {
+        if max == 0 || max > MAX_FILE_BYTES {
+            problems.push(Problem::at(
+                format!("{p}/max_bytes"),
+                format!("max_bytes must be between 1 and {MAX_FILE_BYTES}"),
+            ));
+        }
+    }
+}
+
+/// The largest file any form may accept (20 MiB).
+pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
+/// The default when a file field names no `max_bytes` (10 MiB).
+pub const DEFAULT_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// "10 MB", "512 KB" — for limits named in messages.
+pub fn format_bytes(n: u64) -> String {
+    if n >= 1024 * 1024 && n.is_multiple_of(1024 * 1024) {
+        format!("{} MB", n / (1024 * 1024))
+    } else if n >= 1024 * 1024 {
+        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0)).replace('.', ",")
+    } else {
+        format!("{} KB", n.div_ceil(1024))
     }
 }
 

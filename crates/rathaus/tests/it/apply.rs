@@ -407,3 +407,149 @@ both_backends! {
         assert_eq!(app.get("/soest/leistungen/hundeanmeldung/vorpruefung").await.status(), 404);
     }
 }
+
+/// Walks a fresh Hundeanmeldung with a large dog to the Ordnungsamt step (which has the
+/// upload); returns (draft id, step path).
+async fn to_upload_step(c: &mut Citizen<'_>) -> (String, String) {
+    let step1 = start(c).await;
+    let draft = step1.split('/').nth(3).unwrap().to_owned();
+    c.get(&step1).await;
+    let (_, hunde, _) = c.post(&step1, HALTER).await;
+    c.get(&hunde).await;
+    let (_, ordnung, _) = c
+        .post(
+            &hunde,
+            &[
+                ("aktion", "weiter"),
+                ("hunde.count", "1"),
+                ("hunde.0.rufname", "Rex"),
+                ("hunde.0.rasse", "Mischling"),
+                ("hunde.0.gelistet", "nein"),
+                ("hunde.0.gross", "ja"),
+                ("hunde.0.chipnummer", "276098106543210"),
+                ("hunde.0.seit", "01.09.2026"),
+            ],
+        )
+        .await;
+    assert!(ordnung.ends_with("/schritt/ordnungsamt"), "{ordnung}");
+    let (_, html) = c.get(&ordnung).await;
+    assert!(html.contains("enctype=\"multipart/form-data\"") && html.contains("type=\"file\""));
+    assert!(
+        html.contains("PDF, JPEG, PNG, höchstens 5 MB"),
+        "limits are named before uploading"
+    );
+    (draft, ordnung)
+}
+
+async fn upload(
+    c: &Citizen<'_>,
+    path: &str,
+    extra: &[(&str, &str)],
+    file: Option<(&str, Vec<u8>)>,
+) -> (u16, String, String) {
+    let mut form = reqwest::multipart::Form::new().text("_csrf", c.csrf.clone());
+    for (k, v) in [
+        ("aktion", "weiter"),
+        ("sachkunde", "ja"),
+        ("versicherer", "Demo AG"),
+        ("versicherungsnummer", "1"),
+    ]
+    .iter()
+    .chain(extra)
+    {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    if let Some((name, bytes)) = file {
+        form = form.part(
+            "versicherungsnachweis",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    }
+    let res = c
+        .http
+        .post(c.app.url(path))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, decode(&res.text().await.unwrap()))
+}
+
+fn pdf(size: usize) -> Vec<u8> {
+    let mut v = b"%PDF-1.7\n% demo\n".to_vec();
+    v.resize(size, b' ');
+    v
+}
+
+both_backends! {
+    async fn uploads_are_checked_stored_and_private(b: Backend) {
+        let app = TestApp::start(b).await;
+        let mut c = Citizen::new(&app);
+        let (draft, step) = to_upload_step(&mut c).await;
+        // Named .pdf but really HTML: refused by content, with the allowed types named.
+        let (status, _, html) = upload(&c, &step, &[], Some(("versicherung.pdf", b"<html><script>alert(1)</script>".to_vec()))).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("Diese Datei hat nicht das richtige Format. Erlaubt sind: PDF, JPEG, PNG."), "{html}");
+        assert!(html.contains("value=\"Demo AG\""), "other answers kept");
+        // Too large: refused with the limit named.
+        let (status, _, html) = upload(&c, &step, &[], Some(("gross.pdf", pdf(5 * 1024 * 1024 + 1)))).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("Die Datei ist zu groß. Erlaubt sind höchstens 5 MB."), "{html}");
+        // A fine PDF with a hostile name.
+        let (status, next, _) = upload(&c, &step, &[], Some(("../../ver<si>che:rung.pdf", pdf(2000)))).await;
+        assert_eq!(status, 303, "{next}");
+        let (_, html) = c.get(&step).await;
+        assert!(html.contains("ver_si_che_rung.pdf"), "sanitised name shown");
+        let i = html.find(&format!("/soest/antrag/{draft}/datei/")).unwrap();
+        let href = html[i..i + html[i..].find('"').unwrap()].to_owned();
+        // The file is served only through its draft, as a download, never sniffed.
+        let res = c.http.get(app.url(&href)).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+        assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(res.bytes().await.unwrap().len(), 2000);
+        let file_id = href.rsplit('/').next().unwrap();
+        assert_eq!(app.get(&format!("/solingen/antrag/{draft}/datei/{file_id}")).await.status(), 404);
+        assert_eq!(app.get(&format!("/soest/antrag/{}/datei/{file_id}", "0".repeat(32))).await.status(), 404);
+        // Posting again without a file keeps the uploaded one; injected metadata is ignored.
+        let fake = format!("{{\"id\":\"{}\",\"name\":\"x.pdf\",\"size\":1,\"type\":\"pdf\"}}", "f".repeat(32));
+        let (status, _, _) = upload(&c, &step, &[("versicherungsnachweis", fake.as_str())], None).await;
+        assert_eq!(status, 303);
+        let (_, html) = c.get(&step).await;
+        assert!(html.contains("ver_si_che_rung.pdf") && !html.contains(&"f".repeat(32)));
+        // The check page names the file, never its metadata.
+        c.get(&next).await;
+        let (_, check, _) = c.post(&next, &[("aktion", "weiter"), ("zahlweise", "ueberweisung")]).await;
+        let (_, html) = c.get(&check).await;
+        assert!(html.contains("ver_si_che_rung.pdf (2 KB)") && !html.contains("\"sha256\"") && !html.contains("{\"id\""), "{html}");
+        // The bytes are on disk under a random id, not under the citizen's file name.
+        let stored: Vec<_> = walk(app.data_dir.path());
+        assert!(stored.iter().any(|p| p.ends_with(file_id)), "{stored:?}");
+        assert!(!stored.iter().any(|p| p.contains("rung.pdf")));
+        // And a post without the CSRF token stores nothing.
+        let form = reqwest::multipart::Form::new().part("versicherungsnachweis", reqwest::multipart::Part::bytes(pdf(100)).file_name("x.pdf"));
+        let res = c.http.post(app.url(&step)).multipart(form).send().await.unwrap();
+        assert_eq!(res.status(), 403);
+        assert_eq!(walk(app.data_dir.path()).iter().filter(|p| p.contains("/files/soest/")).count(), 1);
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p.display().to_string());
+        }
+    }
+    out
+}

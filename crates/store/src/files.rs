@@ -1,0 +1,83 @@
+//! Metadata of uploaded files. Every lookup names the tenant and the draft, so a file id
+//! alone never opens a file.
+
+use crate::{now_millis, with_pool, Db, StoreError};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileMeta {
+    pub tenant_id: String,
+    pub id: String,
+    pub draft_id: String,
+    pub field: String,
+    pub name: String,
+    pub size: i64,
+    pub kind: String,
+    pub sha256: String,
+}
+
+impl Db {
+    pub async fn add_file(&self, f: &FileMeta) -> Result<(), StoreError> {
+        with_pool!(self, |p| sqlx::query(
+            "INSERT INTO files (tenant_id, id, draft_id, field, name, size, type, sha256, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        )
+        .bind(&f.tenant_id)
+        .bind(&f.id)
+        .bind(&f.draft_id)
+        .bind(&f.field)
+        .bind(&f.name)
+        .bind(f.size)
+        .bind(&f.kind)
+        .bind(&f.sha256)
+        .bind(now_millis())
+        .execute(p)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_sqlx)
+    }
+
+    /// A file of a draft of `tenant_id`, if both match.
+    pub async fn file_of_draft(
+        &self,
+        tenant_id: &str,
+        draft_id: &str,
+        id: &str,
+    ) -> Result<Option<FileMeta>, StoreError> {
+        Ok(with_pool!(self, |p| sqlx::query(
+            "SELECT tenant_id, id, draft_id, field, name, size, type, sha256 FROM files \
+             WHERE tenant_id = $1 AND draft_id = $2 AND id = $3"
+        )
+        .bind(tenant_id)
+        .bind(draft_id)
+        .bind(id)
+        .fetch_optional(p)
+        .await?
+        .map(|r| FileMeta {
+            tenant_id: r.get("tenant_id"),
+            id: r.get("id"),
+            draft_id: r.get("draft_id"),
+            field: r.get("field"),
+            name: r.get("name"),
+            size: r.get("size"),
+            kind: r.get("type"),
+            sha256: r.get("sha256"),
+        })))
+    }
+
+    /// Total bytes uploaded to a draft (for the per-application limit).
+    pub async fn draft_upload_bytes(
+        &self,
+        tenant_id: &str,
+        draft_id: &str,
+    ) -> Result<i64, StoreError> {
+        Ok(with_pool!(self, |p| {
+            sqlx::query("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) AS n FROM files WHERE tenant_id = $1 AND draft_id = $2")
+            .bind(tenant_id)
+            .bind(draft_id)
+            .fetch_one(p)
+            .await?
+            .try_get::<i64, _>("n")?
+        }))
+    }
+}

@@ -1,0 +1,289 @@
+//! Reading a step's post, with or without files. Files are streamed to storage chunk by
+//! chunk (never held whole in memory), limited per file and per application with the
+//! limit named in the error, typed by their content (not their name), stored under a
+//! random id with a sanitised display name, and only ever served through the draft.
+
+use crate::csrf;
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use axum_extra::extract::CookieJar;
+use rathaus_domain::form::{
+    format_bytes, FieldDef, FieldError, FieldKind, FileType, Message, StepDef,
+};
+use rathaus_store::{Db, FileMeta};
+use serde_json::{json, Value as Json};
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use tokio::io::AsyncWriteExt;
+
+/// A step post: the text fields, the verified file answers by input name, upload problems.
+pub struct StepPost {
+    pub pairs: Vec<(String, String)>,
+    pub files: Vec<(String, Json)>,
+    pub errors: Vec<FieldError>,
+}
+
+/// Where the bytes of uploads live (a folder; S3-compatible storage comes later).
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    pub root: PathBuf,
+    /// Upper bound of all files of one application together.
+    pub max_per_application: u64,
+}
+
+impl FileStore {
+    fn path(&self, tenant: &str, id: &str) -> PathBuf {
+        self.root.join(tenant).join(id)
+    }
+
+    pub async fn open(&self, tenant: &str, id: &str) -> std::io::Result<tokio::fs::File> {
+        tokio::fs::File::open(self.path(tenant, id)).await
+    }
+}
+
+/// The file field an input name refers to (`nachweis`, or `kinder.0.urkunde` in a group).
+pub fn file_field<'a>(step: &'a StepDef, name: &str) -> Option<&'a FieldDef> {
+    let mut parts = name.split('.');
+    let top_id = parts.next()?;
+    let top = step.fields.iter().find(|f| f.id == top_id)?;
+    match (top.kind, parts.next(), parts.next()) {
+        (FieldKind::File, None, None) => Some(top),
+        (FieldKind::Group, Some(n), Some(member)) if n.parse::<usize>().is_ok() => top
+            .fields
+            .iter()
+            .find(|g| g.id == member && g.kind == FieldKind::File),
+        _ => None,
+    }
+}
+
+/// Keeps the base name, replaces characters that are unsafe in file systems and headers,
+/// and limits the length; never empty.
+pub fn sanitize_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
+    let cleaned: String = base
+        .chars()
+        .map(|c| {
+            if c.is_control() || "<>:\"/\\|?*;".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim_matches(|c: char| c == '.' || c.is_whitespace());
+    let limited: String = trimmed.chars().take(100).collect();
+    if limited.is_empty() {
+        "datei".into()
+    } else {
+        limited
+    }
+}
+
+fn upload_error(name: &str, key: &'static str, args: Vec<(&'static str, String)>) -> FieldError {
+    FieldError {
+        name: name.to_owned(),
+        message: Message::Key(key, args),
+    }
+}
+
+/// Reads the post of `step` of draft `draft` (tenant `tenant`). Refuses (403) before
+/// reading any file if the CSRF token is missing or wrong.
+pub async fn read(
+    req: Request,
+    jar: &CookieJar,
+    db: &Db,
+    store: &FileStore,
+    tenant: &str,
+    draft: &str,
+    step: &StepDef,
+) -> Result<StepPost, Response> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, &())
+            .await
+            .map_err(IntoResponse::into_response)?;
+        return Ok(StepPost {
+            pairs,
+            files: Vec::new(),
+            errors: Vec::new(),
+        });
+    }
+    let mut mp = Multipart::from_request(req, &())
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let mut post = StepPost {
+        pairs: Vec::new(),
+        files: Vec::new(),
+        errors: Vec::new(),
+    };
+    let mut csrf_ok = false;
+    let mut used = db
+        .draft_upload_bytes(tenant, draft)
+        .await
+        .map_err(|e| crate::routes::PageError::Internal(e.to_string()).into_response())?
+        .max(0) as u64;
+    while let Some(mut field) = mp.next_field().await.map_err(IntoResponse::into_response)? {
+        let name = field.name().unwrap_or("").to_owned();
+        if !csrf_ok {
+            // The token is the form's first field; nothing is read or stored before it.
+            let value = if name == csrf::FIELD {
+                field.text().await.ok()
+            } else {
+                None
+            };
+            if !csrf::verify(jar, value.as_deref()) {
+                return Err(StatusCode::FORBIDDEN.into_response());
+            }
+            csrf_ok = true;
+            post.pairs.push((name, value.unwrap_or_default()));
+            continue;
+        }
+        let Some(original) = field.file_name().map(str::to_owned) else {
+            let text = field.text().await.map_err(IntoResponse::into_response)?;
+            post.pairs.push((name, text));
+            continue;
+        };
+        let Some(def) = file_field(step, &name) else {
+            // A file for a field that does not take one: read and forget.
+            while let Ok(Some(_)) = field.chunk().await {}
+            continue;
+        };
+        let limit = def.max_file_bytes();
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let tmp_dir = store.root.join("tmp");
+        tokio::fs::create_dir_all(&tmp_dir)
+            .await
+            .map_err(io_error)?;
+        let tmp = tmp_dir.join(&id);
+        let mut out = tokio::fs::File::create(&tmp).await.map_err(io_error)?;
+        let mut size: u64 = 0;
+        let mut head: Vec<u8> = Vec::with_capacity(16);
+        let mut hash = Sha256::new();
+        let mut too_big = false;
+        while let Some(chunk) = field.chunk().await.map_err(IntoResponse::into_response)? {
+            size += chunk.len() as u64;
+            if size > limit || used + size > store.max_per_application {
+                too_big = true;
+                // Keep reading (and discarding) so the error page can be sent.
+                continue;
+            }
+            if head.len() < 16 {
+                head.extend(chunk.iter().take(16 - head.len()));
+            }
+            hash.update(&chunk);
+            out.write_all(&chunk).await.map_err(io_error)?;
+        }
+        out.flush().await.map_err(io_error)?;
+        drop(out);
+        let remove_tmp = || async {
+            let _ = tokio::fs::remove_file(&tmp).await;
+        };
+        if size == 0 && original.is_empty() {
+            remove_tmp().await; // no file chosen: keep what was there
+            continue;
+        }
+        if too_big {
+            remove_tmp().await;
+            let e = if size > limit {
+                upload_error(
+                    &name,
+                    "error-file-size",
+                    vec![("limit", format_bytes(limit))],
+                )
+            } else {
+                upload_error(
+                    &name,
+                    "error-application-size",
+                    vec![("limit", format_bytes(store.max_per_application))],
+                )
+            };
+            post.errors.push(e);
+            continue;
+        }
+        let kind = FileType::sniff(&head);
+        let Some(kind) = kind.filter(|k| def.accept.contains(k)) else {
+            remove_tmp().await;
+            let allowed: Vec<&str> = def.accept.iter().map(|t| t.as_str()).collect();
+            post.errors.push(upload_error(
+                &name,
+                "error-file-type",
+                vec![("allowed", allowed.join(", ").to_uppercase())],
+            ));
+            continue;
+        };
+        let target = store.path(tenant, &id);
+        if let Some(parent) = target.parent() {
+            tokio::fs::create_dir_all(parent).await.map_err(io_error)?;
+        }
+        tokio::fs::rename(&tmp, &target).await.map_err(io_error)?;
+        let meta = FileMeta {
+            tenant_id: tenant.to_owned(),
+            id: id.clone(),
+            draft_id: draft.to_owned(),
+            field: name.clone(),
+            name: sanitize_name(&original),
+            size: size as i64,
+            kind: kind.as_str().to_owned(),
+            sha256: hash.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+        };
+        db.add_file(&meta)
+            .await
+            .map_err(|e| crate::routes::PageError::Internal(e.to_string()).into_response())?;
+        used += size;
+        post.files.push((
+            name,
+            json!({"id": meta.id, "name": meta.name, "size": meta.size, "type": meta.kind}),
+        ));
+    }
+    if !csrf_ok {
+        return Err(StatusCode::FORBIDDEN.into_response());
+    }
+    Ok(post)
+}
+
+fn io_error(e: std::io::Error) -> Response {
+    crate::routes::PageError::Internal(format!("file storage: {e}")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_fields_are_found_anywhere_on_the_step() {
+        let step: StepDef = serde_json::from_value(json!({
+        "id": "s", "title": {"de": "S"}, "fields": [
+            {"id": "a", "kind": "text", "label": {"de": "A"}},
+            {"id": "b", "kind": "file", "label": {"de": "B"}, "accept": ["pdf"]},
+            {"id": "g", "kind": "group", "label": {"de": "G"}, "fields": [
+                {"id": "x", "kind": "text", "label": {"de": "X"}},
+                {"id": "f", "kind": "file", "label": {"de": "F"}, "accept": ["png"]}]}
+        ]}))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(file_field(&step, "b").map(|f| f.id.as_str()), Some("b"));
+        assert_eq!(file_field(&step, "g.3.f").map(|f| f.id.as_str()), Some("f"));
+        assert!(file_field(&step, "a").is_none());
+        assert!(file_field(&step, "g.0.x").is_none());
+        assert!(file_field(&step, "g.x.f").is_none());
+        assert!(file_field(&step, "nope").is_none());
+    }
+
+    #[test]
+    fn names_are_sanitised() {
+        assert_eq!(sanitize_name("C:\\Users\\x\\Pass.pdf"), "Pass.pdf");
+        assert_eq!(sanitize_name("../../etc/passwd"), "passwd");
+        assert_eq!(sanitize_name("a\u{0}b<script>.pdf"), "a_b_script_.pdf");
+        assert_eq!(sanitize_name("..."), "datei");
+        assert_eq!(sanitize_name(&"x".repeat(300)).len(), 100);
+        assert_eq!(
+            sanitize_name("Geburtsurkunde Müller.pdf"),
+            "Geburtsurkunde Müller.pdf"
+        );
+    }
+}
