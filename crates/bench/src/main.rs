@@ -156,8 +156,14 @@ fn main() -> Result<()> {
         false,
     ));
     summary.push((
-        "complete submission ≥ 30 % of the raw-insert rate (%)".to_owned(),
+        "whole application (6 requests) ≥ 30 % of the raw-insert rate (%)".to_owned(),
         100.0 * submissions / raw.max(1.0),
+        30.0,
+        true,
+    ));
+    summary.push((
+        "submit request alone ≥ 30 % of the raw-insert rate (%)".to_owned(),
+        100.0 * submits / raw.max(1.0),
         30.0,
         true,
     ));

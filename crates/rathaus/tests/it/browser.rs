@@ -746,3 +746,105 @@ async fn application_with_axe_on_every_step() {
 async fn application_without_javascript() {
     hundeanmeldung_in_browser(false).await;
 }
+
+const SPACE: &str = "\u{E00D}";
+const ARROW_RIGHT: &str = "\u{E014}";
+
+/// Presses Tab until the focused element matches `want` (its id, the value of a button in
+/// the tab order, or a button's text). Panics if it is not reached within 80 presses.
+async fn tab_to(c: &Client, want: &str) {
+    for _ in 0..80 {
+        press(c, TAB).await;
+        let id = active(c, "e.id || ''").await;
+        let value = active(c, "e.getAttribute('value') || ''").await;
+        let text = active(c, "e.tagName == 'BUTTON' ? e.textContent.trim() : ''").await;
+        if id.as_str() == Some(want)
+            || text.as_str() == Some(want)
+            || (value.as_str() == Some(want) && active(c, "e.tabIndex").await.as_i64() == Some(0))
+        {
+            return;
+        }
+    }
+    panic!("keyboard focus never reached {want}");
+}
+
+async fn type_here(c: &Client, text: &str) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+/// A whole application with the keyboard alone: Tab, typing, Space, arrows and Enter.
+#[tokio::test]
+async fn application_with_the_keyboard_alone() {
+    let _lock = browser_lock().lock().await;
+    let app = TestApp::start(Backend::Sqlite).await;
+    let b = browser(true, 1280, 900).await;
+    let c = &b.client;
+    c.goto(&app.url("/soest/leistungen/hundeanmeldung/antrag"))
+        .await
+        .unwrap();
+    tab_to(c, "Antrag beginnen").await;
+    press(c, ENTER).await;
+    wait_for_url(c, "/schritt/halter").await;
+    for (id, text) in [
+        ("f-vorname", "Erika"),
+        ("f-nachname", "Mustermann"),
+        ("f-geburtsdatum", "24.03.1985"),
+        ("f-anschrift-street", "Marktstraße"),
+        ("f-anschrift-house_number", "7"),
+        ("f-anschrift-postal_code", "59494"),
+        ("f-anschrift-city", "Soest"),
+    ] {
+        tab_to(c, id).await;
+        type_here(c, text).await;
+    }
+    tab_to(c, "weiter").await;
+    press(c, ENTER).await;
+    wait_for_url(c, "/schritt/hunde").await;
+    tab_to(c, "f-hunde-0-rufname").await;
+    type_here(c, "Bello").await;
+    tab_to(c, "f-hunde-0-rasse").await;
+    type_here(c, "Mischling").await;
+    // Radio groups: Tab enters the group, an arrow key selects "Nein".
+    tab_to(c, "f-hunde-0-gelistet").await;
+    press(c, ARROW_RIGHT).await;
+    tab_to(c, "f-hunde-0-gross").await;
+    press(c, ARROW_RIGHT).await;
+    tab_to(c, "f-hunde-0-chipnummer").await;
+    type_here(c, "276098106543210").await;
+    tab_to(c, "f-hunde-0-seit").await;
+    type_here(c, "01.09.2026").await;
+    tab_to(c, "weiter").await;
+    press(c, ENTER).await;
+    wait_for_url(c, "/schritt/zahlung").await;
+    tab_to(c, "f-zahlweise").await;
+    press(c, SPACE).await;
+    tab_to(c, "weiter").await;
+    press(c, ENTER).await;
+    wait_for_url(c, "/pruefen").await;
+    tab_to(c, "consent").await;
+    press(c, SPACE).await;
+    tab_to(c, "truth").await;
+    press(c, SPACE).await;
+    press(c, TAB).await;
+    assert_eq!(
+        active(c, "e.tagName").await,
+        "BUTTON",
+        "the submit button follows the declarations"
+    );
+    press(c, ENTER).await;
+    wait_for_url(c, "/eingang").await;
+    let reference = c
+        .find(Locator::Css(".reference"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(reference.starts_with("SO-"), "{reference}");
+    let _ = b.client.clone().close().await;
+}
