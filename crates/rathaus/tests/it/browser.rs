@@ -282,6 +282,28 @@ async fn wait_for_url(c: &Client, part: &str) {
     );
 }
 
+/// Waits (up to 15 s) until an element matching `css` is on the page.
+async fn wait_for_css(c: &Client, css: &str) {
+    for _ in 0..300 {
+        if c.find(Locator::Css(css)).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{css} never appeared");
+}
+
+/// Waits (up to 15 s) until no element matches `css`.
+async fn wait_until_gone(c: &Client, css: &str) {
+    for _ in 0..300 {
+        if c.find(Locator::Css(css)).await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{css} never went away");
+}
+
 /// Waits (up to 15 s) until the page's `<html lang>` is `lang`.
 async fn wait_for_lang(c: &Client, lang: &str) {
     for _ in 0..300 {
@@ -511,12 +533,7 @@ async fn hundeanmeldung_in_browser(javascript: bool) {
         .send_keys(ENTER)
         .await
         .unwrap();
-    for _ in 0..300 {
-        if c.find(Locator::Css(".error-summary")).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_css(c, ".error-summary").await;
     let summary = c
         .find(Locator::Css(".error-summary"))
         .await
@@ -548,12 +565,7 @@ async fn hundeanmeldung_in_browser(javascript: bool) {
     fill(c, "f-hunde-0-seit", "01.09.2026").await;
     // Add a second dog: what was typed stays.
     click(c, "button[value='add:hunde']").await;
-    for _ in 0..300 {
-        if c.find(Locator::Id("f-hunde-1-rufname")).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_css(c, "#f-hunde-1-rufname").await;
     let kept = c
         .find(Locator::Id("f-hunde-0-rufname"))
         .await
@@ -564,19 +576,9 @@ async fn hundeanmeldung_in_browser(javascript: bool) {
     assert_eq!(kept.as_deref(), Some("Bello"));
     // Then remove it again, and continue with a too-short chip number.
     click(c, "button[value='remove:hunde:1']").await;
-    for _ in 0..300 {
-        if c.find(Locator::Id("f-hunde-1-rufname")).await.is_err() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until_gone(c, "#f-hunde-1-rufname").await;
     click(c, ".actions button[value=weiter]").await;
-    for _ in 0..300 {
-        if c.find(Locator::Css(".error-summary")).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_css(c, ".error-summary").await;
     check("step 2 with errors", audit(c).await);
     fill(c, "f-hunde-0-chipnummer", "276098106543210").await;
     click(c, ".actions button[value=weiter]").await;
@@ -592,12 +594,7 @@ async fn hundeanmeldung_in_browser(javascript: bool) {
     fill(c, "f-iban", "DE02120300000000202052").await;
     fill(c, "f-kontoinhaber", "Erika Mustermann").await;
     click(c, ".actions button[value=weiter]").await;
-    for _ in 0..300 {
-        if c.find(Locator::Css(".error-summary")).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_css(c, ".error-summary").await;
     check("step 4 with errors", audit(c).await);
     fill(c, "f-iban", "DE02 1203 0000 0000 2020 51").await;
     click(c, ".actions button[value=weiter]").await;
@@ -615,12 +612,7 @@ async fn hundeanmeldung_in_browser(javascript: bool) {
         "computed tax shown: {text}"
     );
     click(c, "main form button[type=submit]").await;
-    for _ in 0..300 {
-        if c.find(Locator::Css(".error-summary")).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_css(c, ".error-summary").await;
     check("check page with errors", audit(c).await);
     click(c, "label[for='consent']").await;
     click(c, "label[for='truth']").await;
@@ -680,12 +672,7 @@ async fn axe_on_every_form_start_and_error_state() {
             failures.push(format!("{f} step 1: {v:?}"));
         }
         click(c, ".actions button[value=weiter]").await;
-        for _ in 0..300 {
-            if c.find(Locator::Css(".error-summary")).await.is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        wait_for_css(c, ".error-summary").await;
         let v = axe(c, &axe_js).await;
         if !v.is_empty() {
             failures.push(format!("{f} step 1 with errors: {v:?}"));
@@ -700,12 +687,7 @@ async fn axe_on_every_form_start_and_error_state() {
         failures.push(format!("precheck: {v:?}"));
     }
     click(c, ".actions button[type=submit]").await;
-    for _ in 0..300 {
-        if c.find(Locator::Css(".error-summary")).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_css(c, ".error-summary").await;
     let v = axe(c, &axe_js).await;
     if !v.is_empty() {
         failures.push(format!("precheck with errors: {v:?}"));
@@ -715,12 +697,7 @@ async fn axe_on_every_form_start_and_error_state() {
     click(c, "label[for='f-lebensunterhalt']").await;
     click(c, "label[for='f-test']").await;
     click(c, ".actions button[type=submit]").await;
-    for _ in 0..300 {
-        if c.find(Locator::Css(".precheck-result")).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_css(c, ".precheck-result").await;
     let verdict = c
         .find(Locator::Css(".precheck-result h2"))
         .await
