@@ -422,40 +422,120 @@ async fn easy_page(
     }
 }
 
-async fn topic_index(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
+/// The two ways the catalogue is grouped; their pages work alike.
+#[derive(Debug, Clone, Copy)]
+enum Grouping {
+    Topics,
+    LifeSituations,
+}
+
+impl Grouping {
+    fn key(self) -> &'static str {
+        match self {
+            Grouping::Topics => "topics",
+            Grouping::LifeSituations => "life_situations",
+        }
+    }
+
+    fn index_href(self, t: &str) -> String {
+        match self {
+            Grouping::Topics => urls::topics(t),
+            Grouping::LifeSituations => urls::life_situations(t),
+        }
+    }
+
+    fn href(self, t: &str, id: &str) -> String {
+        match self {
+            Grouping::Topics => urls::topic(t, id),
+            Grouping::LifeSituations => urls::life_situation(t, id),
+        }
+    }
+
+    /// Groups with services in `t`'s portal: (id, title, description, number of services).
+    fn in_use(
+        self,
+        c: &rathaus_domain::Catalog,
+        t: &str,
+    ) -> Vec<(String, rathaus_domain::Text, rathaus_domain::Text, usize)> {
+        match self {
+            Grouping::Topics => c
+                .topics_in_use(t)
+                .into_iter()
+                .map(|(x, n)| (x.id.to_string(), x.title.clone(), x.description.clone(), n))
+                .collect(),
+            Grouping::LifeSituations => c
+                .life_situations_in_use(t)
+                .into_iter()
+                .map(|(x, n)| (x.id.to_string(), x.title.clone(), x.description.clone(), n))
+                .collect(),
+        }
+    }
+
+    /// Title and description of one group.
+    fn find(
+        self,
+        c: &rathaus_domain::Catalog,
+        id: &str,
+    ) -> Option<(rathaus_domain::Text, rathaus_domain::Text)> {
+        let p = c.portal();
+        match self {
+            Grouping::Topics => p
+                .topics
+                .iter()
+                .find(|x| x.id.as_str() == id)
+                .map(|x| (x.title.clone(), x.description.clone())),
+            Grouping::LifeSituations => p
+                .life_situations
+                .iter()
+                .find(|x| x.id.as_str() == id)
+                .map(|x| (x.title.clone(), x.description.clone())),
+        }
+    }
+
+    fn members<'a>(
+        self,
+        c: &'a rathaus_domain::Catalog,
+        t: &str,
+        id: &str,
+    ) -> Vec<rathaus_domain::OfferedService<'a>> {
+        match self {
+            Grouping::Topics => c.by_topic(t, id),
+            Grouping::LifeSituations => c.by_life_situation(t, id),
+        }
+    }
+}
+
+async fn group_index(state: Arc<AppState>, prefs: Prefs, tid: String, g: Grouping) -> Response {
     let site = state.site();
     let t = tenant_or_404!(site, prefs, tid);
     let id = t.id.as_str();
     let lang = prefs.lang;
-    let items: Vec<_> = site
-        .catalog
-        .topics_in_use(id)
+    let items: Vec<_> = g
+        .in_use(&site.catalog, id)
         .into_iter()
-        .map(|(x, n)| context! { href => urls::topic(id, x.id.as_str()), title => loc(&x.title, lang), description => loc(&x.description, lang), count => n })
+        .map(|(gid, title, description, n)| {
+            context! { href => g.href(id, &gid), title => loc(&title, lang), description => loc(&description, lang), count => n }
+        })
         .collect();
-    Page::new(&site, &prefs, Some(t)).ok("group_index.html", context! { kind => "topics", items })
+    Page::new(&site, &prefs, Some(t)).ok("group_index.html", context! { kind => g.key(), items })
 }
 
-async fn topic_page(
-    State(state): AppStateRef,
+async fn group_page(
+    state: Arc<AppState>,
     prefs: Prefs,
-    Path((tid, topic)): Path<(String, String)>,
+    tid: String,
+    gid: String,
+    g: Grouping,
 ) -> Response {
     let site = state.site();
     let t = tenant_or_404!(site, prefs, tid);
     let page = Page::new(&site, &prefs, Some(t));
-    let Some(def) = site
-        .catalog
-        .portal()
-        .topics
-        .iter()
-        .find(|x| x.id.as_str() == topic)
-    else {
+    let Some((title, description)) = g.find(&site.catalog, &gid) else {
         return page.not_found();
     };
     let services = cards(
         t.id.as_str(),
-        &site.catalog.by_topic(t.id.as_str(), &topic),
+        &g.members(&site.catalog, t.id.as_str(), &gid),
         prefs.lang,
     );
     if services.is_empty() {
@@ -463,8 +543,23 @@ async fn topic_page(
     }
     page.ok(
         "group.html",
-        context! { kind => "topics", index_href => urls::topics(t.id.as_str()), title => loc(&def.title, prefs.lang), description => loc(&def.description, prefs.lang), services },
+        context! {
+            kind => g.key(), index_href => g.index_href(t.id.as_str()),
+            title => loc(&title, prefs.lang), description => loc(&description, prefs.lang), services,
+        },
     )
+}
+
+async fn topic_index(State(state): AppStateRef, prefs: Prefs, Path(tid): Path<String>) -> Response {
+    group_index(state, prefs, tid, Grouping::Topics).await
+}
+
+async fn topic_page(
+    State(state): AppStateRef,
+    prefs: Prefs,
+    Path((tid, id)): Path<(String, String)>,
+) -> Response {
+    group_page(state, prefs, tid, id, Grouping::Topics).await
 }
 
 async fn situation_index(
@@ -472,51 +567,15 @@ async fn situation_index(
     prefs: Prefs,
     Path(tid): Path<String>,
 ) -> Response {
-    let site = state.site();
-    let t = tenant_or_404!(site, prefs, tid);
-    let id = t.id.as_str();
-    let lang = prefs.lang;
-    let items: Vec<_> = site
-        .catalog
-        .life_situations_in_use(id)
-        .into_iter()
-        .map(|(x, n)| context! { href => urls::life_situation(id, x.id.as_str()), title => loc(&x.title, lang), description => loc(&x.description, lang), count => n })
-        .collect();
-    Page::new(&site, &prefs, Some(t)).ok(
-        "group_index.html",
-        context! { kind => "life_situations", items },
-    )
+    group_index(state, prefs, tid, Grouping::LifeSituations).await
 }
 
 async fn situation_page(
     State(state): AppStateRef,
     prefs: Prefs,
-    Path((tid, sit)): Path<(String, String)>,
+    Path((tid, id)): Path<(String, String)>,
 ) -> Response {
-    let site = state.site();
-    let t = tenant_or_404!(site, prefs, tid);
-    let page = Page::new(&site, &prefs, Some(t));
-    let Some(def) = site
-        .catalog
-        .portal()
-        .life_situations
-        .iter()
-        .find(|x| x.id.as_str() == sit)
-    else {
-        return page.not_found();
-    };
-    let services = cards(
-        t.id.as_str(),
-        &site.catalog.by_life_situation(t.id.as_str(), &sit),
-        prefs.lang,
-    );
-    if services.is_empty() {
-        return page.not_found();
-    }
-    page.ok(
-        "group.html",
-        context! { kind => "life_situations", index_href => urls::life_situations(t.id.as_str()), title => loc(&def.title, prefs.lang), description => loc(&def.description, prefs.lang), services },
-    )
+    group_page(state, prefs, tid, id, Grouping::LifeSituations).await
 }
 
 async fn office_index(
