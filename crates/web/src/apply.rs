@@ -121,6 +121,23 @@ async fn form_for<'a>(
     })
 }
 
+/// The form of a draft that is still open; a submitted draft answers with its receipt.
+async fn open_draft<'a>(
+    state: &AppState,
+    site: &'a crate::Site,
+    tenant: &TenantDef,
+    draft: &Draft,
+) -> Result<Loaded<'a>, Response> {
+    if draft.reference.is_some() {
+        return Err(
+            Redirect::to(&urls::apply_receipt(&draft.tenant_id, &draft.id)).into_response(),
+        );
+    }
+    form_for(state, site, tenant, draft)
+        .await
+        .map_err(IntoResponse::into_response)
+}
+
 fn answers_of(d: &Draft) -> Map<String, Json> {
     serde_json::from_str(&d.answers).unwrap_or_default()
 }
@@ -799,12 +816,9 @@ pub async fn step_page(
 ) -> Response {
     let site = state.site();
     let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
-    if draft.reference.is_some() {
-        return Redirect::to(&urls::apply_receipt(&tid, &did)).into_response();
-    }
-    let l = match form_for(&state, &site, t, &draft).await {
+    let l = match open_draft(&state, &site, t, &draft).await {
         Ok(l) => l,
-        Err(e) => return e.into_response(),
+        Err(res) => return res,
     };
     let form = l.form.form();
     let Some(si) = step_index(form, &step) else {
@@ -827,12 +841,9 @@ pub async fn step_post(
 ) -> Response {
     let site = state.site();
     let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
-    if draft.reference.is_some() {
-        return Redirect::to(&urls::apply_receipt(&tid, &did)).into_response();
-    }
-    let l = match form_for(&state, &site, t, &draft).await {
+    let l = match open_draft(&state, &site, t, &draft).await {
         Ok(l) => l,
-        Err(e) => return e.into_response(),
+        Err(res) => return res,
     };
     let form = l.form.form();
     let Some(si) = step_index(form, &step) else {
@@ -1105,12 +1116,9 @@ pub async fn check_page(
 ) -> Response {
     let site = state.site();
     let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
-    if draft.reference.is_some() {
-        return Redirect::to(&urls::apply_receipt(&tid, &did)).into_response();
-    }
-    let l = match form_for(&state, &site, t, &draft).await {
+    let l = match open_draft(&state, &site, t, &draft).await {
         Ok(l) => l,
-        Err(e) => return e.into_response(),
+        Err(res) => return res,
     };
     render_check(&page, jar, &tid, &did, &draft, &l, &[])
 }
@@ -1177,12 +1185,9 @@ pub async fn submit(
     if !csrf::verify(&jar, token.as_deref()) {
         return forbidden(&page);
     }
-    if draft.reference.is_some() {
-        return Redirect::to(&urls::apply_receipt(&tid, &did)).into_response();
-    }
-    let l = match form_for(&state, &site, t, &draft).await {
+    let l = match open_draft(&state, &site, t, &draft).await {
         Ok(l) => l,
-        Err(e) => return e.into_response(),
+        Err(res) => return res,
     };
     let checked = |k: &str| input.get(k).is_some_and(|v| v.iter().any(|x| x == "ja"));
     let mut missing = Vec::new();

@@ -244,6 +244,18 @@ impl FileType {
 }
 
 impl FieldDef {
+    /// The field's CEL expressions by key, where set.
+    pub fn expressions(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("visible_if", &self.visible_if),
+            ("required_if", &self.required_if),
+            ("min_date", &self.min_date),
+            ("max_date", &self.max_date),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v.as_deref()?)))
+    }
+
     /// Largest accepted size of a file field.
     pub fn max_file_bytes(&self) -> u64 {
         self.max_bytes

@@ -279,15 +279,8 @@ impl Form {
                         None => Some(format!("unknown field '{v}' in condition")),
                     }
                 };
-                for (key, src) in [
-                    ("visible_if", &f.visible_if),
-                    ("required_if", &f.required_if),
-                    ("min_date", &f.min_date),
-                    ("max_date", &f.max_date),
-                ] {
-                    if let Some(src) = src {
-                        compile(src, format!("{fp}/{key}"), &up_to_here, &mut problems);
-                    }
+                for (key, src) in f.expressions() {
+                    compile(src, format!("{fp}/{key}"), &up_to_here, &mut problems);
                 }
                 for (gi, g) in f.fields.iter().enumerate() {
                     let gp = format!("{fp}/fields/{gi}");
@@ -299,15 +292,8 @@ impl Form {
                         }
                         up_to_here(v)
                     };
-                    for (key, src) in [
-                        ("visible_if", &g.visible_if),
-                        ("required_if", &g.required_if),
-                        ("min_date", &g.min_date),
-                        ("max_date", &g.max_date),
-                    ] {
-                        if let Some(src) = src {
-                            compile(src, format!("{gp}/{key}"), &in_group, &mut problems);
-                        }
+                    for (key, src) in g.expressions() {
+                        compile(src, format!("{gp}/{key}"), &in_group, &mut problems);
                     }
                 }
             }

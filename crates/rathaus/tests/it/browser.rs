@@ -320,6 +320,7 @@ async fn wait_for_lang(c: &Client, lang: &str) {
     panic!("page language never became {lang}");
 }
 
+/// Sends keys (a special key or text) to the focused element.
 async fn press(c: &Client, key: &str) {
     c.active_element()
         .await
@@ -745,15 +746,6 @@ async fn tab_to(c: &Client, want: &str) {
     panic!("keyboard focus never reached {want}");
 }
 
-async fn type_here(c: &Client, text: &str) {
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(text)
-        .await
-        .unwrap();
-}
-
 /// A whole application with the keyboard alone: Tab, typing, Space, arrows and Enter.
 #[tokio::test]
 async fn application_with_the_keyboard_alone() {
@@ -777,24 +769,24 @@ async fn application_with_the_keyboard_alone() {
         ("f-anschrift-city", "Soest"),
     ] {
         tab_to(c, id).await;
-        type_here(c, text).await;
+        press(c, text).await;
     }
     tab_to(c, "weiter").await;
     press(c, ENTER).await;
     wait_for_url(c, "/schritt/hunde").await;
     tab_to(c, "f-hunde-0-rufname").await;
-    type_here(c, "Bello").await;
+    press(c, "Bello").await;
     tab_to(c, "f-hunde-0-rasse").await;
-    type_here(c, "Mischling").await;
+    press(c, "Mischling").await;
     // Radio groups: Tab enters the group, an arrow key selects "Nein".
     tab_to(c, "f-hunde-0-gelistet").await;
     press(c, ARROW_RIGHT).await;
     tab_to(c, "f-hunde-0-gross").await;
     press(c, ARROW_RIGHT).await;
     tab_to(c, "f-hunde-0-chipnummer").await;
-    type_here(c, "276098106543210").await;
+    press(c, "276098106543210").await;
     tab_to(c, "f-hunde-0-seit").await;
-    type_here(c, "01.09.2026").await;
+    press(c, "01.09.2026").await;
     tab_to(c, "weiter").await;
     press(c, ENTER).await;
     wait_for_url(c, "/schritt/zahlung").await;
