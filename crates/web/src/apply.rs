@@ -1282,6 +1282,32 @@ fn now_millis() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
+/// What a receipt shows, loaded once for the page and the PDF.
+struct ReceiptData {
+    sub: rathaus_store::Submission,
+    answers: Map<String, Json>,
+    computed: Map<String, Json>,
+}
+
+async fn receipt_data(
+    state: &AppState,
+    tid: &str,
+    did: &str,
+) -> Result<Option<ReceiptData>, Response> {
+    let sub = match state.db.submission_of_draft(tid, did).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Ok(None),
+        Err(e) => return Err(PageError::Internal(e.to_string()).into_response()),
+    };
+    let answers = serde_json::from_str(&sub.answers).unwrap_or_default();
+    let computed = serde_json::from_str(&sub.computed).unwrap_or_default();
+    Ok(Some(ReceiptData {
+        sub,
+        answers,
+        computed,
+    }))
+}
+
 pub async fn receipt(
     State(state): St,
     prefs: Prefs,
@@ -1289,10 +1315,10 @@ pub async fn receipt(
 ) -> Response {
     let site = state.site();
     let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
-    let sub = match state.db.submission_of_draft(&tid, &did).await {
-        Ok(Some(s)) => s,
+    let r = match receipt_data(&state, &tid, &did).await {
+        Ok(Some(r)) => r,
         Ok(None) => return Redirect::to(&urls::apply_resume(&tid, &did)).into_response(),
-        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+        Err(res) => return res,
     };
     let l = match form_for(&state, &site, t, &draft).await {
         Ok(l) => l,
@@ -1303,23 +1329,214 @@ pub async fn receipt(
         messages: &page.theme().messages,
         lang: page.lang(),
     };
-    let answers: Map<String, Json> = serde_json::from_str(&sub.answers).unwrap_or_default();
-    let computed: Map<String, Json> = serde_json::from_str(&sub.computed).unwrap_or_default();
-    let mut steps = summary(form, &answers, &tid, &did, &mc);
-    let _ = &mut steps;
+    let steps = summary(form, &r.answers, &tid, &did, &mc);
     page.render_private(
         StatusCode::OK,
         "apply_receipt.html",
         context! {
-            reference => sub.reference,
-            submitted => berlin_datetime(sub.submitted_at),
+            reference => r.sub.reference,
+            submitted => berlin_datetime(r.sub.submitted_at),
             service_title => loc(&l.offered.service.title, mc.lang),
             provider => loc(&l.offered.provider.name, mc.lang),
             office => views::office(&tid, l.offered.provider.id.as_str(), l.offered.office, mc.lang),
             processing_days => l.offered.service.processing_time.days,
-            steps, computed => computed_view(form, &computed, mc.lang),
+            steps, computed => computed_view(form, &r.computed, mc.lang),
+            pdf => urls::apply_receipt_pdf(&tid, &did),
         },
     )
+}
+
+/// `GET /{t}/antrag/{draft}/eingang.pdf`: the receipt as an archivable PDF/A file with
+/// every answer, computed value and file (with its SHA-256, so the file can be matched).
+pub async fn receipt_pdf(
+    State(state): St,
+    prefs: Prefs,
+    Path((tid, did)): Path<(String, String)>,
+) -> Response {
+    let site = state.site();
+    let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
+    let r = match receipt_data(&state, &tid, &did).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return Redirect::to(&urls::apply_resume(&tid, &did)).into_response(),
+        Err(res) => return res,
+    };
+    let l = match form_for(&state, &site, t, &draft).await {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
+    };
+    let form = l.form.form();
+    let lang = page.lang();
+    let messages = &page.theme().messages;
+    let mc = MessageCtx { messages, lang };
+    let tr = |key: &str| messages.get(lang, key, None);
+    let text = |t: &rathaus_domain::Text| t.get(lang).0.to_owned();
+    let provider = text(&l.offered.provider.name);
+    let office = text(&l.offered.office.name);
+    let mut blocks = vec![
+        rathaus_pdf::Block::Title(tr("receipt-pdf-title")),
+        rathaus_pdf::Block::Paragraph(tr("apply-receipt-reference")),
+        rathaus_pdf::Block::Emphasis(r.sub.reference.clone()),
+        rathaus_pdf::Block::Field {
+            label: tr("apply-receipt-service"),
+            lines: vec![text(&l.offered.service.title)],
+        },
+        rathaus_pdf::Block::Field {
+            label: tr("apply-receipt-submitted"),
+            lines: vec![berlin_datetime(r.sub.submitted_at)],
+        },
+        rathaus_pdf::Block::Field {
+            label: tr("apply-receipt-authority"),
+            lines: vec![provider.clone(), office],
+        },
+        rathaus_pdf::Block::Heading(tr("apply-receipt-answers")),
+    ];
+    let today = today();
+    let mut files = Vec::new();
+    for si in form.visible_steps(&r.answers, &today) {
+        let step = &form.def.steps[si];
+        blocks.push(rathaus_pdf::Block::Heading(text(&step.title)));
+        for f in &step.fields {
+            let Some(v) = r.answers.get(&f.id) else {
+                continue;
+            };
+            let Some(label) = f.label.as_ref() else {
+                continue;
+            };
+            collect_file_ids(f, v, &mut files);
+            blocks.push(rathaus_pdf::Block::Field {
+                label: text(label),
+                lines: display(form, f, v, &mc),
+            });
+        }
+    }
+    let computed = computed_view(form, &r.computed, lang);
+    if !computed.is_empty() {
+        blocks.push(rathaus_pdf::Block::Heading(tr("apply-computed")));
+        for c in form.def.computed.iter().filter(|c| c.show) {
+            let Some(v) = r.computed.get(&c.id) else {
+                continue;
+            };
+            let value = match c.format {
+                rathaus_domain::form::ComputedFormat::Money => {
+                    views::money(v.as_i64().unwrap_or(0).max(0) as u64, lang)
+                }
+                rathaus_domain::form::ComputedFormat::Number => v.to_string(),
+                rathaus_domain::form::ComputedFormat::Text => v.as_str().unwrap_or("").to_owned(),
+            };
+            blocks.push(rathaus_pdf::Block::Field {
+                label: text(&c.label),
+                lines: vec![value],
+            });
+        }
+    }
+    if !files.is_empty() {
+        blocks.push(rathaus_pdf::Block::Heading(tr("receipt-pdf-files")));
+        for id in files {
+            let meta = match state.db.file_of_draft(&tid, &did, &id).await {
+                Ok(Some(m)) => m,
+                Ok(None) => continue,
+                Err(e) => return PageError::Internal(e.to_string()).into_response(),
+            };
+            blocks.push(rathaus_pdf::Block::Field {
+                label: meta.name.clone(),
+                lines: vec![
+                    format!(
+                        "{}, {}",
+                        meta.kind.to_uppercase(),
+                        rathaus_domain::form::format_bytes(meta.size.max(0) as u64)
+                    ),
+                    format!("SHA-256 {}", meta.sha256),
+                ],
+            });
+        }
+    }
+    let mut args = FluentArgs::new();
+    args.set("days", l.offered.service.processing_time.days);
+    blocks.push(rathaus_pdf::Block::Heading(tr("apply-receipt-next")));
+    blocks.push(rathaus_pdf::Block::Paragraph(messages.get(
+        lang,
+        "apply-receipt-next-text",
+        Some(&args),
+    )));
+    let mut args = FluentArgs::new();
+    args.set("reference", r.sub.reference.clone());
+    args.set("page", "{page}");
+    args.set("pages", "{pages}");
+    let doc = rathaus_pdf::Document {
+        lang: lang.code().to_owned(),
+        title: format!("{} {}", tr("receipt-pdf-title"), r.sub.reference),
+        author: provider,
+        creator: "Rathaus".to_owned(),
+        created: pdf_timestamp(r.sub.submitted_at),
+        blocks,
+        footer: messages.get(lang, "receipt-pdf-footer", Some(&args)),
+    };
+    let rendered = tokio::task::spawn_blocking(move || rathaus_pdf::render(&doc)).await;
+    let bytes = match rendered {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) => return PageError::Internal(e.to_string()).into_response(),
+        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    };
+    let name = format!(
+        "Eingangsbestaetigung-{}.pdf",
+        r.sub
+            .reference
+            .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
+    );
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}\""),
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The ids of the files in answer `v` of field `f` (a file field or a group's file members).
+fn collect_file_ids(f: &FieldDef, v: &Json, out: &mut Vec<String>) {
+    match (f.kind, v) {
+        (FieldKind::File, Json::Object(o)) => {
+            if let Some(id) = o.get("id").and_then(Json::as_str) {
+                out.push(id.to_owned());
+            }
+        }
+        (FieldKind::Group, Json::Array(items)) => {
+            for item in items {
+                for g in &f.fields {
+                    if let Some(v) = item.get(&g.id) {
+                        collect_file_ids(g, v, out);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The submission time in Berlin local time, for the PDF's metadata.
+fn pdf_timestamp(millis: i64) -> rathaus_pdf::Timestamp {
+    let ts = jiff::Timestamp::from_millisecond(millis).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let zoned = ts
+        .in_tz("Europe/Berlin")
+        .unwrap_or_else(|_| ts.to_zoned(jiff::tz::TimeZone::UTC));
+    let offset_minutes = (zoned.offset().seconds() / 60) as i16;
+    rathaus_pdf::Timestamp {
+        year: zoned.year().max(0) as u16,
+        month: zoned.month() as u8,
+        day: zoned.day() as u8,
+        hour: zoned.hour() as u8,
+        minute: zoned.minute() as u8,
+        second: zoned.second() as u8,
+        offset_minutes,
+    }
 }
 
 /// `GET /{t}/antrag/{draft}/datei/{file}`: a file of this draft, as a download.

@@ -98,6 +98,10 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/{tenant}/antrag/{draft}/eingang",
             get(crate::apply::receipt),
         )
+        .route(
+            "/{tenant}/antrag/{draft}/eingang.pdf",
+            get(crate::apply::receipt_pdf),
+        )
         .route("/{tenant}/impressum", get(imprint))
         .route("/{tenant}/datenschutz", get(privacy))
         .route("/{tenant}/barrierefreiheit", get(accessibility))

@@ -48,6 +48,9 @@ pub fn apply_submit(t: &str, d: &str) -> String {
 pub fn apply_receipt(t: &str, d: &str) -> String {
     format!("/{t}/antrag/{d}/eingang")
 }
+pub fn apply_receipt_pdf(t: &str, d: &str) -> String {
+    format!("/{t}/antrag/{d}/eingang.pdf")
+}
 pub fn topics(t: &str) -> String {
     format!("/{t}/themen")
 }

@@ -538,6 +538,30 @@ both_backends! {
         let res = c.http.post(app.url(&step)).multipart(form).send().await.unwrap();
         assert_eq!(res.status(), 403);
         assert_eq!(walk(app.data_dir.path()).iter().filter(|p| p.contains("/files/soest/")).count(), 1);
+        // Submitted, the receipt is offered as a PDF/A file listing answers and the file.
+        let submit = format!("/soest/antrag/{draft}/absenden");
+        let (status, receipt, _) = c.post(&submit, &[("einwilligung", "ja"), ("wahrheit", "ja")]).await;
+        assert_eq!(status, 303);
+        let (_, html) = c.get(&receipt).await;
+        assert!(html.contains(&format!("href=\"/soest/antrag/{draft}/eingang.pdf\"")), "PDF link");
+        let res = c.http.get(app.url(&format!("/soest/antrag/{draft}/eingang.pdf"))).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        let bytes = res.bytes().await.unwrap();
+        crate::support::assert_pdf_a(&bytes);
+        let text = crate::support::pdf_text(&bytes);
+        for part in ["Eingangsbestätigung", "SO-", "Erika", "Mustermann <script>alert(1)</script>", "Marktstraße 7a",
+            "ver_si_che_rung.pdf", "SHA-256", "Hochgeladene Dateien", "Seite 1 von"] {
+            assert!(text.contains(part), "PDF lacks {part}: {text}");
+        }
+        // Another draft's receipt is not this one's; an open draft has no receipt yet.
+        let mut other = Citizen::new(&app);
+        let step1 = start(&mut other).await;
+        let other_draft = step1.split('/').nth(3).unwrap();
+        let res = other.http.get(app.url(&format!("/soest/antrag/{other_draft}/eingang.pdf"))).send().await.unwrap();
+        assert_eq!(res.status(), 303, "no PDF before submitting");
+        assert_eq!(app.get(&format!("/solingen/antrag/{draft}/eingang.pdf")).await.status(), 404);
     }
 }
 
@@ -552,4 +576,11 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
         }
     }
     out
+}
+
+/// The PDF/A check itself can fail: a plain (non-archival) PDF is refused.
+#[test]
+#[should_panic(expected = "not PDF/A-1b")]
+fn preflight_refuses_what_is_not_pdf_a() {
+    crate::support::assert_pdf_a(&pdf(2000));
 }

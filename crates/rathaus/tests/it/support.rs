@@ -316,3 +316,51 @@ pub fn encode(s: &str) -> String {
     }
     out
 }
+
+/// Fails unless `pdf` is a valid PDF/A-1b file according to Apache PDFBox Preflight
+/// (installed by `scripts/test` from Debian's libpdfbox2-java).
+pub fn assert_pdf_a(pdf: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let jars = [
+        "preflight",
+        "pdfbox2",
+        "fontbox2",
+        "xmpbox",
+        "commons-logging",
+        "javax.activation",
+        "jaxb-api",
+    ];
+    let cp: Vec<String> = jars
+        .iter()
+        .map(|j| format!("/usr/share/java/{j}.jar"))
+        .collect();
+    let out = Command::new("java")
+        .arg("-cp")
+        .arg(cp.join(":"))
+        .arg("org.apache.pdfbox.preflight.Validator_A1b")
+        .arg(&path)
+        .output()
+        .expect("java (PDFBox Preflight) — run scripts/test to install it");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && report.contains("is a valid PDF/A-1b file"),
+        "not PDF/A-1b: {report} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The text of a PDF, by poppler's pdftotext.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) — run scripts/test to install it");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
