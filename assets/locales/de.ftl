@@ -225,3 +225,4 @@ error-file-invalid = Bitte laden Sie die Datei erneut hoch.
 error-file-type = Diese Datei hat nicht das richtige Format. Erlaubt sind: { $allowed }.
 error-file-size = Die Datei ist zu groß. Erlaubt sind höchstens { $limit }.
 error-application-size = Alle Dateien zusammen dürfen höchstens { $limit } groß sein.
+error-file-store = Die Datei konnte gerade nicht gespeichert werden. Ihre übrigen Angaben bleiben erhalten; bitte versuchen Sie es in einigen Minuten noch einmal.

@@ -225,3 +225,4 @@ error-file-invalid = Please upload the file again.
 error-file-type = This file does not have the right format. Allowed: { $allowed }.
 error-file-size = The file is too large. The limit is { $limit }.
 error-application-size = All files together may be at most { $limit }.
+error-file-store = The file could not be stored just now. Your other answers are kept; please try again in a few minutes.

@@ -38,6 +38,10 @@ pub struct Config {
     /// Upper bound of all uploaded files of one application, in bytes
     /// (`RATHAUS_MAX_UPLOAD_BYTES_PER_APPLICATION`).
     pub max_upload_bytes_per_application: u64,
+    /// Where uploaded files are kept (`RATHAUS_FILE_STORE`): unset for `<data_dir>/files`,
+    /// or `s3://bucket[/prefix]` for S3-compatible storage configured by the standard
+    /// `AWS_*` variables (credentials, `AWS_REGION`, `AWS_ENDPOINT_URL`, `AWS_ALLOW_HTTP`).
+    pub file_store: Option<String>,
     /// Attempts before a mail or delivery is parked (`RATHAUS_OUTBOX_MAX_ATTEMPTS`).
     pub outbox_max_attempts: i64,
     /// First retry delay in seconds, doubling per attempt (`RATHAUS_OUTBOX_RETRY_SECS`).
@@ -60,6 +64,7 @@ impl Default for Config {
             smtp_url: None,
             mail_from: "Rathaus Demo <no-reply@rathaus.invalid>".into(),
             max_upload_bytes_per_application: 50 * 1024 * 1024,
+            file_store: None,
             outbox_max_attempts: 10,
             outbox_retry_secs: 30,
         }
@@ -67,6 +72,15 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The configured file storage.
+    pub fn blob_store(&self) -> Result<rathaus_store::BlobStore, String> {
+        let local = self.data_dir.join("files");
+        match self.file_store.as_deref().filter(|s| !s.is_empty()) {
+            None => Ok(rathaus_store::BlobStore::local(&local)),
+            Some(url) => rathaus_store::BlobStore::s3(url, &local.join("tmp")),
+        }
+    }
+
     /// Defaults < `file` (if given, else `rathaus.toml` if present) < environment.
     pub fn load(file: Option<&Path>) -> Result<Config, Box<figment::Error>> {
         let mut fig = Figment::from(Serialized::defaults(Config::default()));

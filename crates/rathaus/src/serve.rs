@@ -55,10 +55,11 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
             max_body_bytes: config.max_body_bytes,
             page_cache_bytes: config.page_cache_bytes,
             files: rathaus_web::FileStore {
-                root: config.data_dir.join("files"),
+                blobs: config.blob_store().map_err(anyhow::Error::msg)?,
                 max_per_application: config.max_upload_bytes_per_application,
             },
         };
+        tracing::info!(files = %web.files.blobs.describe(), "file storage");
         let state = match AppState::start(source.clone(), db.clone(), web).await {
             Ok(s) => s,
             Err(StartError::Definitions(diags)) => {

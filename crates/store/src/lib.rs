@@ -6,11 +6,13 @@
 //! [`StoreError::Conflict`] naming the constraint, never a string to parse.
 
 mod applications;
+mod blobs;
 mod files;
 mod outbox;
 mod versions;
 
 pub use applications::{Draft, Submission, SubmitOutcome};
+pub use blobs::{BlobStore, BlobStream};
 pub use files::FileMeta;
 pub use outbox::{OutboxItem, OutboxStats};
 pub use versions::{PublishOutcome, ServiceVersion};

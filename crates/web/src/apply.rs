@@ -1552,7 +1552,7 @@ pub async fn file(
         Ok(None) => return page.not_found(),
         Err(e) => return PageError::Internal(e.to_string()).into_response(),
     };
-    let f = match state.files.open(&tid, &meta.id).await {
+    let f = match state.files.blobs.open(&tid, &meta.id).await {
         Ok(f) => f,
         Err(e) => return PageError::Internal(format!("file {}: {e}", meta.id)).into_response(),
     };
@@ -1570,7 +1570,7 @@ pub async fn file(
         ),
         urls::encode(&meta.name)
     );
-    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(f));
+    let body = axum::body::Body::from_stream(f);
     (
         [
             (axum::http::header::CONTENT_TYPE, mime.to_owned()),

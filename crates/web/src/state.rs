@@ -29,7 +29,7 @@ impl Default for WebConfig {
             max_body_bytes: 64 * 1024,
             page_cache_bytes: 8 * 1024 * 1024,
             files: crate::uploads::FileStore {
-                root: std::path::PathBuf::from("rathaus-data/files"),
+                blobs: rathaus_store::BlobStore::local(std::path::Path::new("rathaus-data/files")),
                 max_per_application: 50 * 1024 * 1024,
             },
         }

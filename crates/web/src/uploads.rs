@@ -12,10 +12,9 @@ use axum_extra::extract::CookieJar;
 use rathaus_domain::form::{
     format_bytes, FieldDef, FieldError, FieldKind, FileType, Message, StepDef,
 };
-use rathaus_store::{Db, FileMeta};
+use rathaus_store::{BlobStore, Db, FileMeta};
 use serde_json::{json, Value as Json};
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
 use tokio::io::AsyncWriteExt;
 
 /// A step post: the text fields, the verified file answers by input name, upload problems.
@@ -25,22 +24,13 @@ pub struct StepPost {
     pub errors: Vec<FieldError>,
 }
 
-/// Where the bytes of uploads live (a folder; S3-compatible storage comes later).
+/// Where the bytes of uploads live (a local folder or S3-compatible storage), and the
+/// limit per application.
 #[derive(Debug, Clone)]
 pub struct FileStore {
-    pub root: PathBuf,
+    pub blobs: BlobStore,
     /// Upper bound of all files of one application together.
     pub max_per_application: u64,
-}
-
-impl FileStore {
-    fn path(&self, tenant: &str, id: &str) -> PathBuf {
-        self.root.join(tenant).join(id)
-    }
-
-    pub async fn open(&self, tenant: &str, id: &str) -> std::io::Result<tokio::fs::File> {
-        tokio::fs::File::open(self.path(tenant, id)).await
-    }
 }
 
 /// The file field an input name refers to (`nachweis`, or `kinder.0.urkunde` in a group).
@@ -156,11 +146,7 @@ pub async fn read(
         };
         let limit = def.max_file_bytes();
         let id = uuid::Uuid::new_v4().simple().to_string();
-        let tmp_dir = store.root.join("tmp");
-        tokio::fs::create_dir_all(&tmp_dir)
-            .await
-            .map_err(io_error)?;
-        let tmp = tmp_dir.join(&id);
+        let tmp = store.blobs.spool_path(&id).await.map_err(io_error)?;
         let mut out = tokio::fs::File::create(&tmp).await.map_err(io_error)?;
         let mut size: u64 = 0;
         let mut head: Vec<u8> = Vec::with_capacity(16);
@@ -217,11 +203,13 @@ pub async fn read(
             ));
             continue;
         };
-        let target = store.path(tenant, &id);
-        if let Some(parent) = target.parent() {
-            tokio::fs::create_dir_all(parent).await.map_err(io_error)?;
+        if let Err(e) = store.blobs.commit(tenant, &id, &tmp).await {
+            // Storage is down: say so at the field and keep every other answer.
+            tracing::error!(error = %e, store = %store.blobs.describe(), "storing an upload failed");
+            post.errors
+                .push(upload_error(&name, "error-file-store", Vec::new()));
+            continue;
         }
-        tokio::fs::rename(&tmp, &target).await.map_err(io_error)?;
         let meta = FileMeta {
             tenant_id: tenant.to_owned(),
             id: id.clone(),

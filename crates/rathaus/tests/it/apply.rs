@@ -584,3 +584,99 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
 fn preflight_refuses_what_is_not_pdf_a() {
     crate::support::assert_pdf_a(&pdf(2000));
 }
+
+/// With `RATHAUS_FILE_STORE=s3://…`, uploads go to an S3-compatible server (moto), never
+/// to the local disk, and come back through the draft; storage being down is an error at
+/// the field that keeps every other answer.
+#[tokio::test]
+async fn uploads_to_s3_compatible_storage() {
+    let mut s3 = crate::support::S3Server::start().await;
+    let app =
+        TestApp::start_with(s3.options(crate::support::Options::new(Backend::Sqlite), "uploads"))
+            .await;
+    let mut c = Citizen::new(&app);
+    let (draft, step) = to_upload_step(&mut c).await;
+    let bytes: Vec<u8> = pdf(300_000)
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| if i > 20 { (i % 251) as u8 } else { b })
+        .collect();
+    let (status, next, html) = upload(&c, &step, &[], Some(("police.pdf", bytes.clone()))).await;
+    assert_eq!(status, 303, "{html}");
+    let keys = s3.keys().await;
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(keys[0].starts_with("uploads/soest/"), "{keys:?}");
+    assert!(
+        !walk(app.data_dir.path())
+            .iter()
+            .any(|p| p.contains("/files/soest/")),
+        "nothing on local disk"
+    );
+    let (_, html) = c.get(&step).await;
+    let i = html.find(&format!("/soest/antrag/{draft}/datei/")).unwrap();
+    let href = html[i..i + html[i..].find('"').unwrap()].to_owned();
+    assert!(keys[0].ends_with(href.rsplit('/').next().unwrap()));
+    let res = c.http.get(app.url(&href)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.bytes().await.unwrap().as_ref(),
+        bytes.as_slice(),
+        "same bytes back"
+    );
+    // Storage down: a clear error at the field, the other answers kept, nothing lost.
+    s3.stop();
+    let (status, _, html) = upload(&c, &step, &[], Some(("zweite.pdf", pdf(1000)))).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("Die Datei konnte gerade nicht gespeichert werden"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"Demo AG\""), "other answers kept");
+    assert!(
+        html.contains("police.pdf"),
+        "the file stored before is still there"
+    );
+    assert!(
+        !walk(app.data_dir.path())
+            .iter()
+            .any(|p| p.contains("/files/tmp/")),
+        "spool cleaned up"
+    );
+    let _ = next;
+}
+
+/// Files larger than one part go to S3 as a multipart upload and come back whole.
+#[tokio::test]
+async fn large_files_go_to_s3_in_parts() {
+    use futures_util::StreamExt;
+    let s3 = crate::support::S3Server::start().await;
+    let spool = tempfile::tempdir().unwrap();
+    let store = rathaus_store::BlobStore::s3_with(
+        &format!("s3://{}/big", s3.bucket),
+        spool.path(),
+        &[
+            ("aws_endpoint", &s3.endpoint),
+            ("aws_allow_http", "true"),
+            ("aws_access_key_id", "rathaus-test"),
+            ("aws_secret_access_key", "rathaus-test"),
+            ("aws_region", "eu-central-1"),
+        ],
+    )
+    .unwrap();
+    let bytes: Vec<u8> = (0..12 * 1024 * 1024 + 17)
+        .map(|i| (i % 253) as u8)
+        .collect();
+    let path = store.spool_path("f1").await.unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    store.commit("t", "f1", &path).await.unwrap();
+    assert!(!path.exists(), "spool file removed");
+    assert_eq!(s3.keys().await, vec!["big/t/f1".to_owned()]);
+    let mut back = Vec::new();
+    let mut stream = store.open("t", "f1").await.unwrap();
+    while let Some(chunk) = stream.next().await {
+        back.extend_from_slice(&chunk.unwrap());
+    }
+    assert!(back == bytes, "same {} bytes back", bytes.len());
+    assert!(store.exists("t", "f1").await.unwrap());
+    assert!(!store.exists("t", "f2").await.unwrap());
+}

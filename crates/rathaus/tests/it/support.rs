@@ -364,3 +364,89 @@ pub fn pdf_text(pdf: &[u8]) -> String {
         .expect("pdftotext (poppler-utils) — run scripts/test to install it");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// A real S3-compatible server (moto, installed by `scripts/test` into `tests/s3/venv`) on
+/// a free loopback port, with one empty bucket. Killed when dropped.
+pub struct S3Server {
+    child: Child,
+    pub endpoint: String,
+    pub bucket: String,
+}
+
+impl S3Server {
+    pub async fn start() -> S3Server {
+        let exe = workspace_root().join("tests/s3/venv/bin/moto_server");
+        assert!(
+            exe.exists(),
+            "{} missing — run scripts/test to install moto",
+            exe.display()
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(exe)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let bucket = "rathaus-test".to_owned();
+        loop {
+            if let Ok(res) = http.put(format!("{endpoint}/{bucket}")).send().await {
+                assert!(res.status().is_success(), "create bucket: {}", res.status());
+                break;
+            }
+            assert!(Instant::now() < deadline, "moto did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        S3Server {
+            child,
+            endpoint,
+            bucket,
+        }
+    }
+
+    /// Server settings for a Rathaus that keeps its files under `prefix` in the bucket.
+    pub fn options(&self, opts: Options, prefix: &str) -> Options {
+        opts.env(
+            "RATHAUS_FILE_STORE",
+            &format!("s3://{}/{prefix}", self.bucket),
+        )
+        .env("AWS_ACCESS_KEY_ID", "rathaus-test")
+        .env("AWS_SECRET_ACCESS_KEY", "rathaus-test")
+        .env("AWS_REGION", "eu-central-1")
+        .env("AWS_ENDPOINT_URL", &self.endpoint)
+        .env("AWS_ALLOW_HTTP", "true")
+    }
+
+    /// The keys in the bucket.
+    pub async fn keys(&self) -> Vec<String> {
+        let xml = reqwest::get(format!("{}/{}?list-type=2", self.endpoint, self.bucket))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        xml.split("<Key>")
+            .skip(1)
+            .filter_map(|k| k.split_once("</Key>").map(|(k, _)| k.to_owned()))
+            .collect()
+    }
+
+    /// Stops the server (to test what happens while storage is down).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
