@@ -15,13 +15,13 @@ const TAB: &str = "\u{E004}";
 const ENTER: &str = "\u{E007}";
 
 /// One Chromium at a time: two cores cannot run more without flaky timeouts.
-fn browser_lock() -> &'static tokio::sync::Mutex<()> {
+pub(crate) fn browser_lock() -> &'static tokio::sync::Mutex<()> {
     static LOCK: OnceLock<tokio::sync::Mutex<()>> = OnceLock::new();
     LOCK.get_or_init(|| tokio::sync::Mutex::new(()))
 }
 
-struct Browser {
-    client: Client,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
     driver: Child,
     _profile: tempfile::TempDir,
 }
@@ -33,7 +33,7 @@ impl Drop for Browser {
     }
 }
 
-fn axe_source() -> String {
+pub(crate) fn axe_source() -> String {
     let path = std::env::var("RATHAUS_TEST_AXE_JS")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| {
@@ -47,7 +47,7 @@ fn axe_source() -> String {
     })
 }
 
-async fn browser(javascript: bool, width: u32, height: u32) -> Browser {
+pub(crate) async fn browser(javascript: bool, width: u32, height: u32) -> Browser {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -110,7 +110,7 @@ async fn browser(javascript: bool, width: u32, height: u32) -> Browser {
 }
 
 /// Runs axe-core on the loaded page; returns readable violations.
-async fn axe(c: &Client, axe_js: &str) -> Vec<String> {
+pub(crate) async fn axe(c: &Client, axe_js: &str) -> Vec<String> {
     c.execute(&format!("{axe_js}\n;return true;"), vec![])
         .await
         .unwrap();
@@ -269,7 +269,7 @@ async fn active(c: &Client, expr: &str) -> Value {
 }
 
 /// Waits (up to 15 s) until the current URL contains `part`; navigation is asynchronous.
-async fn wait_for_url(c: &Client, part: &str) {
+pub(crate) async fn wait_for_url(c: &Client, part: &str) {
     for _ in 0..300 {
         if c.current_url().await.unwrap().as_str().contains(part) {
             return;
@@ -283,7 +283,7 @@ async fn wait_for_url(c: &Client, part: &str) {
 }
 
 /// Waits (up to 15 s) until an element matching `css` is on the page.
-async fn wait_for_css(c: &Client, css: &str) {
+pub(crate) async fn wait_for_css(c: &Client, css: &str) {
     for _ in 0..300 {
         if c.find(Locator::Css(css)).await.is_ok() {
             return;
@@ -474,7 +474,7 @@ async fn works_without_javascript() {
     let _ = b.client.clone().close().await;
 }
 
-async fn fill(c: &Client, id: &str, text: &str) {
+pub(crate) async fn fill(c: &Client, id: &str, text: &str) {
     let el = c
         .find(Locator::Id(id))
         .await
@@ -483,7 +483,7 @@ async fn fill(c: &Client, id: &str, text: &str) {
     el.send_keys(text).await.unwrap();
 }
 
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))

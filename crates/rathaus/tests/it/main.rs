@@ -10,3 +10,4 @@ mod catalogue;
 mod mail;
 mod operations;
 mod reload;
+mod seed_forms;
