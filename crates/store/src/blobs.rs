@@ -128,20 +128,20 @@ impl BlobStore {
         let result = match &self.backend {
             Backend::Local(root) => {
                 let target = root.join(tenant).join(id);
-                if let Some(parent) = target.parent() {
-                    tokio::fs::create_dir_all(parent).await?;
+                async {
+                    if let Some(parent) = target.parent() {
+                        tokio::fs::create_dir_all(parent).await?;
+                    }
+                    tokio::fs::rename(spooled, &target).await
                 }
-                tokio::fs::rename(spooled, &target).await
+                .await
             }
             Backend::S3 { store, prefix } => {
-                let r = Self::upload(store, &Self::key(prefix, tenant, id), spooled).await;
-                let _ = tokio::fs::remove_file(spooled).await;
-                r
+                Self::upload(store, &Self::key(prefix, tenant, id), spooled).await
             }
         };
-        if result.is_err() {
-            let _ = tokio::fs::remove_file(spooled).await;
-        }
+        // Renamed away on local success; otherwise the spool copy is no longer needed.
+        let _ = tokio::fs::remove_file(spooled).await;
         result
     }
 

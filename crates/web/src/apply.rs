@@ -18,7 +18,7 @@ use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
 use minijinja::context;
 use rathaus_domain::form::{
-    format_date_de, to_input, FieldDef, FieldError, FieldKind, Form, Message, StepInput,
+    format_date_de, to_input, FieldDef, FieldError, FieldKind, Form, Message, StepDef, StepInput,
 };
 use rathaus_domain::{Lang, OfferedService, ServiceDef, TenantDef};
 use rathaus_store::{Draft, SubmitOutcome};
@@ -1063,25 +1063,19 @@ fn summary(
     did: &str,
     mc: &MessageCtx<'_>,
 ) -> Vec<minijinja::Value> {
-    let today = today();
-    form.visible_steps(answers, &today)
+    answered_steps(form, answers)
         .into_iter()
-        .map(|si| {
-            let step = &form.def.steps[si];
-            let rows: Vec<AnswerView> = step
-                .fields
-                .iter()
-                .filter_map(|f| {
-                    let v = answers.get(&f.id)?;
-                    Some(AnswerView {
-                        label: loc(f.label.as_ref()?, mc.lang),
-                        lines: display(form, f, v, mc),
-                        change: format!(
-                            "{}#{}",
-                            urls::apply_step(tid, did, &step.id),
-                            html_id(&f.id)
-                        ),
-                    })
+        .map(|(step, fields)| {
+            let rows: Vec<AnswerView> = fields
+                .into_iter()
+                .map(|(f, label, v)| AnswerView {
+                    label: loc(label, mc.lang),
+                    lines: display(form, f, v, mc),
+                    change: format!(
+                        "{}#{}",
+                        urls::apply_step(tid, did, &step.id),
+                        html_id(&f.id)
+                    ),
                 })
                 .collect();
             context! { title => loc(&step.title, mc.lang), rows }
@@ -1089,7 +1083,34 @@ fn summary(
         .collect()
 }
 
-fn computed_view(form: &Form, computed: &Map<String, Json>, lang: Lang) -> Vec<minijinja::Value> {
+/// The visible steps with their answered, labelled fields, in form order (what the check
+/// page, the receipt page and the receipt PDF list).
+type AnsweredField<'f, 'a> = (&'f FieldDef, &'f rathaus_domain::Text, &'a Json);
+
+fn answered_steps<'f, 'a>(
+    form: &'f Form,
+    answers: &'a Map<String, Json>,
+) -> Vec<(&'f StepDef, Vec<AnsweredField<'f, 'a>>)> {
+    form.visible_steps(answers, &today())
+        .into_iter()
+        .map(|si| {
+            let step = &form.def.steps[si];
+            let fields = step
+                .fields
+                .iter()
+                .filter_map(|f| Some((f, f.label.as_ref()?, answers.get(&f.id)?)))
+                .collect();
+            (step, fields)
+        })
+        .collect()
+}
+
+/// The computed values a form shows, formatted: (label, text).
+fn computed_entries<'f>(
+    form: &'f Form,
+    computed: &Map<String, Json>,
+    lang: Lang,
+) -> Vec<(&'f rathaus_domain::Text, String)> {
     form.def
         .computed
         .iter()
@@ -1103,8 +1124,15 @@ fn computed_view(form: &Form, computed: &Map<String, Json>, lang: Lang) -> Vec<m
                 rathaus_domain::form::ComputedFormat::Number => v.as_i64()?.to_string(),
                 rathaus_domain::form::ComputedFormat::Text => v.as_str()?.to_owned(),
             };
-            Some(context! { label => loc(&c.label, lang), text })
+            Some((&c.label, text))
         })
+        .collect()
+}
+
+fn computed_view(form: &Form, computed: &Map<String, Json>, lang: Lang) -> Vec<minijinja::Value> {
+    computed_entries(form, computed, lang)
+        .into_iter()
+        .map(|(label, text)| context! { label => loc(label, lang), text })
         .collect()
 }
 
@@ -1289,23 +1317,40 @@ struct ReceiptData {
     computed: Map<String, Json>,
 }
 
-async fn receipt_data(
+/// The submission of a draft and the form it was filled with; a draft not yet submitted
+/// is sent back to where the citizen was.
+async fn receipt_data<'a>(
     state: &AppState,
-    tid: &str,
-    did: &str,
-) -> Result<Option<ReceiptData>, Response> {
-    let sub = match state.db.submission_of_draft(tid, did).await {
+    site: &'a crate::Site,
+    t: &TenantDef,
+    draft: &Draft,
+) -> Result<(ReceiptData, Loaded<'a>), Response> {
+    let sub = match state
+        .db
+        .submission_of_draft(&draft.tenant_id, &draft.id)
+        .await
+    {
         Ok(Some(s)) => s,
-        Ok(None) => return Ok(None),
+        Ok(None) => {
+            return Err(
+                Redirect::to(&urls::apply_resume(&draft.tenant_id, &draft.id)).into_response(),
+            )
+        }
         Err(e) => return Err(PageError::Internal(e.to_string()).into_response()),
     };
+    let l = form_for(state, site, t, draft)
+        .await
+        .map_err(IntoResponse::into_response)?;
     let answers = serde_json::from_str(&sub.answers).unwrap_or_default();
     let computed = serde_json::from_str(&sub.computed).unwrap_or_default();
-    Ok(Some(ReceiptData {
-        sub,
-        answers,
-        computed,
-    }))
+    Ok((
+        ReceiptData {
+            sub,
+            answers,
+            computed,
+        },
+        l,
+    ))
 }
 
 pub async fn receipt(
@@ -1315,14 +1360,9 @@ pub async fn receipt(
 ) -> Response {
     let site = state.site();
     let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
-    let r = match receipt_data(&state, &tid, &did).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return Redirect::to(&urls::apply_resume(&tid, &did)).into_response(),
+    let (r, l) = match receipt_data(&state, &site, t, &draft).await {
+        Ok(x) => x,
         Err(res) => return res,
-    };
-    let l = match form_for(&state, &site, t, &draft).await {
-        Ok(l) => l,
-        Err(e) => return e.into_response(),
     };
     let form = l.form.form();
     let mc = MessageCtx {
@@ -1355,14 +1395,9 @@ pub async fn receipt_pdf(
 ) -> Response {
     let site = state.site();
     let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
-    let r = match receipt_data(&state, &tid, &did).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return Redirect::to(&urls::apply_resume(&tid, &did)).into_response(),
+    let (r, l) = match receipt_data(&state, &site, t, &draft).await {
+        Ok(x) => x,
         Err(res) => return res,
-    };
-    let l = match form_for(&state, &site, t, &draft).await {
-        Ok(l) => l,
-        Err(e) => return e.into_response(),
     };
     let form = l.form.form();
     let lang = page.lang();
@@ -1390,18 +1425,10 @@ pub async fn receipt_pdf(
         },
         rathaus_pdf::Block::Heading(tr("apply-receipt-answers")),
     ];
-    let today = today();
     let mut files = Vec::new();
-    for si in form.visible_steps(&r.answers, &today) {
-        let step = &form.def.steps[si];
+    for (step, fields) in answered_steps(form, &r.answers) {
         blocks.push(rathaus_pdf::Block::Heading(text(&step.title)));
-        for f in &step.fields {
-            let Some(v) = r.answers.get(&f.id) else {
-                continue;
-            };
-            let Some(label) = f.label.as_ref() else {
-                continue;
-            };
+        for (f, label, v) in fields {
             collect_file_ids(f, v, &mut files);
             blocks.push(rathaus_pdf::Block::Field {
                 label: text(label),
@@ -1409,22 +1436,12 @@ pub async fn receipt_pdf(
             });
         }
     }
-    let computed = computed_view(form, &r.computed, lang);
+    let computed = computed_entries(form, &r.computed, lang);
     if !computed.is_empty() {
         blocks.push(rathaus_pdf::Block::Heading(tr("apply-computed")));
-        for c in form.def.computed.iter().filter(|c| c.show) {
-            let Some(v) = r.computed.get(&c.id) else {
-                continue;
-            };
-            let value = match c.format {
-                rathaus_domain::form::ComputedFormat::Money => {
-                    views::money(v.as_i64().unwrap_or(0).max(0) as u64, lang)
-                }
-                rathaus_domain::form::ComputedFormat::Number => v.to_string(),
-                rathaus_domain::form::ComputedFormat::Text => v.as_str().unwrap_or("").to_owned(),
-            };
+        for (label, value) in computed {
             blocks.push(rathaus_pdf::Block::Field {
-                label: text(&c.label),
+                label: text(label),
                 lines: vec![value],
             });
         }

@@ -4,20 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::both_backends;
-use crate::support::{Backend, TestApp};
+use crate::support::{csrf_token, decode_html as decode, Backend, TestApp};
 
 /// A browser-like client: keeps cookies, does not follow redirects.
 struct Citizen<'a> {
     app: &'a TestApp,
     http: reqwest::Client,
     csrf: String,
-}
-
-fn decode(html: &str) -> String {
-    html.replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
 }
 
 impl<'a> Citizen<'a> {
@@ -38,8 +31,8 @@ impl<'a> Citizen<'a> {
         let res = self.http.get(self.app.url(path)).send().await.unwrap();
         let status = res.status().as_u16();
         let body = decode(&res.text().await.unwrap());
-        if let Some(i) = body.find("name=\"_csrf\" value=\"") {
-            self.csrf = body[i + 20..i + 52].to_owned();
+        if let Some(token) = csrf_token(&body) {
+            self.csrf = token;
         }
         (status, body)
     }
@@ -62,8 +55,8 @@ impl<'a> Citizen<'a> {
             .map(|l| l.to_str().unwrap().to_owned())
             .unwrap_or_default();
         let body = decode(&res.text().await.unwrap());
-        if let Some(i) = body.find("name=\"_csrf\" value=\"") {
-            self.csrf = body[i + 20..i + 52].to_owned();
+        if let Some(token) = csrf_token(&body) {
+            self.csrf = token;
         }
         (status, location, body)
     }

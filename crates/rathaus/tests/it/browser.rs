@@ -128,6 +128,14 @@ pub(crate) async fn axe(c: &Client, axe_js: &str) -> Vec<String> {
         .collect()
 }
 
+/// Runs axe-core on the loaded page and records any violation under `what`.
+pub(crate) async fn audit(c: &Client, axe_js: &str, what: String, failures: &mut Vec<String>) {
+    let v = axe(c, axe_js).await;
+    if !v.is_empty() {
+        failures.push(format!("{what}: {v:?}"));
+    }
+}
+
 /// The harness itself: axe must report a known violation, or the other tests prove nothing.
 #[tokio::test]
 async fn axe_harness_detects_violations() {
@@ -662,37 +670,22 @@ async fn axe_on_every_form_start_and_error_state() {
     let mut failures = Vec::new();
     for f in &forms {
         c.goto(&app.url(&format!("{f}/antrag"))).await.unwrap();
-        let v = axe(c, &axe_js).await;
-        if !v.is_empty() {
-            failures.push(format!("{f}/antrag: {v:?}"));
-        }
+        audit(c, &axe_js, format!("{f}/antrag"), &mut failures).await;
         click(c, "main form button[type=submit]").await;
         wait_for_url(c, "/schritt/").await;
-        let v = axe(c, &axe_js).await;
-        if !v.is_empty() {
-            failures.push(format!("{f} step 1: {v:?}"));
-        }
+        audit(c, &axe_js, format!("{f} step 1"), &mut failures).await;
         click(c, ".actions button[value=weiter]").await;
         wait_for_css(c, ".error-summary").await;
-        let v = axe(c, &axe_js).await;
-        if !v.is_empty() {
-            failures.push(format!("{f} step 1 with errors: {v:?}"));
-        }
+        audit(c, &axe_js, format!("{f} step 1 with errors"), &mut failures).await;
     }
     // The eligibility pre-check: questions, errors, result.
     c.goto(&app.url("/solingen/leistungen/einbuergerung/vorpruefung"))
         .await
         .unwrap();
-    let v = axe(c, &axe_js).await;
-    if !v.is_empty() {
-        failures.push(format!("precheck: {v:?}"));
-    }
+    audit(c, &axe_js, "precheck".into(), &mut failures).await;
     click(c, ".actions button[type=submit]").await;
     wait_for_css(c, ".error-summary").await;
-    let v = axe(c, &axe_js).await;
-    if !v.is_empty() {
-        failures.push(format!("precheck with errors: {v:?}"));
-    }
+    audit(c, &axe_js, "precheck with errors".into(), &mut failures).await;
     fill(c, "f-jahre", "6").await;
     click(c, "label[for='f-sprache-3']").await;
     click(c, "label[for='f-lebensunterhalt']").await;
@@ -707,10 +700,7 @@ async fn axe_on_every_form_start_and_error_state() {
         .await
         .unwrap();
     assert_eq!(verdict, "Ein Antrag hat gute Aussichten");
-    let v = axe(c, &axe_js).await;
-    if !v.is_empty() {
-        failures.push(format!("precheck result: {v:?}"));
-    }
+    audit(c, &axe_js, "precheck result".into(), &mut failures).await;
     let _ = b.client.clone().close().await;
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -3,15 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::both_backends;
-use crate::support::{local_links, Backend, TestApp};
+use crate::support::{decode_html as decode, local_links, Backend, TestApp};
 use std::collections::{BTreeSet, VecDeque};
-
-fn decode(html: &str) -> String {
-    html.replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-}
 
 /// Visits every page reachable from `/` (in the given language) and checks each one.
 async fn crawl(app: &TestApp, accept: &str) -> BTreeSet<String> {

@@ -81,10 +81,7 @@ async fn submit_with_email(app: &TestApp) -> String {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let csrf_of = |html: &str| -> String {
-        let i = html.find("name=\"_csrf\" value=\"").unwrap();
-        html[i + 20..i + 52].to_owned()
-    };
+    let csrf_of = |html: &str| -> String { crate::support::csrf_token(html).unwrap() };
     let html = http
         .get(app.url("/soest/leistungen/hundeanmeldung/antrag"))
         .send()

@@ -10,8 +10,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::both_backends;
-use crate::browser::{axe, axe_source, browser, browser_lock, click, wait_for_url};
-use crate::support::{assert_pdf_a, pdf_text, workspace_root, Backend, TestApp};
+use crate::browser::{audit, axe_source, browser, browser_lock, click, wait_for_url};
+use crate::support::{
+    assert_pdf_a, csrf_token, decode_html, pdf_text, workspace_root, Backend, TestApp,
+};
 use fantoccini::{Client, Locator};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -71,13 +73,8 @@ fn upload_bytes(kind: &str) -> (&'static str, Vec<u8>) {
     }
 }
 
-fn decode(html: &str) -> String {
-    html.replace("&#x2f;", "/").replace("&amp;", "&")
-}
-
 fn csrf_of(html: &str) -> String {
-    let i = html.find("name=\"_csrf\" value=\"").expect("csrf field") + 20;
-    html[i..i + 32].to_owned()
+    csrf_token(html).expect("csrf field")
 }
 
 both_backends! {
@@ -95,7 +92,7 @@ both_backends! {
             let get = |path: String| {
                 let http = http.clone();
                 let url = app.url(&path);
-                async move { decode(&http.get(url).send().await.unwrap().text().await.unwrap()) }
+                async move { decode_html(&http.get(url).send().await.unwrap().text().await.unwrap()) }
             };
             let start = format!("/{tenant}/leistungen/{id}/antrag");
             let csrf = csrf_of(&get(start.clone()).await);
@@ -266,14 +263,11 @@ async fn every_seed_form_in_the_browser() {
         for s in steps {
             wait_for_url(c, &format!("/schritt/{}", s.step)).await;
             let here = c.current_url().await.unwrap().to_string();
-            let mut audited = false;
+            // Audit each new page once: the step, each state after adding a group item,
+            // and each error state (below).
+            audit(c, &axe_js, format!("{service} {}", s.step), &mut failures).await;
             for round in 0.. {
                 assert!(round < 6, "{service}, step {}: stuck on {here}", s.step);
-                let v = axe(c, &axe_js).await;
-                if !v.is_empty() && !audited {
-                    failures.push(format!("{service} {} (round {round}): {v:?}", s.step));
-                }
-                audited = true;
                 for (name, value) in &s.answers {
                     if name.ends_with(".count") {
                         continue;
@@ -307,6 +301,13 @@ async fn every_seed_form_in_the_browser() {
                         .unwrap_or(0);
                     if shown < value.parse::<usize>().unwrap() {
                         click_and_wait(c, &format!("button[value='add:{group}']")).await;
+                        audit(
+                            c,
+                            &axe_js,
+                            format!("{service} {} after adding to {group}", s.step),
+                            &mut failures,
+                        )
+                        .await;
                         added = true;
                         break;
                     }
@@ -320,17 +321,17 @@ async fn every_seed_form_in_the_browser() {
                     break;
                 }
                 // Still here: an error the answers resolve once fields appear. Audit it.
-                let v = axe(c, &axe_js).await;
-                if !v.is_empty() {
-                    failures.push(format!("{service} {} with errors: {v:?}", s.step));
-                }
+                audit(
+                    c,
+                    &axe_js,
+                    format!("{service} {} with errors", s.step),
+                    &mut failures,
+                )
+                .await;
             }
         }
         wait_for_url(c, "/pruefen").await;
-        let v = axe(c, &axe_js).await;
-        if !v.is_empty() {
-            failures.push(format!("{service} check page: {v:?}"));
-        }
+        audit(c, &axe_js, format!("{service} check page"), &mut failures).await;
         click(c, "label[for='consent']").await;
         click(c, "label[for='truth']").await;
         click_and_wait(c, "main form button[type=submit]").await;
@@ -347,10 +348,7 @@ async fn every_seed_form_in_the_browser() {
             parts.len() == 3 && parts[1].len() == 4 && parts[2].len() == 6,
             "{service}: reference {reference}"
         );
-        let v = axe(c, &axe_js).await;
-        if !v.is_empty() {
-            failures.push(format!("{service} receipt: {v:?}"));
-        }
+        audit(c, &axe_js, format!("{service} receipt"), &mut failures).await;
     }
     let _ = b.client.clone().close().await;
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -450,3 +450,17 @@ impl Drop for S3Server {
         self.stop();
     }
 }
+
+/// HTML with the escapes minijinja writes turned back (for searching rendered pages).
+pub fn decode_html(html: &str) -> String {
+    html.replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+}
+
+/// The CSRF token of the first form on a page, if there is one.
+pub fn csrf_token(html: &str) -> Option<String> {
+    let i = html.find("name=\"_csrf\" value=\"")? + 20;
+    html.get(i..i + 32).map(str::to_owned)
+}
