@@ -226,3 +226,160 @@ error-file-type = Diese Datei hat nicht das richtige Format. Erlaubt sind: { $al
 error-file-size = Die Datei ist zu groß. Erlaubt sind höchstens { $limit }.
 error-application-size = Alle Dateien zusammen dürfen höchstens { $limit } groß sein.
 error-file-store = Die Datei konnte gerade nicht gespeichert werden. Ihre übrigen Angaben bleiben erhalten; bitte versuchen Sie es in einigen Minuten noch einmal.
+
+# --- Konto, Sitzung, Mein Bereich, Postkorb ---
+nav-my-area = Mein Bereich
+session-guest = Sie verfolgen einen Antrag mit Zugangscode
+session-as = Angemeldet als { $name }
+session-my-case = Zum Antrag
+session-ends = Ohne Aktivität endet die Sitzung um { $time }.
+session-extend = Sitzung verlängern
+session-logout = Abmelden
+session-warning = Ihre Sitzung endet bald. Wählen Sie „Sitzung verlängern“, um weiterzuarbeiten.
+session-ended = Ihre Sitzung ist beendet. Ihre bisher gespeicherten Angaben bleiben erhalten; melden Sie sich erneut an, um fortzufahren.
+login-needed-title = Bitte melden Sie sich an
+login-needed-text = Diese Seite gehört zu einem Nutzerkonto. Melden Sie sich an, um sie zu sehen.
+login-expired-title = Ihre Sitzung ist abgelaufen
+login-expired-text = Aus Sicherheitsgründen endet eine Sitzung nach einiger Zeit ohne Aktivität. Ihre Angaben sind gespeichert. Nach der Anmeldung machen Sie dort weiter, wo Sie waren.
+login-kept-text = Was Sie zuletzt eingegeben haben, ist nicht verloren: Es wird nach der Anmeldung in Ihren Antrag übernommen.
+login-button = Anmelden mit { $provider }
+login-not-available = Eine Anmeldung mit Nutzerkonto ist in diesem Portal noch nicht eingerichtet.
+guest-access-link = Antrag ohne Konto gestellt? Mit Aktenzeichen und Zugangscode öffnen
+login-failed-title = Die Anmeldung hat nicht geklappt
+login-error-none = In diesem Portal ist keine Anmeldung mit Nutzerkonto eingerichtet.
+login-error-provider = Der Anmeldedienst ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Minuten noch einmal.
+login-error-state = Dieser Anmeldeversuch ist abgelaufen oder wurde schon verwendet. Bitte starten Sie die Anmeldung neu.
+login-error-cancelled = Die Anmeldung wurde abgebrochen.
+login-error-token = Die Antwort des Anmeldedienstes konnte nicht bestätigt werden. Aus Sicherheitsgründen wurden Sie nicht angemeldet.
+login-failed-nothing-lost = Gespeicherte Angaben gehen dadurch nicht verloren.
+login-again = Erneut anmelden
+logged-out-title = Sie sind abgemeldet
+logged-out-text = Ihre Sitzung ist beendet. Ihre Anträge und Entwürfe bleiben in Ihrem Konto gespeichert.
+logged-out-everywhere-text = Alle Sitzungen Ihres Kontos sind beendet, auch auf anderen Geräten.
+account-deleted-title = Ihr Konto ist gelöscht
+account-deleted-text = Ihre Kontodaten, Entwürfe und Sitzungen wurden gelöscht. Bereits gestellte Anträge bewahrt die zuständige Behörde auf, solange das Gesetz es verlangt.
+account-unnamed = Ihr Konto
+guest-title = Antrag mit Zugangscode öffnen
+guest-intro = Wenn Sie einen Antrag ohne Nutzerkonto gestellt haben, sehen Sie hier seinen Stand und Ihre Nachrichten.
+guest-error = Aktenzeichen und Zugangscode passen nicht zusammen. Bitte prüfen Sie beide Angaben.
+guest-reference = Aktenzeichen
+guest-reference-hint = Zum Beispiel SO-2026-000123. Es steht auf Ihrer Eingangsbestätigung.
+guest-code = Zugangscode
+guest-code-hint = Zwölf Zeichen, zum Beispiel ABCD-EFGH-JKLM. Er steht auf Ihrer Eingangsbestätigung.
+guest-button = Antrag öffnen
+guest-have-account = Sie haben ein Nutzerkonto? Hier anmelden
+delete-title = Konto löschen
+delete-what = Wenn Sie Ihr Konto löschen, wird gelöscht:
+delete-item-account = Ihr Konto mit den Angaben aus dem Anmeldedienst
+delete-item-drafts = alle Entwürfe, die Sie noch nicht abgeschickt haben, mit ihren Dateien
+delete-item-sessions = alle Anmeldungen auf allen Geräten
+delete-kept = Abgeschickte Anträge sind bei der Behörde eingegangen. Sie werden dort aufbewahrt, solange eine gesetzliche Pflicht besteht, sind aber nicht mehr mit einem Konto verbunden.
+delete-download-first = (vorher alle Ihre Daten herunterladen)
+delete-confirm = Ich möchte mein Konto endgültig löschen.
+delete-error-confirm = Bitte bestätigen Sie, dass Sie Ihr Konto löschen möchten.
+delete-button = Konto endgültig löschen
+delete-cancel = Abbrechen
+my-title = Mein Bereich
+my-unread = { $count ->
+    [one] Sie haben eine neue Nachricht.
+   *[other] Sie haben { $count } neue Nachrichten.
+}
+my-applications = Meine Anträge
+my-reference = Aktenzeichen
+my-submitted = eingereicht am
+my-status = Stand:
+my-new-messages = { $count ->
+    [one] 1 neue Nachricht
+   *[other] { $count } neue Nachrichten
+}
+my-no-applications = Sie haben noch keinen Antrag gestellt.
+my-find-services = Leistungen finden
+my-drafts = Meine Entwürfe
+my-saved = zuletzt gespeichert am
+my-no-drafts = Sie haben keine offenen Entwürfe.
+my-documents = Meine Dokumente
+my-no-documents = Noch keine Dokumente.
+my-receipt-document = Eingangsbestätigung (PDF)
+my-account = Mein Konto
+my-level = Vertrauensniveau Ihrer Anmeldung: { $level }
+level-low = niedrig
+level-substantial = substanziell
+level-high = hoch
+my-data-download = Alle meine Daten herunterladen
+my-data-hint = (maschinenlesbar als JSON, Art. 15 und 20 DSGVO)
+my-delete = Konto löschen
+my-sessions = { $count ->
+    [one] Sie sind auf einem Gerät angemeldet.
+   *[other] Sie sind auf { $count } Geräten angemeldet.
+}
+logout-everywhere = Überall abmelden
+case-back = Zurück zu Mein Bereich
+case-title = Antrag { $reference }
+case-waiting = Die Behörde wartet auf eine Antwort von Ihnen. Bitte lesen Sie die neueste Nachricht.
+case-timeline = Bearbeitungsstand
+case-current = aktueller Stand
+case-done = erledigt
+case-history = Alle Änderungen des Stands
+case-receipt = Eingangsbestätigung ansehen
+case-messages = Postkorb
+case-new = Neu
+case-attachments = { $count ->
+    [one] 1 Anhang
+   *[other] { $count } Anhänge
+}
+case-no-messages = Noch keine Nachrichten.
+case-reply = Nachricht an die Behörde
+case-reply-text = Ihre Nachricht
+case-reply-hint = Höchstens { $max } Zeichen. Sie können auch nur eine Datei senden.
+case-reply-file = Datei anhängen (freiwillig)
+case-reply-send = Nachricht senden
+message-back = Zurück zum Antrag
+message-kind = Art
+message-from = Von
+message-date = Gesendet am
+message-opened = Von Ihnen zuerst geöffnet am
+message-attachments = Anhänge
+message-reply = Antworten
+message-kind-message = Mitteilung
+message-kind-request = Nachforderung
+message-kind-notice = Bescheid
+message-kind-reply = Ihre Antwort
+message-from-you = Sie
+message-sender-guest = Antragsteller/in
+reply-subject = Antwort auf Nachfrage
+reply-error-long = Ihre Nachricht ist zu lang. Erlaubt sind höchstens { $max } Zeichen.
+reply-error-empty = Bitte schreiben Sie eine Nachricht oder hängen Sie eine Datei an.
+status-received = Eingegangen
+status-in-review = In Bearbeitung
+status-waiting-for-citizen = Wartet auf Sie
+status-decided = Entschieden
+status-closed = Abgeschlossen
+status-withdrawn = Zurückgezogen
+apply-start-who = Mit oder ohne Nutzerkonto
+apply-start-as = Sie stellen den Antrag mit Ihrem Nutzerkonto ({ $name }). Bekannte Angaben werden vorausgefüllt; Sie können sie ändern.
+apply-start-level = Für diesen Antrag ist eine Anmeldung mit dem Vertrauensniveau „{ $level }“ nötig, zum Beispiel mit der Online-Ausweisfunktion. Ihre jetzige Anmeldung reicht dafür nicht aus.
+apply-start-stronger = Mit höherem Vertrauensniveau anmelden
+apply-start-login-benefit = Mit einem Nutzerkonto werden bekannte Angaben vorausgefüllt, und Sie finden Antrag, Stand und Nachrichten später in „Mein Bereich“.
+apply-start-guest = Sie können den Antrag auch ohne Konto stellen. Dann erhalten Sie einen Zugangscode, mit dem Sie den Stand verfolgen.
+apply-start-login-required = Für diesen Antrag ist eine Anmeldung nötig.
+apply-start-guest-only = Sie stellen den Antrag ohne Nutzerkonto. Nach dem Absenden erhalten Sie einen Zugangscode, mit dem Sie den Stand verfolgen.
+apply-start-button-guest = Ohne Konto beginnen
+receipt-access-title = Ihr Zugangscode
+receipt-access-text = Mit Aktenzeichen und diesem Code sehen Sie den Stand Ihres Antrags und Nachrichten der Behörde. Notieren Sie den Code oder laden Sie die Eingangsbestätigung herunter: Er wird nur jetzt angezeigt.
+receipt-access-where = Später öffnen Sie Ihren Antrag hier:
+receipt-to-case = Stand und Nachrichten ansehen
+receipt-access-code = Zugangscode für Stand und Nachrichten
+prefill-mark = Aus Ihrem Nutzerkonto übernommen.
+prefill-editable = Sie können die Angabe ändern.
+mail-postkorb-subject = Neue Nachricht zu Ihrem Antrag
+mail-postkorb-body =
+    Guten Tag,
+
+    zu Ihrem Antrag liegt eine neue Nachricht der Behörde in Ihrem Postkorb.
+
+    Mit Nutzerkonto: { $link }
+    Ohne Nutzerkonto (mit Aktenzeichen und Zugangscode): { $guest_link }
+
+    Aus Datenschutzgründen steht der Inhalt nicht in dieser E-Mail.
+
+    Diese E-Mail wurde automatisch erstellt. Bitte antworten Sie nicht darauf.

@@ -226,3 +226,160 @@ error-file-type = This file does not have the right format. Allowed: { $allowed 
 error-file-size = The file is too large. The limit is { $limit }.
 error-application-size = All files together may be at most { $limit }.
 error-file-store = The file could not be stored just now. Your other answers are kept; please try again in a few minutes.
+
+# --- Account, session, My area, Postkorb ---
+nav-my-area = My area
+session-guest = You are following an application with an access code
+session-as = Logged in as { $name }
+session-my-case = To the application
+session-ends = Without activity, the session ends at { $time }.
+session-extend = Extend session
+session-logout = Log out
+session-warning = Your session ends soon. Choose “Extend session” to keep working.
+session-ended = Your session has ended. What you saved so far is kept; log in again to continue.
+login-needed-title = Please log in
+login-needed-text = This page belongs to a user account. Log in to see it.
+login-expired-title = Your session has expired
+login-expired-text = For security, a session ends after some time without activity. Your answers are saved. After logging in you continue where you were.
+login-kept-text = What you entered last is not lost: it is added to your application after you log in.
+login-button = Log in with { $provider }
+login-not-available = Logging in with a user account is not set up in this portal yet.
+guest-access-link = Applied without an account? Open it with reference number and access code
+login-failed-title = Login did not work
+login-error-none = Logging in with a user account is not set up in this portal.
+login-error-provider = The login service cannot be reached right now. Please try again in a few minutes.
+login-error-state = This login attempt has expired or was already used. Please start the login again.
+login-error-cancelled = The login was cancelled.
+login-error-token = The login service's answer could not be verified. For your security you were not logged in.
+login-failed-nothing-lost = Nothing you saved is lost.
+login-again = Log in again
+logged-out-title = You are logged out
+logged-out-text = Your session has ended. Your applications and drafts stay saved in your account.
+logged-out-everywhere-text = All sessions of your account have ended, on other devices too.
+account-deleted-title = Your account is deleted
+account-deleted-text = Your account data, drafts and sessions were deleted. Applications already submitted are kept by the authority as long as the law requires.
+account-unnamed = Your account
+guest-title = Open an application with access code
+guest-intro = If you applied without a user account, see its status and your messages here.
+guest-error = Reference number and access code do not match. Please check both.
+guest-reference = Reference number
+guest-reference-hint = For example SO-2026-000123. It is on your confirmation of receipt.
+guest-code = Access code
+guest-code-hint = Twelve characters, for example ABCD-EFGH-JKLM. It is on your confirmation of receipt.
+guest-button = Open application
+guest-have-account = You have a user account? Log in here
+delete-title = Delete account
+delete-what = Deleting your account deletes:
+delete-item-account = your account with the data from the login service
+delete-item-drafts = all drafts you have not submitted, with their files
+delete-item-sessions = all logins on all devices
+delete-kept = Submitted applications have reached the authority. They are kept there as long as the law requires, but are no longer linked to an account.
+delete-download-first = (download all your data first)
+delete-confirm = I want to delete my account for good.
+delete-error-confirm = Please confirm that you want to delete your account.
+delete-button = Delete account for good
+delete-cancel = Cancel
+my-title = My area
+my-unread = { $count ->
+    [one] You have one new message.
+   *[other] You have { $count } new messages.
+}
+my-applications = My applications
+my-reference = Reference
+my-submitted = submitted on
+my-status = Status:
+my-new-messages = { $count ->
+    [one] 1 new message
+   *[other] { $count } new messages
+}
+my-no-applications = You have not applied for anything yet.
+my-find-services = Find services
+my-drafts = My drafts
+my-saved = last saved on
+my-no-drafts = You have no open drafts.
+my-documents = My documents
+my-no-documents = No documents yet.
+my-receipt-document = Confirmation of receipt (PDF)
+my-account = My account
+my-level = Level of assurance of your login: { $level }
+level-low = low
+level-substantial = substantial
+level-high = high
+my-data-download = Download all my data
+my-data-hint = (machine-readable JSON, Art. 15 and 20 GDPR)
+my-delete = Delete account
+my-sessions = { $count ->
+    [one] You are logged in on one device.
+   *[other] You are logged in on { $count } devices.
+}
+logout-everywhere = Log out everywhere
+case-back = Back to My area
+case-title = Application { $reference }
+case-waiting = The authority is waiting for your answer. Please read the newest message.
+case-timeline = Processing status
+case-current = current status
+case-done = done
+case-history = All status changes
+case-receipt = View confirmation of receipt
+case-messages = Postkorb
+case-new = New
+case-attachments = { $count ->
+    [one] 1 attachment
+   *[other] { $count } attachments
+}
+case-no-messages = No messages yet.
+case-reply = Message to the authority
+case-reply-text = Your message
+case-reply-hint = At most { $max } characters. You can also send just a file.
+case-reply-file = Attach a file (optional)
+case-reply-send = Send message
+message-back = Back to the application
+message-kind = Type
+message-from = From
+message-date = Sent on
+message-opened = First opened by you on
+message-attachments = Attachments
+message-reply = Reply
+message-kind-message = Notice
+message-kind-request = Request for documents
+message-kind-notice = Decision (Bescheid)
+message-kind-reply = Your reply
+message-from-you = You
+message-sender-guest = Applicant
+reply-subject = Reply to request
+reply-error-long = Your message is too long. At most { $max } characters are allowed.
+reply-error-empty = Please write a message or attach a file.
+status-received = Received
+status-in-review = In review
+status-waiting-for-citizen = Waiting for you
+status-decided = Decided
+status-closed = Closed
+status-withdrawn = Withdrawn
+apply-start-who = With or without a user account
+apply-start-as = You apply with your user account ({ $name }). Known data is filled in; you can change it.
+apply-start-level = This application needs a login with the level of assurance “{ $level }”, for example with the online ID card. Your current login is not enough.
+apply-start-stronger = Log in with a higher level of assurance
+apply-start-login-benefit = With a user account, known data is filled in, and you find the application, its status and messages later in “My area”.
+apply-start-guest = You can also apply without an account. You then get an access code to follow the status.
+apply-start-login-required = This application needs a login.
+apply-start-guest-only = You apply without a user account. After submitting you get an access code to follow the status.
+apply-start-button-guest = Start without an account
+receipt-access-title = Your access code
+receipt-access-text = With the reference number and this code you see the status of your application and messages from the authority. Note the code or download the confirmation of receipt: it is shown only now.
+receipt-access-where = Later, open your application here:
+receipt-to-case = View status and messages
+receipt-access-code = Access code for status and messages
+prefill-mark = Taken from your user account.
+prefill-editable = You can change it.
+mail-postkorb-subject = New message about your application
+mail-postkorb-body =
+    Hello,
+
+    there is a new message from the authority about your application in your Postkorb.
+
+    With a user account: { $link }
+    Without a user account (with reference number and access code): { $guest_link }
+
+    For data protection, the content is not in this e-mail.
+
+    This e-mail was created automatically. Please do not reply.

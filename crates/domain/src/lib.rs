@@ -4,6 +4,7 @@
 //! deserialised into the `*Def` types (their serde/schemars derives *are* the file
 //! format); [`catalog::Catalog`] is the validated, queryable set that the web layer reads.
 
+pub mod account;
 pub mod catalog;
 pub mod form;
 pub mod ids;
@@ -13,6 +14,7 @@ pub mod service;
 pub mod tenant;
 pub mod text;
 
+pub use account::{ApplicationStatus, Level, LoginPolicy, MessageKind, Profile, SessionPolicy};
 pub use catalog::{Catalog, CatalogError, OfferedService};
 pub use ids::{LifeSituationId, OfficeId, ServiceId, TenantId, TopicId};
 pub use portal::{LifeSituationDef, PortalDef, TopicDef};

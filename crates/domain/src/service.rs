@@ -62,6 +62,9 @@ pub struct ServiceDef {
     /// The online application form, if the service can be applied for online.
     #[serde(default)]
     pub form: Option<crate::form::FormDef>,
+    /// Who may apply online: guests or only with an account, and the lowest eIDAS level.
+    #[serde(default)]
+    pub login: crate::account::LoginPolicy,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

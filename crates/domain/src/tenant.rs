@@ -38,6 +38,9 @@ pub struct TenantDef {
     #[serde(default)]
     #[schemars(regex(pattern = r"^[A-Z]{2,6}$"))]
     pub reference_prefix: Option<String>,
+    /// Session time-outs of citizens who logged in.
+    #[serde(default)]
+    pub session: crate::account::SessionPolicy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -46,6 +46,48 @@ pub struct Config {
     pub outbox_max_attempts: i64,
     /// First retry delay in seconds, doubling per attempt (`RATHAUS_OUTBOX_RETRY_SECS`).
     pub outbox_retry_secs: u64,
+    /// The address citizens' browsers use to reach the portal, e.g.
+    /// `https://service.soest.de` (`RATHAUS_PUBLIC_URL`); default `http://<listen>`. Login
+    /// redirects and links in mails are built from it.
+    pub public_url: Option<String>,
+    /// Identity providers for citizen login (`[[oidc]]` tables in the TOML file); none:
+    /// citizens apply as guests only.
+    pub oidc: Vec<OidcConfig>,
+}
+
+/// One OpenID Connect provider (Servicekonto.NRW, BundID via a bridge, Keycloak …).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcConfig {
+    /// Short name, e.g. `servicekonto`.
+    pub name: String,
+    /// What the login button says, e.g. `Servicekonto.NRW`.
+    pub label: String,
+    /// Issuer URL; the provider's metadata is discovered from it.
+    pub issuer: String,
+    pub client_id: String,
+    /// Name of the environment variable holding the client secret (never the secret
+    /// itself in a file); unset for public clients (PKCE only).
+    #[serde(default)]
+    pub client_secret_env: Option<String>,
+    /// Tenants that log in here; empty: all.
+    #[serde(default)]
+    pub tenants: Vec<String>,
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<String>,
+    /// The ID-token claim with the eIDAS level (`acr` is read when it is missing).
+    #[serde(default = "default_level_claim")]
+    pub level_claim: String,
+}
+
+fn default_scopes() -> Vec<String> {
+    ["openid", "profile", "email", "address"]
+        .map(str::to_owned)
+        .to_vec()
+}
+
+fn default_level_claim() -> String {
+    "eidas_level".into()
 }
 
 impl Default for Config {
@@ -67,6 +109,8 @@ impl Default for Config {
             file_store: None,
             outbox_max_attempts: 10,
             outbox_retry_secs: 30,
+            public_url: None,
+            oidc: Vec::new(),
         }
     }
 }
@@ -100,6 +144,41 @@ impl Config {
             ))));
         }
         Ok(config)
+    }
+
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+
+    /// The identity providers, with their secrets read from the environment.
+    pub fn oidc_settings(&self) -> Result<Vec<rathaus_web::OidcSettings>, String> {
+        self.oidc
+            .iter()
+            .map(|o| {
+                let client_secret = match &o.client_secret_env {
+                    Some(var) => Some(std::env::var(var).map_err(|_| {
+                        format!(
+                            "OIDC provider {}: environment variable {var} is not set",
+                            o.name
+                        )
+                    })?),
+                    None => None,
+                };
+                Ok(rathaus_web::OidcSettings {
+                    name: o.name.clone(),
+                    label: o.label.clone(),
+                    issuer: o.issuer.clone(),
+                    client_id: o.client_id.clone(),
+                    client_secret,
+                    tenants: o.tenants.clone(),
+                    scopes: o.scopes.clone(),
+                    level_claim: o.level_claim.clone(),
+                })
+            })
+            .collect()
     }
 
     pub fn database_url(&self) -> String {

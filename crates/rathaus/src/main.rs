@@ -44,6 +44,115 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Write to a citizen's Postkorb or set an application's status (operators, until the
+    /// back office exists).
+    Postkorb {
+        #[command(subcommand)]
+        action: PostkorbCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum PostkorbCmd {
+    /// Post a message (request, notice …) with attachments into an application's Postkorb.
+    Send {
+        /// The responsible tenant (whose reference number it is).
+        #[arg(long)]
+        tenant: String,
+        /// Reference number, e.g. SO-2026-000001.
+        #[arg(long)]
+        reference: String,
+        /// message, request (asks for documents: status "waiting for you") or notice
+        /// (Bescheid: status "decided").
+        #[arg(long, default_value = "message")]
+        kind: String,
+        #[arg(long)]
+        subject: String,
+        /// The text; `@file` reads it from a file.
+        #[arg(long)]
+        body: String,
+        /// A PDF, JPEG or PNG file to attach (repeatable).
+        #[arg(long)]
+        attach: Vec<PathBuf>,
+        /// A status to set instead of the kind's default.
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Set the status of an application.
+    Status {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        reference: String,
+        /// received, in_review, waiting_for_citizen, decided, closed, withdrawn.
+        #[arg(long)]
+        status: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+fn parse_status(s: &str) -> anyhow::Result<rathaus_domain::ApplicationStatus> {
+    rathaus_domain::ApplicationStatus::parse(s).with_context(|| {
+        format!("unknown status {s:?} (received, in_review, waiting_for_citizen, decided, closed, withdrawn)")
+    })
+}
+
+fn postkorb(config: &Config, cmd: PostkorbCmd) -> anyhow::Result<()> {
+    let source = definitions_source(config.definitions.clone());
+    match cmd {
+        PostkorbCmd::Send {
+            tenant,
+            reference,
+            kind,
+            subject,
+            body,
+            attach,
+            status,
+        } => {
+            let kind = rathaus_domain::MessageKind::parse(&kind)
+                .filter(|k| *k != rathaus_domain::MessageKind::Reply)
+                .with_context(|| format!("unknown kind {kind:?} (message, request, notice)"))?;
+            let body = match body.strip_prefix('@') {
+                Some(file) => {
+                    std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?
+                }
+                None => body,
+            };
+            let status = status.as_deref().map(parse_status).transpose()?;
+            serve::run_postkorb(
+                config,
+                source,
+                &tenant,
+                serve::PostkorbAction::Send {
+                    reference,
+                    kind,
+                    subject,
+                    body,
+                    attach,
+                    status,
+                },
+            )
+        }
+        PostkorbCmd::Status {
+            tenant,
+            reference,
+            status,
+            note,
+        } => {
+            let status = parse_status(&status)?;
+            serve::run_postkorb(
+                config,
+                source,
+                &tenant,
+                serve::PostkorbAction::Status {
+                    reference,
+                    status,
+                    note,
+                },
+            )
+        }
+    }
 }
 
 fn definitions_source(cfg_dir: Option<PathBuf>) -> Source {
@@ -68,6 +177,7 @@ fn main() -> ExitCode {
         }
         Command::Schema { out } => schema(out),
         Command::Migrate => serve::run_migrate(&config),
+        Command::Postkorb { action } => postkorb(&config, action),
         Command::Serve => serve::run(config, definitions_source),
     };
     match result {

@@ -58,6 +58,8 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
                 blobs: config.blob_store().map_err(anyhow::Error::msg)?,
                 max_per_application: config.max_upload_bytes_per_application,
             },
+            oidc: config.oidc_settings().map_err(anyhow::Error::msg)?,
+            public_url: config.public_url(),
         };
         tracing::info!(files = %web.files.blobs.describe(), "file storage");
         let state = match AppState::start(source.clone(), db.clone(), web).await {
@@ -162,4 +164,87 @@ async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// What `rathaus postkorb` does.
+pub enum PostkorbAction {
+    Send {
+        reference: String,
+        kind: rathaus_domain::MessageKind,
+        subject: String,
+        body: String,
+        attach: Vec<PathBuf>,
+        status: Option<rathaus_domain::ApplicationStatus>,
+    },
+    Status {
+        reference: String,
+        status: rathaus_domain::ApplicationStatus,
+        note: Option<String>,
+    },
+}
+
+/// `rathaus postkorb send|status`: the operators' way to write to a citizen until the back
+/// office exists. Uses the same database, file storage and definitions as `serve`.
+pub fn run_postkorb(
+    config: &Config,
+    source: Source,
+    tenant: &str,
+    action: PostkorbAction,
+) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
+        let db = Db::connect(&config.database_url()).await?;
+        db.migrate().await?;
+        match action {
+            PostkorbAction::Status {
+                reference,
+                status,
+                note,
+            } => {
+                rathaus_web::account::set_status(&db, tenant, &reference, status, note.as_deref())
+                    .await?;
+                println!("{reference}: status {}", status.as_str());
+            }
+            PostkorbAction::Send {
+                reference,
+                kind,
+                subject,
+                body,
+                attach,
+                status,
+            } => {
+                let (site, _) = rathaus_web::Site::load(&source, 0)
+                    .map_err(|d| anyhow::anyhow!("{} problem(s) in the definitions", d.len()))?;
+                let mut files = Vec::new();
+                for p in attach {
+                    let bytes =
+                        std::fs::read(&p).with_context(|| format!("reading {}", p.display()))?;
+                    let name = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| "anhang.pdf".into());
+                    files.push((name, bytes));
+                }
+                let blobs = config.blob_store().map_err(anyhow::Error::msg)?;
+                let id = rathaus_web::account::send_message(
+                    &db,
+                    &blobs,
+                    &site,
+                    &config.public_url(),
+                    tenant,
+                    &reference,
+                    rathaus_web::account::OutgoingMessage {
+                        kind,
+                        subject,
+                        body,
+                        files,
+                        status,
+                    },
+                )
+                .await?;
+                println!("{reference}: message {id} posted");
+            }
+        }
+        db.close().await;
+        Ok(())
+    })
 }

@@ -19,6 +19,10 @@ pub struct Draft {
     pub updated_at: i64,
     /// Set once submitted.
     pub reference: Option<String>,
+    /// The citizen account the draft belongs to; `None` for a guest's draft.
+    pub account_id: Option<String>,
+    /// JSON object of answers taken from the account (field id → value), if any.
+    pub prefilled: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +41,14 @@ pub struct Submission {
 /// A stable outbox id for one kind of follow-up of one draft (at most one of each).
 fn uuid_like(draft_id: &str, kind: &str) -> String {
     format!("{kind}:{draft_id}")
+}
+
+/// What a submission keeps for later contact: where "something new in your Postkorb" is
+/// mailed (never personal content), and the hash of a guest's access code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FollowUp {
+    pub contact_email: Option<String>,
+    pub access_hash: Option<String>,
 }
 
 /// What a submit call did.
@@ -58,6 +70,8 @@ fn draft_from(r: &impl RowLike) -> Draft {
         step: r.s("step"),
         updated_at: r.i("updated_at"),
         reference: r.o("reference"),
+        account_id: r.o("account_id"),
+        prefilled: r.o("prefilled"),
     }
 }
 
@@ -84,15 +98,15 @@ macro_rules! rowlike {
 rowlike!(sqlx::sqlite::SqliteRow);
 rowlike!(sqlx::postgres::PgRow);
 
-const DRAFT_COLUMNS: &str =
-    "id, tenant_id, provider_id, service_id, version, answers, step, updated_at, reference";
+const DRAFT_COLUMNS: &str = "id, tenant_id, provider_id, service_id, version, answers, step, \
+     updated_at, reference, account_id, prefilled";
 
 impl Db {
     pub async fn create_draft(&self, d: &Draft) -> Result<(), StoreError> {
         let now = now_millis();
         with_pool!(self, |p| sqlx::query(
-            "INSERT INTO drafts (id, tenant_id, provider_id, service_id, version, answers, step, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
+            "INSERT INTO drafts (id, tenant_id, provider_id, service_id, version, answers, step, created_at, updated_at, account_id, prefilled) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)"
         )
         .bind(&d.id)
         .bind(&d.tenant_id)
@@ -102,6 +116,8 @@ impl Db {
         .bind(&d.answers)
         .bind(&d.step)
         .bind(now)
+        .bind(&d.account_id)
+        .bind(&d.prefilled)
         .execute(p)
         .await
         .map(|_| ()))
@@ -147,6 +163,7 @@ impl Db {
     /// tenant — all in one transaction.
     /// `mail`, if given, is an outbox row `(kind, payload)` written in the same transaction
     /// (the payload may contain `{reference}`, replaced by the new reference number).
+    #[allow(clippy::too_many_arguments)]
     pub async fn submit(
         &self,
         draft: &Draft,
@@ -155,6 +172,7 @@ impl Db {
         answers: &str,
         computed: &str,
         mail: Option<(&str, &str)>,
+        follow_up: &FollowUp,
     ) -> Result<SubmitOutcome, StoreError> {
         macro_rules! body {
             ($pool:expr) => {{
@@ -214,12 +232,19 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
                 }
-                sqlx::query("UPDATE drafts SET reference = $1, answers = $2, updated_at = $3 WHERE tenant_id = $4 AND id = $5")
+                sqlx::query("INSERT INTO status_events (draft_id, seq, status, note, at) VALUES ($1, 1, 'received', NULL, $2)")
+                    .bind(&draft.id)
+                    .bind(now_millis())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE drafts SET reference = $1, answers = $2, updated_at = $3, contact_email = $6, access_hash = $7 WHERE tenant_id = $4 AND id = $5")
                     .bind(&reference)
                     .bind(answers)
                     .bind(now_millis())
                     .bind(&draft.tenant_id)
                     .bind(&draft.id)
+                    .bind(&follow_up.contact_email)
+                    .bind(&follow_up.access_hash)
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
@@ -310,6 +335,8 @@ mod tests {
             step: "a".into(),
             updated_at: 0,
             reference: None,
+            account_id: None,
+            prefilled: None,
         }
     }
 
@@ -332,6 +359,7 @@ mod tests {
                     "{}",
                     "{}",
                     Some(("mail.receipt", "{\"ref\":\"{reference}\"}")),
+                    &FollowUp::default(),
                 )
                 .await
             }));
@@ -348,7 +376,15 @@ mod tests {
         assert_eq!(refs, want);
         // A replayed submit returns the first reference and writes nothing.
         let again = db
-            .submit(&draft("d3"), "T", 2026, "{}", "{}", None)
+            .submit(
+                &draft("d3"),
+                "T",
+                2026,
+                "{}",
+                "{}",
+                None,
+                &FollowUp::default(),
+            )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(

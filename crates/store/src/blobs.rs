@@ -206,6 +206,24 @@ impl BlobStore {
             },
         }
     }
+
+    /// Removes a stored file; a file that is not there is no error.
+    pub async fn delete(&self, tenant: &str, id: &str) -> std::io::Result<()> {
+        match &self.backend {
+            Backend::Local(root) => {
+                match tokio::fs::remove_file(root.join(tenant).join(id)).await {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                    _ => Ok(()),
+                }
+            }
+            Backend::S3 { store, prefix } => {
+                match store.delete(&Self::key(prefix, tenant, id)).await {
+                    Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                    Err(e) => Err(io(e)),
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

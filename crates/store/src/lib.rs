@@ -5,16 +5,22 @@
 //! Errors come back typed ([`StoreError`]); a unique-constraint violation is a
 //! [`StoreError::Conflict`] naming the constraint, never a string to parse.
 
+mod accounts;
 mod applications;
 mod blobs;
 mod files;
 mod outbox;
+mod postkorb;
 mod versions;
 
-pub use applications::{Draft, Submission, SubmitOutcome};
+pub use accounts::{Account, LoginAttempt, Session};
+pub use applications::{Draft, FollowUp, Submission, SubmitOutcome};
 pub use blobs::{BlobStore, BlobStream};
 pub use files::FileMeta;
 pub use outbox::{OutboxItem, OutboxStats};
+pub use postkorb::{
+    ApplicationRef, ApplicationSummary, Message, StatusEvent, FROM_CITIZEN, TO_CITIZEN,
+};
 pub use versions::{PublishOutcome, ServiceVersion};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -26,6 +26,56 @@ use serde::Serialize;
 use serde_json::{Map, Value as Json};
 use std::sync::Arc;
 
+macro_rules! draft_ctx {
+    ($state:expr, $site:expr, $prefs:expr, $tid:expr, $did:expr, $citizen:expr, $jar:ident) => {{
+        let Some(t) = $site.catalog.tenant(&$tid) else {
+            return Page::new(&$site, &$prefs, None).not_found();
+        };
+        let page = Page::new(&$site, &$prefs, Some(t));
+        let draft = match $state.db.draft(&$tid, &$did).await {
+            Ok(Some(d)) => d,
+            Ok(None) => {
+                return page.render_private(
+                    StatusCode::NOT_FOUND,
+                    "apply_expired.html",
+                    context! {},
+                )
+            }
+            Err(e) => return PageError::Internal(e.to_string()).into_response(),
+        };
+        // Every request for a draft checks its owner.
+        match crate::account::access(&draft, &$citizen) {
+            crate::account::Access::Yes => {}
+            crate::account::Access::Login => {
+                return crate::auth::login_needed(
+                    &$state,
+                    &page,
+                    &$tid,
+                    &$prefs.here,
+                    $citizen.expired,
+                    None,
+                )
+                .await
+            }
+            crate::account::Access::No => {
+                return page.render_private(
+                    StatusCode::NOT_FOUND,
+                    "apply_expired.html",
+                    context! {},
+                )
+            }
+        }
+        let ($jar, token) = csrf::token($jar);
+        let page = page.with_session(crate::account::session_view(
+            &$citizen,
+            &$tid,
+            &token,
+            &$prefs.here,
+        ));
+        (t, page, draft, $jar)
+    }};
+}
+
 type St = State<Arc<AppState>>;
 type Post = PostForm<Vec<(String, String)>>;
 
@@ -148,41 +198,100 @@ pub async fn start_page(
     State(state): St,
     prefs: Prefs,
     jar: CookieJar,
+    citizen: crate::auth::Citizen,
     Path((tid, sid)): Path<(String, String)>,
 ) -> Response {
     let site = state.site();
     let Some(t) = site.catalog.tenant(&tid) else {
         return Page::new(&site, &prefs, None).not_found();
     };
-    let page = Page::new(&site, &prefs, Some(t));
     let Some(o) = site.catalog.service(&tid, &sid) else {
-        return page.not_found();
+        return Page::new(&site, &prefs, Some(t)).not_found();
     };
     let Some(form) = o.form else {
-        return page.not_found();
+        return Page::new(&site, &prefs, Some(t)).not_found();
     };
     let (jar, token) = csrf::token(jar);
-    let steps: Vec<Loc> = form
-        .def
-        .steps
-        .iter()
-        .map(|s| loc(&s.title, prefs.lang))
-        .collect();
-    let res = page.render_private(
+    let page = Page::new(&site, &prefs, Some(t)).with_session(crate::account::session_view(
+        &citizen,
+        &tid,
+        &token,
+        &prefs.here,
+    ));
+    let res = render_start(
+        &state,
+        &page,
+        &tid,
+        &o,
+        form,
+        &citizen,
+        &token,
         StatusCode::OK,
-        "apply_start.html",
-        context! {
-            service => views::service(&tid, &o, site.catalog.portal(), prefs.lang),
-            steps, csrf => token, action => urls::apply_start(&tid, &sid),
-        },
     );
     (jar, res).into_response()
+}
+
+/// What the start page says about logging in for this service.
+#[derive(Debug, Serialize)]
+struct LoginView {
+    /// The provider's name, when login is set up for the tenant.
+    label: Option<String>,
+    href: String,
+    /// Name of the logged-in citizen.
+    account: Option<String>,
+    guests: bool,
+    /// The level the service needs, when the login's level is too low.
+    need_level: Option<&'static str>,
+    stronger_href: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_start(
+    state: &AppState,
+    page: &Page<'_>,
+    tid: &str,
+    o: &OfferedService<'_>,
+    form: &Form,
+    citizen: &crate::auth::Citizen,
+    token: &str,
+    status: StatusCode,
+) -> Response {
+    let lang = page.lang();
+    let sid = o.service.id.as_str();
+    let steps: Vec<Loc> = form.def.steps.iter().map(|s| loc(&s.title, lang)).collect();
+    let policy = &o.service.login;
+    let live = citizen.live.as_ref().filter(|l| l.account_id().is_some());
+    let here = urls::apply_start(tid, sid);
+    let login = LoginView {
+        label: state.auth.label(tid).map(str::to_owned),
+        href: urls::login(tid, Some(&here)),
+        account: live.map(|l| l.session.display_name.clone()),
+        guests: policy.guests && policy.min_level.is_none(),
+        need_level: match (live, policy.min_level) {
+            (Some(l), Some(min)) if l.level() < min => Some(min.as_str()),
+            _ => None,
+        },
+        stronger_href: urls::login_stronger(tid, &here),
+    };
+    let can_start = match live {
+        Some(_) => login.need_level.is_none(),
+        None => login.guests,
+    };
+    page.render_private(
+        status,
+        "apply_start.html",
+        context! {
+            service => views::service(tid, o, page.site().catalog.portal(), lang),
+            steps, csrf => token, action => here, login, can_start,
+        },
+    )
 }
 
 pub async fn start(
     State(state): St,
     prefs: Prefs,
     jar: CookieJar,
+    citizen: crate::auth::Citizen,
     Path((tid, sid)): Path<(String, String)>,
     PostForm(pairs): Post,
 ) -> Response {
@@ -201,16 +310,66 @@ pub async fn start(
     let Some(form) = o.form else {
         return page.not_found();
     };
+    // Who may start: guests where the service allows it; with an account of high enough
+    // level otherwise.
+    let policy = &o.service.login;
+    let account = citizen.live.as_ref().filter(|l| l.account_id().is_some());
+    match (account, policy.min_level) {
+        (None, min) if !policy.guests || min.is_some() => {
+            return crate::auth::login_needed(
+                &state,
+                &page,
+                &tid,
+                &urls::apply_start(&tid, &sid),
+                citizen.expired,
+                None,
+            )
+            .await;
+        }
+        (Some(l), Some(min)) if l.level() < min => {
+            let (_, token) = csrf::token(jar.clone());
+            return render_start(
+                &state,
+                &page,
+                &tid,
+                &o,
+                form,
+                &citizen,
+                &token,
+                StatusCode::FORBIDDEN,
+            );
+        }
+        _ => {}
+    }
+    // Known data from the account fills the fields that ask for it (and stays editable).
+    let mut answers = Map::new();
+    let mut prefilled = Map::new();
+    if let Some(aid) = account.and_then(|l| l.account_id()) {
+        let profile: rathaus_domain::Profile = match state.db.account(&tid, aid).await {
+            Ok(Some(a)) => serde_json::from_str(&a.profile).unwrap_or_default(),
+            Ok(None) => rathaus_domain::Profile::default(),
+            Err(e) => return PageError::Internal(e.to_string()).into_response(),
+        };
+        for f in form.def.steps.iter().flat_map(|s| s.fields.iter()) {
+            if let Some(v) = f.prefill.as_deref().and_then(|src| profile.prefill(src)) {
+                answers.insert(f.id.clone(), v.clone());
+                prefilled.insert(f.id.clone(), v);
+            }
+        }
+    }
     let draft = Draft {
         id: uuid::Uuid::new_v4().simple().to_string(),
         tenant_id: tid.clone(),
         provider_id: o.provider.id.to_string(),
         service_id: sid.clone(),
         version: i64::from(o.service.version),
-        answers: "{}".into(),
+        answers: serde_json::to_string(&answers).unwrap_or_else(|_| "{}".into()),
         step: form.def.steps[0].id.clone(),
         updated_at: 0,
         reference: None,
+        account_id: account.and_then(|l| l.account_id()).map(str::to_owned),
+        prefilled: (!prefilled.is_empty())
+            .then(|| serde_json::to_string(&prefilled).unwrap_or_default()),
     };
     if let Err(e) = state.db.create_draft(&draft).await {
         return PageError::Internal(e.to_string()).into_response();
@@ -246,20 +405,17 @@ pub async fn answer_schema(State(state): St, Path((tid, sid)): Path<(String, Str
 pub async fn resume(
     State(state): St,
     prefs: Prefs,
+    jar: CookieJar,
+    citizen: crate::auth::Citizen,
     Path((tid, did)): Path<(String, String)>,
 ) -> Response {
     let site = state.site();
-    let Some(t) = site.catalog.tenant(&tid) else {
-        return Page::new(&site, &prefs, None).not_found();
-    };
-    let page = Page::new(&site, &prefs, Some(t));
-    match state.db.draft(&tid, &did).await {
-        Ok(Some(d)) if d.reference.is_some() => {
-            Redirect::to(&urls::apply_receipt(&tid, &did)).into_response()
-        }
-        Ok(Some(d)) => Redirect::to(&urls::apply_step(&tid, &did, &d.step)).into_response(),
-        Ok(None) => page.render_private(StatusCode::NOT_FOUND, "apply_expired.html", context! {}),
-        Err(e) => PageError::Internal(e.to_string()).into_response(),
+    let (_t, _page, d, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let _ = jar;
+    if d.reference.is_some() {
+        Redirect::to(&urls::apply_receipt(&tid, &did)).into_response()
+    } else {
+        Redirect::to(&urls::apply_step(&tid, &did, &d.step)).into_response()
     }
 }
 
@@ -406,6 +562,8 @@ struct FieldView {
     file: Option<FileView>,
     accept: String,
     file_rules: String,
+    /// Taken from the citizen's account and unchanged since.
+    prefilled: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -665,6 +823,7 @@ fn field_view(
         } else {
             String::new()
         },
+        prefilled: false,
     }
 }
 
@@ -689,7 +848,12 @@ fn render_step(
         messages: &page.theme().messages,
         lang,
     };
-    let fields: Vec<FieldView> = step
+    let prefilled: Map<String, Json> = draft
+        .prefilled
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok())
+        .unwrap_or_default();
+    let mut fields: Vec<FieldView> = step
         .fields
         .iter()
         .filter(|f| form.field_shown(si, f, answers, None, &today))
@@ -709,6 +873,11 @@ fn render_step(
             )
         })
         .collect();
+    for fv in &mut fields {
+        fv.prefilled = prefilled
+            .get(&fv.name)
+            .is_some_and(|v| answers.get(&fv.name) == Some(v));
+    }
     // The summary names the field, and for group entries the entry too ("Hund 2 – Rasse").
     let labels = |name: &str| -> String {
         let mut parts = name.split('.');
@@ -787,35 +956,15 @@ fn step_index(form: &Form, step: &str) -> Option<usize> {
     form.def.steps.iter().position(|s| s.id == step)
 }
 
-macro_rules! draft_ctx {
-    ($state:expr, $site:expr, $prefs:expr, $tid:expr, $did:expr) => {{
-        let Some(t) = $site.catalog.tenant(&$tid) else {
-            return Page::new(&$site, &$prefs, None).not_found();
-        };
-        let page = Page::new(&$site, &$prefs, Some(t));
-        let draft = match $state.db.draft(&$tid, &$did).await {
-            Ok(Some(d)) => d,
-            Ok(None) => {
-                return page.render_private(
-                    StatusCode::NOT_FOUND,
-                    "apply_expired.html",
-                    context! {},
-                )
-            }
-            Err(e) => return PageError::Internal(e.to_string()).into_response(),
-        };
-        (t, page, draft)
-    }};
-}
-
 pub async fn step_page(
     State(state): St,
     prefs: Prefs,
+    citizen: crate::auth::Citizen,
     jar: CookieJar,
     Path((tid, did, step)): Path<(String, String, String)>,
 ) -> Response {
     let site = state.site();
-    let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
+    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
     let l = match open_draft(&state, &site, t, &draft).await {
         Ok(l) => l,
         Err(res) => return res,
@@ -835,12 +984,37 @@ pub async fn step_page(
 pub async fn step_post(
     State(state): St,
     prefs: Prefs,
+    citizen: crate::auth::Citizen,
     jar: CookieJar,
     Path((tid, did, step)): Path<(String, String, String)>,
     req: axum::extract::Request,
 ) -> Response {
     let site = state.site();
-    let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
+    if citizen.account_id().is_none() {
+        // The session of the draft's owner has ended: keep what was posted with the new
+        // login attempt and apply it after logging in again.
+        match state.db.draft(&tid, &did).await {
+            Ok(Some(d))
+                if d.account_id.is_some() && d.reference.is_none() && citizen.live.is_none() =>
+            {
+                return stash_and_login(
+                    &state,
+                    &site,
+                    &prefs,
+                    &jar,
+                    &tid,
+                    &d,
+                    &step,
+                    citizen.expired,
+                    req,
+                )
+                .await;
+            }
+            Ok(_) => {}
+            Err(e) => return PageError::Internal(e.to_string()).into_response(),
+        }
+    }
+    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
     let l = match open_draft(&state, &site, t, &draft).await {
         Ok(l) => l,
         Err(res) => return res,
@@ -944,6 +1118,13 @@ pub async fn step_post(
             }
             Redirect::to(&urls::apply_step(&tid, &did, &prev_id)).into_response()
         }
+        "verlaengern" => {
+            // "Extend the session" from the session bar: save what is typed, stay here.
+            if let Err(e) = save(here, answers.clone()).await {
+                return PageError::Internal(e.to_string()).into_response();
+            }
+            render_step(&page, jar, &tid, &draft, &l, si, &input, &[], &answers)
+        }
         "speichern" => {
             if let Err(e) = save(here, answers).await {
                 return PageError::Internal(e.to_string()).into_response();
@@ -975,6 +1156,114 @@ pub async fn step_post(
             Redirect::to(&target).into_response()
         }
     }
+}
+
+/// A step posted by the owner of a draft after their session ended: the post is read as
+/// usual (files are checked and stored), kept with a new login attempt, and the citizen is
+/// asked to log in again; afterwards [`restore_pending`] applies it.
+#[allow(clippy::too_many_arguments)]
+async fn stash_and_login(
+    state: &Arc<AppState>,
+    site: &crate::Site,
+    prefs: &Prefs,
+    jar: &CookieJar,
+    tid: &str,
+    draft: &Draft,
+    step: &str,
+    expired: bool,
+    req: axum::extract::Request,
+) -> Response {
+    let Some(t) = site.catalog.tenant(tid) else {
+        return Page::new(site, prefs, None).not_found();
+    };
+    let page = Page::new(site, prefs, Some(t));
+    let l = match open_draft(state, site, t, draft).await {
+        Ok(l) => l,
+        Err(res) => return res,
+    };
+    let form = l.form.form();
+    let Some(si) = step_index(form, step) else {
+        return page.not_found();
+    };
+    let step_def = &form.def.steps[si];
+    let post =
+        match crate::uploads::read(req, jar, &state.db, &state.files, tid, &draft.id, step_def)
+            .await
+        {
+            Ok(p) => p,
+            Err(res) if res.status() == StatusCode::FORBIDDEN => return forbidden(&page),
+            Err(res) => return res,
+        };
+    let (mut input, token, _) = input_from(&post.pairs);
+    if !csrf::verify(jar, token.as_deref()) {
+        return forbidden(&page);
+    }
+    input.retain(|name, _| crate::uploads::file_field(step_def, name).is_none());
+    for (name, meta) in &post.files {
+        input.insert(name.clone(), vec![meta.to_string()]);
+    }
+    let pending = crate::auth::Pending {
+        draft: draft.id.clone(),
+        step: step.to_owned(),
+        input,
+    };
+    crate::auth::login_needed(
+        state,
+        &page,
+        tid,
+        &urls::apply_step(tid, &draft.id, step),
+        expired,
+        Some(&pending),
+    )
+    .await
+}
+
+/// Applies a step kept over a login (see [`stash_and_login`]) if the draft belongs to the
+/// account that logged in; returns the step's address.
+pub(crate) async fn restore_pending(
+    state: &AppState,
+    site: &crate::Site,
+    t: &TenantDef,
+    account_id: &str,
+    p: &crate::auth::Pending,
+) -> Result<Option<String>, String> {
+    let tid = t.id.as_str();
+    let Some(draft) = state
+        .db
+        .draft(tid, &p.draft)
+        .await
+        .map_err(|e| e.to_string())?
+    else {
+        return Ok(None);
+    };
+    if draft.account_id.as_deref() != Some(account_id) || draft.reference.is_some() {
+        return Ok(None);
+    }
+    let l = form_for(state, site, t, &draft)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let form = l.form.form();
+    let Some(si) = step_index(form, &p.step) else {
+        return Ok(None);
+    };
+    let step_def = &form.def.steps[si];
+    let mut answers = answers_of(&draft);
+    let mut input = p.input.clone();
+    for (name, values) in to_input(step_def, &answers) {
+        if crate::uploads::file_field(step_def, &name).is_some() && !input.contains_key(&name) {
+            input.insert(name, values);
+        }
+    }
+    // Errors are shown again when the citizen moves on; what is valid is kept now.
+    let _ = form.read_step(si, &input, &mut answers, &today());
+    let json = serde_json::to_string(&answers).unwrap_or_else(|_| "{}".into());
+    state
+        .db
+        .save_draft(tid, &draft.id, &json, &p.step)
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!(tenant = %tid, "step posted after the session ended was restored");
+    Ok(Some(urls::apply_step(tid, &draft.id, &p.step)))
 }
 
 // ----- check, submit, receipt -----------------------------------------------------------
@@ -1139,11 +1428,12 @@ fn computed_view(form: &Form, computed: &Map<String, Json>, lang: Lang) -> Vec<m
 pub async fn check_page(
     State(state): St,
     prefs: Prefs,
+    citizen: crate::auth::Citizen,
     jar: CookieJar,
     Path((tid, did)): Path<(String, String)>,
 ) -> Response {
     let site = state.site();
-    let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
+    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
     let l = match open_draft(&state, &site, t, &draft).await {
         Ok(l) => l,
         Err(res) => return res,
@@ -1203,12 +1493,13 @@ fn render_check(
 pub async fn submit(
     State(state): St,
     prefs: Prefs,
+    citizen: crate::auth::Citizen,
     jar: CookieJar,
     Path((tid, did)): Path<(String, String)>,
     PostForm(pairs): Post,
 ) -> Response {
     let site = state.site();
-    let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
+    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
     let (input, token, _) = input_from(&pairs);
     if !csrf::verify(&jar, token.as_deref()) {
         return forbidden(&page);
@@ -1235,9 +1526,47 @@ pub async fn submit(
     if let Some(si) = form.first_incomplete_step(&answers, &today) {
         return Redirect::to(&urls::apply_step(&tid, &did, &form.def.steps[si].id)).into_response();
     }
+    // The level of the login is checked again at the end (it may have been a weaker one).
+    if let (Some(min), Some(_)) = (l.offered.service.login.min_level, &draft.account_id) {
+        if citizen.live.as_ref().is_none_or(|x| x.level() < min) {
+            let (_, token) = csrf::token(jar.clone());
+            return render_start(
+                &state,
+                &page,
+                &tid,
+                &l.offered,
+                form,
+                &citizen,
+                &token,
+                StatusCode::FORBIDDEN,
+            );
+        }
+    }
     let computed = form.computed(&answers, &today);
     let year: i32 = today.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
     let mail = receipt_mail(&page, &l, form, &answers);
+    // Where later news is announced: the form's e-mail address, else the account's.
+    let mut contact_email = contact_email(form, &answers);
+    if contact_email.is_none() {
+        if let Some(aid) = &draft.account_id {
+            if let Ok(Some(a)) = state.db.account(&tid, aid).await {
+                contact_email = serde_json::from_str::<rathaus_domain::Profile>(&a.profile)
+                    .ok()
+                    .and_then(|p| p.email);
+            }
+        }
+    }
+    // Guests follow their application with an access code (only its hash is stored).
+    let access_code = draft
+        .account_id
+        .is_none()
+        .then(crate::account::new_access_code);
+    let follow_up = rathaus_store::FollowUp {
+        contact_email,
+        access_hash: access_code
+            .as_deref()
+            .map(|c| crate::auth::sha256_hex(&crate::account::normalize_code(c))),
+    };
     let outcome = state
         .db
         .submit(
@@ -1247,18 +1576,57 @@ pub async fn submit(
             &serde_json::to_string(&answers).unwrap_or_default(),
             &serde_json::to_string(&computed).unwrap_or_default(),
             mail.as_deref().map(|m| (rathaus_jobs::MAIL, m)),
+            &follow_up,
         )
         .await;
     match outcome {
         Ok(SubmitOutcome::Submitted(reference)) => {
             tracing::info!(tenant = %l.offered.provider.id, service = %draft.service_id, %reference, "application submitted");
-            Redirect::to(&urls::apply_receipt(&tid, &did)).into_response()
+            let mut jar = jar;
+            if let Some(code) = access_code {
+                // The guest follows the application in this browser right away, and sees the
+                // code once on the receipt (a cookie for this draft's pages only).
+                if citizen.live.is_none() {
+                    jar = match crate::auth::start_session(
+                        &state,
+                        jar,
+                        t,
+                        None,
+                        Some(did.clone()),
+                        String::new(),
+                        rathaus_domain::Level::Low,
+                    )
+                    .await
+                    {
+                        Ok(j) => j,
+                        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+                    };
+                }
+                jar = jar.add(crate::account::code_cookie(&tid, &did, code));
+            }
+            (jar, Redirect::to(&urls::apply_receipt(&tid, &did))).into_response()
         }
         Ok(SubmitOutcome::AlreadySubmitted(_)) => {
             Redirect::to(&urls::apply_receipt(&tid, &did)).into_response()
         }
         Err(e) => PageError::Internal(e.to_string()).into_response(),
     }
+}
+
+/// The first e-mail address answered in the form.
+fn contact_email(form: &Form, answers: &Map<String, Json>) -> Option<String> {
+    form.def
+        .steps
+        .iter()
+        .flat_map(|s| s.fields.iter())
+        .filter(|f| f.kind == FieldKind::Email)
+        .find_map(|f| {
+            answers
+                .get(&f.id)?
+                .as_str()
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        })
 }
 
 /// The confirmation mail, if the citizen gave an e-mail address: only what is needed to
@@ -1270,19 +1638,7 @@ fn receipt_mail(
     form: &Form,
     answers: &Map<String, Json>,
 ) -> Option<String> {
-    let to = form
-        .def
-        .steps
-        .iter()
-        .flat_map(|s| s.fields.iter())
-        .find(|f| {
-            f.kind == FieldKind::Email
-                && answers
-                    .get(&f.id)
-                    .and_then(Json::as_str)
-                    .is_some_and(|s| !s.is_empty())
-        })
-        .and_then(|f| answers.get(&f.id)?.as_str().map(str::to_owned))?;
+    let to = contact_email(form, answers)?;
     let lang = page.lang();
     let m = &page.theme().messages;
     let mut args = FluentArgs::new();
@@ -1356,10 +1712,12 @@ async fn receipt_data<'a>(
 pub async fn receipt(
     State(state): St,
     prefs: Prefs,
+    citizen: crate::auth::Citizen,
+    jar: CookieJar,
     Path((tid, did)): Path<(String, String)>,
 ) -> Response {
     let site = state.site();
-    let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
+    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
     let (r, l) = match receipt_data(&state, &site, t, &draft).await {
         Ok(x) => x,
         Err(res) => return res,
@@ -1382,6 +1740,10 @@ pub async fn receipt(
             processing_days => l.offered.service.processing_time.days,
             steps, computed => computed_view(form, &r.computed, mc.lang),
             pdf => urls::apply_receipt_pdf(&tid, &did),
+            case_href => urls::case(&tid, &did),
+            access_code => crate::account::shown_code(&jar, &did),
+            guest_href => urls::guest_access(&tid),
+            account => draft.account_id.is_some(),
         },
     )
 }
@@ -1391,10 +1753,12 @@ pub async fn receipt(
 pub async fn receipt_pdf(
     State(state): St,
     prefs: Prefs,
+    citizen: crate::auth::Citizen,
+    jar: CookieJar,
     Path((tid, did)): Path<(String, String)>,
 ) -> Response {
     let site = state.site();
-    let (t, page, draft) = draft_ctx!(state, site, prefs, tid, did);
+    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
     let (r, l) = match receipt_data(&state, &site, t, &draft).await {
         Ok(x) => x,
         Err(res) => return res,
@@ -1423,8 +1787,21 @@ pub async fn receipt_pdf(
             label: tr("apply-receipt-authority"),
             lines: vec![provider.clone(), office],
         },
-        rathaus_pdf::Block::Heading(tr("apply-receipt-answers")),
     ];
+    if let Some(code) = crate::account::shown_code(&jar, &did) {
+        blocks.push(rathaus_pdf::Block::Field {
+            label: tr("receipt-access-code"),
+            lines: vec![
+                code,
+                format!(
+                    "{}{}",
+                    state.config.public_url.trim_end_matches('/'),
+                    urls::guest_access(&tid)
+                ),
+            ],
+        });
+    }
+    blocks.push(rathaus_pdf::Block::Heading(tr("apply-receipt-answers")));
     let mut files = Vec::new();
     for (step, fields) in answered_steps(form, &r.answers) {
         blocks.push(rathaus_pdf::Block::Heading(text(&step.title)));
@@ -1560,16 +1937,23 @@ fn pdf_timestamp(millis: i64) -> rathaus_pdf::Timestamp {
 pub async fn file(
     State(state): St,
     prefs: Prefs,
+    citizen: crate::auth::Citizen,
+    jar: CookieJar,
     Path((tid, did, fid)): Path<(String, String, String)>,
 ) -> Response {
     let site = state.site();
-    let (_t, page, _draft) = draft_ctx!(state, site, prefs, tid, did);
-    let meta = match state.db.file_of_draft(&tid, &did, &fid).await {
-        Ok(Some(m)) => m,
-        Ok(None) => return page.not_found(),
-        Err(e) => return PageError::Internal(e.to_string()).into_response(),
-    };
-    let f = match state.files.blobs.open(&tid, &meta.id).await {
+    let (_t, page, _draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let _ = jar;
+    match state.db.file_of_draft(&tid, &did, &fid).await {
+        Ok(Some(m)) => send_file(&state, &m).await,
+        Ok(None) => page.not_found(),
+        Err(e) => PageError::Internal(e.to_string()).into_response(),
+    }
+}
+
+/// A stored file as a download (never shown inline: no content sniffing, no script).
+pub(crate) async fn send_file(state: &AppState, meta: &rathaus_store::FileMeta) -> Response {
+    let f = match state.files.blobs.open(&meta.tenant_id, &meta.id).await {
         Ok(f) => f,
         Err(e) => return PageError::Internal(format!("file {}: {e}", meta.id)).into_response(),
     };

@@ -3,7 +3,9 @@
 //! catalogue (or later the store), and render a template. Every page works without
 //! JavaScript; no page has inline script or style (the CSP forbids both).
 
+pub mod account;
 mod apply;
+pub mod auth;
 mod cache;
 mod csrf;
 mod error;
@@ -19,6 +21,7 @@ mod uploads;
 pub mod urls;
 mod views;
 
+pub use auth::OidcSettings;
 pub use site::Site;
 pub use state::{AppState, ReloadError, StartError, WebConfig};
 pub use uploads::FileStore;

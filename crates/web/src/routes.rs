@@ -102,6 +102,47 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/{tenant}/antrag/{draft}/eingang.pdf",
             get(crate::apply::receipt_pdf),
         )
+        .route("/{tenant}/anmelden", get(crate::auth::login))
+        .route(
+            "/{tenant}/anmelden/rueckkehr",
+            get(crate::auth::login_return),
+        )
+        .route("/{tenant}/abmelden", post(crate::auth::logout))
+        .route(
+            "/{tenant}/abmelden/ueberall",
+            post(crate::auth::logout_everywhere),
+        )
+        .route("/{tenant}/sitzung", post(crate::auth::extend))
+        .route("/{tenant}/mein-bereich", get(crate::account::my_area))
+        .route(
+            "/{tenant}/mein-bereich/daten.json",
+            get(crate::account::my_data),
+        )
+        .route(
+            "/{tenant}/mein-bereich/konto-loeschen",
+            get(crate::account::delete_page).post(crate::account::delete_account),
+        )
+        .route(
+            "/{tenant}/zugang",
+            get(crate::account::guest_page).post(crate::account::guest_login),
+        )
+        .route("/{tenant}/vorgang/{draft}", get(crate::account::case_page))
+        .route(
+            "/{tenant}/vorgang/{draft}/nachricht/{message}",
+            get(crate::account::message_page),
+        )
+        .route(
+            "/{tenant}/vorgang/{draft}/antwort",
+            post(crate::account::reply).layer(DefaultBodyLimit::max(
+                usize::try_from(state.files.max_per_application)
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(state.config.max_body_bytes),
+            )),
+        )
+        .route(
+            "/{tenant}/vorgang/{draft}/datei/{file}",
+            get(crate::account::case_file),
+        )
         .route("/{tenant}/impressum", get(imprint))
         .route("/{tenant}/datenschutz", get(privacy))
         .route("/{tenant}/barrierefreiheit", get(accessibility))
@@ -158,6 +199,8 @@ pub(crate) struct Page<'a> {
     site: &'a Site,
     prefs: &'a Prefs,
     tenant: Option<&'a TenantDef>,
+    /// The session bar of a logged-in citizen (private pages only).
+    session: Option<Value>,
 }
 
 impl<'a> Page<'a> {
@@ -166,7 +209,18 @@ impl<'a> Page<'a> {
             site,
             prefs,
             tenant,
+            session: None,
         }
+    }
+
+    /// Shows who is logged in, when the session ends and how to extend it or log out.
+    pub(crate) fn with_session(mut self, session: Option<Value>) -> Self {
+        self.session = session;
+        self
+    }
+
+    pub(crate) fn site(&self) -> &'a Site {
+        self.site
     }
 
     pub(crate) fn lang(&self) -> Lang {
@@ -215,6 +269,8 @@ impl<'a> Page<'a> {
             css_href => urls::static_file("rathaus.css"),
             tenant => self.tenant.map(|t| views::tenant(t, lang)),
             active => "",
+            step_form => false,
+            session => self.session.clone(),
             ..extra
         };
         match theme.render(template, ctx) {

@@ -19,6 +19,10 @@ pub struct WebConfig {
     pub page_cache_bytes: u64,
     /// Where uploaded files are stored, and the limit per application.
     pub files: crate::uploads::FileStore,
+    /// Identity providers for citizen login; none: only guests can apply.
+    pub oidc: Vec<crate::auth::OidcSettings>,
+    /// The portal's address as citizens' browsers reach it (for the login's redirect URI).
+    pub public_url: String,
 }
 
 impl Default for WebConfig {
@@ -32,6 +36,8 @@ impl Default for WebConfig {
                 blobs: rathaus_store::BlobStore::local(std::path::Path::new("rathaus-data/files")),
                 max_per_application: 50 * 1024 * 1024,
             },
+            oidc: Vec::new(),
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -59,6 +65,7 @@ pub struct AppState {
     pub config: WebConfig,
     pub metrics: Metrics,
     pub files: crate::uploads::FileStore,
+    pub auth: crate::auth::Oidc,
     reload_lock: tokio::sync::Mutex<()>,
 }
 
@@ -80,6 +87,7 @@ impl AppState {
             db,
             source,
             files: config.files.clone(),
+            auth: crate::auth::Oidc::new(config.oidc.clone(), &config.public_url),
             config,
             metrics,
             reload_lock: tokio::sync::Mutex::new(()),

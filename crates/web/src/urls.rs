@@ -108,6 +108,54 @@ pub fn encode(s: &str) -> String {
     out
 }
 
+// ----- login, Mein Bereich, Postkorb ---------------------------------------------------
+
+pub fn login(t: &str, back: Option<&str>) -> String {
+    match back {
+        Some(b) => format!("/{t}/anmelden?zurueck={}", encode(b)),
+        None => format!("/{t}/anmelden"),
+    }
+}
+pub fn login_stronger(t: &str, back: &str) -> String {
+    format!("/{t}/anmelden?neu=1&zurueck={}", encode(back))
+}
+pub fn login_return(t: &str) -> String {
+    format!("/{t}/anmelden/rueckkehr")
+}
+pub fn logout(t: &str) -> String {
+    format!("/{t}/abmelden")
+}
+pub fn logout_everywhere(t: &str) -> String {
+    format!("/{t}/abmelden/ueberall")
+}
+pub fn session_extend(t: &str) -> String {
+    format!("/{t}/sitzung")
+}
+pub fn my_area(t: &str) -> String {
+    format!("/{t}/mein-bereich")
+}
+pub fn my_data(t: &str) -> String {
+    format!("/{t}/mein-bereich/daten.json")
+}
+pub fn my_delete(t: &str) -> String {
+    format!("/{t}/mein-bereich/konto-loeschen")
+}
+pub fn guest_access(t: &str) -> String {
+    format!("/{t}/zugang")
+}
+pub fn case(t: &str, d: &str) -> String {
+    format!("/{t}/vorgang/{d}")
+}
+pub fn case_message(t: &str, d: &str, m: &str) -> String {
+    format!("/{t}/vorgang/{d}/nachricht/{m}")
+}
+pub fn case_reply(t: &str, d: &str) -> String {
+    format!("/{t}/vorgang/{d}/antwort")
+}
+pub fn case_file(t: &str, d: &str, f: &str) -> String {
+    format!("/{t}/vorgang/{d}/datei/{f}")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1542,6 +1542,28 @@ fn check_field(
             "a country field needs a code_list (e.g. countries)",
         ));
     }
+    if let Some(src) = &f.prefill {
+        let fits = match src.as_str() {
+            "address" => k == K::Address,
+            "email" => k == K::Email,
+            "birth_date" => k == K::Date,
+            "given_name" | "family_name" => k == K::Text,
+            _ => false,
+        };
+        if !fits {
+            problems.push(Problem::at(
+                format!("{p}/prefill"),
+                format!(
+                    "prefill '{src}' does not fit a {} field (one of: {})",
+                    serde_json::to_value(k)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    crate::account::PREFILL_SOURCES.join(", ")
+                ),
+            ));
+        }
+    }
     if let Some(id) = &f.code_list {
         match codelists.get(id) {
             Some(l) => {

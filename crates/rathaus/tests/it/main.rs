@@ -3,6 +3,7 @@
 
 mod support;
 
+mod accounts;
 mod apply;
 mod broken_definitions;
 mod browser;

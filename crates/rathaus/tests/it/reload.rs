@@ -130,8 +130,8 @@ both_backends! {
         // … but a changed processing time is.
         edit(&defs.path().join("solingen/services/meldebescheinigung.yaml"), "processing_time:\n  days: ", "processing_time:\n  days: 1");
         let res = TestApp::try_start(Options::new(b).definitions(defs.path()).env("RATHAUS_DATABASE_URL", &url)).await;
-        let Err((code, out)) = res else { panic!("started with changed content under version 1") };
+        let Err((code, out)) = res else { panic!("started with changed content under the same version") };
         assert_eq!(code, Some(1));
-        assert!(out.contains("solingen/meldebescheinigung version 1"), "{out}");
+        assert!(out.contains("solingen/meldebescheinigung version 2"), "{out}");
     }
 }

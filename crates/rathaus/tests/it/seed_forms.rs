@@ -19,7 +19,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Deserialize)]
-struct Step {
+pub(crate) struct Step {
     step: String,
     answers: Vec<(String, String)>,
 }
@@ -83,7 +83,6 @@ both_backends! {
         let forms = seed_answers();
         assert!(forms.len() >= 11, "{} seed forms", forms.len());
         for (service, steps) in &forms {
-            let (tenant, id) = service.split_once('/').unwrap();
             let http = reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
@@ -94,51 +93,7 @@ both_backends! {
                 let url = app.url(&path);
                 async move { decode_html(&http.get(url).send().await.unwrap().text().await.unwrap()) }
             };
-            let start = format!("/{tenant}/leistungen/{id}/antrag");
-            let csrf = csrf_of(&get(start.clone()).await);
-            let res = http.post(app.url(&start)).form(&[("_csrf", &csrf)]).send().await.unwrap();
-            assert_eq!(res.status(), 303, "{service}: start");
-            let mut location = res.headers()["location"].to_str().unwrap().to_owned();
-            for s in steps {
-                assert!(location.ends_with(&format!("/schritt/{}", s.step)), "{service}: expected step {}, got {location}", s.step);
-                let html = get(location.clone()).await;
-                let csrf = csrf_of(&html);
-                let multipart = s.answers.iter().any(|(_, v)| v.starts_with('@'));
-                let mut pairs: Vec<(String, String)> = vec![("_csrf".into(), csrf), ("aktion".into(), "weiter".into())];
-                pairs.extend(s.answers.iter().map(|(k, v)| (k.clone(), resolve(v))));
-                let req = http.post(app.url(&location));
-                let req = if multipart {
-                    let mut form = reqwest::multipart::Form::new();
-                    for (k, v) in pairs {
-                        if v.starts_with('@') {
-                            let (name, bytes) = upload_bytes(&v);
-                            form = form.part(k, reqwest::multipart::Part::bytes(bytes).file_name(name));
-                        } else {
-                            form = form.text(k, v);
-                        }
-                    }
-                    req.multipart(form)
-                } else {
-                    req.form(&pairs)
-                };
-                let res = req.send().await.unwrap();
-                let status = res.status();
-                let next = res.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
-                let body = res.text().await.unwrap();
-                assert_eq!(status, 303, "{service}, step {}: {}", s.step, error_summary(&body));
-                location = next.unwrap();
-            }
-            assert!(location.ends_with("/pruefen"), "{service}: after the last step {location}");
-            let csrf = csrf_of(&get(location.clone()).await);
-            let submit = location.replace("/pruefen", "/absenden");
-            let res = http
-                .post(app.url(&submit))
-                .form(&[("_csrf", csrf.as_str()), ("einwilligung", "ja"), ("wahrheit", "ja")])
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 303, "{service}: submit");
-            let receipt = res.headers()["location"].to_str().unwrap().to_owned();
+            let receipt = submit_seed_form(&app, &http, service, steps).await;
             let html = get(receipt.clone()).await;
             let i = html.find("class=\"reference\">").expect("reference") + 18;
             let reference = html[i..i + html[i..].find('<').unwrap()].to_owned();
@@ -150,6 +105,101 @@ both_backends! {
             assert!(text.contains(&reference), "{service}: PDF names {reference}");
         }
     }
+}
+
+/// Fills the seed form of `service` ("tenant/id") with its fixture answers over HTTP with
+/// `http` (cookies kept, redirects not followed) and submits it; returns the receipt path.
+pub(crate) async fn submit_seed_form(
+    app: &TestApp,
+    http: &reqwest::Client,
+    service: &str,
+    steps: &[Step],
+) -> String {
+    let (tenant, id) = service.split_once('/').unwrap();
+    let get = |path: String| {
+        let http = http.clone();
+        let url = app.url(&path);
+        async move { decode_html(&http.get(url).send().await.unwrap().text().await.unwrap()) }
+    };
+    let start = format!("/{tenant}/leistungen/{id}/antrag");
+    let csrf = csrf_of(&get(start.clone()).await);
+    let res = http
+        .post(app.url(&start))
+        .form(&[("_csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "{service}: start");
+    let mut location = res.headers()["location"].to_str().unwrap().to_owned();
+    for s in steps {
+        assert!(
+            location.ends_with(&format!("/schritt/{}", s.step)),
+            "{service}: expected step {}, got {location}",
+            s.step
+        );
+        let html = get(location.clone()).await;
+        let csrf = csrf_of(&html);
+        let multipart = s.answers.iter().any(|(_, v)| v.starts_with('@'));
+        let mut pairs: Vec<(String, String)> =
+            vec![("_csrf".into(), csrf), ("aktion".into(), "weiter".into())];
+        pairs.extend(s.answers.iter().map(|(k, v)| (k.clone(), resolve(v))));
+        let req = http.post(app.url(&location));
+        let req = if multipart {
+            let mut form = reqwest::multipart::Form::new();
+            for (k, v) in pairs {
+                if v.starts_with('@') {
+                    let (name, bytes) = upload_bytes(&v);
+                    form = form.part(k, reqwest::multipart::Part::bytes(bytes).file_name(name));
+                } else {
+                    form = form.text(k, v);
+                }
+            }
+            req.multipart(form)
+        } else {
+            req.form(&pairs)
+        };
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let next = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned());
+        let body = res.text().await.unwrap();
+        assert_eq!(
+            status,
+            303,
+            "{service}, step {}: {}",
+            s.step,
+            error_summary(&body)
+        );
+        location = next.unwrap();
+    }
+    assert!(
+        location.ends_with("/pruefen"),
+        "{service}: after the last step {location}"
+    );
+    let csrf = csrf_of(&get(location.clone()).await);
+    let submit = location.replace("/pruefen", "/absenden");
+    let res = http
+        .post(app.url(&submit))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("einwilligung", "ja"),
+            ("wahrheit", "ja"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "{service}: submit");
+    let receipt = res.headers()["location"].to_str().unwrap().to_owned();
+    receipt
+}
+
+/// The fixture steps of one service.
+pub(crate) fn seed_steps(service: &str) -> Vec<Step> {
+    seed_answers()
+        .remove(service)
+        .unwrap_or_else(|| panic!("no answers for {service}"))
 }
 
 fn error_summary(html: &str) -> String {

@@ -464,3 +464,149 @@ pub fn csrf_token(html: &str) -> Option<String> {
     let i = html.find("name=\"_csrf\" value=\"")? + 20;
     html.get(i..i + 32).map(str::to_owned)
 }
+
+/// A free TCP port on 127.0.0.1 (bound and released; the tiny race is acceptable in tests).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A real OpenID Connect provider (npm oidc-provider, `tests/oidc/provider.mjs`) on loopback.
+pub struct OidcProvider {
+    pub issuer: String,
+    child: Child,
+}
+
+impl OidcProvider {
+    /// Starts the provider with the client `rathaus` for an app listening on `app_port`
+    /// (every demo tenant's redirect URI), and a second client `andere` (another service).
+    pub async fn start(app_port: u16) -> OidcProvider {
+        let port = free_port();
+        let redirects: Vec<String> = ["solingen", "soest", "kreis-soest", "kreis-paderborn"]
+            .iter()
+            .map(|t| format!("http://127.0.0.1:{app_port}/{t}/anmelden/rueckkehr"))
+            .collect();
+        let clients = serde_json::json!([
+            {"client_id": "rathaus", "redirect_uris": redirects},
+            {"client_id": "andere", "redirect_uris": redirects},
+        ]);
+        let child = Command::new("node")
+            .arg(workspace_root().join("tests/oidc/provider.mjs"))
+            .env("PORT", port.to_string())
+            .env("OIDC_CLIENTS", clients.to_string())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("node (installed by scripts/test)");
+        let issuer = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        for _ in 0..200 {
+            if let Ok(r) = http
+                .get(format!("{issuer}/.well-known/openid-configuration"))
+                .send()
+                .await
+            {
+                if r.status().is_success() {
+                    return OidcProvider { issuer, child };
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut child = child;
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("oidc-provider did not start");
+    }
+
+    /// Options for an app on `app_port` that logs citizens in here.
+    pub fn options(&self, opts: Options, app_port: u16, dir: &Path) -> Options {
+        let toml = dir.join("rathaus-oidc.toml");
+        std::fs::write(
+            &toml,
+            format!(
+                "[[oidc]]\nname = \"servicekonto\"\nlabel = \"Servicekonto (Test)\"\nissuer = \"{}\"\nclient_id = \"rathaus\"\nscopes = [\"openid\", \"profile\", \"email\", \"address\", \"eidas\"]\n",
+                self.issuer
+            ),
+        )
+        .unwrap();
+        opts.env("RATHAUS_LISTEN", &format!("127.0.0.1:{app_port}"))
+            .env(
+                "RATHAUS_PUBLIC_URL",
+                &format!("http://127.0.0.1:{app_port}"),
+            )
+            .env("RATHAUS_CONFIG", toml.to_str().unwrap())
+    }
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs one SQL statement against the app's database (tests that move clocks).
+pub async fn sql(app: &TestApp, query: &str) {
+    if app.database_url.starts_with("sqlite:") {
+        let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&app.database_url)
+            .await
+            .unwrap();
+        sqlx::query(query).execute(&mut c).await.unwrap();
+    } else {
+        let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&app.database_url)
+            .await
+            .unwrap();
+        sqlx::query(query).execute(&mut c).await.unwrap();
+    }
+}
+
+/// Runs the `rathaus` binary with the app's database and data folder (operator commands).
+pub fn run_cli(app: &TestApp, args: &[&str]) -> (bool, String) {
+    let out = Command::new(bin())
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RATHAUS_DATA_DIR", app.data_dir.path())
+        .env("RATHAUS_DATABASE_URL", &app.database_url)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// The first column (text) of every row of a query against the app's database.
+pub async fn sql_strings(app: &TestApp, query: &str) -> Vec<String> {
+    use sqlx::Row;
+    if app.database_url.starts_with("sqlite:") {
+        let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&app.database_url)
+            .await
+            .unwrap();
+        sqlx::query(query)
+            .fetch_all(&mut c)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>(0))
+            .collect()
+    } else {
+        let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&app.database_url)
+            .await
+            .unwrap();
+        sqlx::query(query)
+            .fetch_all(&mut c)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>(0))
+            .collect()
+    }
+}

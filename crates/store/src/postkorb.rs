@@ -1,0 +1,396 @@
+//! After submitting: the status timeline of an application and its Postkorb (messages
+//! between authority and citizen). Messages are immutable; the only later write is the
+//! moment the citizen first opened a message of the authority. Every lookup names the
+//! draft (the application's unguessable id); who may see a draft is decided by the caller.
+
+use crate::{now_millis, with_pool, Db, FileMeta, StoreError};
+use sqlx::Row;
+
+/// One outbox row inside an open transaction `tx`.
+macro_rules! insert_outbox {
+    ($tx:ident, $tenant:expr, $kind:expr, $payload:expr) => {
+        sqlx::query(
+            "INSERT INTO outbox (id, tenant_id, kind, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind($tenant)
+        .bind($kind)
+        .bind($payload)
+        .bind(now_millis())
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
+/// Messages from the authority to the citizen.
+pub const TO_CITIZEN: &str = "to_citizen";
+/// Replies of the citizen.
+pub const FROM_CITIZEN: &str = "from_citizen";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: String,
+    /// The portal tenant of the application.
+    pub tenant_id: String,
+    pub draft_id: String,
+    /// [`TO_CITIZEN`] or [`FROM_CITIZEN`].
+    pub direction: String,
+    /// `message`, `request` (documents or information asked for), `notice` (Bescheid), `reply`.
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    /// Who wrote it, as shown to the citizen (an office, or "Sie").
+    pub sender: String,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+/// One application (open draft or submitted) as listed in Mein Bereich.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationSummary {
+    pub draft_id: String,
+    pub tenant_id: String,
+    pub provider_id: String,
+    pub service_id: String,
+    pub step: String,
+    pub updated_at: i64,
+    pub reference: Option<String>,
+    pub status: Option<String>,
+    pub submitted_at: Option<i64>,
+    /// Messages of the authority not yet opened.
+    pub unread: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusEvent {
+    pub status: String,
+    pub note: Option<String>,
+    pub at: i64,
+}
+
+/// A submitted application found by its reference (for operators and, later, staff).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationRef {
+    pub portal_tenant_id: String,
+    pub draft_id: String,
+    pub service_id: String,
+    pub status: String,
+    pub contact_email: Option<String>,
+}
+
+const SUMMARY_SQL: &str = "SELECT d.id, d.tenant_id, d.provider_id, d.service_id, d.step, d.updated_at, \
+     s.reference, s.status, s.submitted_at, \
+     (SELECT COUNT(*) FROM messages m WHERE m.draft_id = d.id AND m.direction = 'to_citizen' AND m.read_at IS NULL) AS unread \
+     FROM drafts d LEFT JOIN submissions s ON s.draft_id = d.id";
+
+macro_rules! summary_from {
+    ($r:expr) => {
+        ApplicationSummary {
+            draft_id: $r.get("id"),
+            tenant_id: $r.get("tenant_id"),
+            provider_id: $r.get("provider_id"),
+            service_id: $r.get("service_id"),
+            step: $r.get("step"),
+            updated_at: $r.get("updated_at"),
+            reference: $r.get("reference"),
+            status: $r.get("status"),
+            submitted_at: $r.get("submitted_at"),
+            unread: $r.get("unread"),
+        }
+    };
+}
+
+macro_rules! message_from {
+    ($r:expr) => {
+        Message {
+            id: $r.get("id"),
+            tenant_id: $r.get("tenant_id"),
+            draft_id: $r.get("draft_id"),
+            direction: $r.get("direction"),
+            kind: $r.get("kind"),
+            subject: $r.get("subject"),
+            body: $r.get("body"),
+            sender: $r.get("sender"),
+            created_at: $r.get("created_at"),
+            read_at: $r.get("read_at"),
+        }
+    };
+}
+
+const MESSAGE_COLUMNS: &str =
+    "id, tenant_id, draft_id, direction, kind, subject, body, sender, created_at, read_at";
+
+impl Db {
+    /// Every draft and application of an account, newest first.
+    pub async fn applications_of_account(
+        &self,
+        tenant_id: &str,
+        account_id: &str,
+    ) -> Result<Vec<ApplicationSummary>, StoreError> {
+        let sql = format!(
+            "{SUMMARY_SQL} WHERE d.tenant_id = $1 AND d.account_id = $2 ORDER BY d.updated_at DESC"
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant_id)
+            .bind(account_id)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| summary_from!(r))
+            .collect()))
+    }
+
+    /// One application of the portal `tenant_id`.
+    pub async fn application(
+        &self,
+        tenant_id: &str,
+        draft_id: &str,
+    ) -> Result<Option<ApplicationSummary>, StoreError> {
+        let sql = format!("{SUMMARY_SQL} WHERE d.tenant_id = $1 AND d.id = $2");
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant_id)
+            .bind(draft_id)
+            .fetch_optional(p)
+            .await?
+            .map(|r| summary_from!(r))))
+    }
+
+    /// The status timeline of an application, oldest first.
+    pub async fn status_events(&self, draft_id: &str) -> Result<Vec<StatusEvent>, StoreError> {
+        Ok(with_pool!(self, |p| sqlx::query(
+            "SELECT status, note, at FROM status_events WHERE draft_id = $1 ORDER BY seq"
+        )
+        .bind(draft_id)
+        .fetch_all(p)
+        .await?
+        .iter()
+        .map(|r| StatusEvent {
+            status: r.get("status"),
+            note: r.get("note"),
+            at: r.get("at"),
+        })
+        .collect()))
+    }
+
+    /// A submitted application by its responsible tenant and reference.
+    pub async fn application_by_reference(
+        &self,
+        tenant_id: &str,
+        reference: &str,
+    ) -> Result<Option<ApplicationRef>, StoreError> {
+        Ok(with_pool!(self, |p| sqlx::query(
+            "SELECT s.portal_tenant_id, s.draft_id, s.service_id, s.status, d.contact_email \
+             FROM submissions s JOIN drafts d ON d.id = s.draft_id \
+             WHERE s.tenant_id = $1 AND s.reference = $2"
+        )
+        .bind(tenant_id)
+        .bind(reference)
+        .fetch_optional(p)
+        .await?
+        .map(|r| ApplicationRef {
+            portal_tenant_id: r.get("portal_tenant_id"),
+            draft_id: r.get("draft_id"),
+            service_id: r.get("service_id"),
+            status: r.get("status"),
+            contact_email: r.get("contact_email"),
+        })))
+    }
+
+    /// The draft id of a guest's application in the portal `tenant_id`, if reference and
+    /// the hash of the access code both match.
+    pub async fn application_by_access_code(
+        &self,
+        tenant_id: &str,
+        reference: &str,
+        access_hash: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(with_pool!(self, |p| sqlx::query(
+            "SELECT id FROM drafts WHERE tenant_id = $1 AND reference = $2 AND access_hash = $3"
+        )
+        .bind(tenant_id)
+        .bind(reference)
+        .bind(access_hash)
+        .fetch_optional(p)
+        .await?
+        .map(|r| r.get::<String, _>("id"))))
+    }
+
+    /// Moves an application to `status` and appends it to the timeline; `notify` is an
+    /// outbox row `(kind, payload)` written in the same transaction.
+    pub async fn set_status(
+        &self,
+        draft_id: &str,
+        status: &str,
+        note: Option<&str>,
+        notify: Option<(&str, &str, &str)>,
+    ) -> Result<bool, StoreError> {
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                let n = sqlx::query("UPDATE submissions SET status = $1 WHERE draft_id = $2")
+                    .bind(status)
+                    .bind(draft_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if n != 1 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "INSERT INTO status_events (draft_id, seq, status, note, at) \
+                     SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM status_events WHERE draft_id = $1",
+                )
+                .bind(draft_id)
+                .bind(status)
+                .bind(note)
+                .bind(now_millis())
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                if let Some((tenant, kind, payload)) = notify {
+                    insert_outbox!(tx, tenant, kind, payload);
+                }
+                tx.commit().await?;
+                Ok(true)
+            }};
+        }
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
+    }
+
+    /// Writes a message with its attachments (already in the file storage; rows of files
+    /// uploaded before are tied to the message) and, if given, the notification mail — one
+    /// transaction.
+    pub async fn post_message(
+        &self,
+        m: &Message,
+        attachments: &[FileMeta],
+        notify: Option<(&str, &str)>,
+    ) -> Result<(), StoreError> {
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                sqlx::query(&format!(
+                    "INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)"
+                ))
+                .bind(&m.id)
+                .bind(&m.tenant_id)
+                .bind(&m.draft_id)
+                .bind(&m.direction)
+                .bind(&m.kind)
+                .bind(&m.subject)
+                .bind(&m.body)
+                .bind(&m.sender)
+                .bind(m.created_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                for f in attachments {
+                    sqlx::query(
+                        "INSERT INTO files (tenant_id, id, draft_id, field, name, size, type, sha256, created_at, message_id) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                         ON CONFLICT (tenant_id, id) DO UPDATE SET message_id = excluded.message_id",
+                    )
+                    .bind(&f.tenant_id)
+                    .bind(&f.id)
+                    .bind(&f.draft_id)
+                    .bind(&f.field)
+                    .bind(&f.name)
+                    .bind(f.size)
+                    .bind(&f.kind)
+                    .bind(&f.sha256)
+                    .bind(m.created_at)
+                    .bind(&m.id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                }
+                if let Some((kind, payload)) = notify {
+                    let tenant = m.tenant_id.as_str();
+                    insert_outbox!(tx, tenant, kind, payload);
+                }
+                tx.commit().await?;
+                Ok(())
+            }};
+        }
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
+    }
+
+    /// The messages of an application, oldest first.
+    pub async fn messages(&self, draft_id: &str) -> Result<Vec<Message>, StoreError> {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE draft_id = $1 ORDER BY created_at, id"
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(draft_id)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| message_from!(r))
+            .collect()))
+    }
+
+    /// Records that the citizen opened a message of the authority; only the first time
+    /// counts. Returns the moment recorded.
+    pub async fn mark_read(&self, draft_id: &str, id: &str) -> Result<Option<i64>, StoreError> {
+        let now = now_millis();
+        with_pool!(self, |p| {
+            sqlx::query(
+            "UPDATE messages SET read_at = $1 WHERE draft_id = $2 AND id = $3 AND direction = 'to_citizen' AND read_at IS NULL"
+        )
+        .bind(now)
+        .bind(draft_id)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|_| ())
+        })?;
+        Ok(with_pool!(self, |p| sqlx::query(
+            "SELECT read_at FROM messages WHERE draft_id = $1 AND id = $2"
+        )
+        .bind(draft_id)
+        .bind(id)
+        .fetch_optional(p)
+        .await?
+        .and_then(|r| r.get::<Option<i64>, _>("read_at"))))
+    }
+
+    /// The attachments of the messages of an application.
+    pub async fn message_files(
+        &self,
+        draft_id: &str,
+    ) -> Result<Vec<(String, FileMeta)>, StoreError> {
+        Ok(with_pool!(self, |p| {
+            sqlx::query(
+            "SELECT message_id, tenant_id, id, draft_id, field, name, size, type, sha256 FROM files \
+             WHERE draft_id = $1 AND message_id IS NOT NULL ORDER BY created_at, name"
+        )
+        .bind(draft_id)
+        .fetch_all(p)
+        .await?
+        .iter()
+        .map(|r| {
+            (
+                r.get::<String, _>("message_id"),
+                FileMeta {
+                    tenant_id: r.get("tenant_id"),
+                    id: r.get("id"),
+                    draft_id: r.get("draft_id"),
+                    field: r.get("field"),
+                    name: r.get("name"),
+                    size: r.get("size"),
+                    kind: r.get("type"),
+                    sha256: r.get("sha256"),
+                },
+            )
+        })
+        .collect()
+        }))
+    }
+}

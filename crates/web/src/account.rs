@@ -1,0 +1,1110 @@
+//! The citizen's side after submitting: Mein Bereich (applications with their status,
+//! drafts, documents, messages), the Postkorb of each application, guest access with an
+//! access code, the download of all one's data (DSGVO Art. 15/20) and deleting the
+//! account (Art. 17). Also the operators' way to post a message into a Postkorb until the
+//! back office exists ([`send_message`], used by `rathaus postkorb send`).
+//!
+//! Access: an application of an account is shown only in a session of that account; a
+//! guest's application only in the guest session opened with its access code (or right
+//! after submitting). Everything else is "not found", never a hint that the object exists.
+
+use crate::auth::{sha256_hex, Citizen};
+use crate::prefs::Prefs;
+use crate::routes::{Page, PageError};
+use crate::views::loc;
+use crate::{csrf, urls, AppState, Site};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form as PostForm;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::CookieJar;
+use fluent_bundle::FluentArgs;
+use minijinja::{context, Value};
+use rathaus_domain::{ApplicationStatus, Lang, MessageKind};
+use rathaus_store::{ApplicationSummary, BlobStore, Db, Draft, FileMeta, Message};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value as Json};
+use std::sync::Arc;
+
+type St = State<Arc<AppState>>;
+
+/// Longest reply text in characters.
+pub const MAX_REPLY_CHARS: usize = 5000;
+/// Largest file attached to a reply.
+pub const MAX_REPLY_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+// ----- access --------------------------------------------------------------------------
+
+pub enum Access {
+    Yes,
+    /// Belongs to an account, and nobody is logged in.
+    Login,
+    No,
+}
+
+/// Whether the citizen may open a draft by its capability link (the form's pages): a
+/// guest's draft with the link alone, an account's draft only in that account's session.
+pub fn access(draft: &Draft, c: &Citizen) -> Access {
+    match (&draft.account_id, c.account_id()) {
+        (None, _) => Access::Yes,
+        (Some(owner), Some(me)) if owner == me => Access::Yes,
+        (Some(_), Some(_)) => Access::No,
+        (Some(_), None) => Access::Login,
+    }
+}
+
+/// Whether the citizen may open the case pages (status and Postkorb) of an application:
+/// the account's own, or the one application of a guest session.
+fn case_access(draft: &Draft, c: &Citizen) -> Access {
+    match &draft.account_id {
+        Some(_) => access(draft, c),
+        None => match c.live.as_ref().and_then(|l| l.session.draft_id.as_deref()) {
+            Some(d) if d == draft.id => Access::Yes,
+            _ => Access::Login,
+        },
+    }
+}
+
+/// The session bar for private pages (None when nobody is logged in).
+pub fn session_view(c: &Citizen, tid: &str, csrf: &str, here: &str) -> Option<Value> {
+    let live = c.live.as_ref()?;
+    let ends = crate::apply::berlin_datetime(live.idle_ends);
+    let time = ends.rsplit(", ").next().unwrap_or(&ends).to_owned();
+    Some(Value::from_serialize(json!({
+        "name": live.session.display_name,
+        "guest": live.session.account_id.is_none(),
+        "idle_ends": live.idle_ends,
+        "idle_ends_text": time,
+        "warn_ms": live.warn_ms,
+        "extend_href": urls::session_extend(tid),
+        "logout_href": urls::logout(tid),
+        "area_href": match &live.session.draft_id {
+            Some(d) => urls::case(tid, d),
+            None => urls::my_area(tid),
+        },
+        "csrf": csrf,
+        "here": here,
+    })))
+}
+
+// ----- guest access codes -----------------------------------------------------------------
+
+const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+const CODE_COOKIE: &str = "rathaus_code";
+
+/// A new access code: 12 characters from 32 unambiguous ones (60 bits), in groups of four.
+pub fn new_access_code() -> String {
+    let mut bytes = uuid::Uuid::new_v4().into_bytes().to_vec();
+    bytes.extend(uuid::Uuid::new_v4().into_bytes());
+    let chars: String = bytes
+        .iter()
+        .take(12) // 256 is a multiple of 32: every character equally likely
+        .map(|b| CODE_ALPHABET[usize::from(*b) % 32] as char)
+        .collect();
+    format!("{}-{}-{}", &chars[0..4], &chars[4..8], &chars[8..12])
+}
+
+/// The code as compared: capitals, no separators or spaces, O read as 0 → not in the
+/// alphabet, so mistyped letters simply do not match.
+pub fn normalize_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The code shown once on the receipt (a cookie limited to the draft's pages).
+pub fn code_cookie(tid: &str, did: &str, code: String) -> Cookie<'static> {
+    Cookie::build((CODE_COOKIE, code))
+        .path(format!("/{tid}/antrag/{did}"))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .build()
+}
+
+pub fn shown_code(jar: &CookieJar, _did: &str) -> Option<String> {
+    jar.get(CODE_COOKIE).map(|c| c.value().to_owned())
+}
+
+// ----- shared loading -----------------------------------------------------------------
+
+macro_rules! tenant_page {
+    ($state:expr, $site:expr, $prefs:expr, $tid:expr) => {{
+        let Some(t) = $site.catalog.tenant(&$tid) else {
+            return Page::new(&$site, &$prefs, None).not_found();
+        };
+        (t, Page::new(&$site, &$prefs, Some(t)))
+    }};
+}
+
+fn internal(e: impl std::fmt::Display) -> Response {
+    PageError::Internal(e.to_string()).into_response()
+}
+
+fn gone(page: &Page<'_>) -> Response {
+    page.render_private(StatusCode::NOT_FOUND, "apply_expired.html", context! {})
+}
+
+fn service_title(site: &Site, tid: &str, sid: &str, lang: Lang) -> Value {
+    match site.catalog.service(tid, sid) {
+        Some(o) => Value::from_serialize(loc(&o.service.title, lang)),
+        None => Value::from_serialize(json!({ "text": sid })),
+    }
+}
+
+fn status_text(page: &Page<'_>, status: &str) -> String {
+    page.theme().messages.get(
+        page.lang(),
+        &format!("status-{}", status.replace('_', "-")),
+        None,
+    )
+}
+
+fn kind_text(page: &Page<'_>, kind: &str) -> String {
+    page.theme()
+        .messages
+        .get(page.lang(), &format!("message-kind-{kind}"), None)
+}
+
+fn summary_view(page: &Page<'_>, site: &Site, tid: &str, a: &ApplicationSummary) -> Value {
+    let lang = page.lang();
+    Value::from_serialize(json!({
+        "service": service_title(site, tid, &a.service_id, lang),
+        "reference": a.reference,
+        "status": a.status.as_deref().map(|s| status_text(page, s)),
+        "status_key": a.status,
+        "submitted": a.submitted_at.map(crate::apply::berlin_datetime),
+        "updated": crate::apply::berlin_datetime(a.updated_at),
+        "unread": a.unread,
+        "href": if a.reference.is_some() { urls::case(tid, &a.draft_id) } else { urls::apply_resume(tid, &a.draft_id) },
+    }))
+}
+
+// ----- Mein Bereich --------------------------------------------------------------------
+
+/// `GET /{t}/mein-bereich`.
+pub async fn my_area(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    citizen: Citizen,
+    Path(tid): Path<String>,
+) -> Response {
+    let site = state.site();
+    let (_t, page) = tenant_page!(state, site, prefs, tid);
+    let Some(account) = citizen.account_id().map(str::to_owned) else {
+        if let Some(d) = citizen
+            .live
+            .as_ref()
+            .and_then(|l| l.session.draft_id.clone())
+        {
+            return Redirect::to(&urls::case(&tid, &d)).into_response();
+        }
+        return crate::auth::login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None)
+            .await;
+    };
+    let apps = match state.db.applications_of_account(&tid, &account).await {
+        Ok(a) => a,
+        Err(e) => return internal(e),
+    };
+    let sessions = state.db.count_sessions(&account).await.unwrap_or(1);
+    let (submitted, drafts): (Vec<_>, Vec<_>) = apps.iter().partition(|a| a.reference.is_some());
+    let mut documents = Vec::new();
+    for a in &submitted {
+        let title = service_title(&site, &tid, &a.service_id, page.lang());
+        documents.push(json!({
+            "name": page.theme().messages.get(page.lang(), "my-receipt-document", None),
+            "context": a.reference, "service": title,
+            "href": urls::apply_receipt_pdf(&tid, &a.draft_id),
+            "size": null,
+        }));
+        match state.db.message_files(&a.draft_id).await {
+            Ok(files) => {
+                for (_, f) in files {
+                    documents.push(json!({
+                        "name": f.name, "context": a.reference, "service": title,
+                        "href": urls::case_file(&tid, &a.draft_id, &f.id),
+                        "size": rathaus_domain::form::format_bytes(f.size.max(0) as u64),
+                    }));
+                }
+            }
+            Err(e) => return internal(e),
+        }
+    }
+    let unread: i64 = submitted.iter().map(|a| a.unread).sum();
+    let (jar, token) = csrf::token(jar);
+    let page = page.with_session(session_view(&citizen, &tid, &token, &prefs.here));
+    let res = page.render_private(
+        StatusCode::OK,
+        "my_area.html",
+        context! {
+            applications => submitted.iter().map(|a| summary_view(&page, &site, &tid, a)).collect::<Vec<_>>(),
+            drafts => drafts.iter().map(|a| summary_view(&page, &site, &tid, a)).collect::<Vec<_>>(),
+            documents, unread, sessions,
+            level => citizen.live.as_ref().map(|l| l.level().as_str()),
+            data_href => urls::my_data(&tid),
+            delete_href => urls::my_delete(&tid),
+            logout_everywhere => urls::logout_everywhere(&tid),
+            services_href => urls::services(&tid),
+            csrf => token,
+        },
+    );
+    (jar, res).into_response()
+}
+
+/// `GET /{t}/mein-bereich/daten.json`: everything stored about the citizen, as JSON.
+pub async fn my_data(
+    State(state): St,
+    prefs: Prefs,
+    citizen: Citizen,
+    Path(tid): Path<String>,
+) -> Response {
+    let site = state.site();
+    let (_t, page) = tenant_page!(state, site, prefs, tid);
+    let Some(aid) = citizen.account_id().map(str::to_owned) else {
+        return crate::auth::login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None)
+            .await;
+    };
+    match export(&state.db, &tid, &aid).await {
+        Ok(Some(doc)) => (
+            [
+                (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"meine-daten.json\"",
+                ),
+            ],
+            serde_json::to_string_pretty(&doc).unwrap_or_default(),
+        )
+            .into_response(),
+        Ok(None) => gone(&page),
+        Err(e) => internal(e),
+    }
+}
+
+async fn export(db: &Db, tid: &str, aid: &str) -> Result<Option<Json>, rathaus_store::StoreError> {
+    let Some(account) = db.account(tid, aid).await? else {
+        return Ok(None);
+    };
+    let mut applications = Vec::new();
+    let mut drafts = Vec::new();
+    for a in db.applications_of_account(tid, aid).await? {
+        let Some(d) = db.draft(tid, &a.draft_id).await? else {
+            continue;
+        };
+        let answers: Json = serde_json::from_str(&d.answers).unwrap_or(Json::Null);
+        if a.reference.is_none() {
+            drafts.push(json!({
+                "service": a.service_id, "provider": a.provider_id, "step": a.step,
+                "updated_at": millis_rfc3339(a.updated_at), "answers": answers,
+            }));
+            continue;
+        }
+        let sub = db.submission_of_draft(tid, &a.draft_id).await?;
+        let files = db.message_files(&a.draft_id).await?;
+        let messages: Vec<Json> = db
+            .messages(&a.draft_id)
+            .await?
+            .into_iter()
+            .map(|m| {
+                json!({
+                    "direction": m.direction, "kind": m.kind, "subject": m.subject,
+                    "body": m.body, "sender": m.sender,
+                    "created_at": millis_rfc3339(m.created_at),
+                    "read_at": m.read_at.map(millis_rfc3339),
+                    "attachments": files.iter().filter(|(mid, _)| *mid == m.id)
+                        .map(|(_, f)| json!({"name": f.name, "size": f.size, "type": f.kind, "sha256": f.sha256}))
+                        .collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let events: Vec<Json> = db
+            .status_events(&a.draft_id)
+            .await?
+            .into_iter()
+            .map(|e| json!({"status": e.status, "note": e.note, "at": millis_rfc3339(e.at)}))
+            .collect();
+        applications.push(json!({
+            "reference": a.reference, "service": a.service_id, "authority": a.provider_id,
+            "status": a.status,
+            "submitted_at": a.submitted_at.map(millis_rfc3339),
+            "answers": sub.as_ref().and_then(|s| serde_json::from_str::<Json>(&s.answers).ok()),
+            "computed": sub.as_ref().and_then(|s| serde_json::from_str::<Json>(&s.computed).ok()),
+            "status_history": events, "messages": messages,
+        }));
+    }
+    Ok(Some(json!({
+        "format": "rathaus-personal-data/1",
+        "exported_at": millis_rfc3339(jiff::Timestamp::now().as_millisecond()),
+        "portal": tid,
+        "account": {
+            "identity_provider": account.issuer, "subject": account.subject,
+            "level_of_assurance": account.level,
+            "profile": serde_json::from_str::<Json>(&account.profile).unwrap_or(Json::Null),
+        },
+        "applications": applications,
+        "drafts": drafts,
+    })))
+}
+
+fn millis_rfc3339(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+/// `GET /{t}/mein-bereich/konto-loeschen`: what deleting means, and the button.
+pub async fn delete_page(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    citizen: Citizen,
+    Path(tid): Path<String>,
+) -> Response {
+    let site = state.site();
+    let (_t, page) = tenant_page!(state, site, prefs, tid);
+    if citizen.account_id().is_none() {
+        return crate::auth::login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None)
+            .await;
+    }
+    let (jar, token) = csrf::token(jar);
+    let page = page.with_session(session_view(&citizen, &tid, &token, &prefs.here));
+    let res = page.render_private(
+        StatusCode::OK,
+        "delete_account.html",
+        context! { action => urls::my_delete(&tid), csrf => token, error => false, back => urls::my_area(&tid), data_href => urls::my_data(&tid) },
+    );
+    (jar, res).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeleteForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    bestaetigt: Option<String>,
+}
+
+/// `POST /{t}/mein-bereich/konto-loeschen`.
+pub async fn delete_account(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    citizen: Citizen,
+    Path(tid): Path<String>,
+    PostForm(f): PostForm<DeleteForm>,
+) -> Response {
+    let site = state.site();
+    let (_t, page) = tenant_page!(state, site, prefs, tid);
+    if !csrf::verify(&jar, f.csrf.as_deref()) {
+        return page.render_private(StatusCode::FORBIDDEN, "apply_expired.html", context! {});
+    }
+    let Some(aid) = citizen.account_id().map(str::to_owned) else {
+        return crate::auth::login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None)
+            .await;
+    };
+    if f.bestaetigt.as_deref() != Some("ja") {
+        let (jar, token) = csrf::token(jar);
+        let page = page.with_session(session_view(&citizen, &tid, &token, &prefs.here));
+        let res = page.render_private(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "delete_account.html",
+            context! { action => urls::my_delete(&tid), csrf => token, error => true, back => urls::my_area(&tid), data_href => urls::my_data(&tid) },
+        );
+        return (jar, res).into_response();
+    }
+    let files = match state.db.delete_account(&tid, &aid).await {
+        Ok(f) => f,
+        Err(e) => return internal(e),
+    };
+    for id in files {
+        if let Err(e) = state.files.blobs.delete(&tid, &id).await {
+            // The metadata is gone; a leftover blob is unreachable. Logged for cleanup.
+            tracing::error!(error = %e, file = %id, "deleting a file of a deleted account failed");
+        }
+    }
+    tracing::info!(tenant = %tid, "citizen account deleted");
+    let jar = jar.remove(
+        Cookie::build((crate::auth::SESSION_COOKIE, ""))
+            .path(format!("/{tid}"))
+            .build(),
+    );
+    let res = page.render_private(
+        StatusCode::OK,
+        "logged_out.html",
+        context! { deleted => true, everywhere => false, login => None::<String> },
+    );
+    (jar, res).into_response()
+}
+
+// ----- guest access ---------------------------------------------------------------------
+
+/// `GET /{t}/zugang`: reference and access code.
+pub async fn guest_page(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path(tid): Path<String>,
+) -> Response {
+    let site = state.site();
+    let (_t, page) = tenant_page!(state, site, prefs, tid);
+    let (jar, token) = csrf::token(jar);
+    let res = render_guest(&state, &page, &tid, &token, "", false, StatusCode::OK);
+    (jar, res).into_response()
+}
+
+fn render_guest(
+    state: &AppState,
+    page: &Page<'_>,
+    tid: &str,
+    token: &str,
+    reference: &str,
+    error: bool,
+    status: StatusCode,
+) -> Response {
+    page.render_private(
+        status,
+        "guest_access.html",
+        context! {
+            action => urls::guest_access(tid), csrf => token, reference, error,
+            login => state.auth.label(tid).map(|_| urls::login(tid, None)),
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GuestForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    aktenzeichen: Option<String>,
+    zugangscode: Option<String>,
+}
+
+/// `POST /{t}/zugang`: opens a guest session for the one application.
+pub async fn guest_login(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path(tid): Path<String>,
+    PostForm(f): PostForm<GuestForm>,
+) -> Response {
+    let site = state.site();
+    let (t, page) = tenant_page!(state, site, prefs, tid);
+    if !csrf::verify(&jar, f.csrf.as_deref()) {
+        return page.render_private(StatusCode::FORBIDDEN, "apply_expired.html", context! {});
+    }
+    let reference = f
+        .aktenzeichen
+        .as_deref()
+        .unwrap_or("")
+        .trim()
+        .to_uppercase()
+        .chars()
+        .take(40)
+        .collect::<String>();
+    let code = normalize_code(f.zugangscode.as_deref().unwrap_or(""));
+    // A small pause on every try makes guessing slow without a per-person lock-out.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let found = if code.len() == 12 && !reference.is_empty() {
+        match state
+            .db
+            .application_by_access_code(&tid, &reference, &sha256_hex(&code))
+            .await
+        {
+            Ok(f) => f,
+            Err(e) => return internal(e),
+        }
+    } else {
+        None
+    };
+    let Some(did) = found else {
+        tracing::warn!(tenant = %tid, "guest access refused");
+        let (jar, token) = csrf::token(jar);
+        let res = render_guest(
+            &state,
+            &page,
+            &tid,
+            &token,
+            &reference,
+            true,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+        return (jar, res).into_response();
+    };
+    match crate::auth::start_session(
+        &state,
+        jar,
+        t,
+        None,
+        Some(did.clone()),
+        String::new(),
+        rathaus_domain::Level::Low,
+    )
+    .await
+    {
+        Ok(jar) => (jar, Redirect::to(&urls::case(&tid, &did))).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+// ----- the case: status and Postkorb ---------------------------------------------------------
+
+macro_rules! case_ctx {
+    ($state:expr, $site:expr, $prefs:expr, $tid:expr, $did:expr, $citizen:expr) => {{
+        let (t, page) = tenant_page!($state, $site, $prefs, $tid);
+        let draft = match $state.db.draft(&$tid, &$did).await {
+            Ok(Some(d)) if d.reference.is_some() => d,
+            Ok(_) => return gone(&page),
+            Err(e) => return internal(e),
+        };
+        match case_access(&draft, &$citizen) {
+            Access::Yes => {}
+            Access::Login if draft.account_id.is_some() => {
+                return crate::auth::login_needed(
+                    &$state,
+                    &page,
+                    &$tid,
+                    &$prefs.here,
+                    $citizen.expired,
+                    None,
+                )
+                .await
+            }
+            Access::Login => return Redirect::to(&urls::guest_access(&$tid)).into_response(),
+            Access::No => return gone(&page),
+        }
+        (t, page, draft)
+    }};
+}
+
+/// `GET /{t}/vorgang/{draft}`: status timeline and messages of one application.
+pub async fn case_page(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    citizen: Citizen,
+    Path((tid, did)): Path<(String, String)>,
+) -> Response {
+    let site = state.site();
+    let (_t, page, draft) = case_ctx!(state, site, prefs, tid, did, citizen);
+    let (jar, token) = csrf::token(jar);
+    let page = page.with_session(session_view(&citizen, &tid, &token, &prefs.here));
+    render_case(
+        &state,
+        &site,
+        &page,
+        jar,
+        &tid,
+        &draft,
+        &token,
+        None,
+        "",
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_case(
+    state: &AppState,
+    site: &Site,
+    page: &Page<'_>,
+    jar: CookieJar,
+    tid: &str,
+    draft: &Draft,
+    token: &str,
+    error: Option<String>,
+    text: &str,
+    status: StatusCode,
+) -> Response {
+    let app = match state.db.application(tid, &draft.id).await {
+        Ok(Some(a)) => a,
+        Ok(None) => return gone(page),
+        Err(e) => return internal(e),
+    };
+    let events = match state.db.status_events(&draft.id).await {
+        Ok(e) => e,
+        Err(e) => return internal(e),
+    };
+    let messages = match state.db.messages(&draft.id).await {
+        Ok(m) => m,
+        Err(e) => return internal(e),
+    };
+    let files = state.db.message_files(&draft.id).await.unwrap_or_default();
+    let current = app
+        .status
+        .as_deref()
+        .and_then(ApplicationStatus::parse)
+        .unwrap_or(ApplicationStatus::Received);
+    let reached = |s: ApplicationStatus| events.iter().any(|e| e.status == s.as_str());
+    let timeline: Vec<Json> = ApplicationStatus::TIMELINE
+        .iter()
+        .map(|s| {
+            let at = events
+                .iter()
+                .rev()
+                .find(|e| e.status == s.as_str())
+                .map(|e| crate::apply::berlin_datetime(e.at));
+            json!({
+                "label": status_text(page, s.as_str()),
+                "current": *s == current,
+                "done": reached(*s) && *s != current,
+                "at": at,
+            })
+        })
+        .collect();
+    let history: Vec<Json> = events
+        .iter()
+        .map(|e| {
+            json!({
+                "label": status_text(page, &e.status),
+                "note": e.note,
+                "at": crate::apply::berlin_datetime(e.at),
+            })
+        })
+        .collect();
+    let msgs: Vec<Json> = messages
+        .iter()
+        .rev()
+        .map(|m| message_json(page, tid, &draft.id, m, &files))
+        .collect();
+    let open = !matches!(
+        current,
+        ApplicationStatus::Closed | ApplicationStatus::Withdrawn
+    );
+    let res = page.render_private(
+        status,
+        "case.html",
+        context! {
+            service => service_title(site, tid, &app.service_id, page.lang()),
+            reference => app.reference,
+            status_text => status_text(page, current.as_str()),
+            waiting => current == ApplicationStatus::WaitingForCitizen,
+            submitted => app.submitted_at.map(crate::apply::berlin_datetime),
+            timeline, history, messages => msgs, unread => app.unread,
+            receipt => urls::apply_receipt(tid, &draft.id),
+            receipt_pdf => urls::apply_receipt_pdf(tid, &draft.id),
+            reply_action => urls::case_reply(tid, &draft.id),
+            can_reply => open,
+            csrf => token, error, text,
+            max_chars => MAX_REPLY_CHARS,
+            file_rules => {
+                let mut a = FluentArgs::new();
+                a.set("types", "PDF, JPEG, PNG");
+                a.set("limit", rathaus_domain::form::format_bytes(MAX_REPLY_FILE_BYTES));
+                page.theme().messages.get(page.lang(), "file-rules", Some(&a))
+            },
+            back => if draft.account_id.is_some() { Some(urls::my_area(tid)) } else { None },
+        },
+    );
+    (jar, res).into_response()
+}
+
+fn message_json(
+    page: &Page<'_>,
+    tid: &str,
+    did: &str,
+    m: &Message,
+    files: &[(String, FileMeta)],
+) -> Json {
+    let ours = m.direction == rathaus_store::FROM_CITIZEN;
+    json!({
+        "subject": m.subject,
+        "kind": kind_text(page, &m.kind),
+        "kind_key": m.kind,
+        "from_citizen": ours,
+        "sender": if ours { page.theme().messages.get(page.lang(), "message-from-you", None) } else { m.sender.clone() },
+        "at": crate::apply::berlin_datetime(m.created_at),
+        "unread": !ours && m.read_at.is_none(),
+        "read_at": m.read_at.map(crate::apply::berlin_datetime),
+        "href": urls::case_message(tid, did, &m.id),
+        "body": m.body,
+        "paragraphs": m.body.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>(),
+        "attachments": files.iter().filter(|(mid, _)| *mid == m.id).map(|(_, f)| json!({
+            "name": f.name, "href": urls::case_file(tid, did, &f.id),
+            "size": rathaus_domain::form::format_bytes(f.size.max(0) as u64),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /{t}/vorgang/{draft}/nachricht/{id}`: one message; the first opening of a message
+/// of the authority is recorded.
+pub async fn message_page(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    citizen: Citizen,
+    Path((tid, did, mid)): Path<(String, String, String)>,
+) -> Response {
+    let site = state.site();
+    let (_t, page, draft) = case_ctx!(state, site, prefs, tid, did, citizen);
+    let messages = match state.db.messages(&draft.id).await {
+        Ok(m) => m,
+        Err(e) => return internal(e),
+    };
+    let Some(mut m) = messages.into_iter().find(|m| m.id == mid) else {
+        return gone(&page);
+    };
+    if m.direction == rathaus_store::TO_CITIZEN && m.read_at.is_none() {
+        match state.db.mark_read(&draft.id, &m.id).await {
+            Ok(at) => {
+                m.read_at = at;
+                tracing::info!(tenant = %tid, message = %m.id, "message opened by the citizen for the first time");
+            }
+            Err(e) => return internal(e),
+        }
+    }
+    let files = state.db.message_files(&draft.id).await.unwrap_or_default();
+    let (jar, token) = csrf::token(jar);
+    let page = page.with_session(session_view(&citizen, &tid, &token, &prefs.here));
+    let view = message_json(&page, &tid, &draft.id, &m, &files);
+    let res = page.render_private(
+        StatusCode::OK,
+        "message.html",
+        context! { msg => view, back => urls::case(&tid, &draft.id) },
+    );
+    (jar, res).into_response()
+}
+
+/// `GET /{t}/vorgang/{draft}/datei/{file}`: an attachment of a message.
+pub async fn case_file(
+    State(state): St,
+    prefs: Prefs,
+    citizen: Citizen,
+    Path((tid, did, fid)): Path<(String, String, String)>,
+) -> Response {
+    let site = state.site();
+    let (_t, page, draft) = case_ctx!(state, site, prefs, tid, did, citizen);
+    let meta = match state.db.message_files(&draft.id).await {
+        Ok(files) => files.into_iter().map(|(_, f)| f).find(|f| f.id == fid),
+        Err(e) => return internal(e),
+    };
+    match meta {
+        Some(meta) => crate::apply::send_file(&state, &meta).await,
+        None => page.not_found(),
+    }
+}
+
+/// `POST /{t}/vorgang/{draft}/antwort`: the citizen's reply, with text and perhaps a file.
+pub async fn reply(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    citizen: Citizen,
+    Path((tid, did)): Path<(String, String)>,
+    req: axum::extract::Request,
+) -> Response {
+    let site = state.site();
+    let (t, page, draft) = case_ctx!(state, site, prefs, tid, did, citizen);
+    let step = reply_step();
+    let post = match crate::uploads::read(
+        req,
+        &jar,
+        &state.db,
+        &state.files,
+        &tid,
+        &draft.id,
+        &step,
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(res) if res.status() == StatusCode::FORBIDDEN => {
+            return page.render_private(StatusCode::FORBIDDEN, "apply_expired.html", context! {})
+        }
+        Err(res) => return res,
+    };
+    let token = post
+        .pairs
+        .iter()
+        .find(|(k, _)| k == csrf::FIELD)
+        .map(|(_, v)| v.clone());
+    if !csrf::verify(&jar, token.as_deref()) {
+        return page.render_private(StatusCode::FORBIDDEN, "apply_expired.html", context! {});
+    }
+    let text = post
+        .pairs
+        .iter()
+        .find(|(k, _)| k == "text")
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default();
+    let mc = crate::apply::MessageCtx {
+        messages: &page.theme().messages,
+        lang: page.lang(),
+    };
+    let error = if let Some(e) = post.errors.first() {
+        Some(mc.text(&e.message))
+    } else if text.chars().count() > MAX_REPLY_CHARS {
+        let mut a = FluentArgs::new();
+        a.set("max", MAX_REPLY_CHARS);
+        Some(
+            page.theme()
+                .messages
+                .get(page.lang(), "reply-error-long", Some(&a)),
+        )
+    } else if text.is_empty() && post.files.is_empty() {
+        Some(
+            page.theme()
+                .messages
+                .get(page.lang(), "reply-error-empty", None),
+        )
+    } else {
+        None
+    };
+    let (jar, token) = csrf::token(jar);
+    let page = page.with_session(session_view(&citizen, &tid, &token, &prefs.here));
+    if error.is_some() {
+        return render_case(
+            &state,
+            &site,
+            &page,
+            jar,
+            &tid,
+            &draft,
+            &token,
+            error,
+            &text,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let mut attachments = Vec::new();
+    for (_, meta) in &post.files {
+        if let Some(id) = meta.get("id").and_then(Json::as_str) {
+            match state.db.file_of_draft(&tid, &draft.id, id).await {
+                Ok(Some(f)) => attachments.push(f),
+                Ok(None) => {}
+                Err(e) => return internal(e),
+            }
+        }
+    }
+    let sender = citizen
+        .live
+        .as_ref()
+        .map(|l| l.session.display_name.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| {
+            page.theme()
+                .messages
+                .get(Lang::De, "message-sender-guest", None)
+        });
+    let subject = page
+        .theme()
+        .messages
+        .get(page.lang(), "reply-subject", None);
+    let m = Message {
+        id: uuid::Uuid::new_v4().simple().to_string(),
+        tenant_id: t.id.to_string(),
+        draft_id: draft.id.clone(),
+        direction: rathaus_store::FROM_CITIZEN.into(),
+        kind: MessageKind::Reply.as_str().into(),
+        subject,
+        body: text,
+        sender,
+        created_at: jiff::Timestamp::now().as_millisecond(),
+        read_at: None,
+    };
+    if let Err(e) = state.db.post_message(&m, &attachments, None).await {
+        return internal(e);
+    }
+    tracing::info!(tenant = %tid, files = attachments.len(), "citizen replied in the Postkorb");
+    (
+        jar,
+        Redirect::to(&format!("{}#nachrichten", urls::case(&tid, &draft.id))),
+    )
+        .into_response()
+}
+
+/// The reply form as a step, so that uploads go through the same checks as in forms.
+fn reply_step() -> rathaus_domain::form::StepDef {
+    let def = json!({
+        "id": "antwort", "title": {"de": "Antwort", "en": "Reply"},
+        "fields": [
+            {"id": "text", "kind": "textarea", "label": {"de": "Ihre Nachricht", "en": "Your message"}, "required": false},
+            {"id": "datei", "kind": "file", "label": {"de": "Datei", "en": "File"}, "required": false,
+             "accept": ["pdf", "jpeg", "png"], "max_bytes": MAX_REPLY_FILE_BYTES}
+        ]
+    });
+    serde_json::from_value(def).unwrap_or_else(|e| unreachable!("reply step: {e}"))
+}
+
+// ----- operators: posting into a Postkorb ------------------------------------------------
+
+/// A message of the authority, as an operator (or later the back office) sends it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutgoingMessage {
+    pub kind: MessageKind,
+    pub subject: String,
+    pub body: String,
+    /// Files to attach: display name and bytes (PDF, JPEG or PNG).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Moves the application to this status in the same step.
+    pub status: Option<ApplicationStatus>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error("no application {0} of tenant {1}")]
+    NotFound(String, String),
+    #[error("{0}: only PDF, JPEG and PNG files can be attached")]
+    FileType(String),
+    #[error("storing {0} failed: {1}")]
+    Storage(String, std::io::Error),
+    #[error(transparent)]
+    Store(#[from] rathaus_store::StoreError),
+}
+
+/// Posts a message of the authority into the Postkorb of the application `reference` of
+/// the responsible tenant `provider`, optionally with a new status; the citizen is told by
+/// e-mail that something is waiting (without any personal content). Returns the message id.
+pub async fn send_message(
+    db: &Db,
+    blobs: &BlobStore,
+    site: &Site,
+    public_url: &str,
+    provider: &str,
+    reference: &str,
+    msg: OutgoingMessage,
+) -> Result<String, SendError> {
+    let app = db
+        .application_by_reference(provider, reference)
+        .await?
+        .ok_or_else(|| SendError::NotFound(reference.into(), provider.into()))?;
+    let tid = app.portal_tenant_id.clone();
+    let sender = site
+        .catalog
+        .service(&tid, &app.service_id)
+        .map(|o| format!("{}, {}", o.provider.name.de, o.office.name.de))
+        .unwrap_or_else(|| provider.to_owned());
+    let now = jiff::Timestamp::now().as_millisecond();
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let mut attachments = Vec::new();
+    for (name, bytes) in &msg.files {
+        let Some(kind) = rathaus_domain::form::FileType::sniff(bytes) else {
+            return Err(SendError::FileType(name.clone()));
+        };
+        let fid = uuid::Uuid::new_v4().simple().to_string();
+        let spool = blobs
+            .spool_path(&fid)
+            .await
+            .map_err(|e| SendError::Storage(name.clone(), e))?;
+        tokio::fs::write(&spool, bytes)
+            .await
+            .map_err(|e| SendError::Storage(name.clone(), e))?;
+        blobs
+            .commit(&tid, &fid, &spool)
+            .await
+            .map_err(|e| SendError::Storage(name.clone(), e))?;
+        use sha2::Digest;
+        attachments.push(FileMeta {
+            tenant_id: tid.clone(),
+            id: fid,
+            draft_id: app.draft_id.clone(),
+            field: "postkorb".into(),
+            name: crate::uploads::sanitize_name(name),
+            size: bytes.len() as i64,
+            kind: kind.as_str().into(),
+            sha256: sha2::Sha256::digest(bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        });
+    }
+    let notify = app.contact_email.as_ref().map(|to| {
+        let messages = &site.themes.tenant(&tid).messages;
+        let mut a = FluentArgs::new();
+        a.set(
+            "link",
+            format!(
+                "{}{}",
+                public_url.trim_end_matches('/'),
+                urls::my_area(&tid)
+            ),
+        );
+        a.set(
+            "guest_link",
+            format!(
+                "{}{}",
+                public_url.trim_end_matches('/'),
+                urls::guest_access(&tid)
+            ),
+        );
+        serde_json::to_string(&rathaus_jobs::MailPayload {
+            to: to.clone(),
+            subject: messages.get(Lang::De, "mail-postkorb-subject", None),
+            body: messages.get(Lang::De, "mail-postkorb-body", Some(&a)),
+        })
+        .unwrap_or_default()
+    });
+    let m = Message {
+        id: id.clone(),
+        tenant_id: tid.clone(),
+        draft_id: app.draft_id.clone(),
+        direction: rathaus_store::TO_CITIZEN.into(),
+        kind: msg.kind.as_str().into(),
+        subject: msg.subject,
+        body: msg.body,
+        sender,
+        created_at: now,
+        read_at: None,
+    };
+    db.post_message(
+        &m,
+        &attachments,
+        notify.as_deref().map(|p| (rathaus_jobs::MAIL, p)),
+    )
+    .await?;
+    let status = msg.status.or(match msg.kind {
+        MessageKind::Request => Some(ApplicationStatus::WaitingForCitizen),
+        MessageKind::Notice => Some(ApplicationStatus::Decided),
+        _ => None,
+    });
+    if let Some(s) = status {
+        if s.as_str() != app.status {
+            db.set_status(&app.draft_id, s.as_str(), None, None).await?;
+        }
+    }
+    Ok(id)
+}
+
+/// Sets the status of an application (operators; later the back office's state machine).
+pub async fn set_status(
+    db: &Db,
+    provider: &str,
+    reference: &str,
+    status: ApplicationStatus,
+    note: Option<&str>,
+) -> Result<(), SendError> {
+    let app = db
+        .application_by_reference(provider, reference)
+        .await?
+        .ok_or_else(|| SendError::NotFound(reference.into(), provider.into()))?;
+    db.set_status(&app.draft_id, status.as_str(), note, None)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_codes_have_the_promised_shape() {
+        for _ in 0..200 {
+            let c = new_access_code();
+            assert_eq!(c.len(), 14);
+            let n = normalize_code(&c);
+            assert_eq!(n.len(), 12);
+            assert!(n.bytes().all(|b| CODE_ALPHABET.contains(&b)));
+        }
+        assert_ne!(new_access_code(), new_access_code());
+        assert_eq!(normalize_code(" abcd-efgh jkmn "), "ABCDEFGHJKMN");
+    }
+
+    #[test]
+    fn reply_step_parses() {
+        let s = reply_step();
+        assert_eq!(s.fields.len(), 2);
+    }
+}
