@@ -69,8 +69,7 @@ fn case_access(draft: &Draft, c: &Citizen) -> Access {
 /// The session bar for private pages (None when nobody is logged in).
 pub fn session_view(c: &Citizen, tid: &str, csrf: &str, here: &str) -> Option<Value> {
     let live = c.live.as_ref()?;
-    let ends = crate::apply::berlin_datetime(live.idle_ends);
-    let time = ends.rsplit(", ").next().unwrap_or(&ends).to_owned();
+    let time = crate::apply::berlin_format(live.idle_ends, "%H:%M Uhr");
     Some(Value::from_serialize(json!({
         "name": live.session.display_name,
         "guest": live.session.account_id.is_none(),
@@ -123,27 +122,14 @@ pub fn code_cookie(tid: &str, did: &str, code: String) -> Cookie<'static> {
         .build()
 }
 
-pub fn shown_code(jar: &CookieJar, _did: &str) -> Option<String> {
+pub fn shown_code(jar: &CookieJar) -> Option<String> {
     jar.get(CODE_COOKIE).map(|c| c.value().to_owned())
 }
 
 // ----- shared loading -----------------------------------------------------------------
 
-macro_rules! tenant_page {
-    ($state:expr, $site:expr, $prefs:expr, $tid:expr) => {{
-        let Some(t) = $site.catalog.tenant(&$tid) else {
-            return Page::new(&$site, &$prefs, None).not_found();
-        };
-        (t, Page::new(&$site, &$prefs, Some(t)))
-    }};
-}
-
 fn internal(e: impl std::fmt::Display) -> Response {
     PageError::Internal(e.to_string()).into_response()
-}
-
-fn gone(page: &Page<'_>) -> Response {
-    page.render_private(StatusCode::NOT_FOUND, "apply_expired.html", context! {})
 }
 
 fn service_title(site: &Site, tid: &str, sid: &str, lang: Lang) -> Value {
@@ -192,7 +178,7 @@ pub async fn my_area(
     Path(tid): Path<String>,
 ) -> Response {
     let site = state.site();
-    let (_t, page) = tenant_page!(state, site, prefs, tid);
+    let (_t, page) = tenant_page!(site, prefs, tid);
     let Some(account) = citizen.account_id().map(str::to_owned) else {
         if let Some(d) = citizen
             .live
@@ -261,7 +247,7 @@ pub async fn my_data(
     Path(tid): Path<String>,
 ) -> Response {
     let site = state.site();
-    let (_t, page) = tenant_page!(state, site, prefs, tid);
+    let (_t, page) = tenant_page!(site, prefs, tid);
     let Some(aid) = citizen.account_id().map(str::to_owned) else {
         return crate::auth::login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None)
             .await;
@@ -279,7 +265,7 @@ pub async fn my_data(
             serde_json::to_string_pretty(&doc).unwrap_or_default(),
         )
             .into_response(),
-        Ok(None) => gone(&page),
+        Ok(None) => page.gone(),
         Err(e) => internal(e),
     }
 }
@@ -337,7 +323,7 @@ async fn export(db: &Db, tid: &str, aid: &str) -> Result<Option<Json>, rathaus_s
     }
     Ok(Some(json!({
         "format": "rathaus-personal-data/1",
-        "exported_at": millis_rfc3339(jiff::Timestamp::now().as_millisecond()),
+        "exported_at": millis_rfc3339(crate::apply::now_millis()),
         "portal": tid,
         "account": {
             "identity_provider": account.issuer, "subject": account.subject,
@@ -364,7 +350,7 @@ pub async fn delete_page(
     Path(tid): Path<String>,
 ) -> Response {
     let site = state.site();
-    let (_t, page) = tenant_page!(state, site, prefs, tid);
+    let (_t, page) = tenant_page!(site, prefs, tid);
     if citizen.account_id().is_none() {
         return crate::auth::login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None)
             .await;
@@ -396,9 +382,9 @@ pub async fn delete_account(
     PostForm(f): PostForm<DeleteForm>,
 ) -> Response {
     let site = state.site();
-    let (_t, page) = tenant_page!(state, site, prefs, tid);
+    let (_t, page) = tenant_page!(site, prefs, tid);
     if !csrf::verify(&jar, f.csrf.as_deref()) {
-        return page.render_private(StatusCode::FORBIDDEN, "apply_expired.html", context! {});
+        return page.forbidden();
     }
     let Some(aid) = citizen.account_id().map(str::to_owned) else {
         return crate::auth::login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None)
@@ -425,11 +411,7 @@ pub async fn delete_account(
         }
     }
     tracing::info!(tenant = %tid, "citizen account deleted");
-    let jar = jar.remove(
-        Cookie::build((crate::auth::SESSION_COOKIE, ""))
-            .path(format!("/{tid}"))
-            .build(),
-    );
+    let jar = crate::auth::clear_session_cookie(&state.auth, jar, &tid);
     let res = page.render_private(
         StatusCode::OK,
         "logged_out.html",
@@ -448,7 +430,7 @@ pub async fn guest_page(
     Path(tid): Path<String>,
 ) -> Response {
     let site = state.site();
-    let (_t, page) = tenant_page!(state, site, prefs, tid);
+    let (_t, page) = tenant_page!(site, prefs, tid);
     let (jar, token) = csrf::token(jar);
     let res = render_guest(&state, &page, &tid, &token, "", false, StatusCode::OK);
     (jar, res).into_response()
@@ -490,9 +472,9 @@ pub async fn guest_login(
     PostForm(f): PostForm<GuestForm>,
 ) -> Response {
     let site = state.site();
-    let (t, page) = tenant_page!(state, site, prefs, tid);
+    let (t, page) = tenant_page!(site, prefs, tid);
     if !csrf::verify(&jar, f.csrf.as_deref()) {
-        return page.render_private(StatusCode::FORBIDDEN, "apply_expired.html", context! {});
+        return page.forbidden();
     }
     let reference = f
         .aktenzeichen
@@ -552,10 +534,10 @@ pub async fn guest_login(
 
 macro_rules! case_ctx {
     ($state:expr, $site:expr, $prefs:expr, $tid:expr, $did:expr, $citizen:expr) => {{
-        let (t, page) = tenant_page!($state, $site, $prefs, $tid);
+        let (t, page) = tenant_page!($site, $prefs, $tid);
         let draft = match $state.db.draft(&$tid, &$did).await {
             Ok(Some(d)) if d.reference.is_some() => d,
-            Ok(_) => return gone(&page),
+            Ok(_) => return page.gone(),
             Err(e) => return internal(e),
         };
         match case_access(&draft, &$citizen) {
@@ -572,7 +554,7 @@ macro_rules! case_ctx {
                 .await
             }
             Access::Login => return Redirect::to(&urls::guest_access(&$tid)).into_response(),
-            Access::No => return gone(&page),
+            Access::No => return page.gone(),
         }
         (t, page, draft)
     }};
@@ -620,7 +602,7 @@ async fn render_case(
 ) -> Response {
     let app = match state.db.application(tid, &draft.id).await {
         Ok(Some(a)) => a,
-        Ok(None) => return gone(page),
+        Ok(None) => return page.gone(),
         Err(e) => return internal(e),
     };
     let events = match state.db.status_events(&draft.id).await {
@@ -744,7 +726,7 @@ pub async fn message_page(
         Err(e) => return internal(e),
     };
     let Some(mut m) = messages.into_iter().find(|m| m.id == mid) else {
-        return gone(&page);
+        return page.gone();
     };
     if m.direction == rathaus_store::TO_CITIZEN && m.read_at.is_none() {
         match state.db.mark_read(&draft.id, &m.id).await {
@@ -810,9 +792,7 @@ pub async fn reply(
     .await
     {
         Ok(p) => p,
-        Err(res) if res.status() == StatusCode::FORBIDDEN => {
-            return page.render_private(StatusCode::FORBIDDEN, "apply_expired.html", context! {})
-        }
+        Err(res) if res.status() == StatusCode::FORBIDDEN => return page.forbidden(),
         Err(res) => return res,
     };
     let token = post
@@ -821,7 +801,7 @@ pub async fn reply(
         .find(|(k, _)| k == csrf::FIELD)
         .map(|(_, v)| v.clone());
     if !csrf::verify(&jar, token.as_deref()) {
-        return page.render_private(StatusCode::FORBIDDEN, "apply_expired.html", context! {});
+        return page.forbidden();
     }
     let text = post
         .pairs
@@ -902,7 +882,7 @@ pub async fn reply(
         subject,
         body: text,
         sender,
-        created_at: jiff::Timestamp::now().as_millisecond(),
+        created_at: crate::apply::now_millis(),
         read_at: None,
     };
     if let Err(e) = state.db.post_message(&m, &attachments, None).await {
@@ -977,7 +957,7 @@ pub async fn send_message(
         .service(&tid, &app.service_id)
         .map(|o| format!("{}, {}", o.provider.name.de, o.office.name.de))
         .unwrap_or_else(|| provider.to_owned());
-    let now = jiff::Timestamp::now().as_millisecond();
+    let now = crate::apply::now_millis();
     let id = uuid::Uuid::new_v4().simple().to_string();
     let mut attachments = Vec::new();
     for (name, bytes) in &msg.files {
@@ -996,7 +976,6 @@ pub async fn send_message(
             .commit(&tid, &fid, &spool)
             .await
             .map_err(|e| SendError::Storage(name.clone(), e))?;
-        use sha2::Digest;
         attachments.push(FileMeta {
             tenant_id: tid.clone(),
             id: fid,
@@ -1005,10 +984,7 @@ pub async fn send_message(
             name: crate::uploads::sanitize_name(name),
             size: bytes.len() as i64,
             kind: kind.as_str().into(),
-            sha256: sha2::Sha256::digest(bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            sha256: sha256_hex(bytes),
         });
     }
     let notify = app.contact_email.as_ref().map(|to| {

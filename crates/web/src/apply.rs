@@ -26,44 +26,31 @@ use serde::Serialize;
 use serde_json::{Map, Value as Json};
 use std::sync::Arc;
 
+/// The tenant, page and draft of a draft route, after the owner check; the CSRF token is
+/// ensured in `$jar` and the session bar set. A draft that needs a login answers with the
+/// login page, or with `on_login` where the caller has something better to do.
 macro_rules! draft_ctx {
-    ($state:expr, $site:expr, $prefs:expr, $tid:expr, $did:expr, $citizen:expr, $jar:ident) => {{
-        let Some(t) = $site.catalog.tenant(&$tid) else {
-            return Page::new(&$site, &$prefs, None).not_found();
-        };
-        let page = Page::new(&$site, &$prefs, Some(t));
+    ($state:expr, $site:expr, $prefs:expr, $tid:expr, $did:expr, $citizen:expr, $jar:ident) => {
+        draft_ctx!($state, $site, $prefs, $tid, $did, $citizen, $jar, on_login: |_t, page, _draft| {
+            crate::auth::login_needed(&$state, &page, &$tid, &$prefs.here, $citizen.expired, None).await
+        })
+    };
+    ($state:expr, $site:expr, $prefs:expr, $tid:expr, $did:expr, $citizen:expr, $jar:ident,
+     on_login: |$lt:ident, $lpage:ident, $ldraft:ident| $on_login:expr) => {{
+        let (t, page) = tenant_page!($site, $prefs, $tid);
         let draft = match $state.db.draft(&$tid, &$did).await {
             Ok(Some(d)) => d,
-            Ok(None) => {
-                return page.render_private(
-                    StatusCode::NOT_FOUND,
-                    "apply_expired.html",
-                    context! {},
-                )
-            }
+            Ok(None) => return page.gone(),
             Err(e) => return PageError::Internal(e.to_string()).into_response(),
         };
         // Every request for a draft checks its owner.
         match crate::account::access(&draft, &$citizen) {
             crate::account::Access::Yes => {}
             crate::account::Access::Login => {
-                return crate::auth::login_needed(
-                    &$state,
-                    &page,
-                    &$tid,
-                    &$prefs.here,
-                    $citizen.expired,
-                    None,
-                )
-                .await
+                let ($lt, $lpage, $ldraft) = (t, page, draft);
+                return $on_login;
             }
-            crate::account::Access::No => {
-                return page.render_private(
-                    StatusCode::NOT_FOUND,
-                    "apply_expired.html",
-                    context! {},
-                )
-            }
+            crate::account::Access::No => return page.gone(),
         }
         let ($jar, token) = csrf::token($jar);
         let page = page.with_session(crate::account::session_view(
@@ -90,10 +77,15 @@ pub fn today() -> String {
 
 /// Date and time of a unix-millisecond timestamp in Europe/Berlin, German style.
 pub fn berlin_datetime(millis: i64) -> String {
+    berlin_format(millis, "%d.%m.%Y, %H:%M Uhr")
+}
+
+/// A unix-millisecond timestamp in Europe/Berlin, formatted with `strftime` directives.
+pub fn berlin_format(millis: i64, format: &str) -> String {
     jiff::Timestamp::from_millisecond(millis)
         .ok()
         .and_then(|t| t.in_tz("Europe/Berlin").ok())
-        .map(|z| z.strftime("%d.%m.%Y, %H:%M Uhr").to_string())
+        .map(|z| z.strftime(format).to_string())
         .unwrap_or_default()
 }
 
@@ -109,10 +101,6 @@ fn input_from(pairs: &[(String, String)]) -> (StepInput, Option<String>, Option<
         }
     }
     (input, token, action)
-}
-
-fn forbidden(page: &Page<'_>) -> Response {
-    page.render_private(StatusCode::FORBIDDEN, "apply_expired.html", context! {})
 }
 
 /// The service and form of a draft, in the draft's own version.
@@ -202,17 +190,15 @@ pub async fn start_page(
     Path((tid, sid)): Path<(String, String)>,
 ) -> Response {
     let site = state.site();
-    let Some(t) = site.catalog.tenant(&tid) else {
-        return Page::new(&site, &prefs, None).not_found();
-    };
+    let (_t, page) = tenant_page!(site, prefs, tid);
     let Some(o) = site.catalog.service(&tid, &sid) else {
-        return Page::new(&site, &prefs, Some(t)).not_found();
+        return page.not_found();
     };
     let Some(form) = o.form else {
-        return Page::new(&site, &prefs, Some(t)).not_found();
+        return page.not_found();
     };
     let (jar, token) = csrf::token(jar);
-    let page = Page::new(&site, &prefs, Some(t)).with_session(crate::account::session_view(
+    let page = page.with_session(crate::account::session_view(
         &citizen,
         &tid,
         &token,
@@ -296,13 +282,10 @@ pub async fn start(
     PostForm(pairs): Post,
 ) -> Response {
     let site = state.site();
-    let Some(t) = site.catalog.tenant(&tid) else {
-        return Page::new(&site, &prefs, None).not_found();
-    };
-    let page = Page::new(&site, &prefs, Some(t));
+    let (_t, page) = tenant_page!(site, prefs, tid);
     let (_, token, _) = input_from(&pairs);
     if !csrf::verify(&jar, token.as_deref()) {
-        return forbidden(&page);
+        return page.forbidden();
     }
     let Some(o) = site.catalog.service(&tid, &sid) else {
         return page.not_found();
@@ -450,10 +433,7 @@ async fn precheck(
     posted: Option<Vec<(String, String)>>,
 ) -> Response {
     let site = state.site();
-    let Some(t) = site.catalog.tenant(&tid) else {
-        return Page::new(&site, &prefs, None).not_found();
-    };
-    let page = Page::new(&site, &prefs, Some(t));
+    let (_t, page) = tenant_page!(site, prefs, tid);
     let Some(o) = site.catalog.service(&tid, &sid) else {
         return page.not_found();
     };
@@ -472,7 +452,7 @@ async fn precheck(
     if let Some(pairs) = posted {
         let (i, token, _) = input_from(&pairs);
         if !csrf::verify(&jar, token.as_deref()) {
-            return forbidden(&page);
+            return page.forbidden();
         }
         input = i;
         match pc.evaluate(&input, &today) {
@@ -990,31 +970,16 @@ pub async fn step_post(
     req: axum::extract::Request,
 ) -> Response {
     let site = state.site();
-    if citizen.account_id().is_none() {
-        // The session of the draft's owner has ended: keep what was posted with the new
-        // login attempt and apply it after logging in again.
-        match state.db.draft(&tid, &did).await {
-            Ok(Some(d))
-                if d.account_id.is_some() && d.reference.is_none() && citizen.live.is_none() =>
-            {
-                return stash_and_login(
-                    &state,
-                    &site,
-                    &prefs,
-                    &jar,
-                    &tid,
-                    &d,
-                    &step,
-                    citizen.expired,
-                    req,
-                )
-                .await;
-            }
-            Ok(_) => {}
-            Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar,
+    on_login: |t, page, d| {
+        if citizen.live.is_none() && d.reference.is_none() {
+            // The session of the draft's owner has ended: keep what was posted with the
+            // new login attempt and apply it after logging in again.
+            stash_and_login(&state, &site, t, &page, &jar, &d, &step, citizen.expired, req).await
+        } else {
+            crate::auth::login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None).await
         }
-    }
-    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    });
     let l = match open_draft(&state, &site, t, &draft).await {
         Ok(l) => l,
         Err(res) => return res,
@@ -1028,12 +993,12 @@ pub async fn step_post(
         .await
     {
         Ok(p) => p,
-        Err(res) if res.status() == StatusCode::FORBIDDEN => return forbidden(&page),
+        Err(res) if res.status() == StatusCode::FORBIDDEN => return page.forbidden(),
         Err(res) => return res,
     };
     let (mut input, token, action) = input_from(&post.pairs);
     if !csrf::verify(&jar, token.as_deref()) {
-        return forbidden(&page);
+        return page.forbidden();
     }
     let today = today();
     let mut answers = answers_of(&draft);
@@ -1165,18 +1130,15 @@ pub async fn step_post(
 async fn stash_and_login(
     state: &Arc<AppState>,
     site: &crate::Site,
-    prefs: &Prefs,
+    t: &TenantDef,
+    page: &Page<'_>,
     jar: &CookieJar,
-    tid: &str,
     draft: &Draft,
     step: &str,
     expired: bool,
     req: axum::extract::Request,
 ) -> Response {
-    let Some(t) = site.catalog.tenant(tid) else {
-        return Page::new(site, prefs, None).not_found();
-    };
-    let page = Page::new(site, prefs, Some(t));
+    let tid = t.id.as_str();
     let l = match open_draft(state, site, t, draft).await {
         Ok(l) => l,
         Err(res) => return res,
@@ -1191,12 +1153,12 @@ async fn stash_and_login(
             .await
         {
             Ok(p) => p,
-            Err(res) if res.status() == StatusCode::FORBIDDEN => return forbidden(&page),
+            Err(res) if res.status() == StatusCode::FORBIDDEN => return page.forbidden(),
             Err(res) => return res,
         };
     let (mut input, token, _) = input_from(&post.pairs);
     if !csrf::verify(jar, token.as_deref()) {
-        return forbidden(&page);
+        return page.forbidden();
     }
     input.retain(|name, _| crate::uploads::file_field(step_def, name).is_none());
     for (name, meta) in &post.files {
@@ -1209,7 +1171,7 @@ async fn stash_and_login(
     };
     crate::auth::login_needed(
         state,
-        &page,
+        page,
         tid,
         &urls::apply_step(tid, &draft.id, step),
         expired,
@@ -1502,7 +1464,7 @@ pub async fn submit(
     let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
     let (input, token, _) = input_from(&pairs);
     if !csrf::verify(&jar, token.as_deref()) {
-        return forbidden(&page);
+        return page.forbidden();
     }
     let l = match open_draft(&state, &site, t, &draft).await {
         Ok(l) => l,
@@ -1565,7 +1527,7 @@ pub async fn submit(
         contact_email,
         access_hash: access_code
             .as_deref()
-            .map(|c| crate::auth::sha256_hex(&crate::account::normalize_code(c))),
+            .map(|c| crate::auth::sha256_hex(crate::account::normalize_code(c))),
     };
     let outcome = state
         .db
@@ -1662,7 +1624,7 @@ fn receipt_mail(
     serde_json::to_string(&payload).ok()
 }
 
-fn now_millis() -> i64 {
+pub(crate) fn now_millis() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
@@ -1741,7 +1703,7 @@ pub async fn receipt(
             steps, computed => computed_view(form, &r.computed, mc.lang),
             pdf => urls::apply_receipt_pdf(&tid, &did),
             case_href => urls::case(&tid, &did),
-            access_code => crate::account::shown_code(&jar, &did),
+            access_code => crate::account::shown_code(&jar),
             guest_href => urls::guest_access(&tid),
             account => draft.account_id.is_some(),
         },
@@ -1788,7 +1750,7 @@ pub async fn receipt_pdf(
             lines: vec![provider.clone(), office],
         },
     ];
-    if let Some(code) = crate::account::shown_code(&jar, &did) {
+    if let Some(code) = crate::account::shown_code(&jar) {
         blocks.push(rathaus_pdf::Block::Field {
             label: tr("receipt-access-code"),
             lines: vec![

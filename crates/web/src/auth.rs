@@ -164,13 +164,14 @@ impl Oidc {
     }
 }
 
-pub fn sha256_hex(s: &str) -> String {
-    let d = Sha256::digest(s.as_bytes());
-    d.iter().map(|b| format!("{b:02x}")).collect()
+/// Lower-case hex of bytes (hashes).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn now_millis() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
+/// SHA-256 of text or bytes, as hex.
+pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
+    hex(&Sha256::digest(data.as_ref()))
 }
 
 /// A random token of 244 bits.
@@ -276,6 +277,11 @@ fn session_cookie(oidc: &Oidc, tenant: &str, value: String) -> Cookie<'static> {
         .build()
 }
 
+/// Removes the session cookie of `tenant` from the browser.
+pub fn clear_session_cookie(oidc: &Oidc, jar: CookieJar, tenant: &str) -> CookieJar {
+    jar.remove(session_cookie(oidc, tenant, String::new()))
+}
+
 /// Starts a session (new token; a session cookie sent along is ended first, so the id is
 /// renewed at every login) and returns the cookie jar to send.
 pub async fn start_session(
@@ -291,7 +297,7 @@ pub async fn start_session(
         state.db.end_session(&sha256_hex(old.value())).await?;
     }
     let token = random_token();
-    let now = now_millis();
+    let now = crate::apply::now_millis();
     let s = Session {
         tenant_id: t.id.to_string(),
         account_id,
@@ -353,7 +359,7 @@ pub async fn login_url(
         nonce: nonce.secret().clone(),
         return_to: return_to.to_owned(),
         pending: pending.and_then(|x| serde_json::to_string(x).ok()),
-        created_at: now_millis(),
+        created_at: crate::apply::now_millis(),
     };
     state
         .db
@@ -388,10 +394,7 @@ pub async fn login(
     Query(q): Query<LoginQuery>,
 ) -> Response {
     let site = state.site();
-    let Some(t) = site.catalog.tenant(&tid) else {
-        return Page::new(&site, &prefs, None).not_found();
-    };
-    let page = Page::new(&site, &prefs, Some(t));
+    let (_t, page) = tenant_page!(site, prefs, tid);
     if state.auth.for_tenant(&tid).is_none() {
         return failed(&page, &tid, "login-error-none", StatusCode::NOT_FOUND);
     }
@@ -431,10 +434,7 @@ pub async fn login_return(
     Query(q): Query<ReturnQuery>,
 ) -> Response {
     let site = state.site();
-    let Some(t) = site.catalog.tenant(&tid) else {
-        return Page::new(&site, &prefs, None).not_found();
-    };
-    let page = Page::new(&site, &prefs, Some(t));
+    let (t, page) = tenant_page!(site, prefs, tid);
     let refuse = |reason: &str, detail: &str| {
         tracing::warn!(tenant = %tid, reason, detail, "login refused");
         failed(&page, &tid, reason, StatusCode::BAD_REQUEST)
@@ -448,7 +448,7 @@ pub async fn login_return(
         Ok(None) => return refuse("login-error-state", "unknown or used state"),
         Err(e) => return PageError::Internal(e.to_string()).into_response(),
     };
-    if now_millis() - attempt.created_at > ATTEMPT_TTL_MS {
+    if crate::apply::now_millis() - attempt.created_at > ATTEMPT_TTL_MS {
         return refuse("login-error-state", "attempt too old");
     }
     if let Some(err) = q.error.as_deref() {
@@ -600,12 +600,9 @@ pub async fn extend(
     PostForm(f): PostForm<SessionForm>,
 ) -> Response {
     let site = state.site();
-    let Some(t) = site.catalog.tenant(&tid) else {
-        return Page::new(&site, &prefs, None).not_found();
-    };
-    let page = Page::new(&site, &prefs, Some(t));
+    let (_t, page) = tenant_page!(site, prefs, tid);
     if !csrf::verify(&jar, f.csrf.as_deref()) {
-        return page.render_private(StatusCode::FORBIDDEN, "apply_expired.html", context! {});
+        return page.forbidden();
     }
     let wants_json = headers
         .get(header::ACCEPT)
@@ -663,12 +660,9 @@ async fn logout_impl(
     everywhere: bool,
 ) -> Response {
     let site = state.site();
-    let Some(t) = site.catalog.tenant(&tid) else {
-        return Page::new(&site, &prefs, None).not_found();
-    };
-    let page = Page::new(&site, &prefs, Some(t));
+    let (_t, page) = tenant_page!(site, prefs, tid);
     if !csrf::verify(&jar, f.csrf.as_deref()) {
-        return page.render_private(StatusCode::FORBIDDEN, "apply_expired.html", context! {});
+        return page.forbidden();
     }
     if let Some(live) = &citizen.live {
         let r = match (everywhere, live.account_id()) {
@@ -680,7 +674,7 @@ async fn logout_impl(
         }
         tracing::info!(tenant = %tid, everywhere, "citizen logged out");
     }
-    let jar = jar.remove(session_cookie(&state.auth, &tid, String::new()));
+    let jar = clear_session_cookie(&state.auth, jar, &tid);
     let res = page.render_private(
         StatusCode::OK,
         "logged_out.html",

@@ -3,6 +3,17 @@
 //! catalogue (or later the store), and render a template. Every page works without
 //! JavaScript; no page has inline script or style (the CSP forbids both).
 
+/// The tenant of the path and a page renderer for it; an unknown tenant answers "not found".
+/// (Before the modules, so that every one of them can use it.)
+macro_rules! tenant_page {
+    ($site:expr, $prefs:expr, $tid:expr) => {{
+        let Some(t) = $site.catalog.tenant(&$tid) else {
+            return $crate::routes::Page::new(&$site, &$prefs, None).not_found();
+        };
+        (t, $crate::routes::Page::new(&$site, &$prefs, Some(t)))
+    }};
+}
+
 pub mod account;
 mod apply;
 pub mod auth;

@@ -291,6 +291,17 @@ impl<'a> Page<'a> {
     pub(crate) fn not_found(&self) -> Response {
         self.render(StatusCode::NOT_FOUND, "not_found.html", context! {})
     }
+
+    /// A private object that does not exist, or that this visitor may not see (the same
+    /// answer, so nobody learns which).
+    pub(crate) fn gone(&self) -> Response {
+        self.render_private(StatusCode::NOT_FOUND, "apply_expired.html", context! {})
+    }
+
+    /// A form post without a valid CSRF token.
+    pub(crate) fn forbidden(&self) -> Response {
+        self.render_private(StatusCode::FORBIDDEN, "apply_expired.html", context! {})
+    }
 }
 
 /// Headers of every rendered page.

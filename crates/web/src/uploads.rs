@@ -218,7 +218,7 @@ pub async fn read(
             name: sanitize_name(&original),
             size: size as i64,
             kind: kind.as_str().to_owned(),
-            sha256: hash.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+            sha256: crate::auth::hex(&hash.finalize()),
         };
         db.add_file(&meta)
             .await
