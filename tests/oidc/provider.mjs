@@ -34,18 +34,25 @@ const accounts = {
     name: 'Max Muster',
     eidas_level: 'http://eidas.europa.eu/LoA/low',
   },
+  // Staff of the (fictional) directory; groups are Keycloak-style full paths.
+  'sb-abh': { name: 'Sabine Beispiel', groups: ['/solingen/auslaenderbehoerde/sachbearbeitung'] },
+  'tl-abh': { name: 'Tom Leiter', groups: ['/solingen/auslaenderbehoerde/teamleitung', '/solingen/auslaenderbehoerde/admin'] },
+  'sb-bb': { name: 'Bea Bürger', groups: ['/solingen/buergerbuero/sachbearbeitung'] },
+  'sb-soest': { name: 'Sven Soest', groups: ['/soest/ordnungsamt/sachbearbeitung', '/soest/buergerbuero/sachbearbeitung'] },
+  nobody: { name: 'Nora Ohnerolle', groups: ['Domain Users'] },
 };
 
 const provider = new Provider(issuer, {
   clients,
   pkce: { required: () => true },
-  scopes: ['openid', 'profile', 'email', 'address', 'eidas'],
+  scopes: ['openid', 'profile', 'email', 'address', 'eidas', 'groups'],
   claims: {
     openid: ['sub'],
     profile: ['name', 'given_name', 'family_name', 'birthdate'],
     email: ['email', 'email_verified'],
     address: ['address'],
     eidas: ['eidas_level'],
+    groups: ['groups'],
   },
   conformIdTokenClaims: false, // put the requested claims into the ID token
   features: { devInteractions: { enabled: true } },

@@ -65,6 +65,10 @@ pub struct ServiceDef {
     /// Who may apply online: guests or only with an account, and the lowest eIDAS level.
     #[serde(default)]
     pub login: crate::account::LoginPolicy,
+    /// The notice (Bescheid) staff send when they decide; without it, decisions use a
+    /// generic wording and the tenant's Rechtsbehelfsbelehrung is missing from the letter.
+    #[serde(default)]
+    pub notice: Option<crate::case::NoticeDef>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -174,6 +178,21 @@ impl ServiceDef {
                         ),
                     ));
                 }
+            }
+        }
+        if let Some(n) = &self.notice {
+            for (at, p) in n.unknown_placeholders() {
+                problems.push(Problem::at(
+                    format!("/notice/{at}"),
+                    format!(
+                        "unknown placeholder {{{p}}}; known are {}",
+                        crate::case::NOTICE_PLACEHOLDERS
+                            .iter()
+                            .map(|x| format!("{{{x}}}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
             }
         }
         let mut seen = std::collections::HashSet::new();

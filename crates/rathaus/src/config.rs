@@ -78,6 +78,18 @@ pub struct OidcConfig {
     /// The ID-token claim with the eIDAS level (`acr` is read when it is missing).
     #[serde(default = "default_level_claim")]
     pub level_claim: String,
+    /// `true`: the municipality's staff directory (e.g. Keycloak, AD FS), used for the
+    /// back office only; a separate client from the citizens' one.
+    #[serde(default)]
+    pub staff: bool,
+    /// The ID-token claim with the staff member's groups, such as
+    /// `/solingen/auslaenderbehoerde/sachbearbeitung` (staff providers only).
+    #[serde(default = "default_groups_claim")]
+    pub groups_claim: String,
+}
+
+fn default_groups_claim() -> String {
+    "groups".into()
 }
 
 fn default_scopes() -> Vec<String> {
@@ -176,6 +188,8 @@ impl Config {
                     tenants: o.tenants.clone(),
                     scopes: o.scopes.clone(),
                     level_claim: o.level_claim.clone(),
+                    staff: o.staff,
+                    groups_claim: o.groups_claim.clone(),
                 })
             })
             .collect()

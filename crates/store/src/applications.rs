@@ -49,6 +49,12 @@ fn uuid_like(draft_id: &str, kind: &str) -> String {
 pub struct FollowUp {
     pub contact_email: Option<String>,
     pub access_hash: Option<String>,
+    /// The office that processes the case.
+    pub office_id: Option<String>,
+    /// The applicant's name as the form gave it (for the back office's search).
+    pub applicant: String,
+    /// When the service's target processing time ends (unix ms).
+    pub due_at: Option<i64>,
 }
 
 /// What a submit call did.
@@ -205,8 +211,8 @@ impl Db {
                 .try_get("last")?;
                 let reference = format!("{prefix}-{year}-{seq:06}");
                 sqlx::query(
-                    "INSERT INTO submissions (tenant_id, reference, portal_tenant_id, service_id, version, draft_id, answers, computed, submitted_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    "INSERT INTO submissions (tenant_id, reference, portal_tenant_id, service_id, version, draft_id, answers, computed, submitted_at, \
+                     office_id, applicant, due_at, applicant_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                 )
                 .bind(&draft.provider_id)
                 .bind(&reference)
@@ -217,6 +223,10 @@ impl Db {
                 .bind(answers)
                 .bind(computed)
                 .bind(now_millis())
+                .bind(&follow_up.office_id)
+                .bind(&follow_up.applicant)
+                .bind(follow_up.due_at)
+                .bind(follow_up.applicant.to_lowercase())
                 .execute(&mut *tx)
                 .await
                 .map_err(StoreError::from_sqlx)?;

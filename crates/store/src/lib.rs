@@ -8,6 +8,7 @@
 mod accounts;
 mod applications;
 mod blobs;
+mod cases;
 mod files;
 mod outbox;
 mod postkorb;
@@ -16,6 +17,10 @@ mod versions;
 pub use accounts::{Account, LoginAttempt, Session};
 pub use applications::{Draft, FollowUp, Submission, SubmitOutcome};
 pub use blobs::{BlobStore, BlobStream};
+pub use cases::{
+    AuditCheck, AuditEntry, AuditEvent, Case, CaseChange, InboxFilter, Letter, Note, Sort,
+    StaffMember, StaffSession,
+};
 pub use files::FileMeta;
 pub use outbox::{OutboxItem, OutboxStats};
 pub use postkorb::{

@@ -21,6 +21,51 @@ macro_rules! insert_outbox {
         .await?
     };
 }
+pub(crate) use insert_outbox;
+
+/// Inserts a message and ties its attachments to it, inside transaction `$tx`.
+macro_rules! insert_message {
+    ($tx:ident, $m:expr, $attachments:expr) => {{
+        let m = $m;
+        let attachments = $attachments;
+                sqlx::query(&format!(
+                    "INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)"
+                ))
+                .bind(&m.id)
+                .bind(&m.tenant_id)
+                .bind(&m.draft_id)
+                .bind(&m.direction)
+                .bind(&m.kind)
+                .bind(&m.subject)
+                .bind(&m.body)
+                .bind(&m.sender)
+                .bind(m.created_at)
+                .execute(&mut *$tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                for f in attachments {
+                    sqlx::query(
+                        "INSERT INTO files (tenant_id, id, draft_id, field, name, size, type, sha256, created_at, message_id) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                         ON CONFLICT (tenant_id, id) DO UPDATE SET message_id = excluded.message_id",
+                    )
+                    .bind(&f.tenant_id)
+                    .bind(&f.id)
+                    .bind(&f.draft_id)
+                    .bind(&f.field)
+                    .bind(&f.name)
+                    .bind(f.size)
+                    .bind(&f.kind)
+                    .bind(&f.sha256)
+                    .bind(m.created_at)
+                    .bind(&m.id)
+                    .execute(&mut *$tx)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                }
+    }};
+}
+pub(crate) use insert_message;
 
 /// Messages from the authority to the citizen.
 pub const TO_CITIZEN: &str = "to_citizen";
@@ -117,7 +162,7 @@ macro_rules! message_from {
     };
 }
 
-const MESSAGE_COLUMNS: &str =
+pub(crate) const MESSAGE_COLUMNS: &str =
     "id, tenant_id, draft_id, direction, kind, subject, body, sender, created_at, read_at";
 
 impl Db {
@@ -273,41 +318,7 @@ impl Db {
         macro_rules! body {
             ($pool:expr) => {{
                 let mut tx = $pool.begin().await?;
-                sqlx::query(&format!(
-                    "INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)"
-                ))
-                .bind(&m.id)
-                .bind(&m.tenant_id)
-                .bind(&m.draft_id)
-                .bind(&m.direction)
-                .bind(&m.kind)
-                .bind(&m.subject)
-                .bind(&m.body)
-                .bind(&m.sender)
-                .bind(m.created_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(StoreError::from_sqlx)?;
-                for f in attachments {
-                    sqlx::query(
-                        "INSERT INTO files (tenant_id, id, draft_id, field, name, size, type, sha256, created_at, message_id) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                         ON CONFLICT (tenant_id, id) DO UPDATE SET message_id = excluded.message_id",
-                    )
-                    .bind(&f.tenant_id)
-                    .bind(&f.id)
-                    .bind(&f.draft_id)
-                    .bind(&f.field)
-                    .bind(&f.name)
-                    .bind(f.size)
-                    .bind(&f.kind)
-                    .bind(&f.sha256)
-                    .bind(m.created_at)
-                    .bind(&m.id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::from_sqlx)?;
-                }
+                insert_message!(tx, m, attachments);
                 if let Some((kind, payload)) = notify {
                     let tenant = m.tenant_id.as_str();
                     insert_outbox!(tx, tenant, kind, payload);

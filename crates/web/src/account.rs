@@ -139,7 +139,7 @@ fn service_title(site: &Site, tid: &str, sid: &str, lang: Lang) -> Value {
     }
 }
 
-fn status_text(page: &Page<'_>, status: &str) -> String {
+pub(crate) fn status_text(page: &Page<'_>, status: &str) -> String {
     page.theme().messages.get(
         page.lang(),
         &format!("status-{}", status.replace('_', "-")),
@@ -678,9 +678,84 @@ async fn render_case(
                 page.theme().messages.get(page.lang(), "file-rules", Some(&a))
             },
             back => if draft.account_id.is_some() { Some(urls::my_area(tid)) } else { None },
+            can_withdraw => current.apply(rathaus_domain::case::Action::Withdraw).is_ok(),
+            withdraw_action => format!("{}/zurueckziehen", urls::case(tid, &draft.id)),
+            withdraw_error => error.is_some() && text == WITHDRAW_MARK,
         },
     );
     (jar, res).into_response()
+}
+
+/// Marks a re-rendered case page whose error belongs to the withdraw form.
+const WITHDRAW_MARK: &str = "\u{0}withdraw";
+
+#[derive(Debug, Deserialize)]
+pub struct WithdrawForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    bestaetigung: Option<String>,
+}
+
+/// `POST /{t}/vorgang/{draft}/zurueckziehen`: the citizen withdraws the application
+/// (only before a decision; the lifecycle decides).
+pub async fn withdraw(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    citizen: Citizen,
+    Path((tid, did)): Path<(String, String)>,
+    PostForm(f): PostForm<WithdrawForm>,
+) -> Response {
+    let site = state.site();
+    let (_t, page, draft) = case_ctx!(state, site, prefs, tid, did, citizen);
+    if !csrf::verify(&jar, f.csrf.as_deref()) {
+        return page.forbidden();
+    }
+    let (jar, token) = csrf::token(jar);
+    let page = page.with_session(session_view(&citizen, &tid, &token, &prefs.here));
+    if f.bestaetigung.as_deref() != Some("ja") {
+        let error = page
+            .theme()
+            .messages
+            .get(page.lang(), "case-withdraw-error", None);
+        return render_case(
+            &state,
+            &site,
+            &page,
+            jar,
+            &tid,
+            &draft,
+            &token,
+            Some(error),
+            WITHDRAW_MARK,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let case = match state.db.case_of_draft(&draft.id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return page.gone(),
+        Err(e) => return internal(e),
+    };
+    let from = ApplicationStatus::parse(&case.status).unwrap_or(ApplicationStatus::Received);
+    if let Ok(to) = from.apply(rathaus_domain::case::Action::Withdraw) {
+        let change = rathaus_store::CaseChange {
+            tenant_id: &case.tenant_id,
+            draft_id: &draft.id,
+            transition: Some((from.as_str(), to.as_str(), None)),
+            audit: Some(rathaus_store::AuditEvent {
+                actor: "citizen".into(),
+                action: "withdraw".into(),
+                object: format!("case:{}", case.reference),
+                detail: String::new(),
+            }),
+            ..Default::default()
+        };
+        if let Err(e) = state.db.change_case(&change).await {
+            return internal(e);
+        }
+    }
+    (jar, Redirect::to(&urls::case(&tid, &draft.id))).into_response()
 }
 
 fn message_json(
@@ -885,8 +960,37 @@ pub async fn reply(
         created_at: crate::apply::now_millis(),
         read_at: None,
     };
-    if let Err(e) = state.db.post_message(&m, &attachments, None).await {
-        return internal(e);
+    // The reply lands in the case; a case waiting for the citizen goes back to review.
+    let case = match state.db.case_of_draft(&draft.id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return page.gone(),
+        Err(e) => return internal(e),
+    };
+    let next = ApplicationStatus::parse(&case.status)
+        .and_then(|s| s.apply(rathaus_domain::case::Action::CitizenReplied).ok());
+    let mut change = rathaus_store::CaseChange {
+        tenant_id: &case.tenant_id,
+        draft_id: &draft.id,
+        transition: next.map(|n| (case.status.as_str(), n.as_str(), None)),
+        message: Some((&m, &attachments)),
+        audit: Some(rathaus_store::AuditEvent {
+            actor: "citizen".into(),
+            action: "reply".into(),
+            object: format!("case:{}", case.reference),
+            detail: format!("files={}", attachments.len()),
+        }),
+        ..Default::default()
+    };
+    match state.db.change_case(&change).await {
+        Ok(true) => {}
+        Ok(false) => {
+            // The status moved meanwhile: keep the reply, leave the status alone.
+            change.transition = None;
+            if let Err(e) = state.db.change_case(&change).await {
+                return internal(e);
+            }
+        }
+        Err(e) => return internal(e),
     }
     tracing::info!(tenant = %tid, files = attachments.len(), "citizen replied in the Postkorb");
     (
@@ -931,8 +1035,24 @@ pub enum SendError {
     FileType(String),
     #[error("storing {0} failed: {1}")]
     Storage(String, std::io::Error),
+    #[error("the application is '{0}'; it cannot become '{1}'")]
+    Transition(String, String),
     #[error(transparent)]
     Store(#[from] rathaus_store::StoreError),
+}
+
+/// Checks that the application may move from `current` to `target` (the lifecycle's rules).
+fn check_transition(current: &str, target: ApplicationStatus) -> Result<(), SendError> {
+    let ok = current == target.as_str()
+        || ApplicationStatus::parse(current).is_some_and(|c| c.action_to(target).is_some());
+    if ok {
+        Ok(())
+    } else {
+        Err(SendError::Transition(
+            current.to_owned(),
+            target.as_str().to_owned(),
+        ))
+    }
 }
 
 /// Posts a message of the authority into the Postkorb of the application `reference` of
@@ -951,6 +1071,14 @@ pub async fn send_message(
         .application_by_reference(provider, reference)
         .await?
         .ok_or_else(|| SendError::NotFound(reference.into(), provider.into()))?;
+    let status = msg.status.or(match msg.kind {
+        MessageKind::Request => Some(ApplicationStatus::WaitingForCitizen),
+        MessageKind::Notice => Some(ApplicationStatus::Decided),
+        _ => None,
+    });
+    if let Some(s) = status {
+        check_transition(&app.status, s)?;
+    }
     let tid = app.portal_tenant_id.clone();
     let sender = site
         .catalog
@@ -961,58 +1089,12 @@ pub async fn send_message(
     let id = uuid::Uuid::new_v4().simple().to_string();
     let mut attachments = Vec::new();
     for (name, bytes) in &msg.files {
-        let Some(kind) = rathaus_domain::form::FileType::sniff(bytes) else {
-            return Err(SendError::FileType(name.clone()));
-        };
-        let fid = uuid::Uuid::new_v4().simple().to_string();
-        let spool = blobs
-            .spool_path(&fid)
-            .await
-            .map_err(|e| SendError::Storage(name.clone(), e))?;
-        tokio::fs::write(&spool, bytes)
-            .await
-            .map_err(|e| SendError::Storage(name.clone(), e))?;
-        blobs
-            .commit(&tid, &fid, &spool)
-            .await
-            .map_err(|e| SendError::Storage(name.clone(), e))?;
-        attachments.push(FileMeta {
-            tenant_id: tid.clone(),
-            id: fid,
-            draft_id: app.draft_id.clone(),
-            field: "postkorb".into(),
-            name: crate::uploads::sanitize_name(name),
-            size: bytes.len() as i64,
-            kind: kind.as_str().into(),
-            sha256: sha256_hex(bytes),
-        });
+        attachments.push(store_attachment(blobs, &tid, &app.draft_id, name, bytes).await?);
     }
-    let notify = app.contact_email.as_ref().map(|to| {
-        let messages = &site.themes.tenant(&tid).messages;
-        let mut a = FluentArgs::new();
-        a.set(
-            "link",
-            format!(
-                "{}{}",
-                public_url.trim_end_matches('/'),
-                urls::my_area(&tid)
-            ),
-        );
-        a.set(
-            "guest_link",
-            format!(
-                "{}{}",
-                public_url.trim_end_matches('/'),
-                urls::guest_access(&tid)
-            ),
-        );
-        serde_json::to_string(&rathaus_jobs::MailPayload {
-            to: to.clone(),
-            subject: messages.get(Lang::De, "mail-postkorb-subject", None),
-            body: messages.get(Lang::De, "mail-postkorb-body", Some(&a)),
-        })
-        .unwrap_or_default()
-    });
+    let notify = app
+        .contact_email
+        .as_deref()
+        .map(|to| notify_payload(site, public_url, &tid, to));
     let m = Message {
         id: id.clone(),
         tenant_id: tid.clone(),
@@ -1031,17 +1113,63 @@ pub async fn send_message(
         notify.as_deref().map(|p| (rathaus_jobs::MAIL, p)),
     )
     .await?;
-    let status = msg.status.or(match msg.kind {
-        MessageKind::Request => Some(ApplicationStatus::WaitingForCitizen),
-        MessageKind::Notice => Some(ApplicationStatus::Decided),
-        _ => None,
-    });
     if let Some(s) = status {
         if s.as_str() != app.status {
             db.set_status(&app.draft_id, s.as_str(), None, None).await?;
         }
     }
     Ok(id)
+}
+
+/// Stores a file of the authority (PDF, JPEG or PNG, checked by its bytes) for the
+/// application `draft_id` of portal tenant `tid`.
+pub(crate) async fn store_attachment(
+    blobs: &BlobStore,
+    tid: &str,
+    draft_id: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Result<FileMeta, SendError> {
+    let Some(kind) = rathaus_domain::form::FileType::sniff(bytes) else {
+        return Err(SendError::FileType(name.to_owned()));
+    };
+    let fid = uuid::Uuid::new_v4().simple().to_string();
+    let spool = blobs
+        .spool_path(&fid)
+        .await
+        .map_err(|e| SendError::Storage(name.to_owned(), e))?;
+    tokio::fs::write(&spool, bytes)
+        .await
+        .map_err(|e| SendError::Storage(name.to_owned(), e))?;
+    blobs
+        .commit(tid, &fid, &spool)
+        .await
+        .map_err(|e| SendError::Storage(name.to_owned(), e))?;
+    Ok(FileMeta {
+        tenant_id: tid.to_owned(),
+        id: fid,
+        draft_id: draft_id.to_owned(),
+        field: "postkorb".into(),
+        name: crate::uploads::sanitize_name(name),
+        size: bytes.len() as i64,
+        kind: kind.as_str().into(),
+        sha256: sha256_hex(bytes),
+    })
+}
+
+/// The mail "something new in your Postkorb" (links only, no content), as outbox payload.
+pub(crate) fn notify_payload(site: &Site, public_url: &str, tid: &str, to: &str) -> String {
+    let messages = &site.themes.tenant(tid).messages;
+    let base = public_url.trim_end_matches('/');
+    let mut a = FluentArgs::new();
+    a.set("link", format!("{base}{}", urls::my_area(tid)));
+    a.set("guest_link", format!("{base}{}", urls::guest_access(tid)));
+    serde_json::to_string(&rathaus_jobs::MailPayload {
+        to: to.to_owned(),
+        subject: messages.get(Lang::De, "mail-postkorb-subject", None),
+        body: messages.get(Lang::De, "mail-postkorb-body", Some(&a)),
+    })
+    .unwrap_or_default()
 }
 
 /// Sets the status of an application (operators; later the back office's state machine).
@@ -1056,6 +1184,7 @@ pub async fn set_status(
         .application_by_reference(provider, reference)
         .await?
         .ok_or_else(|| SendError::NotFound(reference.into(), provider.into()))?;
+    check_transition(&app.status, status)?;
     db.set_status(&app.draft_id, status.as_str(), note, None)
         .await?;
     Ok(())

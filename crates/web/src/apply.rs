@@ -104,18 +104,28 @@ fn input_from(pairs: &[(String, String)]) -> (StepInput, Option<String>, Option<
 }
 
 /// The service and form of a draft, in the draft's own version.
-struct Loaded<'a> {
-    offered: OfferedService<'a>,
-    form: Arc<FormRef<'a>>,
+pub(crate) struct Loaded<'a> {
+    pub(crate) offered: OfferedService<'a>,
+    pub(crate) form: Arc<FormRef<'a>>,
 }
 
-enum FormRef<'a> {
+impl Loaded<'_> {
+    /// The service definition in the draft's version.
+    pub(crate) fn service(&self) -> &ServiceDef {
+        match &*self.form {
+            FormRef::Current(_) => self.offered.service,
+            FormRef::Old(b) => &b.0,
+        }
+    }
+}
+
+pub(crate) enum FormRef<'a> {
     Current(&'a Form),
     Old(Box<(ServiceDef, Form)>),
 }
 
 impl FormRef<'_> {
-    fn form(&self) -> &Form {
+    pub(crate) fn form(&self) -> &Form {
         match self {
             FormRef::Current(f) => f,
             FormRef::Old(b) => &b.1,
@@ -129,11 +139,31 @@ async fn form_for<'a>(
     tenant: &TenantDef,
     draft: &Draft,
 ) -> Result<Loaded<'a>, PageError> {
+    form_at(
+        state,
+        site,
+        tenant.id.as_str(),
+        &draft.provider_id,
+        &draft.service_id,
+        draft.version,
+    )
+    .await
+}
+
+/// The service (as offered in portal `tenant`) and its form in `version`.
+pub(crate) async fn form_at<'a>(
+    state: &AppState,
+    site: &'a crate::Site,
+    tenant: &str,
+    provider: &str,
+    service: &str,
+    version: i64,
+) -> Result<Loaded<'a>, PageError> {
     let offered = site
         .catalog
-        .service(tenant.id.as_str(), &draft.service_id)
+        .service(tenant, service)
         .ok_or(PageError::NotFound)?;
-    if i64::from(offered.service.version) == draft.version {
+    if i64::from(offered.service.version) == version {
         let form = offered.form.ok_or(PageError::NotFound)?;
         return Ok(Loaded {
             offered,
@@ -143,7 +173,7 @@ async fn form_for<'a>(
     // The definition changed since the draft was started: continue with the old version.
     let json = state
         .db
-        .service_version(&draft.provider_id, &draft.service_id, draft.version)
+        .service_version(provider, service, version)
         .await
         .map_err(|e| PageError::Internal(e.to_string()))?
         .ok_or(PageError::NotFound)?;
@@ -1238,7 +1268,7 @@ struct AnswerView {
     change: String,
 }
 
-fn display(form: &Form, f: &FieldDef, v: &Json, mc: &MessageCtx<'_>) -> Vec<String> {
+pub(crate) fn display(form: &Form, f: &FieldDef, v: &Json, mc: &MessageCtx<'_>) -> Vec<String> {
     let lang = mc.lang;
     let opt = |value: &str| {
         form.options(f)
@@ -1338,7 +1368,7 @@ fn summary(
 /// page, the receipt page and the receipt PDF list).
 type AnsweredField<'f, 'a> = (&'f FieldDef, &'f rathaus_domain::Text, &'a Json);
 
-fn answered_steps<'f, 'a>(
+pub(crate) fn answered_steps<'f, 'a>(
     form: &'f Form,
     answers: &'a Map<String, Json>,
 ) -> Vec<(&'f StepDef, Vec<AnsweredField<'f, 'a>>)> {
@@ -1452,6 +1482,8 @@ fn render_check(
     (jar, res).into_response()
 }
 
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
 pub async fn submit(
     State(state): St,
     prefs: Prefs,
@@ -1528,6 +1560,9 @@ pub async fn submit(
         access_hash: access_code
             .as_deref()
             .map(|c| crate::auth::sha256_hex(crate::account::normalize_code(c))),
+        office_id: Some(l.offered.service.office.to_string()),
+        applicant: form.applicant_name(&answers),
+        due_at: Some(now_millis() + i64::from(l.offered.service.processing_time.days) * DAY_MS),
     };
     let outcome = state
         .db
@@ -1878,7 +1913,7 @@ fn collect_file_ids(f: &FieldDef, v: &Json, out: &mut Vec<String>) {
 }
 
 /// The submission time in Berlin local time, for the PDF's metadata.
-fn pdf_timestamp(millis: i64) -> rathaus_pdf::Timestamp {
+pub(crate) fn pdf_timestamp(millis: i64) -> rathaus_pdf::Timestamp {
     let ts = jiff::Timestamp::from_millisecond(millis).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     let zoned = ts
         .in_tz("Europe/Berlin")

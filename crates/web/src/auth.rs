@@ -57,10 +57,14 @@ pub struct OidcSettings {
     /// The ID-token claim that carries the eIDAS level (default `eidas_level`; `acr` is
     /// read when it is missing).
     pub level_claim: String,
+    /// A staff directory (back office) rather than a citizens' identity provider.
+    pub staff: bool,
+    /// The ID-token claim with a staff member's groups.
+    pub groups_claim: String,
 }
 
-struct Provider {
-    settings: OidcSettings,
+pub(crate) struct Provider {
+    pub(crate) settings: OidcSettings,
     metadata: tokio::sync::OnceCell<CoreProviderMetadata>,
 }
 
@@ -109,12 +113,17 @@ impl Oidc {
     }
 
     fn for_tenant(&self, tenant: &str) -> Option<&Provider> {
+        self.find(tenant, false)
+    }
+
+    pub(crate) fn find(&self, tenant: &str, staff: bool) -> Option<&Provider> {
         self.providers.iter().find(|p| {
-            p.settings.tenants.is_empty() || p.settings.tenants.iter().any(|t| t == tenant)
+            p.settings.staff == staff
+                && (p.settings.tenants.is_empty() || p.settings.tenants.iter().any(|t| t == tenant))
         })
     }
 
-    fn by_name(&self, name: &str) -> Option<&Provider> {
+    pub(crate) fn by_name(&self, name: &str) -> Option<&Provider> {
         self.providers.iter().find(|p| p.settings.name == name)
     }
 
@@ -123,7 +132,7 @@ impl Oidc {
         self.for_tenant(tenant).map(|p| p.settings.label.as_str())
     }
 
-    fn secure(&self) -> bool {
+    pub(crate) fn secure(&self) -> bool {
         self.public_url.starts_with("https://")
     }
 
@@ -152,9 +161,13 @@ impl Oidc {
                     .map_err(|e| format!("discovery of {} failed: {e}", p.settings.issuer))
             })
             .await?;
+        let back = if p.settings.staff {
+            urls::staff_login_return(tenant)
+        } else {
+            urls::login_return(tenant)
+        };
         let redirect =
-            RedirectUrl::new(format!("{}{}", self.public_url, urls::login_return(tenant)))
-                .map_err(|e| e.to_string())?;
+            RedirectUrl::new(format!("{}{}", self.public_url, back)).map_err(|e| e.to_string())?;
         Ok(CoreClient::from_provider_metadata(
             md.clone(),
             ClientId::new(p.settings.client_id.clone()),
@@ -334,6 +347,18 @@ pub async fn login_url(
         .auth
         .for_tenant(tenant)
         .ok_or_else(|| "no identity provider for this tenant".to_owned())?;
+    begin_login(state, p, tenant, return_to, stronger, pending).await
+}
+
+/// Starts a login at provider `p` (citizens' or staff) and returns the provider's URL.
+pub(crate) async fn begin_login(
+    state: &AppState,
+    p: &Provider,
+    tenant: &str,
+    return_to: &str,
+    stronger: bool,
+    pending: Option<&Pending>,
+) -> Result<String, String> {
     let client = state.auth.client(p, tenant).await?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let mut req = client
@@ -435,62 +460,16 @@ pub async fn login_return(
 ) -> Response {
     let site = state.site();
     let (t, page) = tenant_page!(site, prefs, tid);
-    let refuse = |reason: &str, detail: &str| {
-        tracing::warn!(tenant = %tid, reason, detail, "login refused");
-        failed(&page, &tid, reason, StatusCode::BAD_REQUEST)
+    let v = match finish_login(&state, &tid, &q).await {
+        Ok(v) => v,
+        Err(Refusal::Internal(e)) => return PageError::Internal(e).into_response(),
+        Err(Refusal::Refused(reason, detail)) => {
+            tracing::warn!(tenant = %tid, reason, detail, "login refused");
+            return failed(&page, &tid, reason, StatusCode::BAD_REQUEST);
+        }
     };
-    let Some(st) = q.state.as_deref().filter(|s| !s.is_empty()) else {
-        return refuse("login-error-state", "no state");
-    };
-    // The attempt is taken (deleted) before anything else: a state works once.
-    let attempt = match state.db.take_login_attempt(&tid, &sha256_hex(st)).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return refuse("login-error-state", "unknown or used state"),
-        Err(e) => return PageError::Internal(e.to_string()).into_response(),
-    };
-    if crate::apply::now_millis() - attempt.created_at > ATTEMPT_TTL_MS {
-        return refuse("login-error-state", "attempt too old");
-    }
-    if let Some(err) = q.error.as_deref() {
-        return refuse("login-error-cancelled", err);
-    }
-    let Some(code) = q.code.as_deref().filter(|c| !c.is_empty()) else {
-        return refuse("login-error-state", "no code");
-    };
-    let Some(p) = state.auth.by_name(&attempt.provider) else {
-        return refuse("login-error-provider", "provider no longer configured");
-    };
-    let client = match state.auth.client(p, &tid).await {
-        Ok(c) => c,
-        Err(e) => return refuse("login-error-provider", &e),
-    };
-    let request = match client.exchange_code(AuthorizationCode::new(code.to_owned())) {
-        Ok(r) => r,
-        Err(e) => return refuse("login-error-provider", &e.to_string()),
-    };
-    let token = match request
-        .set_pkce_verifier(PkceCodeVerifier::new(attempt.pkce_verifier.clone()))
-        .request_async(&state.auth.http)
-        .await
-    {
-        Ok(t) => t,
-        Err(e) => return refuse("login-error-token", &format!("{e:?}")),
-    };
-    let Some(id_token) = token.id_token() else {
-        return refuse("login-error-token", "no ID token");
-    };
-    // Signature, issuer, audience, expiry and nonce are checked here.
-    let claims = match id_token.claims(
-        &client.id_token_verifier(),
-        &Nonce::new(attempt.nonce.clone()),
-    ) {
-        Ok(c) => c,
-        Err(e) => return refuse("login-error-token", &e.to_string()),
-    };
-    let subject = claims.subject().to_string();
-    let issuer = claims.issuer().to_string();
-    // The payload is read only after the verification above succeeded.
-    let payload = verified_payload(&id_token.to_string()).unwrap_or_default();
+    let (attempt, p, payload, subject, issuer) =
+        (v.attempt, v.provider, v.payload, v.subject, v.issuer);
     let level = payload
         .get(&p.settings.level_claim)
         .or_else(|| payload.get("acr"))
@@ -545,6 +524,90 @@ pub async fn login_return(
         }
     }
     (jar, Redirect::to(&return_path(&tid, Some(&target)))).into_response()
+}
+
+/// Why a return from the provider was not accepted.
+pub(crate) enum Refusal {
+    /// A reason key for the page, and what goes to the log.
+    Refused(&'static str, String),
+    Internal(String),
+}
+
+/// A verified login: the attempt it belongs to and the ID token's claims.
+pub(crate) struct Verified<'a> {
+    pub attempt: LoginAttempt,
+    pub provider: &'a Provider,
+    pub payload: serde_json::Map<String, Json>,
+    pub subject: String,
+    pub issuer: String,
+}
+
+/// The checks of a return from the provider, shared by citizens' and staff logins: the
+/// state is taken (it works once), the code exchanged with the PKCE verifier, the ID
+/// token verified (signature, issuer, audience, expiry, nonce).
+pub(crate) async fn finish_login<'a>(
+    state: &'a AppState,
+    tid: &str,
+    q: &ReturnQuery,
+) -> Result<Verified<'a>, Refusal> {
+    let refuse =
+        |reason: &'static str, detail: &str| Err(Refusal::Refused(reason, detail.to_owned()));
+    let Some(st) = q.state.as_deref().filter(|s| !s.is_empty()) else {
+        return refuse("login-error-state", "no state");
+    };
+    // The attempt is taken (deleted) before anything else: a state works once.
+    let attempt = match state.db.take_login_attempt(tid, &sha256_hex(st)).await {
+        Ok(Some(a)) => a,
+        Ok(None) => return refuse("login-error-state", "unknown or used state"),
+        Err(e) => return Err(Refusal::Internal(e.to_string())),
+    };
+    if crate::apply::now_millis() - attempt.created_at > ATTEMPT_TTL_MS {
+        return refuse("login-error-state", "attempt too old");
+    }
+    if let Some(err) = q.error.as_deref() {
+        return refuse("login-error-cancelled", err);
+    }
+    let Some(code) = q.code.as_deref().filter(|c| !c.is_empty()) else {
+        return refuse("login-error-state", "no code");
+    };
+    let Some(p) = state.auth.by_name(&attempt.provider) else {
+        return refuse("login-error-provider", "provider no longer configured");
+    };
+    let client = match state.auth.client(p, tid).await {
+        Ok(c) => c,
+        Err(e) => return refuse("login-error-provider", &e),
+    };
+    let request = match client.exchange_code(AuthorizationCode::new(code.to_owned())) {
+        Ok(r) => r,
+        Err(e) => return refuse("login-error-provider", &e.to_string()),
+    };
+    let token = match request
+        .set_pkce_verifier(PkceCodeVerifier::new(attempt.pkce_verifier.clone()))
+        .request_async(&state.auth.http)
+        .await
+    {
+        Ok(t) => t,
+        Err(e) => return refuse("login-error-token", &format!("{e:?}")),
+    };
+    let Some(id_token) = token.id_token() else {
+        return refuse("login-error-token", "no ID token");
+    };
+    // Signature, issuer, audience, expiry and nonce are checked here.
+    let claims = match id_token.claims(
+        &client.id_token_verifier(),
+        &Nonce::new(attempt.nonce.clone()),
+    ) {
+        Ok(c) => c,
+        Err(e) => return refuse("login-error-token", &e.to_string()),
+    };
+    // The payload is read only after the verification above succeeded.
+    Ok(Verified {
+        subject: claims.subject().to_string(),
+        issuer: claims.issuer().to_string(),
+        payload: verified_payload(&id_token.to_string()).unwrap_or_default(),
+        attempt,
+        provider: p,
+    })
 }
 
 fn page_text(page: &Page<'_>, key: &str) -> String {

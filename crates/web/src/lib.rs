@@ -17,6 +17,7 @@ macro_rules! tenant_page {
 pub mod account;
 mod apply;
 pub mod auth;
+mod backoffice;
 mod cache;
 mod csrf;
 mod error;

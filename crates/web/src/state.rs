@@ -69,6 +69,35 @@ pub struct AppState {
     reload_lock: tokio::sync::Mutex<()>,
 }
 
+/// Submissions from before the back office lack their office, due date and applicant
+/// name; the service definitions tell them (once, at start).
+async fn backfill_cases(db: &Db, site: &Site) -> Result<(), rathaus_store::StoreError> {
+    for (draft, tenant, service, submitted_at, answers) in db.cases_to_backfill().await? {
+        let Some(def) = site
+            .catalog
+            .all_services()
+            .find(|(t, s)| t.as_str() == tenant && s.id.as_str() == service)
+            .map(|(_, s)| s)
+        else {
+            continue;
+        };
+        let answers: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&answers).unwrap_or_default();
+        let name = def
+            .form
+            .as_ref()
+            .and_then(|f| {
+                rathaus_domain::form::Form::compile(f, &site.catalog.codelists(), "/form").ok()
+            })
+            .map(|f| f.applicant_name(&answers))
+            .unwrap_or_default();
+        let due = submitted_at + i64::from(def.processing_time.days) * 86_400_000;
+        db.backfill_case(&draft, def.office.as_str(), Some(due), &name)
+            .await?;
+    }
+    Ok(())
+}
+
 impl AppState {
     /// Loads the definitions, records their versions and returns the ready state.
     pub async fn start(
@@ -80,6 +109,7 @@ impl AppState {
             Site::load(&source, config.page_cache_bytes).map_err(StartError::Definitions)?;
         db.migrate().await?;
         publish(&db, &site, &versions).await?;
+        backfill_cases(&db, &site).await?;
         let metrics = Metrics::new();
         metrics.set_services(site.catalog.service_count());
         Ok(Arc::new(AppState {

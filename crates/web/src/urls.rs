@@ -167,3 +167,36 @@ mod tests {
         );
     }
 }
+
+// ----- back office -----------------------------------------------------------------------
+
+pub fn staff_home(t: &str) -> String {
+    format!("/{t}/verwaltung")
+}
+pub fn staff_login(t: &str) -> String {
+    format!("/{t}/verwaltung/anmelden")
+}
+pub fn staff_login_return(t: &str) -> String {
+    format!("/{t}/verwaltung/anmelden/rueckkehr")
+}
+pub fn staff_logout(t: &str) -> String {
+    format!("/{t}/verwaltung/abmelden")
+}
+pub fn staff_assign(t: &str) -> String {
+    format!("/{t}/verwaltung/zuweisen")
+}
+pub fn staff_case(t: &str, reference: &str) -> String {
+    format!("/{t}/verwaltung/fall/{}", encode(reference))
+}
+pub fn staff_case_file(t: &str, reference: &str, file: &str) -> String {
+    format!("/{t}/verwaltung/fall/{}/datei/{file}", encode(reference))
+}
+pub fn staff_print(t: &str) -> String {
+    format!("/{t}/verwaltung/druck")
+}
+pub fn staff_figures(t: &str) -> String {
+    format!("/{t}/verwaltung/kennzahlen")
+}
+pub fn staff_audit(t: &str) -> String {
+    format!("/{t}/verwaltung/protokoll")
+}

@@ -25,6 +25,23 @@ pub struct FormDef {
     /// whether applying makes sense and what to prepare. Nothing of it is stored.
     #[serde(default)]
     pub precheck: Option<PrecheckDef>,
+    /// Automated pre-checks shown to staff in the case view (e.g. "income covers the
+    /// requirement", "proof of income uploaded"). Each is a CEL condition over the answers
+    /// and computed values; fields without an answer are `null`.
+    #[serde(default)]
+    pub checks: Vec<CheckDef>,
+}
+
+/// One automated pre-check for staff.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckDef {
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]{0,63}$"))]
+    pub id: String,
+    /// What is checked, phrased so that "yes" is good.
+    pub label: Text,
+    /// CEL condition; true: met, false: not met.
+    pub expr: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -68,6 +68,7 @@ impl Precheck {
             computed: Vec::new(),
             guests: true,
             precheck: None,
+            checks: Vec::new(),
         };
         let questions = match Form::compile(&form_def, codelists, base) {
             Ok(f) => Some(f),
@@ -344,6 +345,28 @@ impl Form {
                 &mut problems,
             );
         }
+        let mut check_ids = HashSet::new();
+        for (ci, c) in def.checks.iter().enumerate() {
+            if !check_ids.insert(c.id.as_str()) {
+                problems.push(Problem::at(
+                    format!("{base}/checks/{ci}/id"),
+                    format!("duplicate check id '{}'", c.id),
+                ));
+            }
+            let any = |v: &str| -> Option<String> {
+                (!(all_fields.contains(v)
+                    || BUILTIN_VARIABLES.contains(&v)
+                    || group_members.contains(v)
+                    || macro_local(v, &c.expr)))
+                .then(|| format!("unknown field '{v}' in check"))
+            };
+            compile(
+                &c.expr,
+                format!("{base}/checks/{ci}/expr"),
+                &any,
+                &mut problems,
+            );
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -421,6 +444,20 @@ impl Form {
                 &format!("{base}/rules/{ri}/check"),
                 &mut problems,
             );
+        }
+        for (ci, c) in def.checks.iter().enumerate() {
+            let at = format!("{base}/checks/{ci}/expr");
+            match form.check(c, &sample, &computed, "2026-01-15") {
+                Err(err) => problems.push(Problem::at(
+                    at,
+                    format!("cannot be evaluated with sample answers: {err}"),
+                )),
+                Ok(None) => problems.push(Problem::at(
+                    at,
+                    "must give true or false with sample answers",
+                )),
+                Ok(Some(_)) => {}
+            }
         }
         for (si, step) in def.steps.iter().enumerate() {
             for (fi, f) in step.fields.iter().enumerate() {
@@ -1147,6 +1184,82 @@ impl Form {
             out.insert(c.id.clone(), value.unwrap_or(Json::Null));
         }
         out
+    }
+
+    /// The applicant's name, from the fields that are prefilled with the given and family
+    /// name (the form declares them that way); empty if the form has none.
+    pub fn applicant_name(&self, answers: &Map<String, Json>) -> String {
+        let by = |source: &str| {
+            self.def
+                .steps
+                .iter()
+                .flat_map(|s| s.fields.iter())
+                .find(|f| f.prefill.as_deref() == Some(source))
+                .and_then(|f| answers.get(&f.id))
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .trim()
+                .to_owned()
+        };
+        [by("given_name"), by("family_name")]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The applicant's postal address (street line, town line) from the first answered
+    /// address field, if any.
+    pub fn applicant_address(&self, answers: &Map<String, Json>) -> Option<[String; 2]> {
+        let a = self
+            .def
+            .steps
+            .iter()
+            .flat_map(|s| s.fields.iter())
+            .filter(|f| f.kind == FieldKind::Address)
+            .find_map(|f| answers.get(&f.id)?.as_object())?;
+        let p = |k: &str| a.get(k).and_then(Json::as_str).unwrap_or("").trim();
+        Some([
+            format!("{} {}", p("street"), p("house_number")),
+            format!("{} {}", p("postal_code"), p("city")),
+        ])
+    }
+
+    /// The automated pre-checks for staff: each check with `Some(met)`, or `None` when it
+    /// could not be evaluated (shown as "not checkable").
+    pub fn checks(
+        &self,
+        answers: &Map<String, Json>,
+        today: &str,
+    ) -> Vec<(&CheckDef, Option<bool>)> {
+        let computed = self.computed(answers, today);
+        self.def
+            .checks
+            .iter()
+            .map(|c| (c, self.check(c, answers, &computed, today).ok().flatten()))
+            .collect()
+    }
+
+    fn check(
+        &self,
+        c: &CheckDef,
+        answers: &Map<String, Json>,
+        computed: &Map<String, Json>,
+        today: &str,
+    ) -> Result<Option<bool>, String> {
+        let Some(e) = self.exprs.get(&c.expr) else {
+            return Ok(None);
+        };
+        // Unanswered fields are null, so `nachweis != null` asks whether a file is there.
+        let mut top = answers.clone();
+        for id in self.step_of.keys() {
+            top.entry(id.clone()).or_insert(Json::Null);
+        }
+        let vars = self.vars(&top, computed, None, today);
+        match e.eval(&vars)? {
+            cel::Value::Bool(b) => Ok(Some(b)),
+            _ => Ok(None),
+        }
     }
 
     /// The answers that count: only fields of visible steps that apply, nothing unknown.

@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod apply;
+mod backoffice;
 mod broken_definitions;
 mod browser;
 mod catalogue;

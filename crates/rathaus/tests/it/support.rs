@@ -489,9 +489,14 @@ impl OidcProvider {
             .iter()
             .map(|t| format!("http://127.0.0.1:{app_port}/{t}/anmelden/rueckkehr"))
             .collect();
+        let staff_redirects: Vec<String> = ["solingen", "soest", "kreis-soest", "kreis-paderborn"]
+            .iter()
+            .map(|t| format!("http://127.0.0.1:{app_port}/{t}/verwaltung/anmelden/rueckkehr"))
+            .collect();
         let clients = serde_json::json!([
             {"client_id": "rathaus", "redirect_uris": redirects},
             {"client_id": "andere", "redirect_uris": redirects},
+            {"client_id": "verwaltung", "client_secret": "test-only-staff-secret", "redirect_uris": staff_redirects},
         ]);
         let child = Command::new("node")
             .arg(workspace_root().join("tests/oidc/provider.mjs"))
@@ -527,7 +532,8 @@ impl OidcProvider {
         std::fs::write(
             &toml,
             format!(
-                "[[oidc]]\nname = \"servicekonto\"\nlabel = \"Servicekonto (Test)\"\nissuer = \"{}\"\nclient_id = \"rathaus\"\nscopes = [\"openid\", \"profile\", \"email\", \"address\", \"eidas\"]\n",
+                "[[oidc]]\nname = \"servicekonto\"\nlabel = \"Servicekonto (Test)\"\nissuer = \"{0}\"\nclient_id = \"rathaus\"\nscopes = [\"openid\", \"profile\", \"email\", \"address\", \"eidas\"]\n\n\
+                 [[oidc]]\nname = \"verzeichnis\"\nlabel = \"Verzeichnis (Test)\"\nissuer = \"{0}\"\nclient_id = \"verwaltung\"\nclient_secret_env = \"RATHAUS_TEST_STAFF_SECRET\"\nstaff = true\nscopes = [\"openid\", \"profile\", \"groups\"]\n",
                 self.issuer
             ),
         )
@@ -538,6 +544,7 @@ impl OidcProvider {
                 &format!("http://127.0.0.1:{app_port}"),
             )
             .env("RATHAUS_CONFIG", toml.to_str().unwrap())
+            .env("RATHAUS_TEST_STAFF_SECRET", "test-only-staff-secret")
     }
 }
 

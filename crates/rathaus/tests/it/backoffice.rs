@@ -1,0 +1,259 @@
+//! The back office over HTTP against a real OpenID Connect provider (staff directory with
+//! groups): a guest submits a Verpflichtungserklärung, staff see the pre-checks, assign,
+//! ask for the missing proof of income, the citizen replies with a file, staff approve
+//! and release the Bescheid (PDF/A) into the Postkorb and the print queue; the queue is
+//! exported; figures count it; the audit chain verifies and detects a changed row; other
+//! offices, other tenants, roleless and citizen logins are refused.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::accounts::{app_with_login, client, through_provider};
+use crate::both_backends;
+use crate::seed_forms::{seed_steps, submit_seed_form};
+use crate::support::{assert_pdf_a, csrf_token, decode_html, pdf_text, sql, Backend, TestApp};
+
+/// Logs staff member `who` in to the back office of `tenant`; returns the page it lands on.
+pub(crate) async fn staff_login(
+    app: &TestApp,
+    http: &reqwest::Client,
+    tenant: &str,
+    who: &str,
+) -> reqwest::Response {
+    let res = http
+        .get(app.url(&format!("/{tenant}/verwaltung")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "the inbox sends strangers to the login");
+    let login = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        login.starts_with(&format!("/{tenant}/verwaltung/anmelden")),
+        "{login}"
+    );
+    let res = http.get(app.url(&login)).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        to.contains("client_id=verwaltung") && to.contains("code_challenge_method=S256"),
+        "{to}"
+    );
+    through_provider(http, to, who).await
+}
+
+async fn page(app: &TestApp, http: &reqwest::Client, path: &str) -> (u16, String) {
+    let r = http.get(app.url(path)).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, decode_html(&r.text().await.unwrap()))
+}
+
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let i = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} not in {html}"))
+        + start.len();
+    &html[i..i + html[i..].find(end).unwrap()]
+}
+
+fn pdf_bytes() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n".to_vec()
+}
+
+both_backends! {
+    async fn round_trip_with_access_checks_and_audit(b: Backend) {
+        let (app, _provider, _dir) = app_with_login(b).await;
+
+        // A guest applies (no proof of income uploaded).
+        let citizen = client();
+        let receipt = submit_seed_form(&app, &citizen, "solingen/verpflichtungserklaerung", &seed_steps("solingen/verpflichtungserklaerung")).await;
+        let (_, html) = page(&app, &citizen, &receipt).await;
+        let reference = between(&html, "class=\"reference\">", "<").to_owned();
+        let did = receipt.split('/').nth(3).unwrap().to_owned();
+
+        // Staff of the Ausländerbehörde log in at the directory and see it in their inbox.
+        let sb = client();
+        let r = staff_login(&app, &sb, "solingen", "sb-abh").await;
+        assert_eq!(r.status(), 303, "{}", app.log());
+        assert_eq!(r.headers()["location"], "/solingen/verwaltung");
+        let (status, inbox) = page(&app, &sb, "/solingen/verwaltung").await;
+        assert_eq!(status, 200);
+        assert!(inbox.contains(&reference) && inbox.contains("Jürgen Özdemir-Schäfer") && inbox.contains("Eingegangen: <strong>1</strong>"), "{inbox}");
+        let (_, found) = page(&app, &sb, "/solingen/verwaltung?suche=%C3%B6zdemir").await;
+        assert!(found.contains(&reference));
+        let (_, none) = page(&app, &sb, "/solingen/verwaltung?suche=nichtda").await;
+        assert!(!none.contains(&reference) && none.contains("Keine Fälle gefunden."));
+        let (_, mine) = page(&app, &sb, "/solingen/verwaltung?bearbeitung=ich").await;
+        assert!(!mine.contains(&reference));
+
+        // The case: answers, pre-checks (income suffices, proof missing).
+        let case_path = format!("/solingen/verwaltung/fall/{reference}");
+        let (status, case) = page(&app, &sb, &case_path).await;
+        assert_eq!(status, 200);
+        assert!(case.contains("Erfüllt:</strong> Nettoeinkommen deckt den Richtwert"), "{case}");
+        assert!(case.contains("Nicht erfüllt:</strong> Einkommensnachweis liegt vor"), "{case}");
+        assert!(case.contains("Grünewalder Straße 29") && case.contains("Mehmet"));
+        let csrf = csrf_token(&case).unwrap();
+        // Deciding is not offered before review, and refused if posted anyway.
+        assert!(!case.contains("Bescheid freigeben"));
+        let r = sb.post(app.url(&format!("{case_path}/bescheid"))).form(&[("_csrf", csrf.as_str()), ("entscheidung", "approved"), ("begruendung", "x"), ("gebuehr", "29,00"), ("aktion", "freigeben")]).send().await.unwrap();
+        assert_eq!(r.status(), 409);
+
+        // Assign to me, start the review, ask for the proof.
+        let r = sb.post(app.url("/solingen/verwaltung/zuweisen")).form(&[("_csrf", csrf.as_str()), ("fall", reference.as_str()), ("an", "ich"), ("zurueck", "/solingen/verwaltung")]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let (_, mine) = page(&app, &sb, "/solingen/verwaltung?bearbeitung=ich").await;
+        assert!(mine.contains(&reference) && mine.contains("Sabine Beispiel"));
+        let r = sb.post(app.url(&format!("{case_path}/status"))).form(&[("_csrf", csrf.as_str()), ("aktion", "start_review")]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let r = sb.post(app.url(&format!("{case_path}/anfrage"))).form(&[("_csrf", csrf.as_str()), ("betreff", "Einkommensnachweis fehlt"), ("text", "Bitte laden Sie Ihre letzte Gehaltsabrechnung hoch.")]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let r = sb.post(app.url(&format!("{case_path}/notiz"))).form(&[("_csrf", csrf.as_str()), ("text", "Rückruf vereinbart.")]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+
+        // The citizen sees the request and answers with the file.
+        let (_, ccase) = page(&app, &citizen, &format!("/solingen/vorgang/{did}")).await;
+        assert!(ccase.contains("Einkommensnachweis fehlt") && ccase.contains("Wartet auf Sie"), "{ccase}");
+        assert!(!ccase.contains("Rückruf vereinbart"), "internal notes stay internal");
+        let ccsrf = csrf_token(&ccase).unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", ccsrf)
+            .text("text", "Anbei die Abrechnung.")
+            .part("datei", reqwest::multipart::Part::bytes(pdf_bytes()).file_name("gehalt.pdf"));
+        let r = citizen.post(app.url(&format!("/solingen/vorgang/{did}/antwort"))).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+
+        // Back in review; the file is in the case and opens for staff.
+        let (_, case) = page(&app, &sb, &case_path).await;
+        assert!(case.contains("<strong>In Bearbeitung</strong>") && case.contains("gehalt.pdf") && case.contains("Anbei die Abrechnung."), "{case}");
+        assert!(case.contains("Rückruf vereinbart.") && case.contains("Antwort eingegangen"));
+        let href = between(&case, "<a href=\"/solingen/verwaltung/fall/", "\"").to_owned();
+        let r = sb.get(app.url(&format!("/solingen/verwaltung/fall/{href}"))).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.bytes().await.unwrap().to_vec(), pdf_bytes());
+
+        // Decide: errors keep the input, preview, PDF preview, release.
+        let notice = |aktion: &'static str, reasons: &'static str| {
+            let f = [("_csrf", csrf.clone()), ("entscheidung", "approved".to_owned()), ("begruendung", reasons.to_owned()), ("gebuehr", "29,00".to_owned()), ("aktion", aktion.to_owned())];
+            sb.post(app.url(&format!("{case_path}/bescheid"))).form(&f).send()
+        };
+        let r = notice("vorschau", " ").await.unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(decode_html(&r.text().await.unwrap()).contains("Bitte schreiben Sie eine Begründung."));
+        let r = notice("vorschau", "Das Einkommen reicht nach dem Richtwert aus.").await.unwrap();
+        let preview = decode_html(&r.text().await.unwrap());
+        assert!(preview.contains("Vorschau des Bescheids") && preview.contains("Verwaltungsgericht Düsseldorf") && preview.contains("29,00"), "{preview}");
+        let r = notice("pdf", "Das Einkommen reicht nach dem Richtwert aus.").await.unwrap();
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let r = notice("freigeben", "Das Einkommen reicht nach dem Richtwert aus.").await.unwrap();
+        assert_eq!(r.status(), 303, "{}", app.log());
+        let (_, case) = page(&app, &sb, &case_path).await;
+        assert!(case.contains("<strong>Entschieden</strong> – Bewilligt"), "{case}");
+        // A second release finds the case decided: nothing happens twice.
+        assert_eq!(notice("freigeben", "noch einmal").await.unwrap().status(), 409);
+
+        // The Bescheid is in the citizen's Postkorb, as PDF/A.
+        let (_, ccase) = page(&app, &citizen, &format!("/solingen/vorgang/{did}")).await;
+        assert!(ccase.contains("Bescheid – Verpflichtungserklärung"), "{ccase}");
+        let msg = between(&ccase, &format!("<a href=\"/solingen/vorgang/{did}/nachricht/"), "\"").to_owned();
+        let (_, m) = page(&app, &citizen, &format!("/solingen/vorgang/{did}/nachricht/{msg}")).await;
+        let file = between(&m, &format!("/solingen/vorgang/{did}/datei/"), "\"").to_owned();
+        let pdf = citizen.get(app.url(&format!("/solingen/vorgang/{did}/datei/{file}"))).send().await.unwrap().bytes().await.unwrap().to_vec();
+        assert_pdf_a(&pdf);
+        let text = pdf_text(&pdf);
+        assert!(text.contains(&reference) && text.contains("Rechtsbehelfsbelehrung") && text.contains("Grünewalder Straße 29"), "{text}");
+        assert!(ccase.contains("Entschieden"));
+
+        // The print queue holds the letter of the guest; only admins see and export it.
+        let r = sb.get(app.url("/solingen/verwaltung/druck")).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        let tl = client();
+        assert_eq!(staff_login(&app, &tl, "solingen", "tl-abh").await.status(), 303);
+        let (_, queue) = page(&app, &tl, "/solingen/verwaltung/druck").await;
+        assert!(queue.contains(&reference) && queue.contains("Grünewalder Straße 29") && queue.contains("1 Briefe exportieren"), "{queue}");
+        let r = tl.post(app.url("/solingen/verwaltung/druck/export")).form(&[("_csrf", csrf_token(&queue).unwrap())]).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/zip");
+        let zip = r.bytes().await.unwrap().to_vec();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+        let mut names: Vec<String> = archive.file_names().map(str::to_owned).collect();
+        names.sort();
+        assert_eq!(names, vec![format!("{reference}.pdf"), "adressen.csv".to_owned()]);
+        let mut csv = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("adressen.csv").unwrap(), &mut csv).unwrap();
+        assert!(csv.contains("\"Grünewalder Straße 29\";\"42657 Solingen\""), "{csv}");
+        let (_, queue) = page(&app, &tl, "/solingen/verwaltung/druck").await;
+        assert!(queue.contains("Keine Briefe warten"));
+
+        // Figures for the team lead.
+        let (status, fig) = page(&app, &tl, "/solingen/verwaltung/kennzahlen").await;
+        assert_eq!(status, 200);
+        let row = between(&fig, "Verpflichtungserklärung", "</tr>");
+        assert!(row.contains("<td>1</td><td>0</td><td>1</td>"), "{row}");
+        assert_eq!(page(&app, &sb, "/solingen/verwaltung/kennzahlen").await.0, 403);
+
+        // Closing is allowed now; reopening is not.
+        let r = tl.post(app.url(&format!("{case_path}/status"))).form(&[("_csrf", csrf_token(&queue).unwrap().as_str()), ("aktion", "close")]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let r = tl.post(app.url(&format!("{case_path}/status"))).form(&[("_csrf", csrf_token(&queue).unwrap().as_str()), ("aktion", "start_review")]).send().await.unwrap();
+        assert_eq!(r.status(), 409);
+
+        // Another office of the same tenant sees nothing of it.
+        let bb = client();
+        assert_eq!(staff_login(&app, &bb, "solingen", "sb-bb").await.status(), 303);
+        let (_, inbox) = page(&app, &bb, "/solingen/verwaltung").await;
+        assert!(!inbox.contains(&reference));
+        assert_eq!(page(&app, &bb, &case_path).await.0, 404);
+        assert_eq!(page(&app, &bb, &format!("/solingen/verwaltung/fall/{href}")).await.0, 404);
+        let bcsrf = csrf_token(&inbox).unwrap();
+        let r = bb.post(app.url(&format!("{case_path}/anfrage"))).form(&[("_csrf", bcsrf.as_str()), ("betreff", "x"), ("text", "y")]).send().await.unwrap();
+        assert_eq!(r.status(), 404);
+        let r = bb.post(app.url("/solingen/verwaltung/zuweisen")).form(&[("_csrf", bcsrf.as_str()), ("fall", reference.as_str()), ("an", "ich")]).send().await.unwrap();
+        assert_eq!(r.status(), 404);
+
+        // Another tenant's staff: their cookie is scoped to their tenant, and even sent
+        // here by hand their session does not count.
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let soest = reqwest::Client::builder().cookie_provider(jar.clone()).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        assert_eq!(staff_login(&app, &soest, "soest", "sb-soest").await.status(), 303);
+        let (status, _) = page(&app, &soest, "/soest/verwaltung").await;
+        assert_eq!(status, 200);
+        let r = soest.get(app.url(&case_path)).send().await.unwrap();
+        assert_eq!(r.status(), 303, "no session for Solingen");
+        use reqwest::cookie::CookieStore;
+        let cookies = jar.cookies(&reqwest::Url::parse(&app.url("/soest/verwaltung")).unwrap()).unwrap();
+        assert!(cookies.to_str().unwrap().contains("rathaus_staff="));
+        let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let r = raw.get(app.url(&case_path)).header("cookie", cookies).send().await.unwrap();
+        assert_eq!(r.status(), 303, "a Soest session is no Solingen session");
+
+        // A directory account without a Rathaus role, and a citizen login, get nowhere.
+        let nobody = client();
+        assert_eq!(staff_login(&app, &nobody, "solingen", "nobody").await.status(), 403);
+        assert_eq!(nobody.get(app.url("/solingen/verwaltung")).send().await.unwrap().status(), 303);
+        let erika = client();
+        crate::accounts::login(&app, &erika, "solingen", "erika").await;
+        assert_eq!(erika.get(app.url("/solingen/verwaltung")).send().await.unwrap().status(), 303);
+
+        // The audit trail: every view and change, a verified chain, exportable; a changed
+        // row is detected.
+        let (status, audit) = page(&app, &tl, "/solingen/verwaltung/protokoll").await;
+        assert_eq!(status, 200);
+        assert!(audit.contains("Die Protokollkette ist vollständig und unverändert"), "{audit}");
+        assert_eq!(page(&app, &sb, "/solingen/verwaltung/protokoll").await.0, 403);
+        let lines = tl.get(app.url("/solingen/verwaltung/protokoll.jsonl")).send().await.unwrap().text().await.unwrap();
+        let entries: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();
+        for a in ["login", "view_inbox", "view", "assign", "start_review", "request_info", "note", "reply", "view_file", "decide", "print_export", "close"] {
+            assert!(actions.contains(&a), "{a} missing in {actions:?}");
+        }
+        for (i, e) in entries.iter().enumerate() {
+            assert_eq!(e["seq"], i as i64 + 1);
+            if i > 0 {
+                assert_eq!(e["prev_hash"], entries[i - 1]["hash"]);
+            }
+        }
+        sql(&app, "UPDATE audit_log SET detail = 'decision=rejected' WHERE action = 'decide'").await;
+        let seq = entries.iter().find(|e| e["action"] == "decide").unwrap()["seq"].as_i64().unwrap();
+        let (_, audit) = page(&app, &tl, "/solingen/verwaltung/protokoll").await;
+        assert!(audit.contains(&format!("ab Eintrag {seq} verändert")), "{audit}");
+    }
+}
