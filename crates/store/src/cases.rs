@@ -738,9 +738,8 @@ impl Db {
         idle_ms: i64,
     ) -> Result<Option<StaffSession>, StoreError> {
         let now = now_millis();
-        let row =
-            with_pool!(self, |p| {
-                sqlx::query(
+        let row = with_pool!(self, |p| {
+            sqlx::query(
             "UPDATE staff_sessions SET last_seen_at = $3 WHERE id_hash = $1 AND tenant_id = $2 \
              AND last_seen_at > $4 AND expires_at > $3 \
              RETURNING tenant_id, staff_id, name, grants, created_at, last_seen_at, expires_at"
@@ -760,7 +759,7 @@ impl Db {
             last_seen_at: r.get("last_seen_at"),
             expires_at: r.get("expires_at"),
         })
-            });
+        });
         if row.is_none() {
             self.end_staff_session(hash).await?;
         }

@@ -257,3 +257,164 @@ both_backends! {
         assert!(audit.contains(&format!("ab Eintrag {seq} verändert")), "{audit}");
     }
 }
+
+/// The staff round trip in Chromium: login at the directory's pages, inbox and filters,
+/// the case with its pre-checks, a request, the citizen's reply (over HTTP), the decision
+/// with its error and preview states, release, print queue, figures, audit trail; the
+/// citizen's case with the notice and the withdraw form — axe-core on every page and state.
+#[tokio::test]
+async fn the_back_office_in_the_browser() {
+    use crate::browser::{
+        audit, axe_source, browser, browser_lock, click, fill, wait_for_css, wait_for_url,
+    };
+    use fantoccini::Locator;
+    let _lock = browser_lock().lock().await;
+    let (app, _provider, _dir) = app_with_login(Backend::Sqlite).await;
+    let citizen = client();
+    let receipt = submit_seed_form(
+        &app,
+        &citizen,
+        "solingen/verpflichtungserklaerung",
+        &seed_steps("solingen/verpflichtungserklaerung"),
+    )
+    .await;
+    let did = receipt.split('/').nth(3).unwrap().to_owned();
+    let second = client();
+    let receipt2 = submit_seed_form(
+        &app,
+        &second,
+        "solingen/verpflichtungserklaerung",
+        &seed_steps("solingen/verpflichtungserklaerung"),
+    )
+    .await;
+    let did2 = receipt2.split('/').nth(3).unwrap().to_owned();
+
+    let axe_js = axe_source();
+    let b = browser(true, 1280, 900).await;
+    let c = &b.client;
+    let mut failures = Vec::new();
+    c.goto(&app.url("/solingen/verwaltung")).await.unwrap();
+    wait_for_css(c, "input[name=login]").await;
+    c.find(Locator::Css("input[name=login]"))
+        .await
+        .unwrap()
+        .send_keys("tl-abh")
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys("x")
+        .await
+        .unwrap();
+    click(c, "button[type=submit]").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    if c.current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("/interaction/")
+    {
+        click(c, "button[type=submit]").await;
+    }
+    wait_for_css(c, ".case-table").await;
+    audit(c, &axe_js, "inbox".into(), &mut failures).await;
+    fill(c, "f-suche", "SG-2026-000001").await;
+    click(c, ".filter-form button").await;
+    wait_for_url(c, "suche=").await;
+    audit(c, &axe_js, "inbox filtered".into(), &mut failures).await;
+    click(c, ".case-table tbody a").await;
+    wait_for_css(c, ".check-list").await;
+    let html = c.source().await.unwrap();
+    assert!(html.contains("Nicht erfüllt"), "{html}");
+    audit(c, &axe_js, "case received".into(), &mut failures).await;
+    click(c, "button[value=start_review]").await;
+    wait_for_css(c, "#anfrage-betreff").await;
+    audit(c, &axe_js, "case in review".into(), &mut failures).await;
+    fill(c, "anfrage-betreff", "Einkommensnachweis fehlt").await;
+    fill(
+        c,
+        "anfrage-text",
+        "Bitte laden Sie die Gehaltsabrechnung hoch.",
+    )
+    .await;
+    click(c, "form[action$='/anfrage'] button").await;
+    wait_for_css(c, "#notiz-text").await;
+    audit(c, &axe_js, "case waiting".into(), &mut failures).await;
+
+    // The citizen answers (HTTP), then staff decide.
+    let (_, ccase) = page(&app, &citizen, &format!("/solingen/vorgang/{did}")).await;
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf_token(&ccase).unwrap())
+        .text("text", "Anbei.")
+        .part(
+            "datei",
+            reqwest::multipart::Part::bytes(pdf_bytes()).file_name("gehalt.pdf"),
+        );
+    let r = citizen
+        .post(app.url(&format!("/solingen/vorgang/{did}/antwort")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    c.refresh().await.unwrap();
+    wait_for_css(c, "#bescheid-begruendung").await;
+    click(c, "button[value=vorschau]").await;
+    wait_for_css(c, ".error-summary").await;
+    audit(c, &axe_js, "notice, errors".into(), &mut failures).await;
+    click(c, "#entscheidung-approved").await;
+    fill(c, "bescheid-begruendung", "Das Einkommen reicht aus.").await;
+    click(c, "button[value=vorschau]").await;
+    wait_for_css(c, ".notice-preview").await;
+    audit(c, &axe_js, "notice preview".into(), &mut failures).await;
+    click(c, "button[value=freigeben]").await;
+    wait_for_css(c, "#verlauf").await;
+    assert!(c.source().await.unwrap().contains("Bewilligt"));
+    audit(c, &axe_js, "case decided".into(), &mut failures).await;
+    for (path, what) in [
+        ("/solingen/verwaltung/druck", "print queue"),
+        ("/solingen/verwaltung/kennzahlen", "figures"),
+        ("/solingen/verwaltung/protokoll", "audit trail"),
+    ] {
+        c.goto(&app.url(path)).await.unwrap();
+        wait_for_css(c, "main h1").await;
+        audit(c, &axe_js, what.into(), &mut failures).await;
+    }
+    c.goto(&app.url("/solingen/verwaltung/anmelden/rueckkehr?state=erfunden&code=x"))
+        .await
+        .unwrap();
+    audit(c, &axe_js, "staff login failed".into(), &mut failures).await;
+
+    // The second applicant, in a fresh browser session: withdraw with and without the tick.
+    c.delete_all_cookies().await.unwrap();
+    let (_, html) = page(&app, &second, &receipt2).await;
+    let code = between(&html, "class=\"access-code-value\">", "<").to_owned();
+    let reference2 = between(&html, "class=\"reference\">", "<").to_owned();
+    c.goto(&app.url("/solingen/zugang")).await.unwrap();
+    fill(c, "aktenzeichen", &reference2).await;
+    fill(c, "zugangscode", &code).await;
+    click(c, "main form button").await;
+    wait_for_url(c, &format!("/vorgang/{did2}")).await;
+    audit(
+        c,
+        &axe_js,
+        "citizen case with withdraw form".into(),
+        &mut failures,
+    )
+    .await;
+    click(c, "form[action$='/zurueckziehen'] button").await;
+    wait_for_css(c, ".error-summary").await;
+    audit(c, &axe_js, "withdraw not confirmed".into(), &mut failures).await;
+    click(c, "#bestaetigung").await;
+    click(c, "form[action$='/zurueckziehen'] button").await;
+    wait_for_css(c, ".status-now").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(c.source().await.unwrap().contains("Zurückgezogen"));
+    let _ = b.client.clone().close().await;
+    assert!(
+        failures.is_empty(),
+        "axe violations:\n{}",
+        failures.join("\n")
+    );
+}
