@@ -8,6 +8,9 @@ use crate::{now_millis, with_pool, Db, FileMeta, Message, StoreError};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+/// For the figures: `(service_id, office_id, submitted_at, [(status, at)])`.
+pub type CaseHistory = (String, String, i64, Vec<(String, i64)>);
+
 /// A case as the inbox and the case page show it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
@@ -350,9 +353,7 @@ impl Db {
             let like = format!(
                 "%{}%",
                 q.to_lowercase()
-                    .replace('\\', "")
-                    .replace('%', "")
-                    .replace('_', "")
+                    .replace(['\\', '%', '_'], "")
             );
             let a = param(&mut binds, like);
             sql.push_str(&format!(
@@ -610,7 +611,7 @@ impl Db {
         &self,
         tenant_id: &str,
         offices: &[String],
-    ) -> Result<Vec<(String, String, i64, Vec<(String, i64)>)>, StoreError> {
+    ) -> Result<Vec<CaseHistory>, StoreError> {
         if offices.is_empty() {
             return Ok(Vec::new());
         }
@@ -641,7 +642,7 @@ impl Db {
                 })
                 .collect::<Vec<_>>()
         });
-        let mut out: Vec<(String, String, i64, Vec<(String, i64)>)> = Vec::new();
+        let mut out: Vec<CaseHistory> = Vec::new();
         let mut last = String::new();
         for (d, s, o, sub, st, at) in rows {
             if d != last || out.is_empty() {

@@ -156,18 +156,6 @@ pub fn case_file(t: &str, d: &str, f: &str) -> String {
     format!("/{t}/vorgang/{d}/datei/{f}")
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn encoding() {
-        assert_eq!(super::encode("/a b?c=ä&d"), "/a%20b%3Fc%3D%C3%A4%26d");
-        assert_eq!(
-            super::switch_lang("en", "/soest"),
-            "/sprache/en?zurueck=/soest"
-        );
-    }
-}
-
 // ----- back office -----------------------------------------------------------------------
 
 pub fn staff_home(t: &str) -> String {
@@ -199,4 +187,16 @@ pub fn staff_figures(t: &str) -> String {
 }
 pub fn staff_audit(t: &str) -> String {
     format!("/{t}/verwaltung/protokoll")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn encoding() {
+        assert_eq!(super::encode("/a b?c=ä&d"), "/a%20b%3Fc%3D%C3%A4%26d");
+        assert_eq!(
+            super::switch_lang("en", "/soest"),
+            "/sprache/en?zurueck=/soest"
+        );
+    }
 }
