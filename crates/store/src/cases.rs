@@ -350,11 +350,7 @@ impl Db {
             None => {}
         }
         if let Some(q) = f.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let like = format!(
-                "%{}%",
-                q.to_lowercase()
-                    .replace(['\\', '%', '_'], "")
-            );
+            let like = format!("%{}%", q.to_lowercase().replace(['\\', '%', '_'], ""));
             let a = param(&mut binds, like);
             sql.push_str(&format!(
                 " AND (LOWER(s.reference) LIKE {a} OR s.applicant_key LIKE {a})"

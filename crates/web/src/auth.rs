@@ -470,6 +470,11 @@ pub async fn login_return(
     };
     let (attempt, p, payload, subject, issuer) =
         (v.attempt, v.provider, v.payload, v.subject, v.issuer);
+    // A staff directory's login never becomes a citizen account.
+    if p.settings.staff {
+        tracing::warn!(tenant = %tid, "a staff login returned to the citizens' endpoint");
+        return failed(&page, &tid, "login-error-state", StatusCode::BAD_REQUEST);
+    }
     let level = payload
         .get(&p.settings.level_claim)
         .or_else(|| payload.get("acr"))

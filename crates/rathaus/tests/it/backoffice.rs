@@ -229,6 +229,15 @@ both_backends! {
         let nobody = client();
         assert_eq!(staff_login(&app, &nobody, "solingen", "nobody").await.status(), 403);
         assert_eq!(nobody.get(app.url("/solingen/verwaltung")).send().await.unwrap().status(), 303);
+        // A staff login sent back to the citizens' endpoint does not become a citizen session.
+        let mixed = client();
+        let r = mixed.get(app.url("/solingen/verwaltung/anmelden")).send().await.unwrap();
+        let to = r.headers()["location"].to_str().unwrap().to_owned();
+        let back = crate::accounts::provider_return_url(&mixed, to, "sb-abh").await;
+        let r = mixed.get(back.replace("/verwaltung/anmelden/rueckkehr", "/anmelden/rueckkehr")).send().await.unwrap();
+        assert_eq!(r.status(), 400);
+        assert_eq!(mixed.get(app.url("/solingen/mein-bereich")).send().await.unwrap().status(), 200);
+        assert!(!decode_html(&mixed.get(app.url("/solingen/mein-bereich")).send().await.unwrap().text().await.unwrap()).contains("Sabine"));
         let erika = client();
         crate::accounts::login(&app, &erika, "solingen", "erika").await;
         assert_eq!(erika.get(app.url("/solingen/verwaltung")).send().await.unwrap().status(), 303);
