@@ -3,6 +3,7 @@
 //! case is one transaction together with its audit entry, its status event, its Postkorb
 //! message and its letter, so none of them exists without the others.
 
+use crate::files::{file_from, FILE_COLUMNS};
 use crate::postkorb::{insert_message, insert_outbox, MESSAGE_COLUMNS};
 use crate::{now_millis, with_pool, Db, FileMeta, Message, StoreError};
 use sha2::{Digest, Sha256};
@@ -579,26 +580,15 @@ impl Db {
 
     /// Every file of a case: form uploads and Postkorb attachments, with their message.
     pub async fn case_files(&self, draft_id: &str) -> Result<Vec<FileMeta>, StoreError> {
-        Ok(with_pool!(self, |p| {
-            sqlx::query(
-            "SELECT tenant_id, id, draft_id, field, name, size, type, sha256 FROM files WHERE draft_id = $1 ORDER BY created_at, id"
-        )
-        .bind(draft_id)
-        .fetch_all(p)
-        .await?
-        .into_iter()
-        .map(|r| FileMeta {
-            tenant_id: r.get("tenant_id"),
-            id: r.get("id"),
-            draft_id: r.get("draft_id"),
-            field: r.get("field"),
-            name: r.get("name"),
-            size: r.get("size"),
-            kind: r.get("type"),
-            sha256: r.get("sha256"),
-        })
-        .collect()
-        }))
+        let sql =
+            format!("SELECT {FILE_COLUMNS} FROM files WHERE draft_id = $1 ORDER BY created_at, id");
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(draft_id)
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|r| file_from!(r))
+            .collect()))
     }
 
     /// For the figures: every case of the tenant in the offices with its status history,

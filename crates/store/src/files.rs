@@ -16,6 +16,26 @@ pub struct FileMeta {
     pub sha256: String,
 }
 
+/// The columns of a `files` row that make a [`FileMeta`].
+pub(crate) const FILE_COLUMNS: &str = "tenant_id, id, draft_id, field, name, size, type, sha256";
+
+/// A [`FileMeta`] from a row with [`FILE_COLUMNS`].
+macro_rules! file_from {
+    ($r:expr) => {
+        FileMeta {
+            tenant_id: $r.get("tenant_id"),
+            id: $r.get("id"),
+            draft_id: $r.get("draft_id"),
+            field: $r.get("field"),
+            name: $r.get("name"),
+            size: $r.get("size"),
+            kind: $r.get("type"),
+            sha256: $r.get("sha256"),
+        }
+    };
+}
+pub(crate) use file_from;
+
 impl Db {
     pub async fn add_file(&self, f: &FileMeta) -> Result<(), StoreError> {
         with_pool!(self, |p| sqlx::query(
@@ -44,25 +64,15 @@ impl Db {
         draft_id: &str,
         id: &str,
     ) -> Result<Option<FileMeta>, StoreError> {
-        Ok(with_pool!(self, |p| sqlx::query(
-            "SELECT tenant_id, id, draft_id, field, name, size, type, sha256 FROM files \
-             WHERE tenant_id = $1 AND draft_id = $2 AND id = $3"
-        )
+        Ok(with_pool!(self, |p| sqlx::query(&format!(
+            "SELECT {FILE_COLUMNS} FROM files WHERE tenant_id = $1 AND draft_id = $2 AND id = $3"
+        ))
         .bind(tenant_id)
         .bind(draft_id)
         .bind(id)
         .fetch_optional(p)
         .await?
-        .map(|r| FileMeta {
-            tenant_id: r.get("tenant_id"),
-            id: r.get("id"),
-            draft_id: r.get("draft_id"),
-            field: r.get("field"),
-            name: r.get("name"),
-            size: r.get("size"),
-            kind: r.get("type"),
-            sha256: r.get("sha256"),
-        })))
+        .map(|r| file_from!(r))))
     }
 
     /// Total bytes uploaded to a draft (for the per-application limit).

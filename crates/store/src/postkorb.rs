@@ -3,6 +3,7 @@
 //! moment the citizen first opened a message of the authority. Every lookup names the
 //! draft (the application's unguessable id); who may see a draft is decided by the caller.
 
+use crate::files::{file_from, FILE_COLUMNS};
 use crate::{now_millis, with_pool, Db, FileMeta, StoreError};
 use sqlx::Row;
 
@@ -378,30 +379,16 @@ impl Db {
         draft_id: &str,
     ) -> Result<Vec<(String, FileMeta)>, StoreError> {
         Ok(with_pool!(self, |p| {
-            sqlx::query(
-            "SELECT message_id, tenant_id, id, draft_id, field, name, size, type, sha256 FROM files \
-             WHERE draft_id = $1 AND message_id IS NOT NULL ORDER BY created_at, name"
-        )
-        .bind(draft_id)
-        .fetch_all(p)
-        .await?
-        .iter()
-        .map(|r| {
-            (
-                r.get::<String, _>("message_id"),
-                FileMeta {
-                    tenant_id: r.get("tenant_id"),
-                    id: r.get("id"),
-                    draft_id: r.get("draft_id"),
-                    field: r.get("field"),
-                    name: r.get("name"),
-                    size: r.get("size"),
-                    kind: r.get("type"),
-                    sha256: r.get("sha256"),
-                },
-            )
-        })
-        .collect()
+            sqlx::query(&format!(
+                "SELECT message_id, {FILE_COLUMNS} FROM files \
+                 WHERE draft_id = $1 AND message_id IS NOT NULL ORDER BY created_at, name"
+            ))
+            .bind(draft_id)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| (r.get::<String, _>("message_id"), file_from!(r)))
+            .collect()
         }))
     }
 }
