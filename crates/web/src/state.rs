@@ -73,26 +73,18 @@ pub struct AppState {
 /// name; the service definitions tell them (once, at start).
 async fn backfill_cases(db: &Db, site: &Site) -> Result<(), rathaus_store::StoreError> {
     for (draft, tenant, service, submitted_at, answers) in db.cases_to_backfill().await? {
-        let Some(def) = site
-            .catalog
-            .all_services()
-            .find(|(t, s)| t.as_str() == tenant && s.id.as_str() == service)
-            .map(|(_, s)| s)
-        else {
+        // The responsible tenant's own portal offers its services, with the compiled form.
+        let Some(o) = site.catalog.service(&tenant, &service) else {
             continue;
         };
         let answers: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&answers).unwrap_or_default();
-        let name = def
+        let name = o
             .form
-            .as_ref()
-            .and_then(|f| {
-                rathaus_domain::form::Form::compile(f, &site.catalog.codelists(), "/form").ok()
-            })
             .map(|f| f.applicant_name(&answers))
             .unwrap_or_default();
-        let due = submitted_at + i64::from(def.processing_time.days) * 86_400_000;
-        db.backfill_case(&draft, def.office.as_str(), Some(due), &name)
+        let due = submitted_at + i64::from(o.service.processing_time.days) * crate::apply::DAY_MS;
+        db.backfill_case(&draft, o.service.office.as_str(), Some(due), &name)
             .await?;
     }
     Ok(())
