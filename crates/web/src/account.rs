@@ -1080,11 +1080,7 @@ pub async fn send_message(
         check_transition(&app.status, s)?;
     }
     let tid = app.portal_tenant_id.clone();
-    let sender = site
-        .catalog
-        .service(&tid, &app.service_id)
-        .map(|o| format!("{}, {}", o.provider.name.de, o.office.name.de))
-        .unwrap_or_else(|| provider.to_owned());
+    let sender = authority_name(site, &tid, &app.service_id, provider);
     let now = crate::apply::now_millis();
     let id = uuid::Uuid::new_v4().simple().to_string();
     let mut attachments = Vec::new();
@@ -1155,6 +1151,15 @@ pub(crate) async fn store_attachment(
         kind: kind.as_str().into(),
         sha256: sha256_hex(bytes),
     })
+}
+
+/// The name under which the authority writes ("Stadt Solingen, Ausländerbehörde"): the
+/// responsible tenant and office of the service as offered in portal `tid`.
+pub(crate) fn authority_name(site: &Site, tid: &str, service: &str, provider: &str) -> String {
+    site.catalog
+        .service(tid, service)
+        .map(|o| format!("{}, {}", o.provider.name.de, o.office.name.de))
+        .unwrap_or_else(|| provider.to_owned())
 }
 
 /// The mail "something new in your Postkorb" (links only, no content), as outbox payload.

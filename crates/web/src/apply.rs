@@ -1386,16 +1386,18 @@ pub(crate) fn answered_steps<'f, 'a>(
         .collect()
 }
 
-/// The computed values a form shows, formatted: (label, text).
-fn computed_entries<'f>(
+/// The computed values a form shows (with `with_hidden` also those kept only for the
+/// authority), formatted: (label, text).
+pub(crate) fn computed_entries<'f>(
     form: &'f Form,
     computed: &Map<String, Json>,
     lang: Lang,
+    with_hidden: bool,
 ) -> Vec<(&'f rathaus_domain::Text, String)> {
     form.def
         .computed
         .iter()
-        .filter(|c| c.show)
+        .filter(|c| c.show || with_hidden)
         .filter_map(|c| {
             let v = computed.get(&c.id)?;
             let text = match c.format {
@@ -1411,7 +1413,7 @@ fn computed_entries<'f>(
 }
 
 fn computed_view(form: &Form, computed: &Map<String, Json>, lang: Lang) -> Vec<minijinja::Value> {
-    computed_entries(form, computed, lang)
+    computed_entries(form, computed, lang, false)
         .into_iter()
         .map(|(label, text)| context! { label => loc(label, lang), text })
         .collect()
@@ -1482,7 +1484,7 @@ fn render_check(
     (jar, res).into_response()
 }
 
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+pub(crate) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 pub async fn submit(
     State(state): St,
@@ -1810,7 +1812,7 @@ pub async fn receipt_pdf(
             });
         }
     }
-    let computed = computed_entries(form, &r.computed, lang);
+    let computed = computed_entries(form, &r.computed, lang, false);
     if !computed.is_empty() {
         blocks.push(rathaus_pdf::Block::Heading(tr("apply-computed")));
         for (label, value) in computed {

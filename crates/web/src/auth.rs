@@ -230,6 +230,18 @@ impl Citizen {
     }
 }
 
+/// The tenant a request's path names (its first segment); sessions are per tenant.
+pub(crate) fn path_tenant(parts: &Parts) -> String {
+    parts
+        .uri
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_owned()
+}
+
 impl FromRequestParts<Arc<AppState>> for Citizen {
     type Rejection = Infallible;
 
@@ -241,14 +253,7 @@ impl FromRequestParts<Arc<AppState>> for Citizen {
         let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
             return Ok(Citizen::default());
         };
-        let tenant = parts
-            .uri
-            .path()
-            .trim_start_matches('/')
-            .split('/')
-            .next()
-            .unwrap_or("")
-            .to_owned();
+        let tenant = path_tenant(parts);
         let site = state.site();
         let Some(t) = site.catalog.tenant(&tenant) else {
             return Ok(Citizen::default());

@@ -35,7 +35,6 @@ type St = State<Arc<AppState>>;
 pub const STAFF_COOKIE: &str = "rathaus_staff";
 /// Longest free text staff may write (request, reasons, note).
 pub const MAX_TEXT_CHARS: usize = 10_000;
-const DAY_MS: f64 = 86_400_000.0;
 
 fn internal(e: impl std::fmt::Display) -> Response {
     PageError::Internal(e.to_string()).into_response()
@@ -89,14 +88,7 @@ impl FromRequestParts<Arc<AppState>> for MaybeStaff {
         let Some(token) = jar.get(STAFF_COOKIE).map(|c| c.value().to_owned()) else {
             return Ok(MaybeStaff(None));
         };
-        let tenant = parts
-            .uri
-            .path()
-            .trim_start_matches('/')
-            .split('/')
-            .next()
-            .unwrap_or("")
-            .to_owned();
+        let tenant = crate::auth::path_tenant(parts);
         let site = state.site();
         let Some(t) = site.catalog.tenant(&tenant) else {
             return Ok(MaybeStaff(None));
@@ -108,12 +100,9 @@ impl FromRequestParts<Arc<AppState>> for MaybeStaff {
             .await
         {
             Ok(Some(session)) => {
-                let grants: Vec<rathaus_domain::case::Grant> =
-                    serde_json::from_str(&session.grants).unwrap_or_default();
                 // Only grants of this tenant count, whatever the row says.
-                let rights = Rights {
-                    grants: grants.into_iter().filter(|g| g.tenant == tenant).collect(),
-                };
+                let mut rights = rights_of(&session.grants);
+                rights.grants.retain(|g| g.tenant == tenant);
                 Ok(MaybeStaff(Some(Staff {
                     hash,
                     session,
@@ -126,6 +115,13 @@ impl FromRequestParts<Arc<AppState>> for MaybeStaff {
                 Ok(MaybeStaff(None))
             }
         }
+    }
+}
+
+/// The rights recorded with a staff member or session (their grants as JSON).
+fn rights_of(grants: &str) -> Rights {
+    Rights {
+        grants: serde_json::from_str(grants).unwrap_or_default(),
     }
 }
 
@@ -412,8 +408,8 @@ pub async fn inbox(
         Ok(c) => c,
         Err(e) => return internal(e),
     };
-    let colleagues = match colleagues(&state, &tid, &staff, &offices).await {
-        Ok(c) => c,
+    let colleagues = match state.db.staff(&tid).await {
+        Ok(members) => colleagues(&tid, &staff, &offices, &members),
         Err(e) => return internal(e),
     };
     let ev = staff.event(
@@ -507,25 +503,22 @@ fn service_name(site: &crate::Site, portal: &str, sid: &str, lang: Lang) -> Stri
 
 /// Colleagues a case may be assigned to: staff of the tenant with a grant in one of these
 /// offices (a staff member without the lead role sees only themself).
-async fn colleagues(
-    state: &AppState,
+fn colleagues(
     tid: &str,
     staff: &Staff,
     offices: &[String],
-) -> Result<Vec<Json>, rathaus_store::StoreError> {
-    let all = state.db.staff(tid).await?;
-    Ok(all
-        .into_iter()
+    members: &[rathaus_store::StaffMember],
+) -> Vec<Json> {
+    members
+        .iter()
         .filter(|m| {
-            let r = Rights {
-                grants: serde_json::from_str(&m.grants).unwrap_or_default(),
-            };
+            let r = rights_of(&m.grants);
             offices.iter().any(|o| {
                 r.can_process(tid, o) && (m.id == staff.id() || staff.rights.can_lead(tid, o))
             })
         })
         .map(|m| json!({"id": m.id, "name": m.name, "me": m.id == staff.id()}))
-        .collect())
+        .collect()
 }
 
 /// `POST /{t}/verwaltung/zuweisen`: assigns the ticked cases (or the one case) to the
@@ -560,9 +553,10 @@ pub async fn assign(
         Err(e) => return internal(e),
     };
     let target_rights = target.as_ref().map(|id| {
-        members.iter().find(|m| &m.id == id).map(|m| Rights {
-            grants: serde_json::from_str(&m.grants).unwrap_or_default(),
-        })
+        members
+            .iter()
+            .find(|m| &m.id == id)
+            .map(|m| rights_of(&m.grants))
     });
     if matches!(target_rights, Some(None)) {
         return page.not_found();
@@ -700,23 +694,10 @@ async fn render_case(
             json!({"title": loc(&step.title, lang).text, "rows": rows})
         })
         .collect();
-    let computed_rows: Vec<Json> = form
-        .def
-        .computed
-        .iter()
-        .filter_map(|d| {
-            let v = computed.get(&d.id).filter(|v| !v.is_null())?;
-            let text = match (d.format, v.as_i64()) {
-                (rathaus_domain::form::ComputedFormat::Money, Some(cents)) => {
-                    rathaus_domain::service::format_eur_de_i64(cents)
-                }
-                _ => v
-                    .as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| v.to_string()),
-            };
-            Some(json!({"label": loc(&d.label, lang).text, "text": text}))
-        })
+    // Staff see every computed value, also those not shown to the citizen.
+    let computed_rows: Vec<Json> = crate::apply::computed_entries(form, &computed, lang, true)
+        .into_iter()
+        .map(|(label, text)| json!({"label": loc(label, lang).text, "text": text}))
         .collect();
     let today = crate::apply::today();
     let checks: Vec<Json> = form
@@ -831,10 +812,7 @@ async fn render_case(
         .map(|a| json!({"key": a.as_str(), "label": page.theme().messages.get(lang, &format!("staff-action-{}", a.as_str().replace('_', "-")), None)}))
         .collect();
     let office = c.office_id.clone().unwrap_or_default();
-    let colleagues = match colleagues(state, tid, staff, std::slice::from_ref(&office)).await {
-        Ok(c) => c,
-        Err(e) => return internal(e),
-    };
+    let colleagues = colleagues(tid, staff, std::slice::from_ref(&office), &members);
     let default_fee: u64 = l.service().fees.iter().map(|f| f.amount_cents).sum();
     let notice = notice.unwrap_or(NoticeState {
         form: NoticeForm {
@@ -1040,12 +1018,9 @@ pub async fn add_note(
     }
 }
 
-/// The name under which the authority writes: "Stadt Solingen, Ausländerbehörde".
+/// The name under which the authority writes about this case.
 fn sender_of(site: &crate::Site, c: &Case) -> String {
-    site.catalog
-        .service(&c.portal_tenant_id, &c.service_id)
-        .map(|o| format!("{}, {}", o.provider.name.de, o.office.name.de))
-        .unwrap_or_else(|| c.tenant_id.clone())
+    crate::account::authority_name(site, &c.portal_tenant_id, &c.service_id, &c.tenant_id)
 }
 
 /// `POST /{t}/verwaltung/fall/{reference}/anfrage`: ask the citizen for information or
@@ -1605,7 +1580,7 @@ pub async fn figures(
     }
     let days = |ms: Option<i64>| {
         ms.map(|m| {
-            let d = m as f64 / DAY_MS;
+            let d = m as f64 / crate::apply::DAY_MS as f64;
             match lang {
                 Lang::De => format!("{d:.1}").replace('.', ","),
                 Lang::En => format!("{d:.1}"),
