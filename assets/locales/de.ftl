@@ -525,3 +525,50 @@ notice-remedy = Rechtsbehelfsbelehrung
 notice-default-approved = Ihrem Antrag „{ "{" }service{ "}" }“ vom { "{" }submitted{ "}" } wird stattgegeben.
 notice-default-rejected = Ihr Antrag „{ "{" }service{ "}" }“ vom { "{" }submitted{ "}" } wird abgelehnt.
 notice-default-remedy = Gegen diesen Bescheid können Sie innerhalb eines Monats nach Bekanntgabe Klage beim zuständigen Verwaltungsgericht erheben. (Demo-Text: die zuständige Stelle ergänzt ihre Rechtsbehelfsbelehrung in der Leistungsbeschreibung.)
+
+## Hand-over to Fachverfahren and e-file
+staff-nav-deliveries = Übergaben
+delivery-title = Übergaben an Fachverfahren und E-Akte
+delivery-intro = Anträge werden an die eingerichteten Fachverfahren, die E-Akte oder Postfächer übergeben. Fehlgeschlagene Übergaben werden automatisch wiederholt; nach zu vielen Fehlversuchen werden sie zurückgestellt und warten hier auf Sie.
+delivery-targets = Eingerichtete Übergabeziele
+delivery-no-targets = Für diese Behörde sind keine Übergabeziele eingerichtet.
+delivery-all-services = alle Leistungen
+delivery-counts = Stand aller Übergaben
+delivery-list-troubled = Zurückgestellte und fehlschlagende Übergaben
+delivery-list-all = Alle Übergaben (neueste zuerst)
+delivery-show-all = Alle Übergaben anzeigen
+delivery-show-troubled = Nur zurückgestellte und fehlschlagende anzeigen
+delivery-none = Es gibt noch keine Übergaben.
+delivery-none-troubled = Keine Übergabe ist zurückgestellt oder schlägt fehl.
+delivery-col-target = Ziel
+delivery-col-state = Stand
+delivery-col-detail = Einzelheiten
+delivery-col-actions = Aktionen
+delivery-attempts = { $count ->
+    [one] 1 Versuch
+   *[other] { $count } Versuche
+}
+delivery-created = Angelegt
+delivery-next = Nächster Versuch
+delivery-done = Erledigt
+delivery-last-error = Letzter Fehler
+delivery-retry = Jetzt wiederholen
+delivery-cancel = Abbrechen
+delivery-case-title = Übergaben
+delivery-case-none = Dieser Antrag wurde an kein Fachverfahren übergeben.
+delivery-external-ref = Aktenzeichen im Fachverfahren
+delivery-state-pending = wartet
+delivery-state-failing = schlägt fehl, wird wiederholt
+delivery-state-parked = zurückgestellt
+delivery-state-done = übergeben
+delivery-state-cancelled = abgebrochen
+delivery-event-received = bei Eingang
+delivery-event-review_started = bei Beginn der Prüfung
+delivery-event-decided = nach der Entscheidung
+delivery-kind-webhook = Webhook
+delivery-kind-fit_connect = FIT-Connect
+delivery-kind-xdomea = xdomea (E-Akte)
+delivery-kind-file_drop = Dateiablage
+delivery-kind-email = E-Mail an das Amt
+
+case-external-ref = Aktenzeichen der bearbeitenden Stelle:

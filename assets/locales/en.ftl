@@ -523,3 +523,50 @@ notice-remedy = Rechtsbehelfsbelehrung
 notice-default-approved = Ihrem Antrag „{ "{" }service{ "}" }“ vom { "{" }submitted{ "}" } wird stattgegeben.
 notice-default-rejected = Ihr Antrag „{ "{" }service{ "}" }“ vom { "{" }submitted{ "}" } wird abgelehnt.
 notice-default-remedy = Gegen diesen Bescheid können Sie innerhalb eines Monats nach Bekanntgabe Klage beim zuständigen Verwaltungsgericht erheben. (Demo-Text: die zuständige Stelle ergänzt ihre Rechtsbehelfsbelehrung in der Leistungsbeschreibung.)
+
+## Hand-over to Fachverfahren and e-file
+staff-nav-deliveries = Hand-overs
+delivery-title = Hand-overs to specialist systems and e-file
+delivery-intro = Applications are handed over to the configured specialist systems (Fachverfahren), the e-file or mailboxes. Failed hand-overs are retried automatically; after too many failures they are parked and wait for you here.
+delivery-targets = Configured targets
+delivery-no-targets = No hand-over targets are configured for this authority.
+delivery-all-services = all services
+delivery-counts = State of all hand-overs
+delivery-list-troubled = Parked and failing hand-overs
+delivery-list-all = All hand-overs (newest first)
+delivery-show-all = Show all hand-overs
+delivery-show-troubled = Show only parked and failing ones
+delivery-none = There are no hand-overs yet.
+delivery-none-troubled = No hand-over is parked or failing.
+delivery-col-target = Target
+delivery-col-state = State
+delivery-col-detail = Details
+delivery-col-actions = Actions
+delivery-attempts = { $count ->
+    [one] 1 attempt
+   *[other] { $count } attempts
+}
+delivery-created = Created
+delivery-next = Next attempt
+delivery-done = Done
+delivery-last-error = Last error
+delivery-retry = Retry now
+delivery-cancel = Cancel
+delivery-case-title = Hand-overs
+delivery-case-none = This application was not handed over to any specialist system.
+delivery-external-ref = Case number in the specialist system
+delivery-state-pending = waiting
+delivery-state-failing = failing, will be retried
+delivery-state-parked = parked
+delivery-state-done = handed over
+delivery-state-cancelled = cancelled
+delivery-event-received = on receipt
+delivery-event-review_started = when the review starts
+delivery-event-decided = after the decision
+delivery-kind-webhook = Webhook
+delivery-kind-fit_connect = FIT-Connect
+delivery-kind-xdomea = xdomea (e-file)
+delivery-kind-file_drop = File drop
+delivery-kind-email = E-mail to the office
+
+case-external-ref = Case number at the processing office:

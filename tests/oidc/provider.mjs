@@ -39,6 +39,7 @@ const accounts = {
   'tl-abh': { name: 'Tom Leiter', groups: ['/solingen/auslaenderbehoerde/teamleitung', '/solingen/auslaenderbehoerde/admin'] },
   'sb-bb': { name: 'Bea Bürger', groups: ['/solingen/buergerbuero/sachbearbeitung'] },
   'sb-soest': { name: 'Sven Soest', groups: ['/soest/ordnungsamt/sachbearbeitung', '/soest/buergerbuero/sachbearbeitung'] },
+  'admin-soest': { name: 'Anna Admin', groups: ['/soest/steueramt/admin', '/soest/steueramt/sachbearbeitung'] },
   nobody: { name: 'Nora Ohnerolle', groups: ['Domain Users'] },
 };
 

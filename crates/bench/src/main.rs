@@ -3,7 +3,8 @@
 //! Everything is measured in one run on one machine and reported as a ratio against a
 //! baseline measured in the same run (shared machines are noisy; absolute numbers are not
 //! comparable between runs). Baselines: `/healthz` (a static route of the same server) for
-//! HTTP throughput.
+//! HTTP throughput; raw single-row inserts into the same SQLite file for submissions and
+//! hand-overs (deliveries through the outbox to a local webhook receiver).
 
 use anyhow::{bail, Context, Result};
 use http_body_util::{BodyExt, Empty};
@@ -135,6 +136,7 @@ fn main() -> Result<()> {
         &forms_dir.join("rathaus.db"),
         Duration::from_secs(seconds),
     ))?;
+    let deliveries = rt.block_on(deliveries(&bin, &defs, &work.join("deliveries"), 1000))?;
     let _ = std::fs::remove_dir_all(&work);
     println!();
     println!("forms (Hundeanmeldung, SQLite)");
@@ -147,26 +149,34 @@ fn main() -> Result<()> {
     println!("  complete submissions:      {:>8.1} /s      (6 HTTP requests, 5 writes each; {CLIENTS} citizens at once)", submissions);
     println!("  submit requests alone:     {:>8.0} /s      (draft complete → application with reference, {CLIENTS} at once)", submits);
     println!("  raw inserts, same database: {:>8.0} /s      (one INSERT per transaction, {CLIENTS} writers)", raw);
+    println!("  deliveries (webhook):      {:>8.0} /s      ({} queued applications drained by the outbox worker to a local receiver)", deliveries.0, deliveries.1);
 
-    let mut summary = Vec::new();
-    summary.push((
-        "form step render p99 < 5 ms at 16 clients".to_owned(),
-        step.p99.as_secs_f64() * 1000.0,
-        5.0,
-        false,
-    ));
-    summary.push((
-        "whole application (6 requests) ≥ 30 % of the raw-insert rate (%)".to_owned(),
-        100.0 * submissions / raw.max(1.0),
-        30.0,
-        true,
-    ));
-    summary.push((
-        "submit request alone ≥ 30 % of the raw-insert rate (%)".to_owned(),
-        100.0 * submits / raw.max(1.0),
-        30.0,
-        true,
-    ));
+    let mut summary = vec![
+        (
+            "form step render p99 < 5 ms at 16 clients".to_owned(),
+            step.p99.as_secs_f64() * 1000.0,
+            5.0,
+            false,
+        ),
+        (
+            "whole application (6 requests) ≥ 30 % of the raw-insert rate (%)".to_owned(),
+            100.0 * submissions / raw.max(1.0),
+            30.0,
+            true,
+        ),
+        (
+            "submit request alone ≥ 30 % of the raw-insert rate (%)".to_owned(),
+            100.0 * submits / raw.max(1.0),
+            30.0,
+            true,
+        ),
+        (
+            "webhook deliveries ≥ 10 % of the raw-insert rate (%)".to_owned(),
+            100.0 * deliveries.0 / raw.max(1.0),
+            10.0,
+            true,
+        ),
+    ];
     for (label, results) in &tables {
         let base = results[0].1.rps;
         println!();
@@ -480,6 +490,104 @@ async fn raw_inserts(db: &Path, duration: Duration) -> Result<f64> {
         total += t.await??;
     }
     Ok(total as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Deliveries per second through the outbox: Soest's only target is a webhook to a receiver
+/// in this process. The receiver holds its first answer until `n` Hundeanmeldungen are
+/// submitted, so the worker (which sends one row at a time) leaves them queued; then it
+/// answers every request at once and the time until all `n` have arrived is measured.
+/// Returns (deliveries per second, n).
+async fn deliveries(bin: &Path, demo: &Path, work: &Path, n: usize) -> Result<(f64, usize)> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let defs = work.join("definitions");
+    copy_dir(demo, &defs)?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/webhook", listener.local_addr()?);
+    let tenant = defs.join("soest/tenant.yaml");
+    let yaml = std::fs::read_to_string(&tenant)?;
+    let cut = yaml
+        .find("\ndeliveries:")
+        .context("the demo's Soest deliveries")?;
+    std::fs::write(
+        &tenant,
+        format!(
+            "{}\ndeliveries:\n  - id: bench\n    name: {{ de: Benchmark }}\n    webhook: {{ url: \"{url}\", secret_env: BENCH_WEBHOOK_SECRET }}\n",
+            &yaml[..cut]
+        ),
+    )?;
+    let received = Arc::new(AtomicUsize::new(0));
+    let (open_tx, open_rx) = tokio::sync::watch::channel(false);
+    let counter = received.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (counter, open) = (counter.clone(), open_rx.clone());
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(
+                    move |req: hyper::Request<hyper::body::Incoming>| {
+                        let (counter, mut open) = (counter.clone(), open.clone());
+                        async move {
+                            let _ = req.into_body().collect().await;
+                            let _ = open.wait_for(|o| *o).await;
+                            counter.fetch_add(1, Ordering::SeqCst);
+                            Ok::<_, std::convert::Infallible>(hyper::Response::new(
+                                http_body_util::Full::new(Bytes::from_static(b"{\"ok\":true}")),
+                            ))
+                        }
+                    },
+                );
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    let data = work.join("data");
+    std::fs::create_dir_all(&data)?;
+    let mut server = Command::new(bin)
+        .arg("serve")
+        .env("RATHAUS_LISTEN", "127.0.0.1:0")
+        .env("RATHAUS_DATA_DIR", &data)
+        .env("RATHAUS_DEFINITIONS", &defs)
+        .env("RATHAUS_LOG", "warn")
+        .env("RATHAUS_DELIVERY_TIMEOUT_SECS", "600")
+        .env(
+            "BENCH_WEBHOOK_SECRET",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        )
+        .env_remove("RATHAUS_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting rathaus")?;
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().context("stdout")?).read_line(&mut line)?;
+    let addr = line
+        .trim()
+        .strip_prefix("rathaus listening on http://")
+        .with_context(|| format!("unexpected output: {line}"))?
+        .to_owned();
+    let queued = submit_requests(&addr, n).await;
+    let result = match queued {
+        Ok(_) => {
+            let started = Instant::now();
+            let _ = open_tx.send(true);
+            let deadline = started + Duration::from_secs(300);
+            while received.load(Ordering::SeqCst) < n && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            let got = received.load(Ordering::SeqCst);
+            if got < n {
+                Err(anyhow::anyhow!("only {got} of {n} deliveries arrived"))
+            } else {
+                Ok((n as f64 / started.elapsed().as_secs_f64(), n))
+            }
+        }
+        Err(e) => Err(e),
+    };
+    let _ = server.kill();
+    let _ = server.wait();
+    result
 }
 
 struct LoadResult {

@@ -259,6 +259,20 @@ impl Catalog {
                 }
             }
         }
+        // Delivery targets may only name the tenant's own services.
+        for (i, t) in tenants.iter().enumerate() {
+            for (j, d) in t.deliveries.iter().enumerate() {
+                for (k, sid) in d.services.iter().enumerate() {
+                    if !own.get(&t.id).is_some_and(|m| m.contains_key(sid)) {
+                        errors.push(err(
+                            Origin::Tenant(i),
+                            format!("/deliveries/{j}/services/{k}"),
+                            format!("tenant '{}' has no own service '{sid}'", t.id),
+                        ));
+                    }
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }

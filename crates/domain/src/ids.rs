@@ -17,8 +17,9 @@ pub fn is_slug(s: &str) -> bool {
 }
 
 /// Ids that cannot be tenant ids because the portal's own top-level routes use them.
-pub const RESERVED_TENANT_IDS: &[&str] =
-    &["static", "sprache", "admin", "healthz", "readyz", "metrics"];
+pub const RESERVED_TENANT_IDS: &[&str] = &[
+    "static", "sprache", "admin", "api", "healthz", "readyz", "metrics",
+];
 
 /// The JSON Schema pattern equivalent of [`is_slug`].
 pub const SLUG_PATTERN: &str = "^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$";

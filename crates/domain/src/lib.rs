@@ -7,6 +7,7 @@
 pub mod account;
 pub mod case;
 pub mod catalog;
+pub mod delivery;
 pub mod form;
 pub mod ids;
 pub mod portal;

@@ -41,6 +41,9 @@ pub struct TenantDef {
     /// Session time-outs of citizens who logged in.
     #[serde(default)]
     pub session: crate::account::SessionPolicy,
+    /// Where applications are handed over: Fachverfahren, e-file, office mailbox.
+    #[serde(default)]
+    pub deliveries: Vec<crate::delivery::DeliveryDef>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -245,6 +248,16 @@ impl TenantDef {
                 }
             }
         }
+        let mut targets = std::collections::HashSet::new();
+        for (i, d) in self.deliveries.iter().enumerate() {
+            if !targets.insert(d.id.as_str()) {
+                problems.push(Problem::at(
+                    format!("/deliveries/{i}/id"),
+                    format!("duplicate delivery target id '{}'", d.id),
+                ));
+            }
+            problems.extend(d.check(&format!("/deliveries/{i}")));
+        }
         for (i, inc) in self.includes.iter().enumerate() {
             if inc.tenant == self.id {
                 problems.push(Problem::at(
@@ -270,6 +283,21 @@ impl TenantDef {
 
     pub fn office(&self, id: &OfficeId) -> Option<&OfficeDef> {
         self.offices.iter().find(|o| &o.id == id)
+    }
+
+    pub fn delivery(&self, id: &str) -> Option<&crate::delivery::DeliveryDef> {
+        self.deliveries.iter().find(|d| d.id == id)
+    }
+
+    /// The targets that receive `service`'s applications at `event`.
+    pub fn deliveries_for<'a>(
+        &'a self,
+        service: &'a ServiceId,
+        event: crate::delivery::DeliveryEvent,
+    ) -> impl Iterator<Item = &'a crate::delivery::DeliveryDef> + 'a {
+        self.deliveries
+            .iter()
+            .filter(move |d| d.applies(service, event))
     }
 }
 

@@ -5,12 +5,15 @@
 //! Retries use exponential back-off with jitter; after `max_attempts` a row is parked and
 //! shows up for administrators.
 
+pub mod deliver;
+
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use rathaus_store::{Db, OutboxItem};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Outbox kind of a mail to a citizen.
@@ -26,7 +29,7 @@ pub struct MailPayload {
 
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
-    #[error("invalid mail: {0}")]
+    #[error("refused: {0}")]
     Invalid(String),
     #[error("sending failed: {0}")]
     Send(String),
@@ -85,6 +88,11 @@ pub struct WorkerConfig {
     /// First retry delay; doubles with every attempt, capped at one hour.
     pub base_delay: Duration,
     pub poll: Duration,
+    /// Longest wait for a receiver's answer (webhook, FIT-Connect).
+    pub delivery_timeout: Duration,
+    /// How long a claimed row stays reserved for the worker that claimed it. A worker that
+    /// dies (kill -9) leaves its rows; after the lease another run sends them again.
+    pub lease: Duration,
 }
 
 impl Default for WorkerConfig {
@@ -94,6 +102,8 @@ impl Default for WorkerConfig {
             max_attempts: 10,
             base_delay: Duration::from_secs(30),
             poll: Duration::from_secs(1),
+            delivery_timeout: Duration::from_secs(30),
+            lease: Duration::from_secs(5 * 60),
         }
     }
 }
@@ -102,6 +112,8 @@ pub struct Worker {
     db: Db,
     mailer: Mailer,
     config: WorkerConfig,
+    http: reqwest::Client,
+    source: Option<Arc<dyn deliver::Source>>,
 }
 
 /// Delay before retry number `attempts` (1-based): base × 2^(attempts-1), capped at one
@@ -120,51 +132,159 @@ fn jitter() -> f64 {
 
 impl Worker {
     pub fn new(db: Db, mailer: Mailer, config: WorkerConfig) -> Worker {
-        Worker { db, mailer, config }
+        let http = reqwest::Client::builder()
+            .timeout(config.delivery_timeout)
+            .connect_timeout(config.delivery_timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("Rathaus/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
+        Worker {
+            db,
+            mailer,
+            config,
+            http,
+            source: None,
+        }
     }
 
-    async fn handle(&self, item: &OutboxItem) -> Result<(), JobError> {
+    /// Enables deliveries (outbox kind `delivery`), reading targets and applications from
+    /// `source`.
+    pub fn with_source(mut self, source: Arc<dyn deliver::Source>) -> Worker {
+        self.source = Some(source);
+        self
+    }
+
+    async fn mail(
+        &self,
+        id: &str,
+        to: &str,
+        subject: String,
+        body: String,
+    ) -> Result<(), JobError> {
+        let from: Mailbox = self
+            .config
+            .from
+            .parse()
+            .map_err(|e| JobError::Invalid(format!("from: {e}")))?;
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| JobError::Invalid(format!("to: {e}")))?;
+        let domain = from.email.domain().to_owned();
+        let id = id.replace(|c: char| !c.is_ascii_alphanumeric(), "-");
+        let msg = Message::builder()
+            .from(from)
+            .to(to)
+            .subject(subject)
+            .message_id(Some(format!("<{id}@{domain}>")))
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)
+            .map_err(|e| JobError::Invalid(e.to_string()))?;
+        self.mailer.send(msg).await
+    }
+
+    /// One hand-over; returns the receiver's receipt.
+    async fn deliver(&self, item: &OutboxItem) -> Result<String, JobError> {
+        use deliver::Failure;
+        let fail = |f: Failure| match f {
+            Failure::Transient(m) => JobError::Send(m),
+            Failure::Permanent(m) => JobError::Invalid(m),
+        };
+        let source = self
+            .source
+            .as_deref()
+            .ok_or_else(|| JobError::Send("deliveries are not enabled in this worker".into()))?;
+        let p: deliver::DeliveryPayload =
+            serde_json::from_str(&item.payload).map_err(|e| JobError::Invalid(e.to_string()))?;
+        let target = source.target(&item.tenant_id, &p.target).ok_or_else(|| {
+            JobError::Invalid(format!(
+                "delivery target '{}' is no longer configured for tenant '{}'",
+                p.target, item.tenant_id
+            ))
+        })?;
+        let prepared = source
+            .prepare(&item.tenant_id, &p.reference, p.event, &item.id)
+            .await
+            .map_err(fail)?;
+        if let Some(t) = &target.webhook {
+            deliver::webhook::send(&self.http, source, t, &prepared)
+                .await
+                .map_err(fail)
+        } else if let Some(t) = &target.fit_connect {
+            deliver::fitconnect::send(
+                &self.http,
+                &self.db,
+                source,
+                &item.tenant_id,
+                &item.id,
+                t,
+                &prepared,
+            )
+            .await
+            .map_err(fail)
+        } else if let Some(t) = &target.xdomea {
+            deliver::xdomea::send(source, t, &prepared)
+                .await
+                .map_err(fail)
+        } else if let Some(t) = &target.file_drop {
+            deliver::file_drop(source, t, &prepared).await.map_err(fail)
+        } else if let Some(t) = &target.email {
+            let (subject, body) = deliver::office_mail(source, &prepared);
+            self.mail(&item.id, &t.to, subject, body).await?;
+            Ok(format!("mail to {}", t.to))
+        } else {
+            Err(JobError::Invalid(format!(
+                "target '{}' has no way to deliver",
+                p.target
+            )))
+        }
+    }
+
+    async fn handle(&self, item: &OutboxItem) -> Result<Option<String>, JobError> {
         match item.kind.as_str() {
+            rathaus_store::DELIVERY => self.deliver(item).await.map(Some),
             MAIL => {
                 let p: MailPayload = serde_json::from_str(&item.payload)
                     .map_err(|e| JobError::Invalid(e.to_string()))?;
-                let from: Mailbox = self
-                    .config
-                    .from
-                    .parse()
-                    .map_err(|e| JobError::Invalid(format!("from: {e}")))?;
-                let to: Mailbox =
-                    p.to.parse()
-                        .map_err(|e| JobError::Invalid(format!("to: {e}")))?;
-                let domain = from.email.domain().to_owned();
-                let id = item.id.replace(|c: char| !c.is_ascii_alphanumeric(), "-");
-                let msg = Message::builder()
-                    .from(from)
-                    .to(to)
-                    .subject(p.subject)
-                    .message_id(Some(format!("<{id}@{domain}>")))
-                    .header(ContentType::TEXT_PLAIN)
-                    .body(p.body)
-                    .map_err(|e| JobError::Invalid(e.to_string()))?;
-                self.mailer.send(msg).await
+                self.mail(&item.id, &p.to, p.subject, p.body)
+                    .await
+                    .map(|()| None)
             }
             other => Err(JobError::Invalid(format!("unknown outbox kind '{other}'"))),
         }
     }
 
-    /// Processes what is due now; returns the number of rows handled.
+    fn lease_ms(&self) -> i64 {
+        i64::try_from(self.config.lease.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    /// Processes what is due now (up to 20 rows); returns the number of rows handled. Rows
+    /// are claimed one at a time, just before they are sent, so that the lease only has to
+    /// cover one hand-over, however slow the ones before it were.
     pub async fn run_once(&self) -> usize {
-        let items = match self.db.claim_outbox(20, 5 * 60 * 1000).await {
-            Ok(items) => items,
-            Err(e) => {
-                tracing::warn!(%e, "outbox: cannot claim");
-                return 0;
-            }
-        };
-        for item in &items {
+        let mut handled = 0;
+        while handled < 20 {
+            let item = match self.db.claim_outbox(1, self.lease_ms()).await {
+                Ok(mut items) if !items.is_empty() => items.remove(0),
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(%e, "outbox: cannot claim");
+                    break;
+                }
+            };
+            handled += 1;
+            let item = &item;
             let result = self.handle(item).await;
             let marked = match &result {
-                Ok(()) => self.db.outbox_done(&item.id).await,
+                Ok(receipt) => {
+                    if let Some(r) = receipt {
+                        if let Err(e) = self.db.set_outbox_receipt(&item.id, r).await {
+                            tracing::warn!(id = %item.id, %e, "outbox: cannot record the receipt");
+                        }
+                        tracing::info!(id = %item.id, receipt = %r, "delivered");
+                    }
+                    self.db.outbox_done(&item.id).await
+                }
                 Err(e) => {
                     let attempts = item.attempts + 1;
                     let permanent = matches!(e, JobError::Invalid(_));
@@ -187,7 +307,7 @@ impl Worker {
                 tracing::error!(id = %item.id, %e, "outbox: cannot record the outcome");
             }
         }
-        items.len()
+        handled
     }
 
     /// Runs until `shutdown` resolves.

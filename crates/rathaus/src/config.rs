@@ -46,6 +46,13 @@ pub struct Config {
     pub outbox_max_attempts: i64,
     /// First retry delay in seconds, doubling per attempt (`RATHAUS_OUTBOX_RETRY_SECS`).
     pub outbox_retry_secs: u64,
+    /// Longest wait in seconds for a receiving system's answer during a hand-over
+    /// (`RATHAUS_DELIVERY_TIMEOUT_SECS`).
+    pub delivery_timeout_secs: u64,
+    /// Seconds a claimed mail or delivery stays reserved for the worker sending it; after a
+    /// crash it is sent again once this has passed (`RATHAUS_OUTBOX_LEASE_SECS`). Kept above
+    /// the delivery timeout.
+    pub outbox_lease_secs: u64,
     /// The address citizens' browsers use to reach the portal, e.g.
     /// `https://service.soest.de` (`RATHAUS_PUBLIC_URL`); default `http://<listen>`. Login
     /// redirects and links in mails are built from it.
@@ -121,6 +128,8 @@ impl Default for Config {
             file_store: None,
             outbox_max_attempts: 10,
             outbox_retry_secs: 30,
+            delivery_timeout_secs: 30,
+            outbox_lease_secs: 300,
             public_url: None,
             oidc: Vec::new(),
         }

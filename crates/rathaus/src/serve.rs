@@ -108,8 +108,18 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
                 max_attempts: config.outbox_max_attempts.max(1),
                 base_delay: Duration::from_secs(config.outbox_retry_secs.max(1)),
                 poll: Duration::from_millis(500),
+                delivery_timeout: Duration::from_secs(config.delivery_timeout_secs.max(1)),
+                lease: Duration::from_secs(
+                    config
+                        .outbox_lease_secs
+                        .max(config.delivery_timeout_secs.max(1) * 2 + 10),
+                ),
             },
-        );
+        )
+        .with_source(std::sync::Arc::new(rathaus_web::handover::PortalSource {
+            state: state.clone(),
+            data_dir: config.data_dir.clone(),
+        }));
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let worker = tokio::spawn(worker.run(stop_rx));
         rathaus_web::serve(listener, state, shutdown_signal()).await?;

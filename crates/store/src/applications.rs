@@ -55,6 +55,9 @@ pub struct FollowUp {
     pub applicant: String,
     /// When the service's target processing time ends (unix ms).
     pub due_at: Option<i64>,
+    /// Hand-overs on receipt; `{reference}` in their ids and payloads becomes the new
+    /// reference number.
+    pub deliveries: Vec<crate::QueuedDelivery>,
 }
 
 /// What a submit call did.
@@ -241,6 +244,9 @@ impl Db {
                     .bind(now_millis())
                     .execute(&mut *tx)
                     .await?;
+                }
+                for d in &follow_up.deliveries {
+                    crate::outbox::insert_delivery!(tx, &draft.provider_id, d, &reference);
                 }
                 sqlx::query("INSERT INTO status_events (draft_id, seq, status, note, at) VALUES ($1, 1, 'received', NULL, $2)")
                     .bind(&draft.id)

@@ -35,6 +35,8 @@ pub struct Case {
     pub computed: String,
     pub account_id: Option<String>,
     pub contact_email: Option<String>,
+    /// The receiving Fachverfahren's own case number, once it reported one.
+    pub external_ref: Option<String>,
 }
 
 /// How the inbox is sorted.
@@ -178,11 +180,15 @@ pub struct CaseChange<'a> {
     pub letter: Option<&'a Letter>,
     pub note: Option<&'a Note>,
     pub audit: Option<AuditEvent>,
+    /// Hand-overs caused by this change (review started, decided).
+    pub deliveries: Vec<crate::QueuedDelivery>,
+    /// The receiving Fachverfahren's case number.
+    pub external_ref: Option<&'a str>,
 }
 
 const CASE_COLUMNS: &str = "s.draft_id, s.tenant_id, s.portal_tenant_id, s.reference, s.service_id, s.version, \
      s.office_id, s.applicant, s.status, s.decision, s.assignee, st.name AS assignee_name, s.submitted_at, s.due_at, \
-     d.account_id, d.contact_email";
+     d.account_id, d.contact_email, s.external_ref";
 const CASE_FROM: &str = "FROM submissions s JOIN drafts d ON d.id = s.draft_id \
      LEFT JOIN staff st ON st.id = s.assignee";
 
@@ -215,6 +221,7 @@ macro_rules! case_from {
             },
             account_id: $r.get("account_id"),
             contact_email: $r.get("contact_email"),
+            external_ref: $r.get("external_ref"),
         }
     };
 }
@@ -516,6 +523,17 @@ impl Db {
                 if let Some((kind, payload)) = c.notify {
                     let tenant = c.message.map(|(m, _)| m.tenant_id.as_str()).unwrap_or(c.tenant_id);
                     insert_outbox!(tx, tenant, kind, payload);
+                }
+                for d in &c.deliveries {
+                    crate::outbox::insert_delivery!(tx, c.tenant_id, d, "");
+                }
+                if let Some(r) = c.external_ref {
+                    sqlx::query("UPDATE submissions SET external_ref = $1 WHERE tenant_id = $2 AND draft_id = $3")
+                        .bind(r)
+                        .bind(c.tenant_id)
+                        .bind(c.draft_id)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 if let Some(l) = c.letter {
                     sqlx::query(

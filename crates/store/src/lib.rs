@@ -22,7 +22,7 @@ pub use cases::{
     StaffMember, StaffSession,
 };
 pub use files::FileMeta;
-pub use outbox::{OutboxItem, OutboxStats};
+pub use outbox::{DeliveryFilter, DeliveryRow, OutboxItem, OutboxStats, QueuedDelivery, DELIVERY};
 pub use postkorb::{
     ApplicationRef, ApplicationSummary, Message, StatusEvent, FROM_CITIZEN, TO_CITIZEN,
 };

@@ -111,7 +111,7 @@ impl Db {
             })?,
             None => with_pool!(self, |p| {
                 sqlx::query(
-                "UPDATE outbox SET attempts = attempts + 1, status = 'parked', last_error = $1 WHERE id = $2"
+                "UPDATE outbox SET attempts = attempts + 1, status = 'parked', last_error = $1 WHERE id = $2 AND status = 'pending'"
             )
             .bind(&error)
             .bind(id)
@@ -142,5 +142,275 @@ impl Db {
             }
         }
         Ok(s)
+    }
+}
+
+/// Outbox kind of a hand-over to a delivery target.
+pub const DELIVERY: &str = "delivery";
+
+/// A hand-over to be queued with the change that causes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedDelivery {
+    /// The idempotency key (see `rathaus_domain::delivery::delivery_key`).
+    pub id: String,
+    pub target: String,
+    pub reference: String,
+    /// JSON (`{"target", "reference", "event"}`).
+    pub payload: String,
+}
+
+/// Inserts a delivery row inside transaction `$tx`; `{reference}` in id, reference and
+/// payload is replaced by `$reference` (a submission learns its number in the transaction).
+/// A delivery already queued (same key) is left alone.
+macro_rules! insert_delivery {
+    ($tx:ident, $tenant:expr, $d:expr, $reference:expr) => {{
+        let d: &$crate::QueuedDelivery = $d;
+        let r: &str = $reference;
+        let fill = |s: &str| if r.is_empty() { s.to_owned() } else { s.replace("{reference}", r) };
+        sqlx::query(
+            "INSERT INTO outbox (id, tenant_id, kind, payload, next_attempt_at, created_at, target, reference) \
+             VALUES ($1, $2, $3, $4, $5, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(fill(&d.id))
+        .bind($tenant)
+        .bind($crate::outbox::DELIVERY)
+        .bind(fill(&d.payload))
+        .bind($crate::now_millis())
+        .bind(&d.target)
+        .bind(fill(&d.reference))
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+pub(crate) use insert_delivery;
+
+/// A delivery as administrators and staff see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryRow {
+    pub id: String,
+    pub target: String,
+    pub reference: String,
+    /// `pending`, `done`, `parked` or `cancelled`.
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub next_attempt_at: i64,
+    pub created_at: i64,
+    pub done_at: Option<i64>,
+    pub receipt: Option<String>,
+}
+
+const DELIVERY_COLUMNS: &str = "id, target, reference, status, attempts, last_error, next_attempt_at, created_at, done_at, receipt";
+
+macro_rules! delivery_from {
+    ($r:expr) => {
+        DeliveryRow {
+            id: $r.get("id"),
+            target: $r.get::<Option<String>, _>("target").unwrap_or_default(),
+            reference: $r.get::<Option<String>, _>("reference").unwrap_or_default(),
+            status: $r.get("status"),
+            attempts: $r.get("attempts"),
+            last_error: $r.get("last_error"),
+            next_attempt_at: $r.get("next_attempt_at"),
+            created_at: $r.get("created_at"),
+            done_at: $r.get("done_at"),
+            receipt: $r.get("receipt"),
+        }
+    };
+}
+
+/// Which deliveries an administrator lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryFilter {
+    /// Parked, and pending after at least one failed attempt.
+    Troubled,
+    All,
+}
+
+impl Db {
+    /// Deliveries of a tenant, newest first (at most `limit`).
+    pub async fn deliveries(
+        &self,
+        tenant_id: &str,
+        filter: DeliveryFilter,
+        limit: i64,
+    ) -> Result<Vec<DeliveryRow>, StoreError> {
+        let cond = match filter {
+            DeliveryFilter::Troubled => {
+                "AND (status = 'parked' OR (status = 'pending' AND attempts > 0))"
+            }
+            DeliveryFilter::All => "",
+        };
+        let sql = format!(
+            "SELECT {DELIVERY_COLUMNS} FROM outbox WHERE tenant_id = $1 AND kind = 'delivery' {cond} \
+             ORDER BY created_at DESC, id LIMIT $2"
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant_id)
+            .bind(limit)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| delivery_from!(r))
+            .collect()))
+    }
+
+    /// Counts of a tenant's deliveries by status (`failing` = pending with failed attempts).
+    pub async fn delivery_counts(&self, tenant_id: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(with_pool!(self, |p| {
+            sqlx::query(
+            "SELECT CASE WHEN status = 'pending' AND attempts > 0 THEN 'failing' ELSE status END AS s, COUNT(*) AS n \
+             FROM outbox WHERE tenant_id = $1 AND kind = 'delivery' GROUP BY 1 ORDER BY 1"
+        )
+        .bind(tenant_id)
+        .fetch_all(p)
+        .await?
+        .iter()
+        .map(|r| (r.get::<String, _>("s"), r.get::<i64, _>("n")))
+        .collect()
+        }))
+    }
+
+    /// The deliveries of one application.
+    pub async fn deliveries_of(
+        &self,
+        tenant_id: &str,
+        reference: &str,
+    ) -> Result<Vec<DeliveryRow>, StoreError> {
+        let sql = format!(
+            "SELECT {DELIVERY_COLUMNS} FROM outbox WHERE tenant_id = $1 AND reference = $2 AND kind = 'delivery' \
+             ORDER BY created_at, id"
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant_id)
+            .bind(reference)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| delivery_from!(r))
+            .collect()))
+    }
+
+    pub async fn delivery(
+        &self,
+        tenant_id: &str,
+        id: &str,
+    ) -> Result<Option<DeliveryRow>, StoreError> {
+        let sql = format!(
+            "SELECT {DELIVERY_COLUMNS} FROM outbox WHERE tenant_id = $1 AND id = $2 AND kind = 'delivery'"
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(p)
+            .await?
+            .map(|r| delivery_from!(r))))
+    }
+
+    /// An administrator's "try again now": a parked or failing delivery becomes due with a
+    /// fresh count of attempts. False if it was neither.
+    pub async fn retry_delivery(&self, tenant_id: &str, id: &str) -> Result<bool, StoreError> {
+        Ok(with_pool!(self, |p| {
+            sqlx::query(
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $3 \
+             WHERE tenant_id = $1 AND id = $2 AND kind = 'delivery' AND status IN ('pending', 'parked')"
+        )
+        .bind(tenant_id)
+        .bind(id)
+        .bind(now_millis())
+        .execute(p)
+        .await?
+        .rows_affected()
+        }) == 1)
+    }
+
+    /// An administrator's "do not deliver": only deliveries not done yet.
+    pub async fn cancel_delivery(&self, tenant_id: &str, id: &str) -> Result<bool, StoreError> {
+        Ok(with_pool!(self, |p| {
+            sqlx::query(
+            "UPDATE outbox SET status = 'cancelled', done_at = $3 \
+             WHERE tenant_id = $1 AND id = $2 AND kind = 'delivery' AND status IN ('pending', 'parked')"
+        )
+        .bind(tenant_id)
+        .bind(id)
+        .bind(now_millis())
+        .execute(p)
+        .await?
+        .rows_affected()
+        }) == 1)
+    }
+
+    /// What a multi-step hand-over has done so far (survives crashes and retries).
+    pub async fn outbox_progress(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(with_pool!(self, |p| sqlx::query(
+            "SELECT progress FROM outbox WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(p)
+        .await?
+        .and_then(|r| r.get::<Option<String>, _>("progress"))))
+    }
+
+    pub async fn set_outbox_progress(&self, id: &str, progress: &str) -> Result<(), StoreError> {
+        with_pool!(self, |p| sqlx::query(
+            "UPDATE outbox SET progress = $1 WHERE id = $2"
+        )
+        .bind(progress)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The receiver's answer to a delivery (kept when it is later marked done).
+    pub async fn set_outbox_receipt(&self, id: &str, receipt: &str) -> Result<(), StoreError> {
+        let receipt: String = receipt.chars().take(1000).collect();
+        with_pool!(self, |p| sqlx::query(
+            "UPDATE outbox SET receipt = $1 WHERE id = $2"
+        )
+        .bind(&receipt)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The delivery whose progress names `needle` (e.g. a FIT-Connect case id), for callbacks.
+    pub async fn delivery_by_progress(
+        &self,
+        tenant_id: &str,
+        needle: &str,
+    ) -> Result<Option<DeliveryRow>, StoreError> {
+        let sql = format!(
+            "SELECT {DELIVERY_COLUMNS} FROM outbox WHERE tenant_id = $1 AND kind = 'delivery' AND progress LIKE $2"
+        );
+        let pattern = format!("%\"{}\"%", needle.replace(['%', '_', '"', '\\'], ""));
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant_id)
+            .bind(&pattern)
+            .fetch_optional(p)
+            .await?
+            .map(|r| delivery_from!(r))))
+    }
+
+    /// Records the receiving Fachverfahren's case number of an application.
+    pub async fn set_external_ref(
+        &self,
+        tenant_id: &str,
+        reference: &str,
+        external_ref: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(with_pool!(self, |p| sqlx::query(
+            "UPDATE submissions SET external_ref = $3 WHERE tenant_id = $1 AND reference = $2"
+        )
+        .bind(tenant_id)
+        .bind(reference)
+        .bind(external_ref)
+        .execute(p)
+        .await?
+        .rows_affected())
+            == 1)
     }
 }

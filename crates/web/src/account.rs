@@ -614,6 +614,11 @@ async fn render_case(
         Err(e) => return internal(e),
     };
     let files = state.db.message_files(&draft.id).await.unwrap_or_default();
+    // The receiving Fachverfahren's case number, once it reported one.
+    let external_ref = match state.db.case_of_draft(&draft.id).await {
+        Ok(c) => c.and_then(|c| c.external_ref),
+        Err(e) => return internal(e),
+    };
     let current = app
         .status
         .as_deref()
@@ -662,6 +667,7 @@ async fn render_case(
             service => service_title(site, tid, &app.service_id, page.lang()),
             reference => app.reference,
             status_text => status_text(page, current.as_str()),
+            external_ref,
             waiting => current == ApplicationStatus::WaitingForCitizen,
             submitted => app.submitted_at.map(crate::apply::berlin_datetime),
             timeline, history, messages => msgs, unread => app.unread,

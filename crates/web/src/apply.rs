@@ -1565,6 +1565,12 @@ pub async fn submit(
         office_id: Some(l.offered.service.office.to_string()),
         applicant: form.applicant_name(&answers),
         due_at: Some(now_millis() + i64::from(l.offered.service.processing_time.days) * DAY_MS),
+        deliveries: crate::handover::queued(
+            l.offered.provider,
+            &draft.service_id,
+            rathaus_domain::delivery::DeliveryEvent::Received,
+            "{reference}",
+        ),
     };
     let outcome = state
         .db
@@ -1666,10 +1672,10 @@ pub(crate) fn now_millis() -> i64 {
 }
 
 /// What a receipt shows, loaded once for the page and the PDF.
-struct ReceiptData {
-    sub: rathaus_store::Submission,
-    answers: Map<String, Json>,
-    computed: Map<String, Json>,
+pub(crate) struct ReceiptData {
+    pub sub: rathaus_store::Submission,
+    pub answers: Map<String, Json>,
+    pub computed: Map<String, Json>,
 }
 
 /// The submission of a draft and the form it was filled with; a draft not yet submitted
@@ -1747,24 +1753,18 @@ pub async fn receipt(
     )
 }
 
-/// `GET /{t}/antrag/{draft}/eingang.pdf`: the receipt as an archivable PDF/A file with
-/// every answer, computed value and file (with its SHA-256, so the file can be matched).
-pub async fn receipt_pdf(
-    State(state): St,
-    prefs: Prefs,
-    citizen: crate::auth::Citizen,
-    jar: CookieJar,
-    Path((tid, did)): Path<(String, String)>,
-) -> Response {
-    let site = state.site();
-    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
-    let (r, l) = match receipt_data(&state, &site, t, &draft).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
+/// The receipt of a submission as PDF/A: every answer, computed value and file (with its
+/// SHA-256). Also the application document handed to the e-file.
+pub(crate) async fn render_receipt(
+    state: &AppState,
+    messages: &crate::i18n::Messages,
+    lang: Lang,
+    tid: &str,
+    r: &ReceiptData,
+    l: &Loaded<'_>,
+    access_code: Option<String>,
+) -> Result<Vec<u8>, String> {
     let form = l.form.form();
-    let lang = page.lang();
-    let messages = &page.theme().messages;
     let mc = MessageCtx { messages, lang };
     let tr = |key: &str| messages.get(lang, key, None);
     let text = |t: &rathaus_domain::Text| t.get(lang).0.to_owned();
@@ -1787,7 +1787,7 @@ pub async fn receipt_pdf(
             lines: vec![provider.clone(), office],
         },
     ];
-    if let Some(code) = crate::account::shown_code(&jar) {
+    if let Some(code) = access_code {
         blocks.push(rathaus_pdf::Block::Field {
             label: tr("receipt-access-code"),
             lines: vec![
@@ -1795,7 +1795,7 @@ pub async fn receipt_pdf(
                 format!(
                     "{}{}",
                     state.config.public_url.trim_end_matches('/'),
-                    urls::guest_access(&tid)
+                    urls::guest_access(tid)
                 ),
             ],
         });
@@ -1825,10 +1825,10 @@ pub async fn receipt_pdf(
     if !files.is_empty() {
         blocks.push(rathaus_pdf::Block::Heading(tr("receipt-pdf-files")));
         for id in files {
-            let meta = match state.db.file_of_draft(&tid, &did, &id).await {
+            let meta = match state.db.file_of_draft(tid, &r.sub.draft_id, &id).await {
                 Ok(Some(m)) => m,
                 Ok(None) => continue,
-                Err(e) => return PageError::Internal(e.to_string()).into_response(),
+                Err(e) => return Err(e.to_string()),
             };
             blocks.push(rathaus_pdf::Block::Field {
                 label: meta.name.clone(),
@@ -1864,11 +1864,42 @@ pub async fn receipt_pdf(
         blocks,
         footer: messages.get(lang, "receipt-pdf-footer", Some(&args)),
     };
-    let rendered = tokio::task::spawn_blocking(move || rathaus_pdf::render(&doc)).await;
-    let bytes = match rendered {
-        Ok(Ok(b)) => b,
-        Ok(Err(e)) => return PageError::Internal(e.to_string()).into_response(),
-        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    match tokio::task::spawn_blocking(move || rathaus_pdf::render(&doc)).await {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// `GET /{t}/antrag/{draft}/eingang.pdf`: the receipt as an archivable PDF/A file with
+/// every answer, computed value and file (with its SHA-256, so the file can be matched).
+pub async fn receipt_pdf(
+    State(state): St,
+    prefs: Prefs,
+    citizen: crate::auth::Citizen,
+    jar: CookieJar,
+    Path((tid, did)): Path<(String, String)>,
+) -> Response {
+    let site = state.site();
+    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let (r, l) = match receipt_data(&state, &site, t, &draft).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let code = crate::account::shown_code(&jar);
+    let bytes = match render_receipt(
+        &state,
+        &page.theme().messages,
+        page.lang(),
+        &tid,
+        &r,
+        &l,
+        code,
+    )
+    .await
+    {
+        Ok(b) => b,
+        Err(e) => return PageError::Internal(e).into_response(),
     };
     let name = format!(
         "Eingangsbestaetigung-{}.pdf",

@@ -161,6 +161,7 @@ fn staff_view(t: &TenantDef, staff: &Staff, csrf: &str, active: &str) -> Value {
         "print": staff.rights.is_admin(tid).then(|| urls::staff_print(tid)),
         "figures": staff.offices().iter().any(|o| staff.rights.can_lead(tid, o)).then(|| urls::staff_figures(tid)),
         "audit": staff.rights.is_admin(tid).then(|| urls::staff_audit(tid)),
+        "deliveries": staff.rights.is_admin(tid).then(|| urls::staff_deliveries(tid)),
         "active": active,
     }))
 }
@@ -832,6 +833,10 @@ async fn render_case(
     }
     let (jar, token) = csrf::token(jar);
     let base = urls::staff_case(tid, &c.reference);
+    let delivery_rows: Vec<Json> = match state.db.deliveries_of(tid, &c.reference).await {
+        Ok(rows) => rows.iter().map(|d| delivery_view(page, t, d)).collect(),
+        Err(e) => return internal(e),
+    };
     let res = page.render_private(
         status,
         "staff_case.html",
@@ -853,6 +858,8 @@ async fn render_case(
             can_decide => actions.contains(&Action::Decide),
             colleagues,
             can_assign_others => staff.rights.can_lead(tid, &office),
+            external_ref => c.external_ref.clone(),
+            deliveries => delivery_rows,
             me => staff.id().to_owned(),
             notice => json!({
                 "decision": notice.form.entscheidung, "reasons": notice.form.begruendung,
@@ -951,6 +958,7 @@ pub async fn case_action(
         tenant_id: &tid,
         draft_id: &c.draft_id,
         transition: Some((from.as_str(), to.as_str(), None)),
+        deliveries: crate::handover::for_transition(&site, &c, from, to),
         audit: Some(staff.event(
             action.as_str(),
             format!("case:{}", c.reference),
@@ -1382,6 +1390,7 @@ pub async fn notice(
         draft_id: &c.draft_id,
         transition: Some((from.as_str(), to.as_str(), None)),
         decision: Some(decision.as_str()),
+        deliveries: crate::handover::for_transition(&site, &c, from, to),
         message: Some((&m, &files)),
         notify: notify.as_deref().map(|p| (rathaus_jobs::MAIL, p)),
         letter: letter.as_ref(),
@@ -1708,4 +1717,173 @@ pub async fn audit_export(
         out,
     )
         .into_response()
+}
+
+// ----- deliveries (hand-over to Fachverfahren and e-file) ----------------------------------
+
+/// One delivery for the case page and the admin list.
+fn delivery_view(page: &Page<'_>, t: &TenantDef, d: &rathaus_store::DeliveryRow) -> Json {
+    let lang = page.lang();
+    let target = t.delivery(&d.target);
+    let state = match d.status.as_str() {
+        "pending" if d.attempts > 0 => "failing",
+        other => other,
+    };
+    let event = d.id.rsplit('.').next().unwrap_or("");
+    json!({
+        "id": d.id,
+        "reference": d.reference,
+        "case_href": urls::staff_case(t.id.as_str(), &d.reference),
+        "target": target.map(|x| x.name.get(lang).0.to_owned()).unwrap_or_else(|| d.target.clone()),
+        "kind": target.and_then(|x| x.kind()).map(|k| page.theme().messages.get(lang, &format!("delivery-kind-{}", k.key()), None)),
+        "event": page.theme().messages.get(lang, &format!("delivery-event-{event}"), None),
+        "state": state,
+        "state_label": page.theme().messages.get(lang, &format!("delivery-state-{state}"), None),
+        "attempts": d.attempts,
+        "error": d.last_error,
+        "receipt": d.receipt,
+        "created": crate::apply::berlin_datetime(d.created_at),
+        "next": (d.status == "pending").then(|| crate::apply::berlin_datetime(d.next_attempt_at)),
+        "done": d.done_at.map(crate::apply::berlin_datetime),
+        "can_retry": matches!(state, "failing" | "parked"),
+        "can_cancel": matches!(d.status.as_str(), "pending" | "parked"),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeliveriesQuery {
+    alle: Option<String>,
+}
+
+/// `GET /{t}/verwaltung/zustellungen`: the hand-overs of the tenant (admins): counts by
+/// state, and the parked and failing ones (or all, newest first) with their last error.
+pub async fn deliveries(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    staff: MaybeStaff,
+    Path(tid): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<DeliveriesQuery>,
+) -> Response {
+    let site = state.site();
+    let (t, page, staff) = staff_ctx!(site, prefs, tid, staff);
+    if !staff.rights.is_admin(&tid) {
+        return page.forbidden();
+    }
+    let all = q.alle.is_some();
+    let filter = if all {
+        rathaus_store::DeliveryFilter::All
+    } else {
+        rathaus_store::DeliveryFilter::Troubled
+    };
+    let (rows, counts) = match (
+        state.db.deliveries(&tid, filter, 200).await,
+        state.db.delivery_counts(&tid).await,
+    ) {
+        (Ok(r), Ok(c)) => (r, c),
+        (Err(e), _) | (_, Err(e)) => return internal(e),
+    };
+    let lang = page.lang();
+    let counts: Vec<Json> = counts
+        .iter()
+        .map(|(s, n)| json!({"label": page.theme().messages.get(lang, &format!("delivery-state-{s}"), None), "n": n}))
+        .collect();
+    let targets: Vec<Json> = t
+        .deliveries
+        .iter()
+        .map(|d| {
+            json!({
+                "name": d.name.get(lang).0,
+                "kind": d.kind().map(|k| page.theme().messages.get(lang, &format!("delivery-kind-{}", k.key()), None)),
+                "event": page.theme().messages.get(lang, &format!("delivery-event-{}", d.when.key()), None),
+                "services": if d.services.is_empty() { None } else { Some(d.services.iter().map(|s| service_name(&site, &tid, s.as_str(), lang)).collect::<Vec<_>>().join(", ")) },
+            })
+        })
+        .collect();
+    let rows: Vec<Json> = rows.iter().map(|d| delivery_view(&page, t, d)).collect();
+    let (jar, token) = csrf::token(jar);
+    let res = page.render_private(
+        StatusCode::OK,
+        "staff_deliveries.html",
+        context! {
+            staff => staff_view(t, &staff, &token, "deliveries"),
+            all, rows, counts, targets,
+            all_href => format!("{}?alle=1", urls::staff_deliveries(&tid)),
+            troubled_href => urls::staff_deliveries(&tid),
+            action_href => format!("{}/aktion", urls::staff_deliveries(&tid)),
+            csrf => token,
+        },
+    );
+    state
+        .db
+        .audit(
+            &tid,
+            &staff.event("view_deliveries", "deliveries".into(), String::new()),
+        )
+        .await
+        .ok();
+    (jar, res).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeliveryActionForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    id: String,
+    aktion: String,
+}
+
+/// `POST /{t}/verwaltung/zustellungen/aktion`: retry a parked or failing delivery now, or
+/// cancel one that is not done (admins; audited).
+pub async fn delivery_action(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    staff: MaybeStaff,
+    Path(tid): Path<String>,
+    PostForm(f): PostForm<DeliveryActionForm>,
+) -> Response {
+    let site = state.site();
+    let (_t, page, staff) = staff_ctx!(site, prefs, tid, staff);
+    if !csrf::verify(&jar, f.csrf.as_deref()) {
+        return page.forbidden();
+    }
+    if !staff.rights.is_admin(&tid) {
+        return page.forbidden();
+    }
+    let d = match state.db.delivery(&tid, &f.id).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return page.not_found(),
+        Err(e) => return internal(e),
+    };
+    let done = match f.aktion.as_str() {
+        "wiederholen" => state.db.retry_delivery(&tid, &d.id).await,
+        "abbrechen" => state.db.cancel_delivery(&tid, &d.id).await,
+        _ => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    match done {
+        Ok(true) => {
+            let action = if f.aktion == "wiederholen" {
+                "delivery_retry"
+            } else {
+                "delivery_cancel"
+            };
+            state
+                .db
+                .audit(
+                    &tid,
+                    &staff.event(
+                        action,
+                        format!("case:{}", d.reference),
+                        format!("delivery={}", d.id),
+                    ),
+                )
+                .await
+                .ok();
+            tracing::info!(tenant = %tid, delivery = %d.id, action, "delivery changed by an administrator");
+            Redirect::to(&urls::staff_deliveries(&tid)).into_response()
+        }
+        Ok(false) => conflict(&page),
+        Err(e) => internal(e),
+    }
 }

@@ -21,6 +21,7 @@ mod backoffice;
 mod cache;
 mod csrf;
 mod error;
+pub mod handover;
 pub mod i18n;
 mod metrics;
 mod prefs;

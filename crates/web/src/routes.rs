@@ -197,6 +197,22 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(crate::backoffice::print_export),
         )
         .route(
+            "/{tenant}/verwaltung/zustellungen",
+            get(crate::backoffice::deliveries),
+        )
+        .route(
+            "/{tenant}/verwaltung/zustellungen/aktion",
+            post(crate::backoffice::delivery_action),
+        )
+        .route(
+            "/api/v1/{tenant}/antraege/{reference}",
+            post(crate::handover::inbound),
+        )
+        .route(
+            "/api/fit-connect/callback/{tenant}",
+            post(crate::handover::fit_connect_callback),
+        )
+        .route(
             "/{tenant}/verwaltung/kennzahlen",
             get(crate::backoffice::figures),
         )
@@ -964,7 +980,7 @@ async fn admin_reload(State(state): AppStateRef, headers: HeaderMap) -> Response
 }
 
 /// Compares SHA-256 digests in constant time, so neither content nor length leaks.
-fn token_matches(given: &str, expected: &str) -> bool {
+pub(crate) fn token_matches(given: &str, expected: &str) -> bool {
     use sha2::{Digest, Sha256};
     use subtle::ConstantTimeEq;
     Sha256::digest(given.as_bytes())

@@ -188,6 +188,9 @@ pub fn staff_figures(t: &str) -> String {
 pub fn staff_audit(t: &str) -> String {
     format!("/{t}/verwaltung/protokoll")
 }
+pub fn staff_deliveries(t: &str) -> String {
+    format!("/{t}/verwaltung/zustellungen")
+}
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ mod backoffice;
 mod broken_definitions;
 mod browser;
 mod catalogue;
+mod handover;
 mod mail;
 mod operations;
 mod reload;

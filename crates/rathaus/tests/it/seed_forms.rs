@@ -24,6 +24,16 @@ pub(crate) struct Step {
     answers: Vec<(String, String)>,
 }
 
+impl Step {
+    /// How many files this step uploads.
+    pub(crate) fn uploads(&self) -> usize {
+        self.answers
+            .iter()
+            .filter(|(_, v)| v.starts_with('@'))
+            .count()
+    }
+}
+
 fn seed_answers() -> BTreeMap<String, Vec<Step>> {
     let path = workspace_root().join("crates/rathaus/tests/fixtures/seed_answers.json");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

@@ -210,6 +210,18 @@ impl TestApp {
         TestApp::start_with(opts).await
     }
 
+    /// Like [`TestApp::kill9_and_restart`], with the options (environment, definitions) of
+    /// the new process given.
+    pub async fn kill9_and_restart_with(mut self, mut opts: Options) -> TestApp {
+        self.signal("KILL");
+        let _ = self.wait_exit(Duration::from_secs(10));
+        let data_dir = std::mem::replace(&mut self.data_dir, tempfile::tempdir().unwrap());
+        let url = self.database_url.clone();
+        drop(self);
+        opts.reuse = Some((data_dir, url));
+        TestApp::start_with(opts).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
