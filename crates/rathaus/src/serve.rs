@@ -193,8 +193,9 @@ pub enum PostkorbAction {
     },
 }
 
-/// `rathaus postkorb send|status`: the operators' way to write to a citizen until the back
-/// office exists. Uses the same database, file storage and definitions as `serve`.
+/// `rathaus postkorb send|status`: the operators' way to write to a citizen from a script
+/// (the back office does the same from the browser). Uses the same database, file storage
+/// and definitions as `serve`; changes are audited as `operator` and queue hand-overs.
 pub fn run_postkorb(
     config: &Config,
     source: Source,
@@ -210,8 +211,17 @@ pub fn run_postkorb(
                 status,
                 note,
             } => {
-                rathaus_web::account::set_status(&db, tenant, &reference, status, note.as_deref())
-                    .await?;
+                let (site, _) = rathaus_web::Site::load(&source, 0)
+                    .map_err(|d| anyhow::anyhow!("{} problem(s) in the definitions", d.len()))?;
+                rathaus_web::account::set_status(
+                    &db,
+                    &site,
+                    tenant,
+                    &reference,
+                    status,
+                    note.as_deref(),
+                )
+                .await?;
                 println!("{reference}: status {}", status.as_str());
             }
             PostkorbAction::Send {

@@ -23,9 +23,7 @@ pub use cases::{
 };
 pub use files::FileMeta;
 pub use outbox::{DeliveryFilter, DeliveryRow, OutboxItem, OutboxStats, QueuedDelivery, DELIVERY};
-pub use postkorb::{
-    ApplicationRef, ApplicationSummary, Message, StatusEvent, FROM_CITIZEN, TO_CITIZEN,
-};
+pub use postkorb::{ApplicationSummary, Message, StatusEvent, FROM_CITIZEN, TO_CITIZEN};
 pub use versions::{PublishOutcome, ServiceVersion};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -114,16 +114,6 @@ pub struct StatusEvent {
     pub at: i64,
 }
 
-/// A submitted application found by its reference (for operators and, later, staff).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApplicationRef {
-    pub portal_tenant_id: String,
-    pub draft_id: String,
-    pub service_id: String,
-    pub status: String,
-    pub contact_email: Option<String>,
-}
-
 const SUMMARY_SQL: &str = "SELECT d.id, d.tenant_id, d.provider_id, d.service_id, d.step, d.updated_at, \
      s.reference, s.status, s.submitted_at, \
      (SELECT COUNT(*) FROM messages m WHERE m.draft_id = d.id AND m.direction = 'to_citizen' AND m.read_at IS NULL) AS unread \
@@ -218,30 +208,6 @@ impl Db {
         .collect()))
     }
 
-    /// A submitted application by its responsible tenant and reference.
-    pub async fn application_by_reference(
-        &self,
-        tenant_id: &str,
-        reference: &str,
-    ) -> Result<Option<ApplicationRef>, StoreError> {
-        Ok(with_pool!(self, |p| sqlx::query(
-            "SELECT s.portal_tenant_id, s.draft_id, s.service_id, s.status, d.contact_email \
-             FROM submissions s JOIN drafts d ON d.id = s.draft_id \
-             WHERE s.tenant_id = $1 AND s.reference = $2"
-        )
-        .bind(tenant_id)
-        .bind(reference)
-        .fetch_optional(p)
-        .await?
-        .map(|r| ApplicationRef {
-            portal_tenant_id: r.get("portal_tenant_id"),
-            draft_id: r.get("draft_id"),
-            service_id: r.get("service_id"),
-            status: r.get("status"),
-            contact_email: r.get("contact_email"),
-        })))
-    }
-
     /// The draft id of a guest's application in the portal `tenant_id`, if reference and
     /// the hash of the access code both match.
     pub async fn application_by_access_code(
@@ -259,79 +225,6 @@ impl Db {
         .fetch_optional(p)
         .await?
         .map(|r| r.get::<String, _>("id"))))
-    }
-
-    /// Moves an application to `status` and appends it to the timeline; `notify` is an
-    /// outbox row `(kind, payload)` written in the same transaction.
-    pub async fn set_status(
-        &self,
-        draft_id: &str,
-        status: &str,
-        note: Option<&str>,
-        notify: Option<(&str, &str, &str)>,
-    ) -> Result<bool, StoreError> {
-        macro_rules! body {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin().await?;
-                let n = sqlx::query("UPDATE submissions SET status = $1 WHERE draft_id = $2")
-                    .bind(status)
-                    .bind(draft_id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if n != 1 {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                sqlx::query(
-                    "INSERT INTO status_events (draft_id, seq, status, note, at) \
-                     SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM status_events WHERE draft_id = $1",
-                )
-                .bind(draft_id)
-                .bind(status)
-                .bind(note)
-                .bind(now_millis())
-                .execute(&mut *tx)
-                .await
-                .map_err(StoreError::from_sqlx)?;
-                if let Some((tenant, kind, payload)) = notify {
-                    insert_outbox!(tx, tenant, kind, payload);
-                }
-                tx.commit().await?;
-                Ok(true)
-            }};
-        }
-        match self {
-            Db::Sqlite(p) => body!(p),
-            Db::Postgres(p) => body!(p),
-        }
-    }
-
-    /// Writes a message with its attachments (already in the file storage; rows of files
-    /// uploaded before are tied to the message) and, if given, the notification mail — one
-    /// transaction.
-    pub async fn post_message(
-        &self,
-        m: &Message,
-        attachments: &[FileMeta],
-        notify: Option<(&str, &str)>,
-    ) -> Result<(), StoreError> {
-        macro_rules! body {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin().await?;
-                insert_message!(tx, m, attachments);
-                if let Some((kind, payload)) = notify {
-                    let tenant = m.tenant_id.as_str();
-                    insert_outbox!(tx, tenant, kind, payload);
-                }
-                tx.commit().await?;
-                Ok(())
-            }};
-        }
-        match self {
-            Db::Sqlite(p) => body!(p),
-            Db::Postgres(p) => body!(p),
-        }
     }
 
     /// The messages of an application, oldest first.

@@ -1043,6 +1043,8 @@ pub enum SendError {
     Storage(String, std::io::Error),
     #[error("the application is '{0}'; it cannot become '{1}'")]
     Transition(String, String),
+    #[error("{0} changed meanwhile; try again")]
+    Changed(String),
     #[error(transparent)]
     Store(#[from] rathaus_store::StoreError),
 }
@@ -1074,7 +1076,7 @@ pub async fn send_message(
     msg: OutgoingMessage,
 ) -> Result<String, SendError> {
     let app = db
-        .application_by_reference(provider, reference)
+        .case(provider, reference)
         .await?
         .ok_or_else(|| SendError::NotFound(reference.into(), provider.into()))?;
     let status = msg.status.or(match msg.kind {
@@ -1109,18 +1111,49 @@ pub async fn send_message(
         created_at: now,
         read_at: None,
     };
-    db.post_message(
-        &m,
-        &attachments,
-        notify.as_deref().map(|p| (rathaus_jobs::MAIL, p)),
-    )
-    .await?;
-    if let Some(s) = status {
-        if s.as_str() != app.status {
-            db.set_status(&app.draft_id, s.as_str(), None, None).await?;
-        }
+    let transition = operator_transition(&app, status);
+    let change = rathaus_store::CaseChange {
+        tenant_id: &app.tenant_id,
+        draft_id: &app.draft_id,
+        transition: transition.map(|(from, to)| (from.as_str(), to.as_str(), None)),
+        message: Some((&m, &attachments)),
+        notify: notify.as_deref().map(|p| (rathaus_jobs::MAIL, p)),
+        audit: Some(operator_event(
+            &app,
+            "postkorb_send",
+            format!("message={id}"),
+        )),
+        deliveries: transition
+            .map(|(from, to)| crate::handover::for_transition(site, &app, from, to))
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    if !db.change_case(&change).await? {
+        return Err(SendError::Changed(reference.to_owned()));
     }
     Ok(id)
+}
+
+/// The transition an operator's status asks for; none when the status stays.
+fn operator_transition(
+    app: &rathaus_store::Case,
+    status: Option<ApplicationStatus>,
+) -> Option<(ApplicationStatus, ApplicationStatus)> {
+    let from = ApplicationStatus::parse(&app.status)?;
+    status.filter(|to| *to != from).map(|to| (from, to))
+}
+
+fn operator_event(
+    app: &rathaus_store::Case,
+    action: &str,
+    detail: String,
+) -> rathaus_store::AuditEvent {
+    rathaus_store::AuditEvent {
+        actor: "operator".into(),
+        action: action.into(),
+        object: format!("case:{}", app.reference),
+        detail,
+    }
 }
 
 /// Stores a file of the authority (PDF, JPEG or PNG, checked by its bytes) for the
@@ -1183,21 +1216,39 @@ pub(crate) fn notify_payload(site: &Site, public_url: &str, tid: &str, to: &str)
     .unwrap_or_default()
 }
 
-/// Sets the status of an application (operators; later the back office's state machine).
+/// Sets the status of an application (operators), with its audit entry and the hand-overs
+/// the change causes, in one transaction as in the back office.
 pub async fn set_status(
     db: &Db,
+    site: &Site,
     provider: &str,
     reference: &str,
     status: ApplicationStatus,
     note: Option<&str>,
 ) -> Result<(), SendError> {
     let app = db
-        .application_by_reference(provider, reference)
+        .case(provider, reference)
         .await?
         .ok_or_else(|| SendError::NotFound(reference.into(), provider.into()))?;
     check_transition(&app.status, status)?;
-    db.set_status(&app.draft_id, status.as_str(), note, None)
-        .await?;
+    let Some((from, to)) = operator_transition(&app, Some(status)) else {
+        return Ok(());
+    };
+    let change = rathaus_store::CaseChange {
+        tenant_id: &app.tenant_id,
+        draft_id: &app.draft_id,
+        transition: Some((from.as_str(), to.as_str(), note)),
+        audit: Some(operator_event(
+            &app,
+            "postkorb_status",
+            format!("status={}", to.as_str()),
+        )),
+        deliveries: crate::handover::for_transition(site, &app, from, to),
+        ..Default::default()
+    };
+    if !db.change_case(&change).await? {
+        return Err(SendError::Changed(reference.to_owned()));
+    }
     Ok(())
 }
 

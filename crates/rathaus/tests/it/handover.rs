@@ -16,8 +16,8 @@ use crate::backoffice::staff_login;
 use crate::both_backends;
 use crate::seed_forms::{seed_steps, submit_seed_form};
 use crate::support::{
-    assert_pdf_a, copy_dir, csrf_token, decode_html, demo_definitions, free_port, sql_strings,
-    workspace_root, Backend, OidcProvider, Options, TestApp,
+    assert_pdf_a, copy_dir, csrf_token, decode_html, demo_definitions, free_port, run_cli,
+    sql_strings, workspace_root, Backend, OidcProvider, Options, TestApp,
 };
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read};
@@ -270,6 +270,22 @@ fn check_code_lists(xml: &str) {
     );
 }
 
+/// Whether the xdomea ZIP's message is about application `reference`.
+fn mentions(zip_path: &Path, reference: &str) -> bool {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(zip_path).unwrap()).unwrap();
+    let name = zip
+        .file_names()
+        .find(|n| n.ends_with(".xml"))
+        .unwrap()
+        .to_owned();
+    let mut xml = String::new();
+    zip.by_name(&name)
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml.contains(reference)
+}
+
 /// Validates an xdomea ZIP: its name, the message against the official XSD (xmllint) and
 /// the code lists, the PDF/A of the application and that every file the message names is in it.
 fn check_xdomea(zip_path: &Path, reference: &str) {
@@ -381,6 +397,16 @@ both_backends! {
         let (other, _, _) = apply(&app, "soest/kirmes-standplatz").await;
         let (status, _) = inbound(&app, INBOUND_TOKEN, "soest", &other, json!({"case_number": "X-1"})).await;
         assert_eq!(status, 404, "not handed to this target");
+        // An operator decides that one from a script: it goes to the e-file as well, and the
+        // change is audited.
+        for status in ["in_review", "decided"] {
+            let (ok, out) = run_cli(&app, &["postkorb", "status", "--tenant", "soest", "--reference", &other, "--status", status]);
+            assert!(ok, "{out}");
+        }
+        let queued = sql_strings(&app, &format!("SELECT id FROM outbox WHERE kind = 'delivery' AND reference = '{other}'")).await;
+        assert_eq!(queued, [format!("dlv.soest.e-akte.{other}.decided")]);
+        let audit = sql_strings(&app, &format!("SELECT action FROM audit_log WHERE object = 'case:{other}' AND actor = 'operator'")).await;
+        assert_eq!(audit, ["postkorb_status", "postkorb_status"]);
         let (status, _) = inbound(&app, INBOUND_TOKEN, "solingen", &reference, json!({"case_number": "X-1"})).await;
         assert_eq!(status, 401, "the token is Soest's");
         let (status, body) = inbound(&app, INBOUND_TOKEN, "soest", &reference, json!({"action": "decide"})).await;
@@ -398,9 +424,15 @@ both_backends! {
         let (_, page) = text_of(&citizen, &app, &format!("/soest/vorgang/{did}")).await;
         assert!(page.contains("Hundesteuerbescheid") && page.contains("Entschieden"), "{page}");
         let e_file = app.data_dir.path().join("ablage/e-akte");
-        let zip = wait_for(&app, "the xdomea message", || entries(&e_file).into_iter().find(|p| p.extension().is_some_and(|e| e == "zip"))).await;
-        check_xdomea(&zip, &reference);
-        assert_eq!(entries(&e_file).len(), 1, "only the decided case, no leftovers");
+        let zips = wait_for(&app, "both xdomea messages", || {
+            let z = entries(&e_file);
+            (z.len() == 2).then_some(z)
+        }).await;
+        assert!(zips.iter().all(|z| z.extension().is_some_and(|e| e == "zip")), "no leftovers: {zips:?}");
+        for r in [&reference, &other] {
+            let zip = zips.iter().find(|z| mentions(z, r)).unwrap_or_else(|| panic!("no message for {r}"));
+            check_xdomea(zip, r);
+        }
         let audit = sql_strings(&app, &format!("SELECT actor FROM audit_log WHERE object = 'case:{reference}' ORDER BY seq")).await;
         assert!(audit.iter().filter(|a| *a == "fachverfahren:hundesteuer").count() >= 2, "{audit:?}");
 
