@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod delivery;
 pub mod form;
 pub mod ids;
+pub mod payment;
 pub mod portal;
 pub mod search;
 pub mod service;

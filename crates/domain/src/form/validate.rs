@@ -1548,20 +1548,7 @@ pub fn iban_valid(iban: &str) -> bool {
     {
         return false;
     }
-    let rearranged = format!("{}{}", &iban[4..], &iban[..4]);
-    let mut rem: u32 = 0;
-    for c in rearranged.chars() {
-        let v = match c.to_digit(36) {
-            Some(v) => v,
-            None => return false,
-        };
-        rem = if v >= 10 {
-            (rem * 100 + v) % 97
-        } else {
-            (rem * 10 + v) % 97
-        };
-    }
-    rem == 1
+    crate::payment::mod97(&format!("{}{}", &iban[4..], &iban[..4])) == Some(1)
 }
 
 fn regex_full_match(pattern: &str, s: &str) -> bool {
