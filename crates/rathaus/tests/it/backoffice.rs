@@ -297,6 +297,18 @@ async fn the_back_office_in_the_browser() {
     )
     .await;
     let did2 = receipt2.split('/').nth(3).unwrap().to_owned();
+    // An Einbürgerung: the demo hands it to FIT-Connect when the review starts; with no
+    // receiver secret configured here, the delivery is parked at once.
+    let third = client();
+    let receipt3 = submit_seed_form(
+        &app,
+        &third,
+        "solingen/einbuergerung",
+        &seed_steps("solingen/einbuergerung"),
+    )
+    .await;
+    let (_, html) = page(&app, &third, &receipt3).await;
+    let reference3 = between(&html, "class=\"reference\">", "<").to_owned();
 
     let axe_js = axe_source();
     let b = browser(true, 1280, 900).await;
@@ -390,6 +402,48 @@ async fn the_back_office_in_the_browser() {
         wait_for_css(c, "main h1").await;
         audit(c, &axe_js, what.into(), &mut failures).await;
     }
+    // Hand-overs: the case's list and the admin page with a parked delivery.
+    let case3 = format!("/solingen/verwaltung/fall/{reference3}");
+    c.goto(&app.url(&case3)).await.unwrap();
+    click(c, "button[value=start_review]").await;
+    wait_for_css(c, "#anfrage-betreff").await;
+    let mut deliveries = String::new();
+    for _ in 0..100 {
+        c.goto(&app.url("/solingen/verwaltung/zustellungen"))
+            .await
+            .unwrap();
+        deliveries = c.source().await.unwrap();
+        if deliveries.contains(&reference3) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        deliveries.contains(&reference3) && deliveries.contains("zurückgestellt"),
+        "{deliveries}"
+    );
+    audit(c, &axe_js, "deliveries, one parked".into(), &mut failures).await;
+    click(c, "button[value=abbrechen]").await;
+    for _ in 0..100 {
+        if c.source()
+            .await
+            .unwrap()
+            .contains("Keine Übergabe ist zurückgestellt")
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    c.goto(&app.url("/solingen/verwaltung/zustellungen?alle=1"))
+        .await
+        .unwrap();
+    wait_for_css(c, ".case-table").await;
+    assert!(c.source().await.unwrap().contains("abgebrochen"));
+    audit(c, &axe_js, "all deliveries".into(), &mut failures).await;
+    c.goto(&app.url(&case3)).await.unwrap();
+    wait_for_css(c, "main h1").await;
+    assert!(c.source().await.unwrap().contains("FIT-Connect"));
+    audit(c, &axe_js, "case with a hand-over".into(), &mut failures).await;
     c.goto(&app.url("/solingen/verwaltung/anmelden/rueckkehr?state=erfunden&code=x"))
         .await
         .unwrap();
