@@ -278,12 +278,9 @@ impl Worker {
             let marked = match &result {
                 Ok(receipt) => {
                     if let Some(r) = receipt {
-                        if let Err(e) = self.db.set_outbox_receipt(&item.id, r).await {
-                            tracing::warn!(id = %item.id, %e, "outbox: cannot record the receipt");
-                        }
                         tracing::info!(id = %item.id, receipt = %r, "delivered");
                     }
-                    self.db.outbox_done(&item.id).await
+                    self.db.outbox_delivered(&item.id, receipt.as_deref()).await
                 }
                 Err(e) => {
                     let attempts = item.attempts + 1;

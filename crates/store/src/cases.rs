@@ -853,6 +853,48 @@ impl Db {
 
     // ----- audit trail ------------------------------------------------------------------
 
+    /// An administrator's retry (`retry = true`: pending again, attempts from zero) or
+    /// cancellation of a delivery that is not done, with its audit entry, in one
+    /// transaction. `false` when there was no such delivery to change.
+    pub async fn change_delivery(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        retry: bool,
+        ev: &AuditEvent,
+    ) -> Result<bool, StoreError> {
+        let sql = if retry {
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $3 \
+             WHERE tenant_id = $1 AND id = $2 AND kind = 'delivery' AND status IN ('pending', 'parked')"
+        } else {
+            "UPDATE outbox SET status = 'cancelled', done_at = $3 \
+             WHERE tenant_id = $1 AND id = $2 AND kind = 'delivery' AND status IN ('pending', 'parked')"
+        };
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                let n = sqlx::query(sql)
+                    .bind(tenant_id)
+                    .bind(id)
+                    .bind(now_millis())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if n != 1 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                append_audit!(tx, tenant_id, ev);
+                tx.commit().await?;
+                Ok(true)
+            }};
+        }
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
+    }
+
     /// Writes one audit entry (e.g. a view of personal data).
     pub async fn audit(&self, tenant_id: &str, ev: &AuditEvent) -> Result<(), StoreError> {
         macro_rules! body {

@@ -78,10 +78,24 @@ impl Db {
     }
 
     pub async fn outbox_done(&self, id: &str) -> Result<(), StoreError> {
+        self.outbox_delivered(id, None).await
+    }
+
+    /// Marks a row done and keeps what the receiver answered (one statement).
+    pub async fn outbox_delivered(
+        &self,
+        id: &str,
+        receipt: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let receipt: Option<String> = receipt.map(|r| r.chars().take(1000).collect());
         with_pool!(self, |p| {
-            sqlx::query("UPDATE outbox SET status = 'done', done_at = $1, attempts = attempts + 1 WHERE id = $2")
+            sqlx::query(
+                "UPDATE outbox SET status = 'done', done_at = $1, attempts = attempts + 1, \
+                 receipt = COALESCE($3, receipt) WHERE id = $2",
+            )
             .bind(now_millis())
             .bind(id)
+            .bind(&receipt)
             .execute(p)
             .await
             .map(|_| ())
@@ -305,39 +319,6 @@ impl Db {
             .fetch_optional(p)
             .await?
             .map(|r| delivery_from!(r))))
-    }
-
-    /// An administrator's "try again now": a parked or failing delivery becomes due with a
-    /// fresh count of attempts. False if it was neither.
-    pub async fn retry_delivery(&self, tenant_id: &str, id: &str) -> Result<bool, StoreError> {
-        Ok(with_pool!(self, |p| {
-            sqlx::query(
-            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $3 \
-             WHERE tenant_id = $1 AND id = $2 AND kind = 'delivery' AND status IN ('pending', 'parked')"
-        )
-        .bind(tenant_id)
-        .bind(id)
-        .bind(now_millis())
-        .execute(p)
-        .await?
-        .rows_affected()
-        }) == 1)
-    }
-
-    /// An administrator's "do not deliver": only deliveries not done yet.
-    pub async fn cancel_delivery(&self, tenant_id: &str, id: &str) -> Result<bool, StoreError> {
-        Ok(with_pool!(self, |p| {
-            sqlx::query(
-            "UPDATE outbox SET status = 'cancelled', done_at = $3 \
-             WHERE tenant_id = $1 AND id = $2 AND kind = 'delivery' AND status IN ('pending', 'parked')"
-        )
-        .bind(tenant_id)
-        .bind(id)
-        .bind(now_millis())
-        .execute(p)
-        .await?
-        .rows_affected()
-        }) == 1)
     }
 
     /// What a multi-step hand-over has done so far (survives crashes and retries).

@@ -1856,30 +1856,18 @@ pub async fn delivery_action(
         Ok(None) => return page.not_found(),
         Err(e) => return internal(e),
     };
-    let done = match f.aktion.as_str() {
-        "wiederholen" => state.db.retry_delivery(&tid, &d.id).await,
-        "abbrechen" => state.db.cancel_delivery(&tid, &d.id).await,
+    let (retry, action) = match f.aktion.as_str() {
+        "wiederholen" => (true, "delivery_retry"),
+        "abbrechen" => (false, "delivery_cancel"),
         _ => return StatusCode::BAD_REQUEST.into_response(),
     };
-    match done {
+    let event = staff.event(
+        action,
+        format!("case:{}", d.reference),
+        format!("delivery={}", d.id),
+    );
+    match state.db.change_delivery(&tid, &d.id, retry, &event).await {
         Ok(true) => {
-            let action = if f.aktion == "wiederholen" {
-                "delivery_retry"
-            } else {
-                "delivery_cancel"
-            };
-            state
-                .db
-                .audit(
-                    &tid,
-                    &staff.event(
-                        action,
-                        format!("case:{}", d.reference),
-                        format!("delivery={}", d.id),
-                    ),
-                )
-                .await
-                .ok();
             tracing::info!(tenant = %tid, delivery = %d.id, action, "delivery changed by an administrator");
             Redirect::to(&urls::staff_deliveries(&tid)).into_response()
         }
