@@ -191,6 +191,15 @@ impl Catalog {
                 ));
                 continue;
             };
+            if s.form.as_ref().is_some_and(|f| f.payment.is_some())
+                && tenants[ti].cash_office.is_none()
+            {
+                errors.push(err(
+                    Origin::Service(i),
+                    "/form/payment".into(),
+                    format!("tenant '{tenant}' has no cash_office to receive this payment"),
+                ));
+            }
             if tenants[ti].office(&s.office).is_none() {
                 errors.push(err(
                     Origin::Service(i),

@@ -4,7 +4,26 @@
 //! finds its fee, and the payload of the EPC QR code ("GiroCode") that fills a transfer in
 //! a banking app. Amounts are integer euro cents, never floating point.
 
+use crate::text::Text;
 use serde::{Deserialize, Serialize};
+
+/// The fee of one application as the form computed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fee {
+    pub lines: Vec<FeeLine>,
+    pub total_cents: i64,
+    pub booking_code: String,
+    pub purpose: Text,
+}
+
+/// One item of a fee: `quantity` × `unit_cents` = `total_cents`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeeLine {
+    pub label: Text,
+    pub quantity: i64,
+    pub unit_cents: i64,
+    pub total_cents: i64,
+}
 
 /// Where a payment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

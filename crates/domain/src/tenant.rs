@@ -44,6 +44,10 @@ pub struct TenantDef {
     /// Where applications are handed over: Fachverfahren, e-file, office mailbox.
     #[serde(default)]
     pub deliveries: Vec<crate::delivery::DeliveryDef>,
+    /// The cash office (Stadtkasse / Kreiskasse) that receives the fees of this tenant's
+    /// services; needed as soon as one of its services takes a payment.
+    #[serde(default)]
+    pub cash_office: Option<CashOfficeDef>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -258,6 +262,14 @@ impl TenantDef {
             }
             problems.extend(d.check(&format!("/deliveries/{i}")));
         }
+        if let Some(c) = &self.cash_office {
+            if !crate::form::iban_valid(&c.iban) {
+                problems.push(Problem::at(
+                    "/cash_office/iban",
+                    format!("'{}' is not a valid IBAN (check digits)", c.iban),
+                ));
+            }
+        }
         for (i, inc) in self.includes.iter().enumerate() {
             if inc.tenant == self.id {
                 problems.push(Problem::at(
@@ -315,4 +327,20 @@ mod tests {
         assert!(contrast_with_white("#ffcc00").unwrap_or_default() < 4.5);
         assert_eq!(contrast_with_white("#12"), None);
     }
+}
+
+/// The account fees are paid to.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CashOfficeDef {
+    /// Account holder as the bank knows it, e.g. "Stadtkasse Soest" (at most 70 characters).
+    #[schemars(length(min = 1, max = 70))]
+    pub name: String,
+    /// IBAN without spaces.
+    #[schemars(regex(pattern = r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$"))]
+    pub iban: String,
+    /// BIC (optional for transfers within the EEA).
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[A-Z0-9]{8}([A-Z0-9]{3})?$"))]
+    pub bic: Option<String>,
 }

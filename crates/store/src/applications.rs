@@ -58,6 +58,8 @@ pub struct FollowUp {
     /// Hand-overs on receipt; `{reference}` in their ids and payloads becomes the new
     /// reference number.
     pub deliveries: Vec<crate::QueuedDelivery>,
+    /// The fee the application owes (paid to the responsible tenant's cash office).
+    pub payment: Option<crate::NewPayment>,
 }
 
 /// What a submit call did.
@@ -247,6 +249,9 @@ impl Db {
                 }
                 for d in &follow_up.deliveries {
                     crate::outbox::insert_delivery!(tx, &draft.provider_id, d, &reference);
+                }
+                if let Some(p) = &follow_up.payment {
+                    crate::payments::insert_payment!(tx, &draft.provider_id, &draft.id, &reference, p);
                 }
                 sqlx::query("INSERT INTO status_events (draft_id, seq, status, note, at) VALUES ($1, 1, 'received', NULL, $2)")
                     .bind(&draft.id)

@@ -11,6 +11,7 @@ mod blobs;
 mod cases;
 mod files;
 mod outbox;
+pub(crate) mod payments;
 mod postkorb;
 mod versions;
 
@@ -23,6 +24,7 @@ pub use cases::{
 };
 pub use files::FileMeta;
 pub use outbox::{DeliveryFilter, DeliveryRow, OutboxItem, OutboxStats, QueuedDelivery, DELIVERY};
+pub use payments::{BankLine, NewPayment, Payment};
 pub use postkorb::{ApplicationSummary, Message, StatusEvent, FROM_CITIZEN, TO_CITIZEN};
 pub use versions::{PublishOutcome, ServiceVersion};
 

@@ -619,6 +619,20 @@ async fn render_case(
         Ok(c) => c.and_then(|c| c.external_ref),
         Err(e) => return internal(e),
     };
+    let payment = match state.db.payment_of(&draft.id).await {
+        Ok(p) => p.and_then(|p| {
+            site.catalog.tenant(&p.tenant_id).map(|provider| {
+                crate::payment::payment_view(
+                    &p,
+                    provider,
+                    &page.theme().messages,
+                    page.lang(),
+                    None,
+                )
+            })
+        }),
+        Err(e) => return internal(e),
+    };
     let current = app
         .status
         .as_deref()
@@ -668,6 +682,7 @@ async fn render_case(
             reference => app.reference,
             status_text => status_text(page, current.as_str()),
             external_ref,
+            payment,
             waiting => current == ApplicationStatus::WaitingForCitizen,
             submitted => app.submitted_at.map(crate::apply::berlin_datetime),
             timeline, history, messages => msgs, unread => app.unread,

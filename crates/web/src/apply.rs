@@ -1471,6 +1471,7 @@ fn render_check(
             service_title => loc(&l.offered.service.title, mc.lang),
             steps => summary(form, &answers, tid, did, &mc),
             computed => computed_view(form, &computed, mc.lang),
+            fee => crate::payment::fee_of(form.fee(&computed), mc.lang),
             provider => loc(&l.offered.provider.name, mc.lang),
             privacy_href => urls::legal(l.offered.provider.id.as_str(), "datenschutz"),
             action => urls::apply_submit(tid, did),
@@ -1571,6 +1572,14 @@ pub async fn submit(
             rathaus_domain::delivery::DeliveryEvent::Received,
             "{reference}",
         ),
+        payment: form.fee(&computed).filter(|f| f.total_cents > 0).map(|f| {
+            rathaus_store::NewPayment {
+                amount_cents: f.total_cents,
+                booking_code: f.booking_code.clone(),
+                purpose: f.purpose.de.clone(),
+                lines: serde_json::to_string(&f.lines).unwrap_or_default(),
+            }
+        }),
     };
     let outcome = state
         .db
@@ -1676,6 +1685,7 @@ pub(crate) struct ReceiptData {
     pub sub: rathaus_store::Submission,
     pub answers: Map<String, Json>,
     pub computed: Map<String, Json>,
+    pub payment: Option<rathaus_store::Payment>,
 }
 
 /// The submission of a draft and the form it was filled with; a draft not yet submitted
@@ -1704,11 +1714,17 @@ async fn receipt_data<'a>(
         .map_err(IntoResponse::into_response)?;
     let answers = serde_json::from_str(&sub.answers).unwrap_or_default();
     let computed = serde_json::from_str(&sub.computed).unwrap_or_default();
+    let payment = state
+        .db
+        .payment_of(&draft.id)
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()).into_response())?;
     Ok((
         ReceiptData {
             sub,
             answers,
             computed,
+            payment,
         },
         l,
     ))
@@ -1744,6 +1760,13 @@ pub async fn receipt(
             office => views::office(&tid, l.offered.provider.id.as_str(), l.offered.office, mc.lang),
             processing_days => l.offered.service.processing_time.days,
             steps, computed => computed_view(form, &r.computed, mc.lang),
+            payment => r.payment.as_ref().map(|p| crate::payment::payment_view(
+                p,
+                l.offered.provider,
+                mc.messages,
+                mc.lang,
+                Some(urls::apply_girocode(&tid, &did)),
+            )),
             pdf => urls::apply_receipt_pdf(&tid, &did),
             case_href => urls::case(&tid, &did),
             access_code => crate::account::shown_code(&jar),
@@ -1822,6 +1845,12 @@ pub(crate) async fn render_receipt(
             });
         }
     }
+    if let Some(p) = &r.payment {
+        blocks.push(rathaus_pdf::Block::Heading(tr("payment-title")));
+        for (label, lines) in crate::payment::pdf_fields(p, l.offered.provider, messages, lang) {
+            blocks.push(rathaus_pdf::Block::Field { label, lines });
+        }
+    }
     if !files.is_empty() {
         blocks.push(rathaus_pdf::Block::Heading(tr("receipt-pdf-files")));
         for id in files {
@@ -1868,6 +1897,38 @@ pub(crate) async fn render_receipt(
         Ok(Ok(b)) => Ok(b),
         Ok(Err(e)) => Err(e.to_string()),
         Err(e) => Err(e.to_string()),
+    }
+}
+
+/// `GET /{t}/antrag/{draft}/girocode.svg`: the EPC QR code ("GiroCode") of the application's
+/// open fee, for a banking app; 404 when nothing is to be paid by transfer.
+pub async fn girocode(
+    State(state): St,
+    prefs: Prefs,
+    citizen: crate::auth::Citizen,
+    jar: CookieJar,
+    Path((tid, did)): Path<(String, String)>,
+) -> Response {
+    let site = state.site();
+    let (_t, page, draft, _jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let payment = match state.db.payment_of(&draft.id).await {
+        Ok(Some(p)) if matches!(p.status.as_str(), "open" | "failed") => p,
+        Ok(_) => return page.not_found(),
+        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    };
+    let Some(provider) = site.catalog.tenant(&payment.tenant_id) else {
+        return page.not_found();
+    };
+    match crate::payment::girocode_svg(&payment, provider) {
+        Some(svg) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
+                (axum::http::header::CACHE_CONTROL, "private, no-store"),
+            ],
+            svg,
+        )
+            .into_response(),
+        None => page.not_found(),
     }
 }
 

@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form as PostForm;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
+use fluent_bundle::FluentArgs;
 use minijinja::{context, Value};
 use rathaus_domain::case::{fill, Action, Decision, Figures, History, Rights};
 use rathaus_domain::{ApplicationStatus, Lang, MessageKind, TenantDef};
@@ -162,6 +163,7 @@ fn staff_view(t: &TenantDef, staff: &Staff, csrf: &str, active: &str) -> Value {
         "figures": staff.offices().iter().any(|o| staff.rights.can_lead(tid, o)).then(|| urls::staff_figures(tid)),
         "audit": staff.rights.is_admin(tid).then(|| urls::staff_audit(tid)),
         "deliveries": staff.rights.is_admin(tid).then(|| urls::staff_deliveries(tid)),
+        "cash": (staff.rights.is_admin(tid) && t.cash_office.is_some()).then(|| urls::staff_cash(tid)),
         "active": active,
     }))
 }
@@ -837,6 +839,10 @@ async fn render_case(
         Ok(rows) => rows.iter().map(|d| delivery_view(page, t, d)).collect(),
         Err(e) => return internal(e),
     };
+    let payment = match state.db.payment_of(&c.draft_id).await {
+        Ok(p) => p.map(|p| crate::payment::payment_view(&p, t, mc.messages, lang, None)),
+        Err(e) => return internal(e),
+    };
     let res = page.render_private(
         status,
         "staff_case.html",
@@ -859,6 +865,7 @@ async fn render_case(
             colleagues,
             can_assign_others => staff.rights.can_lead(tid, &office),
             external_ref => c.external_ref.clone(),
+            payment,
             deliveries => delivery_rows,
             me => staff.id().to_owned(),
             notice => json!({
@@ -1874,4 +1881,287 @@ pub async fn delivery_action(
         Ok(false) => conflict(&page),
         Err(e) => internal(e),
     }
+}
+
+// ----- cash office: bank statements -------------------------------------------------------------
+
+/// Largest bank statement file accepted (a camt.053 of a busy month fits easily).
+pub(crate) const MAX_STATEMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// `GET /{t}/verwaltung/kasse`: the cash office (admins): import a bank statement and see
+/// the lines that did not match a fee.
+pub async fn cash_office(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    staff: MaybeStaff,
+    Path(tid): Path<String>,
+) -> Response {
+    let site = state.site();
+    let (t, page, staff) = staff_ctx!(site, prefs, tid, staff);
+    if !staff.rights.is_admin(&tid) || t.cash_office.is_none() {
+        return page.forbidden();
+    }
+    render_cash_office(&state, &page, jar, t, &staff, None, StatusCode::OK).await
+}
+
+async fn render_cash_office(
+    state: &AppState,
+    page: &Page<'_>,
+    jar: CookieJar,
+    t: &TenantDef,
+    staff: &Staff,
+    result: Option<Value>,
+    status: StatusCode,
+) -> Response {
+    let tid = t.id.as_str();
+    let lang = page.lang();
+    let (waiting, recent) = match (
+        state.db.bank_lines(tid, true, 200).await,
+        state.db.bank_lines(tid, false, 50).await,
+    ) {
+        (Ok(w), Ok(r)) => (w, r),
+        (Err(e), _) | (_, Err(e)) => return internal(e),
+    };
+    let line_view = |l: &rathaus_store::BankLine| {
+        json!({
+            "booked_on": l.booked_on.as_deref().map(rathaus_domain::form::format_date_de),
+            "amount": crate::views::money(u64::try_from(l.amount_cents).unwrap_or(0), lang),
+            "debtor": l.debtor,
+            "remittance": l.remittance,
+            "reference": l.reference,
+            "outcome": page.theme().messages.get(lang, &format!("cash-outcome-{}", l.outcome.replace('_', "-")), None),
+        })
+    };
+    let (jar, token) = csrf::token(jar);
+    let res = page.render_private(
+        status,
+        "staff_cash.html",
+        context! {
+            staff => staff_view(t, staff, &token, "cash"),
+            waiting => waiting.iter().map(line_view).collect::<Vec<_>>(),
+            recent => recent.iter().map(line_view).collect::<Vec<_>>(),
+            action => format!("{}/kontoauszug", urls::staff_cash(tid)),
+            max => rathaus_domain::form::format_bytes(MAX_STATEMENT_BYTES as u64),
+            result,
+            csrf => token,
+        },
+    );
+    (jar, res).into_response()
+}
+
+/// `POST /{t}/verwaltung/kasse/kontoauszug`: import a camt.053/camt.054 file; every credit
+/// that carries a fee's reference and amount marks the fee paid (each line once, even if the
+/// file is imported again); the rest is listed for staff. Audited.
+pub async fn import_statement(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    staff: MaybeStaff,
+    Path(tid): Path<String>,
+    mut mp: axum::extract::Multipart,
+) -> Response {
+    let site = state.site();
+    let (t, page, staff) = staff_ctx!(site, prefs, tid, staff);
+    if !staff.rights.is_admin(&tid) || t.cash_office.is_none() {
+        return page.forbidden();
+    }
+    let mut token = None;
+    let mut file: Option<Vec<u8>> = None;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+        };
+        match field.name() {
+            Some(csrf::FIELD) => token = field.text().await.ok(),
+            Some("datei") => {
+                // The CSRF token comes first in the form; nothing is read for a forged post.
+                if !csrf::verify(&jar, token.as_deref()) {
+                    return page.forbidden();
+                }
+                match field.bytes().await {
+                    Ok(b) => file = Some(b.to_vec()),
+                    Err(_) => {
+                        let msg = {
+                            let mut a = FluentArgs::new();
+                            a.set(
+                                "max",
+                                rathaus_domain::form::format_bytes(MAX_STATEMENT_BYTES as u64),
+                            );
+                            page.theme()
+                                .messages
+                                .get(page.lang(), "cash-too-large", Some(&a))
+                        };
+                        return render_cash_office(
+                            &state,
+                            &page,
+                            jar,
+                            t,
+                            &staff,
+                            Some(Value::from_serialize(
+                                json!({"error": msg, "summary": null}),
+                            )),
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                        )
+                        .await;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if !csrf::verify(&jar, token.as_deref()) {
+        return page.forbidden();
+    }
+    let lang = page.lang();
+    let fail = |key: &str, detail: Option<String>| {
+        let mut a = FluentArgs::new();
+        a.set("detail", detail.unwrap_or_default());
+        Value::from_serialize(
+            json!({"error": page.theme().messages.get(lang, key, Some(&a)), "summary": null}),
+        )
+    };
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+        let r = fail("cash-no-file", None);
+        return render_cash_office(
+            &state,
+            &page,
+            jar,
+            t,
+            &staff,
+            Some(r),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let lines = match std::str::from_utf8(&bytes)
+        .map_err(|e| rathaus_domain::bank::StatementError::Xml(e.to_string()))
+        .and_then(rathaus_domain::bank::parse_statement)
+    {
+        Ok(l) => l,
+        Err(e) => {
+            let r = fail("cash-bad-file", Some(e.to_string()));
+            return render_cash_office(
+                &state,
+                &page,
+                jar,
+                t,
+                &staff,
+                Some(r),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    // The fees the file's references name.
+    let mut fees = std::collections::HashMap::new();
+    for l in &lines {
+        for r in l.references() {
+            if fees.contains_key(r.as_str()) {
+                continue;
+            }
+            match state.db.payment_by_creditor_ref(&tid, r.as_str()).await {
+                Ok(Some(p)) => {
+                    let open = !rathaus_domain::payment::PaymentStatus::parse(&p.status)
+                        .is_some_and(|s| s.money_received());
+                    fees.insert(
+                        r.as_str().to_owned(),
+                        rathaus_domain::bank::OpenFee {
+                            payment_id: p.id,
+                            amount_cents: p.amount_cents,
+                            open,
+                        },
+                    );
+                }
+                Ok(None) => {}
+                Err(e) => return internal(e),
+            }
+        }
+    }
+    let outcomes = rathaus_domain::bank::reconcile(&lines, &fees);
+    let now = crate::apply::now_millis();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let (mut new, mut paid, mut waiting, mut known) = (0, 0, 0, 0);
+    for (l, o) in lines.iter().zip(&outcomes) {
+        use rathaus_domain::bank::LineOutcome as O;
+        let (outcome, payment_id) = match o {
+            O::NotACredit => continue,
+            O::Pays(p) => ("pays", Some(p.clone())),
+            O::NoReference => ("no_reference", None),
+            O::UnknownReference(_) => ("unknown_reference", None),
+            O::AmountDiffers { payment_id, .. } => ("amount_differs", Some(payment_id.clone())),
+            O::AlreadyPaid(p) => ("already_paid", Some(p.clone())),
+        };
+        let content = format!(
+            "{tid}|{}|{}|{}|{}|{}|{}",
+            l.bank_ref.as_deref().unwrap_or(""),
+            l.booking_date.as_deref().unwrap_or(""),
+            l.amount_cents,
+            l.debtor.as_deref().unwrap_or(""),
+            l.remittance,
+            l.structured.join(",")
+        );
+        let n = seen.entry(content.clone()).or_insert(0);
+        *n += 1;
+        let row = rathaus_store::BankLine {
+            id: crate::auth::sha256_hex(format!("{content}|{n}")),
+            tenant_id: tid.clone(),
+            booked_on: l.booking_date.clone(),
+            amount_cents: l.amount_cents,
+            debtor: l.debtor.clone(),
+            remittance: l.remittance.chars().take(500).collect(),
+            reference: l.references().first().map(|r| r.as_str().to_owned()),
+            outcome: outcome.into(),
+            payment_id,
+            imported_at: now,
+        };
+        match state.db.record_bank_line(&row).await {
+            Ok(true) => {
+                new += 1;
+                if outcome == "pays" {
+                    paid += 1;
+                } else {
+                    waiting += 1;
+                }
+            }
+            Ok(false) => known += 1,
+            Err(e) => return internal(e),
+        }
+    }
+    state
+        .db
+        .audit(
+            &tid,
+            &staff.event(
+                "import_statement",
+                "cash".into(),
+                format!(
+                    "lines={} new={new} paid={paid} waiting={waiting} known={known}",
+                    lines.len()
+                ),
+            ),
+        )
+        .await
+        .ok();
+    tracing::info!(tenant = %tid, new, paid, waiting, known, "bank statement imported");
+    let mut a = FluentArgs::new();
+    a.set("new", new);
+    a.set("paid", paid);
+    a.set("waiting", waiting);
+    a.set("known", known);
+    let summary = page.theme().messages.get(lang, "cash-imported", Some(&a));
+    render_cash_office(
+        &state,
+        &page,
+        jar,
+        t,
+        &staff,
+        Some(Value::from_serialize(
+            json!({"error": null, "summary": summary}),
+        )),
+        StatusCode::OK,
+    )
+    .await
 }

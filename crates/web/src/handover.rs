@@ -217,10 +217,17 @@ impl PortalSource {
         )
         .await
         .map_err(|_| Failure::Transient(format!("{reference}: its form cannot be loaded")))?;
+        let payment = self
+            .state
+            .db
+            .payment_of(&c.draft_id)
+            .await
+            .map_err(|e| Failure::Transient(format!("database: {e}")))?;
         let data = crate::apply::ReceiptData {
             answers: serde_json::from_str(&sub.answers).unwrap_or_default(),
             computed: serde_json::from_str(&sub.computed).unwrap_or_default(),
             sub,
+            payment,
         };
         let messages = site.themes.tenant(&c.portal_tenant_id).messages.clone();
         crate::apply::render_receipt(

@@ -24,6 +24,7 @@ mod error;
 pub mod handover;
 pub mod i18n;
 mod metrics;
+mod payment;
 mod prefs;
 mod routes;
 mod security;

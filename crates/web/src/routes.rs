@@ -102,6 +102,10 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/{tenant}/antrag/{draft}/eingang.pdf",
             get(crate::apply::receipt_pdf),
         )
+        .route(
+            "/{tenant}/antrag/{draft}/girocode.svg",
+            get(crate::apply::girocode),
+        )
         .route("/{tenant}/anmelden", get(crate::auth::login))
         .route(
             "/{tenant}/anmelden/rueckkehr",
@@ -203,6 +207,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/{tenant}/verwaltung/zustellungen/aktion",
             post(crate::backoffice::delivery_action),
+        )
+        .route(
+            "/{tenant}/verwaltung/kasse",
+            get(crate::backoffice::cash_office),
+        )
+        .route(
+            "/{tenant}/verwaltung/kasse/kontoauszug",
+            post(crate::backoffice::import_statement).layer(DefaultBodyLimit::max(
+                crate::backoffice::MAX_STATEMENT_BYTES + 64 * 1024,
+            )),
         )
         .route(
             "/api/v1/{tenant}/antraege/{reference}",

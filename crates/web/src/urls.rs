@@ -51,6 +51,9 @@ pub fn apply_receipt(t: &str, d: &str) -> String {
 pub fn apply_receipt_pdf(t: &str, d: &str) -> String {
     format!("/{t}/antrag/{d}/eingang.pdf")
 }
+pub fn apply_girocode(t: &str, d: &str) -> String {
+    format!("/{t}/antrag/{d}/girocode.svg")
+}
 pub fn topics(t: &str) -> String {
     format!("/{t}/themen")
 }
@@ -190,6 +193,9 @@ pub fn staff_audit(t: &str) -> String {
 }
 pub fn staff_deliveries(t: &str) -> String {
     format!("/{t}/verwaltung/zustellungen")
+}
+pub fn staff_cash(t: &str) -> String {
+    format!("/{t}/verwaltung/kasse")
 }
 
 #[cfg(test)]

@@ -30,6 +30,42 @@ pub struct FormDef {
     /// and computed values; fields without an answer are `null`.
     #[serde(default)]
     pub checks: Vec<CheckDef>,
+    /// What the citizen pays with the application (itemised on the check page and the
+    /// receipt, paid by bank transfer to the responsible tenant's cash office).
+    #[serde(default)]
+    pub payment: Option<PaymentDef>,
+}
+
+/// The fee of an application, in items. Amounts come from the definition or from computed
+/// values (integer cents), so every rule about money is a checked CEL expression.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentDef {
+    #[schemars(length(min = 1))]
+    pub items: Vec<FeeItemDef>,
+    /// The cash office's booking code for this fee (Buchungsstelle / Haushaltsstelle), e.g.
+    /// "1.2.1.01.431100"; travels with every payment into the booking export.
+    #[schemars(length(min = 1, max = 40))]
+    pub booking_code: String,
+    /// Short purpose shown on the transfer before the reference, e.g. "Meldebescheinigung".
+    pub purpose: Text,
+}
+
+/// One fee item: a fixed unit price (`amount_cents`) or a computed money value (`amount`),
+/// optionally times a computed number (`quantity`). Items that come to zero are left out.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeeItemDef {
+    pub label: Text,
+    /// Unit price in euro cents.
+    #[serde(default)]
+    pub amount_cents: Option<u64>,
+    /// Id of a computed value with `format: money`.
+    #[serde(default)]
+    pub amount: Option<String>,
+    /// Id of a computed value with `format: number` (e.g. the number of certificates).
+    #[serde(default)]
+    pub quantity: Option<String>,
 }
 
 /// One automated pre-check for staff.

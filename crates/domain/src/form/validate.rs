@@ -69,6 +69,7 @@ impl Precheck {
             guests: true,
             precheck: None,
             checks: Vec::new(),
+            payment: None,
         };
         let questions = match Form::compile(&form_def, codelists, base) {
             Ok(f) => Some(f),
@@ -509,6 +510,35 @@ impl Form {
                     format!("{base}/computed/{ci}/expr"),
                     format!("must give {want}; with sample answers it gave {got}"),
                 ));
+            }
+        }
+        if let Some(pay) = &def.payment {
+            let format_of = |id: &str| def.computed.iter().find(|c| c.id == id).map(|c| c.format);
+            for (ii, item) in pay.items.iter().enumerate() {
+                let at = format!("{base}/payment/items/{ii}");
+                match (item.amount_cents, item.amount.as_deref()) {
+                    (Some(_), None) => {}
+                    (None, Some(id)) => {
+                        if format_of(id) != Some(ComputedFormat::Money) {
+                            problems.push(Problem::at(
+                                format!("{at}/amount"),
+                                format!("'{id}' is not a computed value with format money"),
+                            ));
+                        }
+                    }
+                    _ => problems.push(Problem::at(
+                        at.clone(),
+                        "a fee item needs exactly one of amount_cents and amount",
+                    )),
+                }
+                if let Some(id) = item.quantity.as_deref() {
+                    if format_of(id) != Some(ComputedFormat::Number) {
+                        problems.push(Problem::at(
+                            format!("{at}/quantity"),
+                            format!("'{id}' is not a computed value with format number"),
+                        ));
+                    }
+                }
             }
         }
         if problems.is_empty() {
@@ -1168,6 +1198,42 @@ impl Form {
                 Ok(Some(Json::Object(meta)))
             }
         }
+    }
+
+    /// The fee for these answers, item by item (items that come to zero are left out);
+    /// `None` when the form takes no payment.
+    pub fn fee(&self, computed: &Map<String, Json>) -> Option<crate::payment::Fee> {
+        let pay = self.def.payment.as_ref()?;
+        let int = |id: &Option<String>| {
+            id.as_deref()
+                .map(|id| computed.get(id).and_then(Json::as_i64).unwrap_or(0))
+        };
+        let lines: Vec<crate::payment::FeeLine> = pay
+            .items
+            .iter()
+            .filter_map(|item| {
+                let unit = item
+                    .amount_cents
+                    .and_then(|c| i64::try_from(c).ok())
+                    .or_else(|| int(&item.amount))
+                    .unwrap_or(0);
+                let quantity = int(&item.quantity).unwrap_or(1);
+                let total = unit.checked_mul(quantity)?;
+                (unit > 0 && quantity > 0).then(|| crate::payment::FeeLine {
+                    label: item.label.clone(),
+                    quantity,
+                    unit_cents: unit,
+                    total_cents: total,
+                })
+            })
+            .collect();
+        let total_cents = lines.iter().map(|l| l.total_cents).sum();
+        Some(crate::payment::Fee {
+            lines,
+            total_cents,
+            booking_code: pay.booking_code.clone(),
+            purpose: pay.purpose.clone(),
+        })
     }
 
     /// The computed values for these answers (each `null` until its inputs are answered).

@@ -137,7 +137,10 @@ fn location(r: &reqwest::Response) -> String {
 
 /// Applies for the Meldebescheinigung (needs login, eIDAS substantial) with the prefilled
 /// answers; returns (draft id, reference).
-async fn apply_meldebescheinigung(app: &TestApp, http: &reqwest::Client) -> (String, String) {
+pub(crate) async fn apply_meldebescheinigung(
+    app: &TestApp,
+    http: &reqwest::Client,
+) -> (String, String) {
     let start = "/solingen/leistungen/meldebescheinigung/antrag";
     let (_, html) = page(app, http, start).await;
     assert!(
@@ -621,6 +624,12 @@ async fn the_account_and_postkorb_in_the_browser() {
     click(c, "input[name=art][value=einfach]").await;
     click(c, ".actions button[value=weiter]").await;
     wait_for_url(c, "/pruefen").await;
+    let html = decode_html(&c.source().await.unwrap());
+    assert!(
+        html.contains("Zu zahlen") && html.contains("5,00"),
+        "the fee on the check page"
+    );
+    audit(c, &axe_js, "check page with a fee".into(), &mut failures).await;
     click(c, "#consent").await;
     click(c, "#truth").await;
     click(c, "form[action$='/absenden'] button[type=submit]").await;

@@ -406,21 +406,35 @@ async fn the_back_office_in_the_browser() {
     let case3 = format!("/solingen/verwaltung/fall/{reference3}");
     c.goto(&app.url(&case3)).await.unwrap();
     click(c, "button[value=start_review]").await;
-    wait_for_css(c, "#anfrage-betreff").await;
+    // The review has started once the page says so (the request form is there before too).
+    for _ in 0..300 {
+        if c.source()
+            .await
+            .unwrap()
+            .contains("<strong>In Bearbeitung</strong>")
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let mut deliveries = String::new();
-    for _ in 0..100 {
+    for _ in 0..150 {
         c.goto(&app.url("/solingen/verwaltung/zustellungen"))
             .await
             .unwrap();
+        wait_for_url(c, "/zustellungen").await;
+        wait_for_css(c, "main h1").await;
         deliveries = c.source().await.unwrap();
-        if deliveries.contains(&reference3) {
+        if deliveries.contains(&reference3) && deliveries.contains("zurückgestellt") {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(
         deliveries.contains(&reference3) && deliveries.contains("zurückgestellt"),
-        "{deliveries}"
+        "{}: {deliveries}\n{}",
+        c.current_url().await.unwrap(),
+        app.log()
     );
     audit(c, &axe_js, "deliveries, one parked".into(), &mut failures).await;
     click(c, "button[value=abbrechen]").await;
@@ -444,6 +458,35 @@ async fn the_back_office_in_the_browser() {
     wait_for_css(c, "main h1").await;
     assert!(c.source().await.unwrap().contains("FIT-Connect"));
     audit(c, &axe_js, "case with a hand-over".into(), &mut failures).await;
+    // The cash office: empty, then after importing a statement nothing matches.
+    c.goto(&app.url("/solingen/verwaltung/kasse"))
+        .await
+        .unwrap();
+    wait_for_css(c, "#kontoauszug").await;
+    audit(c, &axe_js, "cash office, empty".into(), &mut failures).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("auszug.xml");
+    std::fs::write(
+        &file,
+        crate::payments::statement(&crate::payments::creditor_reference("ZZ1"), tmp.path()),
+    )
+    .unwrap();
+    c.find(Locator::Css("#kontoauszug"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    click(c, "form[action$='/kontoauszug'] button").await;
+    wait_for_css(c, "div.notice[role=status]").await;
+    assert!(c.source().await.unwrap().contains("Referenz unbekannt"));
+    audit(
+        c,
+        &axe_js,
+        "cash office after an import".into(),
+        &mut failures,
+    )
+    .await;
     c.goto(&app.url("/solingen/verwaltung/anmelden/rueckkehr?state=erfunden&code=x"))
         .await
         .unwrap();

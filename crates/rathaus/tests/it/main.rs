@@ -12,5 +12,6 @@ mod catalogue;
 mod handover;
 mod mail;
 mod operations;
+mod payments;
 mod reload;
 mod seed_forms;

@@ -1,0 +1,179 @@
+//! Fees: itemised from the service definition (a computed value of the answers), shown on
+//! the check page, the receipt (page and PDF/A) and to staff; payable by bank transfer with
+//! an ISO 11649 creditor reference and an EPC QR code ("GiroCode") that only the
+//! applicant can fetch.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::accounts::{app_with_login, apply_meldebescheinigung, client, login};
+use crate::backoffice::staff_login;
+use crate::both_backends;
+use crate::support::{assert_pdf_a, decode_html, pdf_text, sql_strings, Backend};
+
+both_backends! {
+    async fn a_fee_is_itemised_and_payable_by_transfer(b: Backend) {
+        let (app, _provider, _dir) = app_with_login(b).await;
+        let erika = client();
+        login(&app, &erika, "solingen", "erika").await;
+        let (did, reference) = apply_meldebescheinigung(&app, &erika).await;
+
+        // The receipt: the fee item, the transfer details and the GiroCode.
+        let receipt = decode_html(&erika.get(app.url(&format!("/solingen/antrag/{did}/eingang"))).send().await.unwrap().text().await.unwrap());
+        let digits: String = reference.chars().filter(char::is_ascii_alphanumeric).collect();
+        assert!(receipt.contains("Gebühr") || receipt.contains("Zahlung"), "{receipt}");
+        assert!(receipt.contains("Meldebescheinigung") && receipt.contains("5,00"), "{receipt}");
+        assert!(receipt.contains("Stadtkasse Solingen (Demo)") && receipt.contains("DE02 1203 0000 0000 2020 51"), "{receipt}");
+        let rf = sql_strings(&app, &format!("SELECT creditor_ref FROM payments WHERE draft_id = '{did}'")).await;
+        assert_eq!(rf.len(), 1);
+        assert!(rf[0].starts_with("RF") && rf[0].ends_with(&digits), "{rf:?}");
+        let grouped: String = rf[0].as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
+        assert!(receipt.contains(&grouped), "the reference in groups of four: {grouped}");
+        assert!(receipt.contains("offen"), "{receipt}");
+        let qr = format!("/solingen/antrag/{did}/girocode.svg");
+        assert!(receipt.contains(&format!("src=\"{qr}\"")) && receipt.contains("alt=\"GiroCode (QR-Code) für die Überweisung von 5,00"), "{receipt}");
+        let r = erika.get(app.url(&qr)).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "image/svg+xml");
+        let svg = r.text().await.unwrap();
+        assert!(svg.contains("<svg") && svg.len() > 1000, "{svg}");
+        // Only the applicant gets the code.
+        let stranger = client().get(app.url(&qr)).send().await.unwrap();
+        let kind = stranger.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(kind.starts_with("text/html"), "a stranger is asked to log in, not given the code: {kind}");
+        assert!(!stranger.text().await.unwrap().contains("<svg"));
+        let amounts = sql_strings(&app, &format!("SELECT CAST(amount_cents AS TEXT) || ' ' || status || ' ' || booking_code FROM payments WHERE draft_id = '{did}'")).await;
+        assert_eq!(amounts, ["500 open 1.2.2.01.431100"]);
+
+        // The PDF/A receipt carries the same.
+        let pdf = erika.get(app.url(&format!("/solingen/antrag/{did}/eingang.pdf"))).send().await.unwrap().bytes().await.unwrap().to_vec();
+        assert_pdf_a(&pdf);
+        let text = pdf_text(&pdf);
+        assert!(text.contains("Zu zahlen") && text.contains(&grouped) && text.contains("Stadtkasse Solingen"), "{text}");
+
+        // The citizen's case page and the staff case page show where the payment stands.
+        let case = decode_html(&erika.get(app.url(&format!("/solingen/vorgang/{did}"))).send().await.unwrap().text().await.unwrap());
+        assert!(case.contains("Stand der Zahlung (5,00") && case.contains("So bezahlen Sie"), "{case}");
+        let sb = client();
+        staff_login(&app, &sb, "solingen", "sb-bb").await;
+        let staff = decode_html(&sb.get(app.url(&format!("/solingen/verwaltung/fall/{reference}"))).send().await.unwrap().text().await.unwrap());
+        assert!(staff.contains("<strong>offen</strong>, 5,00") && staff.contains(&grouped) && staff.contains("1.2.2.01.431100"), "{staff}");
+    }
+}
+
+/// A creditor reference computed like the portal does (ISO 11649), for test data.
+pub(crate) fn creditor_reference(base: &str) -> String {
+    let body: String = base
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let digits: String = format!("{body}RF00")
+        .chars()
+        .map(|c| c.to_digit(36).unwrap().to_string())
+        .collect();
+    let rem = digits
+        .bytes()
+        .fold(0u32, |r, b| (r * 10 + u32::from(b - b'0')) % 97);
+    format!("RF{:02}{body}", 98 - rem)
+}
+
+/// The statement fixture with `rf` paid and an unknown reference, validated by xmllint
+/// against the ISO 20022 schema kept in the repository.
+pub(crate) fn statement(rf: &str, dir: &std::path::Path) -> Vec<u8> {
+    let root = crate::support::workspace_root();
+    let xml = std::fs::read_to_string(
+        root.join("crates/rathaus/tests/fixtures/camt/statement.camt053.xml"),
+    )
+    .unwrap()
+    .replace("{rf}", rf)
+    .replace("{unknown_rf}", &creditor_reference("XY123"));
+    let path = dir.join("statement.xml");
+    std::fs::write(&path, &xml).unwrap();
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(root.join("schema/iso20022/camt.053.001.08.xsd"))
+        .arg(&path)
+        .output()
+        .expect("xmllint (installed by scripts/test)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    xml.into_bytes()
+}
+
+async fn import(
+    app: &crate::support::TestApp,
+    http: &reqwest::Client,
+    bytes: Vec<u8>,
+) -> (u16, String) {
+    let html = decode_html(
+        &http
+            .get(app.url("/solingen/verwaltung/kasse"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    let csrf = crate::support::csrf_token(&html).unwrap();
+    let form = reqwest::multipart::Form::new().text("_csrf", csrf).part(
+        "datei",
+        reqwest::multipart::Part::bytes(bytes).file_name("auszug.xml"),
+    );
+    let r = http
+        .post(app.url("/solingen/verwaltung/kasse/kontoauszug"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, decode_html(&r.text().await.unwrap()))
+}
+
+both_backends! {
+    async fn a_bank_statement_marks_fees_paid_once(b: Backend) {
+        let (app, _provider, dir) = app_with_login(b).await;
+        let erika = client();
+        login(&app, &erika, "solingen", "erika").await;
+        let (did, reference) = apply_meldebescheinigung(&app, &erika).await;
+        let rf = sql_strings(&app, &format!("SELECT creditor_ref FROM payments WHERE draft_id = '{did}'")).await.remove(0);
+        assert_eq!(rf, creditor_reference(&reference));
+
+        // Clerks do not see the cash office; admins do.
+        let sb = client();
+        staff_login(&app, &sb, "solingen", "sb-abh").await;
+        assert_eq!(sb.get(app.url("/solingen/verwaltung/kasse")).send().await.unwrap().status(), 403);
+        let admin = client();
+        staff_login(&app, &admin, "solingen", "tl-abh").await;
+
+        // Not a statement: a clear error, nothing booked.
+        let (status, html) = import(&app, &admin, b"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.008.001.08\"/>".to_vec()).await;
+        assert_eq!(status, 422, "{html}");
+        assert!(html.contains("kein lesbarer Kontoauszug"), "{html}");
+
+        let file = statement(&rf, dir.path());
+        let (status, html) = import(&app, &admin, file.clone()).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("Eingelesen: 2 neue Buchungen, davon 1 Gebühren bezahlt und 1 zur Klärung; 0 waren schon bekannt."), "{html}");
+        assert!(html.contains("Referenz unbekannt") && html.contains("Max Muster") && html.contains("7,50"), "{html}");
+        let state = sql_strings(&app, &format!("SELECT status || ' ' || COALESCE(method, '') FROM payments WHERE draft_id = '{did}'")).await;
+        assert_eq!(state, ["paid transfer"]);
+
+        // The same file again books nothing twice.
+        let (_, html) = import(&app, &admin, file).await;
+        assert!(html.contains("Eingelesen: 0 neue Buchungen, davon 0 Gebühren bezahlt und 0 zur Klärung; 2 waren schon bekannt."), "{html}");
+        assert_eq!(sql_strings(&app, "SELECT id FROM bank_lines").await.len(), 2);
+
+        // The citizen sees it paid, and no more transfer details or GiroCode.
+        let case = decode_html(&erika.get(app.url(&format!("/solingen/vorgang/{did}"))).send().await.unwrap().text().await.unwrap());
+        assert!(case.contains("<strong>bezahlt</strong>") && !case.contains("So bezahlen Sie"), "{case}");
+        let receipt = decode_html(&erika.get(app.url(&format!("/solingen/antrag/{did}/eingang"))).send().await.unwrap().text().await.unwrap());
+        assert!(!receipt.contains("girocode.svg") && receipt.contains("bezahlt"), "{receipt}");
+        assert_eq!(erika.get(app.url(&format!("/solingen/antrag/{did}/girocode.svg"))).send().await.unwrap().status(), 404);
+        let audit = sql_strings(&app, "SELECT detail FROM audit_log WHERE action = 'import_statement' ORDER BY seq").await;
+        assert_eq!(audit.len(), 2, "{audit:?}");
+    }
+}

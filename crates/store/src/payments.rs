@@ -1,0 +1,295 @@
+//! Payments of fees: one row per application that owes one, written with the submission;
+//! status changes follow `domain::payment` and are applied only from the status they were
+//! computed from, so concurrent or repeated notifications cannot skip a rule.
+
+use crate::{now_millis, with_pool, Db, StoreError};
+use rathaus_domain::payment::{Outcome, PaymentEvent, PaymentStatus};
+use sqlx::Row;
+
+/// The fee of a new application (written by `submit`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewPayment {
+    pub amount_cents: i64,
+    pub booking_code: String,
+    /// Short purpose of the transfer, e.g. "Meldebescheinigung".
+    pub purpose: String,
+    /// The itemised fee as JSON (`domain::payment::FeeLine`s).
+    pub lines: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub id: String,
+    pub tenant_id: String,
+    pub draft_id: String,
+    pub reference: String,
+    pub creditor_ref: String,
+    pub amount_cents: i64,
+    pub booking_code: String,
+    pub purpose: String,
+    pub lines: String,
+    pub status: String,
+    pub method: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub paid_at: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "id, tenant_id, draft_id, reference, creditor_ref, amount_cents, booking_code, purpose, \
+     lines, status, method, created_at, updated_at, paid_at";
+
+macro_rules! payment_from {
+    ($r:expr) => {
+        Payment {
+            id: $r.get("id"),
+            tenant_id: $r.get("tenant_id"),
+            draft_id: $r.get("draft_id"),
+            reference: $r.get("reference"),
+            creditor_ref: $r.get("creditor_ref"),
+            amount_cents: $r.get("amount_cents"),
+            booking_code: $r.get("booking_code"),
+            purpose: $r.get("purpose"),
+            lines: $r.get("lines"),
+            status: $r.get("status"),
+            method: $r.get("method"),
+            created_at: $r.get("created_at"),
+            updated_at: $r.get("updated_at"),
+            paid_at: $r.get("paid_at"),
+        }
+    };
+}
+
+/// Inserts the payment of a new submission inside transaction `$tx`.
+macro_rules! insert_payment {
+    ($tx:ident, $tenant:expr, $draft:expr, $reference:expr, $p:expr) => {{
+        let p: &$crate::payments::NewPayment = $p;
+        let reference: &str = $reference;
+        let creditor_ref = rathaus_domain::payment::CreditorReference::for_base(reference)
+            .map(|r| r.as_str().to_owned())
+            .unwrap_or_else(|| reference.to_owned());
+        let now = $crate::now_millis();
+        sqlx::query(
+            "INSERT INTO payments (id, tenant_id, draft_id, reference, creditor_ref, amount_cents, booking_code, \
+             purpose, lines, status, method, created_at, updated_at, paid_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', NULL, $10, $10, NULL)",
+        )
+        .bind(uuid::Uuid::new_v4().simple().to_string())
+        .bind($tenant)
+        .bind($draft)
+        .bind(reference)
+        .bind(creditor_ref)
+        .bind(p.amount_cents)
+        .bind(&p.booking_code)
+        .bind(&p.purpose)
+        .bind(&p.lines)
+        .bind(now)
+        .execute(&mut *$tx)
+        .await
+        .map_err($crate::StoreError::from_sqlx)?;
+    }};
+}
+pub(crate) use insert_payment;
+
+impl Db {
+    /// The payment of an application, if it owes a fee.
+    pub async fn payment_of(&self, draft_id: &str) -> Result<Option<Payment>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM payments WHERE draft_id = $1");
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(draft_id)
+            .fetch_optional(p)
+            .await?
+            .map(|r| payment_from!(r))))
+    }
+
+    /// The payment a creditor reference (RF…) names, within the cash office's tenant.
+    pub async fn payment_by_creditor_ref(
+        &self,
+        tenant_id: &str,
+        creditor_ref: &str,
+    ) -> Result<Option<Payment>, StoreError> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM payments WHERE tenant_id = $1 AND creditor_ref = $2");
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant_id)
+            .bind(creditor_ref)
+            .fetch_optional(p)
+            .await?
+            .map(|r| payment_from!(r))))
+    }
+
+    /// Applies `event` to payment `id` by the rules of `domain::payment`; `method` is kept
+    /// when given (transfer, online …). Returns the outcome; a concurrent change is retried.
+    pub async fn apply_payment_event(
+        &self,
+        id: &str,
+        event: PaymentEvent,
+        method: Option<&str>,
+    ) -> Result<Outcome, StoreError> {
+        for _ in 0..5 {
+            let current: Option<String> = with_pool!(self, |p| sqlx::query(
+                "SELECT status FROM payments WHERE id = $1"
+            )
+            .bind(id)
+            .fetch_optional(p)
+            .await?
+            .map(|r| r.get("status")));
+            let Some(current) = current else {
+                return Err(StoreError::Database(sqlx::Error::RowNotFound));
+            };
+            let from = PaymentStatus::parse(&current).unwrap_or(PaymentStatus::Open);
+            let to = match from.apply(event) {
+                Outcome::Changed(to) => to,
+                other => return Ok(other),
+            };
+            let now = now_millis();
+            let n = with_pool!(self, |p| {
+                sqlx::query(
+                "UPDATE payments SET status = $1, updated_at = $2, method = COALESCE($3, method), \
+                 paid_at = CASE WHEN $1 = 'paid' THEN $2 ELSE paid_at END \
+                 WHERE id = $4 AND status = $5"
+            )
+            .bind(to.as_str())
+            .bind(now)
+            .bind(method)
+            .bind(id)
+            .bind(from.as_str())
+            .execute(p)
+            .await?
+            .rows_affected()
+            });
+            if n == 1 {
+                return Ok(Outcome::Changed(to));
+            }
+        }
+        Err(StoreError::Conflict {
+            constraint: "payments.status".into(),
+        })
+    }
+}
+
+/// A line of an imported bank statement with its reconciliation outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankLine {
+    pub id: String,
+    pub tenant_id: String,
+    pub booked_on: Option<String>,
+    pub amount_cents: i64,
+    pub debtor: Option<String>,
+    pub remittance: String,
+    pub reference: Option<String>,
+    pub outcome: String,
+    pub payment_id: Option<String>,
+    pub imported_at: i64,
+}
+
+impl Db {
+    /// Records a statement line and, if it pays a fee, marks the payment paid — in one
+    /// transaction. Returns false (and changes nothing) if the line was imported before.
+    pub async fn record_bank_line(&self, line: &BankLine) -> Result<bool, StoreError> {
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                let n = sqlx::query(
+                    "INSERT INTO bank_lines (id, tenant_id, booked_on, amount_cents, debtor, remittance, reference, \
+                     outcome, payment_id, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                     ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(&line.id)
+                .bind(&line.tenant_id)
+                .bind(&line.booked_on)
+                .bind(line.amount_cents)
+                .bind(&line.debtor)
+                .bind(&line.remittance)
+                .bind(&line.reference)
+                .bind(&line.outcome)
+                .bind(&line.payment_id)
+                .bind(line.imported_at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n != 1 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                if let (Some(pid), "pays") = (&line.payment_id, line.outcome.as_str()) {
+                    let current: Option<String> = sqlx::query(
+                        "SELECT status FROM payments WHERE id = $1 AND tenant_id = $2",
+                    )
+                    .bind(pid)
+                    .bind(&line.tenant_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|r| r.get("status"));
+                    let from = current
+                        .as_deref()
+                        .and_then(PaymentStatus::parse)
+                        .unwrap_or(PaymentStatus::Open);
+                    if let Outcome::Changed(to) = from.apply(PaymentEvent::Succeeded) {
+                        let now = now_millis();
+                        sqlx::query(
+                            "UPDATE payments SET status = $1, method = 'transfer', updated_at = $2, paid_at = $2 \
+                             WHERE id = $3 AND status = $4",
+                        )
+                        .bind(to.as_str())
+                        .bind(now)
+                        .bind(pid)
+                        .bind(from.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(true)
+            }};
+        }
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
+    }
+
+    /// The newest statement lines of a cash office; `waiting` only those staff must look at.
+    pub async fn bank_lines(
+        &self,
+        tenant_id: &str,
+        waiting: bool,
+        limit: i64,
+    ) -> Result<Vec<BankLine>, StoreError> {
+        let sql = format!(
+            "SELECT id, tenant_id, booked_on, amount_cents, debtor, remittance, reference, outcome, payment_id, imported_at \
+             FROM bank_lines WHERE tenant_id = $1 {} ORDER BY imported_at DESC, id LIMIT $2",
+            if waiting { "AND outcome <> 'pays'" } else { "" }
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant_id)
+            .bind(limit)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| BankLine {
+                id: r.get("id"),
+                tenant_id: r.get("tenant_id"),
+                booked_on: r.get("booked_on"),
+                amount_cents: r.get("amount_cents"),
+                debtor: r.get("debtor"),
+                remittance: r.get("remittance"),
+                reference: r.get("reference"),
+                outcome: r.get("outcome"),
+                payment_id: r.get("payment_id"),
+                imported_at: r.get("imported_at"),
+            })
+            .collect()))
+    }
+
+    /// The payment with this id, within the tenant.
+    pub async fn payment(&self, tenant_id: &str, id: &str) -> Result<Option<Payment>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM payments WHERE tenant_id = $1 AND id = $2");
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(p)
+            .await?
+            .map(|r| payment_from!(r))))
+    }
+}
