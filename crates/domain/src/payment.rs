@@ -125,6 +125,56 @@ impl PaymentStatus {
     }
 }
 
+/// What a payment service reports about a transaction (XBezahldienste's `status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderStatus {
+    /// Created; the citizen has not finished at the pay page.
+    Initial,
+    Payed,
+    Failed,
+    Canceled,
+}
+
+impl ProviderStatus {
+    pub fn parse(s: &str) -> Option<ProviderStatus> {
+        match s {
+            "INITIAL" => Some(ProviderStatus::Initial),
+            "PAYED" => Some(ProviderStatus::Payed),
+            "FAILED" => Some(ProviderStatus::Failed),
+            "CANCELED" => Some(ProviderStatus::Canceled),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderStatus::Initial => "INITIAL",
+            ProviderStatus::Payed => "PAYED",
+            ProviderStatus::Failed => "FAILED",
+            ProviderStatus::Canceled => "CANCELED",
+        }
+    }
+
+    /// The event this report means for the payment (none while the citizen is still busy).
+    /// A citizen who aborts at the pay page has not given up the fee: the attempt failed
+    /// and may be repeated (or the fee paid by transfer).
+    pub fn event(self) -> Option<PaymentEvent> {
+        match self {
+            ProviderStatus::Initial => None,
+            ProviderStatus::Payed => Some(PaymentEvent::Succeeded),
+            ProviderStatus::Failed | ProviderStatus::Canceled => Some(PaymentEvent::Failed),
+        }
+    }
+}
+
+/// Euro cents as the decimal euros of JSON payment APIs (`1234` → `12.34`), exactly.
+pub fn cents_to_decimal(cents: i64) -> serde_json::Number {
+    // Two decimals survive the f64 round trip for every amount below 2^53 cents; the string
+    // form keeps it exact for the receiver either way.
+    let s = format!("{}.{:02}", cents / 100, (cents % 100).abs());
+    serde_json::from_str(&s).unwrap_or_else(|_| serde_json::Number::from(0))
+}
+
 /// ISO 7064 MOD 97-10 over an alphanumeric string (letters count as 10–35), as IBANs and
 /// creditor references use it; `None` for other characters.
 pub fn mod97(s: &str) -> Option<u32> {

@@ -263,12 +263,7 @@ impl TenantDef {
             problems.extend(d.check(&format!("/deliveries/{i}")));
         }
         if let Some(c) = &self.cash_office {
-            if !crate::form::iban_valid(&c.iban) {
-                problems.push(Problem::at(
-                    "/cash_office/iban",
-                    format!("'{}' is not a valid IBAN (check digits)", c.iban),
-                ));
-            }
+            problems.extend(c.check());
         }
         for (i, inc) in self.includes.iter().enumerate() {
             if inc.tenant == self.id {
@@ -327,6 +322,32 @@ mod tests {
         assert!(contrast_with_white("#ffcc00").unwrap_or_default() < 4.5);
         assert_eq!(contrast_with_white("#12"), None);
     }
+
+    #[test]
+    fn cash_office_rules() {
+        let office = |v: serde_json::Value| -> CashOfficeDef {
+            serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let ok = office(
+            serde_json::json!({"name": "Stadtkasse", "iban": "DE02120300000000202051", "online": "demo"}),
+        );
+        assert!(ok.check().is_empty());
+        let bad = office(serde_json::json!({
+            "name": "Stadtkasse", "iban": "DE02120300000000202052",
+            "online": {"xbezahldienste": {"base_url": "http://pay.example", "originator_id": "o", "endpoint_id": "e",
+                       "token_url": "https://pay.example/token", "client_secret_env": "RATHAUS_X"}}
+        }));
+        let pointers: Vec<String> = bad.check().into_iter().map(|p| p.pointer).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/cash_office/iban",
+                "/cash_office/online/xbezahldienste/base_url",
+                "/cash_office/online/xbezahldienste/client_secret_env",
+                "/cash_office/online/xbezahldienste",
+            ]
+        );
+    }
 }
 
 /// The account fees are paid to.
@@ -343,4 +364,92 @@ pub struct CashOfficeDef {
     #[serde(default)]
     #[schemars(regex(pattern = r"^[A-Z0-9]{8}([A-Z0-9]{3})?$"))]
     pub bic: Option<String>,
+    /// Online payment besides the transfer: `demo` (a built-in pay page for trying the
+    /// portal out; no money moves) or an XBezahldienste payment service.
+    #[serde(default)]
+    pub online: Option<OnlinePaymentDef>,
+}
+
+impl CashOfficeDef {
+    /// The account and the online payment service are usable (JSON pointers below
+    /// `/cash_office`).
+    pub fn check(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if !crate::form::iban_valid(&self.iban) {
+            problems.push(Problem::at(
+                "/cash_office/iban",
+                format!("'{}' is not a valid IBAN (check digits)", self.iban),
+            ));
+        }
+        if let Some(OnlinePaymentDef::Xbezahldienste(x)) = &self.online {
+            let loopback = |u: &str| {
+                u.strip_prefix("http://").is_some_and(|rest| {
+                    let host = rest.split(['/', ':']).next().unwrap_or("");
+                    host == "127.0.0.1" || host == "localhost"
+                })
+            };
+            for (at, url) in [
+                ("base_url", Some(&x.base_url)),
+                ("token_url", x.token_url.as_ref()),
+            ] {
+                if let Some(u) = url {
+                    if !u.starts_with("https://") && !loopback(u) {
+                        problems.push(Problem::at(
+                            format!("/cash_office/online/xbezahldienste/{at}"),
+                            "payment data may only travel over https:// (plain http:// is allowed for 127.0.0.1 and localhost only)",
+                        ));
+                    }
+                }
+            }
+            if x.client_secret_env
+                .as_deref()
+                .is_some_and(|v| v.starts_with("RATHAUS_"))
+            {
+                problems.push(Problem::at(
+                    "/cash_office/online/xbezahldienste/client_secret_env",
+                    "RATHAUS_* variables are the portal's own settings; name the secret's variable differently",
+                ));
+            }
+            if x.token_url.is_some() && (x.client_id.is_none() || x.client_secret_env.is_none()) {
+                problems.push(Problem::at(
+                    "/cash_office/online/xbezahldienste",
+                    "with token_url, client_id and client_secret_env are needed",
+                ));
+            }
+        }
+        problems
+    }
+}
+
+/// How fees are paid online.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum OnlinePaymentDef {
+    /// The built-in demo pay page (marked as demo; nothing is charged).
+    Demo,
+    /// A payment service speaking XBezahldienste 1.0 (FITKO).
+    Xbezahldienste(XbezahldiensteDef),
+}
+
+/// Access to an XBezahldienste payment service. The ids are assigned by its operator.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct XbezahldiensteDef {
+    /// Base URL of the API, e.g. `https://payment.example/api/xbezahldienste`.
+    #[schemars(regex(pattern = r"^https?://"))]
+    pub base_url: String,
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,36}$"))]
+    pub originator_id: String,
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,36}$"))]
+    pub endpoint_id: String,
+    /// OAuth 2.0 token endpoint (client credentials); without it requests carry no token.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^https?://"))]
+    pub token_url: Option<String>,
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// Environment variable holding the client secret.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[A-Z][A-Z0-9_]{0,63}$"))]
+    pub client_secret_env: Option<String>,
 }

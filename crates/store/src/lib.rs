@@ -24,7 +24,7 @@ pub use cases::{
 };
 pub use files::FileMeta;
 pub use outbox::{DeliveryFilter, DeliveryRow, OutboxItem, OutboxStats, QueuedDelivery, DELIVERY};
-pub use payments::{BankLine, NewPayment, Payment};
+pub use payments::{BankLine, DemoTransaction, NewPayment, Payment};
 pub use postkorb::{ApplicationSummary, Message, StatusEvent, FROM_CITIZEN, TO_CITIZEN};
 pub use versions::{PublishOutcome, ServiceVersion};
 

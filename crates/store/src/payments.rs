@@ -33,11 +33,16 @@ pub struct Payment {
     pub created_at: i64,
     pub updated_at: i64,
     pub paid_at: Option<i64>,
+    /// The online payment service of the current attempt (`demo`, `xbezahldienste`).
+    pub provider: Option<String>,
+    pub transaction_id: Option<String>,
+    /// The reference the payment service reported (e.g. the Kassenzeichen).
+    pub kassenzeichen: Option<String>,
 }
 
 const COLUMNS: &str =
     "id, tenant_id, draft_id, reference, creditor_ref, amount_cents, booking_code, purpose, \
-     lines, status, method, created_at, updated_at, paid_at";
+     lines, status, method, created_at, updated_at, paid_at, provider, transaction_id, kassenzeichen";
 
 macro_rules! payment_from {
     ($r:expr) => {
@@ -56,6 +61,9 @@ macro_rules! payment_from {
             created_at: $r.get("created_at"),
             updated_at: $r.get("updated_at"),
             paid_at: $r.get("paid_at"),
+            provider: $r.get("provider"),
+            transaction_id: $r.get("transaction_id"),
+            kassenzeichen: $r.get("kassenzeichen"),
         }
     };
 }
@@ -291,5 +299,115 @@ impl Db {
             .fetch_optional(p)
             .await?
             .map(|r| payment_from!(r))))
+    }
+}
+
+/// A transaction of the built-in demo payment service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoTransaction {
+    pub id: String,
+    pub tenant_id: String,
+    /// The payment request as JSON.
+    pub request: String,
+    pub redirect_url: String,
+    pub status: String,
+    pub reference: Option<String>,
+}
+
+impl Db {
+    /// Records that an online attempt started at `provider` with `transaction_id`: the
+    /// payment becomes pending (from open or failed only).
+    pub async fn start_online_payment(
+        &self,
+        id: &str,
+        provider: &str,
+        transaction_id: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(with_pool!(self, |p| {
+            sqlx::query(
+            "UPDATE payments SET status = 'pending', provider = $1, transaction_id = $2, updated_at = $3 \
+             WHERE id = $4 AND status IN ('open', 'failed')"
+        )
+        .bind(provider)
+        .bind(transaction_id)
+        .bind(now_millis())
+        .bind(id)
+        .execute(p)
+        .await?
+        .rows_affected()
+        }) == 1)
+    }
+
+    /// Keeps the reference a payment service reported for the payment.
+    pub async fn set_kassenzeichen(&self, id: &str, kassenzeichen: &str) -> Result<(), StoreError> {
+        with_pool!(self, |p| sqlx::query(
+            "UPDATE payments SET kassenzeichen = $1 WHERE id = $2"
+        )
+        .bind(kassenzeichen)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn insert_demo_transaction(&self, t: &DemoTransaction) -> Result<(), StoreError> {
+        let now = now_millis();
+        with_pool!(self, |p| sqlx::query(
+            "INSERT INTO demo_pay_transactions (id, tenant_id, request, redirect_url, status, reference, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
+        )
+        .bind(&t.id)
+        .bind(&t.tenant_id)
+        .bind(&t.request)
+        .bind(&t.redirect_url)
+        .bind(&t.status)
+        .bind(&t.reference)
+        .bind(now)
+        .execute(p)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_sqlx)?;
+        Ok(())
+    }
+
+    pub async fn demo_transaction(&self, id: &str) -> Result<Option<DemoTransaction>, StoreError> {
+        Ok(with_pool!(self, |p| {
+            sqlx::query(
+            "SELECT id, tenant_id, request, redirect_url, status, reference FROM demo_pay_transactions WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(p)
+        .await?
+        .map(|r| DemoTransaction {
+            id: r.get("id"),
+            tenant_id: r.get("tenant_id"),
+            request: r.get("request"),
+            redirect_url: r.get("redirect_url"),
+            status: r.get("status"),
+            reference: r.get("reference"),
+        })
+        }))
+    }
+
+    /// The demo pay page's outcome; only a transaction still `INITIAL` changes.
+    pub async fn finish_demo_transaction(
+        &self,
+        id: &str,
+        status: &str,
+        reference: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        Ok(with_pool!(self, |p| sqlx::query(
+            "UPDATE demo_pay_transactions SET status = $1, reference = $2, updated_at = $3 \
+             WHERE id = $4 AND status = 'INITIAL'"
+        )
+        .bind(status)
+        .bind(reference)
+        .bind(now_millis())
+        .bind(id)
+        .execute(p)
+        .await?
+        .rows_affected())
+            == 1)
     }
 }

@@ -22,7 +22,7 @@ use rathaus_domain::form::{
 };
 use rathaus_domain::{Lang, OfferedService, ServiceDef, TenantDef};
 use rathaus_store::{Draft, SubmitOutcome};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 use std::sync::Arc;
 
@@ -1730,12 +1730,18 @@ async fn receipt_data<'a>(
     ))
 }
 
+#[derive(Debug, Deserialize)]
+pub struct ReceiptQuery {
+    zahlung: Option<String>,
+}
+
 pub async fn receipt(
     State(state): St,
     prefs: Prefs,
     citizen: crate::auth::Citizen,
     jar: CookieJar,
     Path((tid, did)): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<ReceiptQuery>,
 ) -> Response {
     let site = state.site();
     let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
@@ -1749,7 +1755,8 @@ pub async fn receipt(
         lang: page.lang(),
     };
     let steps = summary(form, &r.answers, &tid, &did, &mc);
-    page.render_private(
+    let (jar, csrf_token) = csrf::token(jar);
+    let res = page.render_private(
         StatusCode::OK,
         "apply_receipt.html",
         context! {
@@ -1767,13 +1774,19 @@ pub async fn receipt(
                 mc.lang,
                 Some(urls::apply_girocode(&tid, &did)),
             )),
+            online_action => r.payment.as_ref()
+                .filter(|p| matches!(p.status.as_str(), "open" | "failed") && online_of(&site, p).is_some())
+                .map(|_| urls::pay_online(&tid, &did)),
+            payment_unavailable => q.zahlung.as_deref() == Some("nicht-erreichbar"),
+            csrf => csrf_token,
             pdf => urls::apply_receipt_pdf(&tid, &did),
             case_href => urls::case(&tid, &did),
             access_code => crate::account::shown_code(&jar),
             guest_href => urls::guest_access(&tid),
             account => draft.account_id.is_some(),
         },
-    )
+    );
+    (jar, res).into_response()
 }
 
 /// The receipt of a submission as PDF/A: every answer, computed value and file (with its
@@ -1930,6 +1943,214 @@ pub async fn girocode(
             .into_response(),
         None => page.not_found(),
     }
+}
+
+/// The online payment service of the tenant that receives payment `p`.
+fn online_of<'a>(
+    site: &'a crate::Site,
+    p: &rathaus_store::Payment,
+) -> Option<&'a rathaus_domain::tenant::OnlinePaymentDef> {
+    site.catalog
+        .tenant(&p.tenant_id)?
+        .cash_office
+        .as_ref()?
+        .online
+        .as_ref()
+}
+
+/// `POST /{t}/antrag/{draft}/zahlung`: pay the application's open fee online — create a
+/// transaction at the payment service and send the citizen to its pay page.
+pub async fn pay_online(
+    State(state): St,
+    prefs: Prefs,
+    citizen: crate::auth::Citizen,
+    jar: CookieJar,
+    Path((tid, did)): Path<(String, String)>,
+    PostForm(pairs): Post,
+) -> Response {
+    let site = state.site();
+    let (_t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let (_, token, _) = input_from(&pairs);
+    if !csrf::verify(&jar, token.as_deref()) {
+        return page.forbidden();
+    }
+    let receipt = format!("{}#zahlung", urls::apply_receipt(&tid, &did));
+    let payment = match state.db.payment_of(&draft.id).await {
+        Ok(Some(p)) if matches!(p.status.as_str(), "open" | "failed") => p,
+        Ok(_) => return Redirect::to(&receipt).into_response(),
+        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    };
+    let Some(def) = online_of(&site, &payment) else {
+        return page.not_found();
+    };
+    let service = site
+        .catalog
+        .service(&tid, &draft.service_id)
+        .map(|o| o.service.title.de.clone())
+        .unwrap_or_default();
+    let request = crate::epay::payment_request(
+        &payment,
+        &format!(
+            "{}{}",
+            state.config.public_url.trim_end_matches('/'),
+            urls::pay_return(&tid, &did)
+        ),
+        &format!("{service}, Antrag {}", payment.reference),
+    );
+    match crate::epay::create(&state, &payment.tenant_id, def, &request).await {
+        Ok(c) => {
+            match state
+                .db
+                .start_online_payment(
+                    &payment.id,
+                    crate::epay::provider_key(def),
+                    &c.transaction_id,
+                )
+                .await
+            {
+                Ok(true) => {}
+                Ok(false) => return Redirect::to(&receipt).into_response(),
+                Err(e) => return PageError::Internal(e.to_string()).into_response(),
+            }
+            tracing::info!(tenant = %payment.tenant_id, reference = %payment.reference, transaction = %c.transaction_id, "online payment started");
+            Redirect::to(&c.pay_url).into_response()
+        }
+        Err(e) => {
+            tracing::warn!(tenant = %payment.tenant_id, reference = %payment.reference, %e, "online payment could not start");
+            Redirect::to(&format!(
+                "{}?zahlung=nicht-erreichbar#zahlung",
+                urls::apply_receipt(&tid, &did)
+            ))
+            .into_response()
+        }
+    }
+}
+
+/// `GET /{t}/antrag/{draft}/zahlung/rueckkehr`: back from the pay page. The return itself
+/// proves nothing; the outcome is asked from the payment service.
+pub async fn pay_return(
+    State(state): St,
+    prefs: Prefs,
+    citizen: crate::auth::Citizen,
+    jar: CookieJar,
+    Path((tid, did)): Path<(String, String)>,
+) -> Response {
+    let site = state.site();
+    let (_t, _page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let receipt = urls::apply_receipt(&tid, &did);
+    let payment = match state.db.payment_of(&draft.id).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return Redirect::to(&receipt).into_response(),
+        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    };
+    let (Some(def), Some(tx)) = (
+        online_of(&site, &payment),
+        payment.transaction_id.as_deref(),
+    ) else {
+        return (jar, Redirect::to(&receipt)).into_response();
+    };
+    match crate::epay::status(&state, def, tx).await {
+        Ok(report) => {
+            if let Some(r) = &report.reference {
+                let _ = state.db.set_kassenzeichen(&payment.id, r).await;
+            }
+            if let Some(ev) = report.status.event() {
+                if let Err(e) = state
+                    .db
+                    .apply_payment_event(&payment.id, ev, Some("online"))
+                    .await
+                {
+                    return PageError::Internal(e.to_string()).into_response();
+                }
+            }
+            tracing::info!(reference = %payment.reference, status = report.status.as_str(), "online payment status");
+            (jar, Redirect::to(&format!("{receipt}#zahlung"))).into_response()
+        }
+        Err(e) => {
+            tracing::warn!(reference = %payment.reference, %e, "online payment status unknown");
+            (
+                jar,
+                Redirect::to(&format!("{receipt}?zahlung=nicht-erreichbar#zahlung")),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// `GET /{t}/demo-bezahldienst/{id}`: the built-in demo pay page (no money moves).
+pub async fn demo_pay_page(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path((tid, id)): Path<(String, String)>,
+) -> Response {
+    let site = state.site();
+    let (t, page) = tenant_page!(site, prefs, tid);
+    let tx = match state.db.demo_transaction(&id).await {
+        Ok(Some(x)) if x.tenant_id == t.id.as_str() => x,
+        Ok(_) => return page.not_found(),
+        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    };
+    let request: Json = serde_json::from_str(&tx.request).unwrap_or(Json::Null);
+    let amount = request["grosAmount"].to_string();
+    let cents = rathaus_domain::bank::parse_amount(&amount).unwrap_or(0);
+    let (jar, token) = csrf::token(jar);
+    let res = page.render_private(
+        StatusCode::OK,
+        "demo_pay.html",
+        context! {
+            amount => crate::views::money(u64::try_from(cents).unwrap_or(0), page.lang()),
+            purpose => request["purpose"].as_str().unwrap_or_default(),
+            description => request["description"].as_str().unwrap_or_default(),
+            open => tx.status == "INITIAL",
+            action => urls::demo_pay(&tid, &id),
+            back => tx.redirect_url,
+            csrf => token,
+        },
+    );
+    (jar, res).into_response()
+}
+
+/// `POST /{t}/demo-bezahldienst/{id}`: the demo's outcome (pay, fail or cancel), then back
+/// to the portal like a real pay page.
+pub async fn demo_pay_action(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path((tid, id)): Path<(String, String)>,
+    PostForm(pairs): Post,
+) -> Response {
+    let site = state.site();
+    let (t, page) = tenant_page!(site, prefs, tid);
+    let (_, token, action) = input_from(&pairs);
+    if !csrf::verify(&jar, token.as_deref()) {
+        return page.forbidden();
+    }
+    let tx = match state.db.demo_transaction(&id).await {
+        Ok(Some(x)) if x.tenant_id == t.id.as_str() => x,
+        Ok(_) => return page.not_found(),
+        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    };
+    let (status, reference) = match action.as_deref() {
+        Some("bezahlen") => (
+            "PAYED",
+            Some(format!(
+                "DEMO-KZ-{}",
+                &id[..12.min(id.len())].to_ascii_uppercase()
+            )),
+        ),
+        Some("fehlschlagen") => ("FAILED", None),
+        Some("abbrechen") => ("CANCELED", None),
+        _ => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    if let Err(e) = state
+        .db
+        .finish_demo_transaction(&id, status, reference.as_deref())
+        .await
+    {
+        return PageError::Internal(e.to_string()).into_response();
+    }
+    Redirect::to(&tx.redirect_url).into_response()
 }
 
 /// `GET /{t}/antrag/{draft}/eingang.pdf`: the receipt as an archivable PDF/A file with

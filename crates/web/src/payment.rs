@@ -63,6 +63,7 @@ pub(crate) fn payment_view(
         status_label => messages.get(lang, &format!("payment-status-{}", p.status), None),
         reference => reference.as_ref().map(CreditorReference::grouped).unwrap_or_else(|| p.creditor_ref.clone()),
         booking_code => p.booking_code,
+        kassenzeichen => p.kassenzeichen,
         transfer,
     }
 }

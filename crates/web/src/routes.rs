@@ -106,6 +106,18 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/{tenant}/antrag/{draft}/girocode.svg",
             get(crate::apply::girocode),
         )
+        .route(
+            "/{tenant}/antrag/{draft}/zahlung",
+            post(crate::apply::pay_online),
+        )
+        .route(
+            "/{tenant}/antrag/{draft}/zahlung/rueckkehr",
+            get(crate::apply::pay_return),
+        )
+        .route(
+            "/{tenant}/demo-bezahldienst/{id}",
+            get(crate::apply::demo_pay_page).post(crate::apply::demo_pay_action),
+        )
         .route("/{tenant}/anmelden", get(crate::auth::login))
         .route(
             "/{tenant}/anmelden/rueckkehr",

@@ -54,6 +54,15 @@ pub fn apply_receipt_pdf(t: &str, d: &str) -> String {
 pub fn apply_girocode(t: &str, d: &str) -> String {
     format!("/{t}/antrag/{d}/girocode.svg")
 }
+pub fn pay_online(t: &str, d: &str) -> String {
+    format!("/{t}/antrag/{d}/zahlung")
+}
+pub fn pay_return(t: &str, d: &str) -> String {
+    format!("/{t}/antrag/{d}/zahlung/rueckkehr")
+}
+pub fn demo_pay(t: &str, id: &str) -> String {
+    format!("/{t}/demo-bezahldienst/{id}")
+}
 pub fn topics(t: &str) -> String {
     format!("/{t}/themen")
 }

@@ -638,6 +638,14 @@ async fn the_account_and_postkorb_in_the_browser() {
     let html = decode_html(&c.source().await.unwrap());
     let i = html.find("class=\"reference\">").unwrap() + 18;
     let reference = html[i..i + html[i..].find('<').unwrap()].to_owned();
+    // Pay online at the demo payment service.
+    click(c, "form[action$='/zahlung'] button").await;
+    wait_for_url(c, "/demo-bezahldienst/").await;
+    audit(c, &axe_js, "demo pay page".into(), &mut failures).await;
+    click(c, "button[value=bezahlen]").await;
+    wait_for_url(c, "/eingang").await;
+    assert!(decode_html(&c.source().await.unwrap()).contains("Kassenzeichen: DEMO-KZ-"));
+    audit(c, &axe_js, "receipt, paid online".into(), &mut failures).await;
 
     let pdf = dir.path().join("nachforderung.pdf");
     std::fs::write(&pdf, pdf_bytes()).unwrap();

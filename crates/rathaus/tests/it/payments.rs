@@ -177,3 +177,221 @@ both_backends! {
         assert_eq!(audit.len(), 2, "{audit:?}");
     }
 }
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// The path of an absolute URL of the app.
+fn path_of(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    rest.find('/')
+        .map(|i| rest[i..].to_owned())
+        .unwrap_or_default()
+}
+
+async fn payment_state(app: &crate::support::TestApp, did: &str) -> Vec<String> {
+    sql_strings(app, &format!("SELECT status || ' ' || COALESCE(method, '-') || ' ' || COALESCE(kassenzeichen, '-') FROM payments WHERE draft_id = '{did}'")).await
+}
+
+/// From the receipt's "pay online" button through the demo pay page (`aktion`) back to the
+/// portal; returns the return path.
+async fn pay_once(
+    app: &crate::support::TestApp,
+    erika: &reqwest::Client,
+    did: &str,
+    aktion: &str,
+) -> String {
+    let receipt_path = format!("/solingen/antrag/{did}/eingang");
+    let receipt = decode_html(
+        &erika
+            .get(app.url(&receipt_path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        receipt.contains("5,00\u{a0}€ jetzt online bezahlen"),
+        "{receipt}"
+    );
+    let csrf = crate::support::csrf_token(&receipt).unwrap();
+    let r = erika
+        .post(app.url(&format!("/solingen/antrag/{did}/zahlung")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let pay_page = location(&r);
+    assert!(
+        pay_page.starts_with("/solingen/demo-bezahldienst/"),
+        "{pay_page}"
+    );
+    let html = decode_html(
+        &erika
+            .get(app.url(&pay_page))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        html.contains("Demo-Bezahldienst")
+            && html.contains("Es wird kein Geld bewegt")
+            && html.contains("5,00"),
+        "{html}"
+    );
+    let csrf = crate::support::csrf_token(&html).unwrap();
+    let r = erika
+        .post(app.url(&pay_page))
+        .form(&[("_csrf", csrf.as_str()), ("aktion", aktion)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let back = path_of(&location(&r));
+    assert_eq!(back, format!("/solingen/antrag/{did}/zahlung/rueckkehr"));
+    let r = erika.get(app.url(&back)).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), format!("{receipt_path}#zahlung"));
+    back
+}
+
+both_backends! {
+    async fn online_payment_through_the_demo_service(b: Backend) {
+        let (app, _provider, _dir) = app_with_login(b).await;
+        let erika = client();
+        login(&app, &erika, "solingen", "erika").await;
+        let (did, _reference) = apply_meldebescheinigung(&app, &erika).await;
+        let receipt_path = format!("/solingen/antrag/{did}/eingang");
+
+        // Aborted at the pay page: the attempt failed, the fee is still open to pay.
+        pay_once(&app, &erika, &did, "abbrechen").await;
+        assert_eq!(payment_state(&app, &did).await, ["failed online -"]);
+        // Paid: the payment service's reference is kept and shown; the return is idempotent.
+        let back = pay_once(&app, &erika, &did, "bezahlen").await;
+        let s = payment_state(&app, &did).await;
+        assert!(s[0].starts_with("paid online DEMO-KZ-"), "{s:?}");
+        erika.get(app.url(&back)).send().await.unwrap();
+        assert_eq!(payment_state(&app, &did).await, s);
+        let receipt = decode_html(&erika.get(app.url(&receipt_path)).send().await.unwrap().text().await.unwrap());
+        assert!(receipt.contains("<strong>bezahlt</strong>") && receipt.contains("Kassenzeichen: DEMO-KZ-") && !receipt.contains("jetzt online bezahlen"), "{receipt}");
+        // Nothing more to pay.
+        let csrf = crate::support::csrf_token(&receipt).unwrap();
+        let r = erika.post(app.url(&format!("/solingen/antrag/{did}/zahlung"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(location(&r), format!("{receipt_path}#zahlung"));
+        assert_eq!(sql_strings(&app, "SELECT id FROM demo_pay_transactions").await.len(), 2);
+    }
+}
+
+/// The XBezahldienste test service (`tests/xbezahldienste/server.mjs`).
+struct PaymentService {
+    base: String,
+    child: std::process::Child,
+}
+
+impl PaymentService {
+    fn start() -> PaymentService {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new("node")
+            .arg(crate::support::workspace_root().join("tests/xbezahldienste/server.mjs"))
+            .env("PORT", "0")
+            .env("ORIGINATOR_ID", "rathaus-solingen")
+            .env("ENDPOINT_ID", "05122000")
+            .env("CLIENT_ID", "rathaus")
+            .env("CLIENT_SECRET", "test-only-xbz-secret")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("node (installed by scripts/test)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("xbezahldienste listening on ")
+            .unwrap_or_else(|| panic!("{line}"))
+            .to_owned();
+        PaymentService { base, child }
+    }
+}
+
+impl Drop for PaymentService {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+both_backends! {
+    async fn online_payment_through_xbezahldienste(b: Backend) {
+        let service = PaymentService::start();
+        let defs = tempfile::tempdir().unwrap();
+        crate::support::copy_dir(&crate::support::demo_definitions(), defs.path());
+        let tenant = defs.path().join("solingen/tenant.yaml");
+        let yaml = std::fs::read_to_string(&tenant).unwrap();
+        assert!(yaml.contains("  online: demo\n"));
+        std::fs::write(&tenant, yaml.replace("  online: demo\n", &format!(
+            "  online:\n    xbezahldienste:\n      base_url: {0}\n      originator_id: rathaus-solingen\n      endpoint_id: \"05122000\"\n      token_url: {0}/token\n      client_id: rathaus\n      client_secret_env: TEST_XBZ_SECRET\n",
+            service.base
+        ))).unwrap();
+        let port = crate::support::free_port();
+        let provider = crate::support::OidcProvider::start(port).await;
+        let dir = tempfile::tempdir().unwrap();
+        let opts = crate::support::Options::new(b).definitions(defs.path()).env("TEST_XBZ_SECRET", "test-only-xbz-secret");
+        let app = crate::support::TestApp::start_with(provider.options(opts, port, dir.path())).await;
+        let erika = client();
+        login(&app, &erika, "solingen", "erika").await;
+        let (did, reference) = apply_meldebescheinigung(&app, &erika).await;
+        let receipt_path = format!("/solingen/antrag/{did}/eingang");
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let start = |erika: &reqwest::Client| {
+            let (app, erika, receipt_path) = (&app, erika.clone(), receipt_path.clone());
+            let did = did.clone();
+            async move {
+                let receipt = decode_html(&erika.get(app.url(&receipt_path)).send().await.unwrap().text().await.unwrap());
+                let csrf = crate::support::csrf_token(&receipt).unwrap();
+                let r = erika.post(app.url(&format!("/solingen/antrag/{did}/zahlung"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+                assert_eq!(r.status(), 303);
+                location(&r)
+            }
+        };
+
+        // The service is down: a clear message, the fee stays open.
+        http.post(format!("{}/_control", service.base)).json(&serde_json::json!({"mode": "fail"})).send().await.unwrap();
+        let to = start(&erika).await;
+        assert_eq!(to, format!("{receipt_path}?zahlung=nicht-erreichbar#zahlung"));
+        let receipt = decode_html(&erika.get(app.url(&format!("{receipt_path}?zahlung=nicht-erreichbar"))).send().await.unwrap().text().await.unwrap());
+        assert!(receipt.contains("Der Bezahldienst ist gerade nicht erreichbar"), "{receipt}");
+        assert_eq!(payment_state(&app, &did).await, ["open - -"]);
+
+        // Up again: request (validated by the service), pay page, back, status query.
+        http.post(format!("{}/_control", service.base)).json(&serde_json::json!({"mode": "ok"})).send().await.unwrap();
+        let pay_page = start(&erika).await;
+        assert!(pay_page.starts_with(&format!("{}/paypage/", service.base)), "{pay_page}");
+        assert_eq!(payment_state(&app, &did).await, ["pending - -"]);
+        let r = http.post(&pay_page).form(&[("action", "pay")]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let back = path_of(&location(&r));
+        let r = erika.get(app.url(&back)).send().await.unwrap();
+        assert_eq!(location(&r), format!("{receipt_path}#zahlung"));
+        let s = payment_state(&app, &did).await;
+        assert!(s[0].starts_with("paid online KZ-"), "{s:?}");
+
+        let got: serde_json::Value = http.get(format!("{}/_received", service.base)).send().await.unwrap().json().await.unwrap();
+        let req = &got["requests"][0];
+        assert_eq!(req["currency"], "EUR");
+        assert_eq!(req["grosAmount"].as_f64(), Some(5.0));
+        assert!(req["purpose"].as_str().unwrap().starts_with(&reference), "{req}");
+        assert_eq!(req["items"][0]["bookingData"]["Buchungsstelle"], "1.2.2.01.431100");
+        assert!(req["redirectUrl"].as_str().unwrap().ends_with(&format!("/solingen/antrag/{did}/zahlung/rueckkehr")));
+        let rejected: Vec<&serde_json::Value> = got["rejected"].as_array().unwrap().iter().filter(|r| r["status"] != 503).collect();
+        assert!(rejected.is_empty(), "the service refused a request: {got}");
+        drop(provider);
+    }
+}
