@@ -640,3 +640,17 @@ demo-pay-fail = Zahlung scheitern lassen (Demo)
 demo-pay-cancel = Abbrechen
 demo-pay-done = Diese Zahlung ist abgeschlossen.
 demo-pay-back = Zurück zum Antrag
+cash-export-title = Buchungsdatei für die Finanzsoftware
+cash-export-intro = Alle an einem Tag bezahlten Gebühren mit Kassenzeichen, Aktenzeichen und Buchungsstelle, als CSV oder XML.
+cash-export-day = Buchungstag
+cash-export-csv = CSV herunterladen
+cash-export-xml = XML herunterladen
+payment-status-debit = wird per SEPA-Lastschrift eingezogen
+cash-debit-title = SEPA-Lastschriften
+cash-debit-waiting = { $count ->
+    [0] Keine Lastschrift wartet auf den Einzug.
+    [one] Eine Lastschrift wartet auf den Einzug.
+   *[other] { $count } Lastschriften warten auf den Einzug.
+}
+cash-debit-export = Einzugsdatei (pain.008) erzeugen
+cash-debit-none = Es gibt keine neuen Lastschriften.

@@ -638,3 +638,17 @@ demo-pay-fail = Let the payment fail (demo)
 demo-pay-cancel = Cancel
 demo-pay-done = This payment is finished.
 demo-pay-back = Back to the application
+cash-export-title = Booking file for the finance software
+cash-export-intro = Every fee paid on one day with its Kassenzeichen, reference and booking code, as CSV or XML.
+cash-export-day = Booking date
+cash-export-csv = Download CSV
+cash-export-xml = Download XML
+payment-status-debit = collected by SEPA direct debit
+cash-debit-title = SEPA direct debits
+cash-debit-waiting = { $count ->
+    [0] No direct debit waits for collection.
+    [one] One direct debit waits for collection.
+   *[other] { $count } direct debits wait for collection.
+}
+cash-debit-export = Create the collection file (pain.008)
+cash-debit-none = There are no new direct debits.

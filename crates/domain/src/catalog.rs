@@ -200,6 +200,22 @@ impl Catalog {
                     format!("tenant '{tenant}' has no cash_office to receive this payment"),
                 ));
             }
+            let debit = s
+                .form
+                .as_ref()
+                .and_then(|f| f.payment.as_ref())
+                .is_some_and(|p| p.direct_debit.is_some());
+            let creditor = tenants[ti]
+                .cash_office
+                .as_ref()
+                .and_then(|c| c.creditor_id.as_ref());
+            if debit && creditor.is_none() {
+                errors.push(err(
+                    Origin::Service(i),
+                    "/form/payment/direct_debit".into(),
+                    format!("tenant '{tenant}' has no cash_office.creditor_id for direct debits"),
+                ));
+            }
             if tenants[ti].office(&s.office).is_none() {
                 errors.push(err(
                     Origin::Service(i),

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod bank;
+pub mod booking;
 pub mod case;
 pub mod catalog;
 pub mod delivery;
@@ -14,6 +15,7 @@ pub mod ids;
 pub mod payment;
 pub mod portal;
 pub mod search;
+pub mod sepa;
 pub mod service;
 pub mod tenant;
 pub mod text;

@@ -364,6 +364,10 @@ pub struct CashOfficeDef {
     #[serde(default)]
     #[schemars(regex(pattern = r"^[A-Z0-9]{8}([A-Z0-9]{3})?$"))]
     pub bic: Option<String>,
+    /// SEPA creditor identifier (Gläubiger-ID) for direct debits, e.g. `DE98ZZZ09999999999`.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{3}[A-Z0-9]{1,28}$"))]
+    pub creditor_id: Option<String>,
     /// Online payment besides the transfer: `demo` (a built-in pay page for trying the
     /// portal out; no money moves) or an XBezahldienste payment service.
     #[serde(default)]
@@ -380,6 +384,14 @@ impl CashOfficeDef {
                 "/cash_office/iban",
                 format!("'{}' is not a valid IBAN (check digits)", self.iban),
             ));
+        }
+        if let Some(id) = &self.creditor_id {
+            if !crate::sepa::creditor_id_valid(id) {
+                problems.push(Problem::at(
+                    "/cash_office/creditor_id",
+                    format!("'{id}' is not a valid SEPA creditor identifier (check digits)"),
+                ));
+            }
         }
         if let Some(OnlinePaymentDef::Xbezahldienste(x)) = &self.online {
             let loopback = |u: &str| {

@@ -15,6 +15,8 @@ pub struct NewPayment {
     pub purpose: String,
     /// The itemised fee as JSON (`domain::payment::FeeLine`s).
     pub lines: String,
+    /// A SEPA mandate `(IBAN, account holder, date YYYY-MM-DD)`: collected by direct debit.
+    pub mandate: Option<(String, String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,11 +40,17 @@ pub struct Payment {
     pub transaction_id: Option<String>,
     /// The reference the payment service reported (e.g. the Kassenzeichen).
     pub kassenzeichen: Option<String>,
+    pub debtor_iban: Option<String>,
+    pub debtor_name: Option<String>,
+    pub mandate_date: Option<String>,
+    /// When the direct debit went into a collection file.
+    pub exported_at: Option<i64>,
 }
 
 const COLUMNS: &str =
     "id, tenant_id, draft_id, reference, creditor_ref, amount_cents, booking_code, purpose, \
-     lines, status, method, created_at, updated_at, paid_at, provider, transaction_id, kassenzeichen";
+     lines, status, method, created_at, updated_at, paid_at, provider, transaction_id, kassenzeichen, \
+     debtor_iban, debtor_name, mandate_date, exported_at";
 
 macro_rules! payment_from {
     ($r:expr) => {
@@ -64,6 +72,10 @@ macro_rules! payment_from {
             provider: $r.get("provider"),
             transaction_id: $r.get("transaction_id"),
             kassenzeichen: $r.get("kassenzeichen"),
+            debtor_iban: $r.get("debtor_iban"),
+            debtor_name: $r.get("debtor_name"),
+            mandate_date: $r.get("mandate_date"),
+            exported_at: $r.get("exported_at"),
         }
     };
 }
@@ -77,10 +89,16 @@ macro_rules! insert_payment {
             .map(|r| r.as_str().to_owned())
             .unwrap_or_else(|| reference.to_owned());
         let now = $crate::now_millis();
+        // A mandate makes it a direct debit, waiting for its collection file.
+        let (status, method) = if p.mandate.is_some() { ("pending", Some("direct_debit")) } else { ("open", None) };
+        let (debtor_iban, debtor_name, mandate_date) = match &p.mandate {
+            Some((i, n, d)) => (Some(i.as_str()), Some(n.as_str()), Some(d.as_str())),
+            None => (None, None, None),
+        };
         sqlx::query(
             "INSERT INTO payments (id, tenant_id, draft_id, reference, creditor_ref, amount_cents, booking_code, \
-             purpose, lines, status, method, created_at, updated_at, paid_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', NULL, $10, $10, NULL)",
+             purpose, lines, status, method, created_at, updated_at, paid_at, debtor_iban, debtor_name, mandate_date) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $12, $10, $10, NULL, $13, $14, $15)",
         )
         .bind(uuid::Uuid::new_v4().simple().to_string())
         .bind($tenant)
@@ -92,6 +110,11 @@ macro_rules! insert_payment {
         .bind(&p.purpose)
         .bind(&p.lines)
         .bind(now)
+        .bind(status)
+        .bind(method)
+        .bind(debtor_iban)
+        .bind(debtor_name)
+        .bind(mandate_date)
         .execute(&mut *$tx)
         .await
         .map_err($crate::StoreError::from_sqlx)?;
@@ -409,5 +432,79 @@ impl Db {
         .await?
         .rows_affected())
             == 1)
+    }
+}
+
+impl Db {
+    /// The payments of a cash office whose money was recorded in `[from_ms, to_ms)`, oldest
+    /// first (the daily booking file).
+    pub async fn paid_between(
+        &self,
+        tenant_id: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<Payment>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM payments WHERE tenant_id = $1 AND status = 'paid' \
+             AND paid_at >= $2 AND paid_at < $3 ORDER BY paid_at, id"
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant_id)
+            .bind(from_ms)
+            .bind(to_ms)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| payment_from!(r))
+            .collect()))
+    }
+}
+
+impl Db {
+    /// Direct debits not yet in a collection file: marks them exported now and returns them,
+    /// in one transaction, so each is collected once.
+    pub async fn take_direct_debits(&self, tenant_id: &str) -> Result<Vec<Payment>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM payments WHERE tenant_id = $1 AND method = 'direct_debit' \
+             AND status = 'pending' AND exported_at IS NULL ORDER BY created_at, id"
+        );
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                let rows: Vec<Payment> = sqlx::query(&sql)
+                    .bind(tenant_id)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .iter()
+                    .map(|r| payment_from!(r))
+                    .collect();
+                let now = now_millis();
+                for p in &rows {
+                    sqlx::query("UPDATE payments SET exported_at = $1, updated_at = $1 WHERE id = $2 AND exported_at IS NULL")
+                        .bind(now)
+                        .bind(&p.id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(rows)
+            }};
+        }
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
+    }
+
+    /// How many direct debits wait for a collection file.
+    pub async fn direct_debits_waiting(&self, tenant_id: &str) -> Result<i64, StoreError> {
+        Ok(with_pool!(self, |p| sqlx::query(
+            "SELECT COUNT(*) AS n FROM payments WHERE tenant_id = $1 AND method = 'direct_debit' \
+             AND status = 'pending' AND exported_at IS NULL"
+        )
+        .bind(tenant_id)
+        .fetch_one(p)
+        .await?
+        .get::<i64, _>("n")))
     }
 }

@@ -1572,14 +1572,24 @@ pub async fn submit(
             rathaus_domain::delivery::DeliveryEvent::Received,
             "{reference}",
         ),
-        payment: form.fee(&computed).filter(|f| f.total_cents > 0).map(|f| {
-            rathaus_store::NewPayment {
-                amount_cents: f.total_cents,
-                booking_code: f.booking_code.clone(),
-                purpose: f.purpose.de.clone(),
-                lines: serde_json::to_string(&f.lines).unwrap_or_default(),
-            }
-        }),
+        payment: {
+            let mandate = form.mandate(&answers);
+            let debit_only = form
+                .def
+                .payment
+                .as_ref()
+                .and_then(|p| p.direct_debit.as_ref())
+                .is_some_and(|d| d.only);
+            form.fee(&computed)
+                .filter(|f| f.total_cents > 0 && (mandate.is_some() || !debit_only))
+                .map(|f| rathaus_store::NewPayment {
+                    amount_cents: f.total_cents,
+                    booking_code: f.booking_code.clone(),
+                    purpose: f.purpose.de.clone(),
+                    lines: serde_json::to_string(&f.lines).unwrap_or_default(),
+                    mandate: mandate.map(|(iban, holder)| (iban, holder, today.clone())),
+                })
+        },
     };
     let outcome = state
         .db

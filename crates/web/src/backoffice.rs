@@ -1923,6 +1923,16 @@ async fn render_cash_office(
         (Ok(w), Ok(r)) => (w, r),
         (Err(e), _) | (_, Err(e)) => return internal(e),
     };
+    let debits_waiting = match state.db.direct_debits_waiting(tid).await {
+        Ok(n) => {
+            let mut a = FluentArgs::new();
+            a.set("count", n);
+            page.theme()
+                .messages
+                .get(lang, "cash-debit-waiting", Some(&a))
+        }
+        Err(e) => return internal(e),
+    };
     let line_view = |l: &rathaus_store::BankLine| {
         json!({
             "booked_on": l.booked_on.as_deref().map(rathaus_domain::form::format_date_de),
@@ -1942,6 +1952,11 @@ async fn render_cash_office(
             waiting => waiting.iter().map(line_view).collect::<Vec<_>>(),
             recent => recent.iter().map(line_view).collect::<Vec<_>>(),
             action => format!("{}/kontoauszug", urls::staff_cash(tid)),
+            debit_action => t.cash_office.as_ref().and_then(|c| c.creditor_id.as_ref()).map(|_| format!("{}/lastschriften", urls::staff_cash(tid))),
+            debits_waiting => debits_waiting,
+            export_action => format!("{}/buchungen.csv", urls::staff_cash(tid)),
+            export_xml => format!("{}/buchungen.xml", urls::staff_cash(tid)),
+            today => crate::apply::today(),
             max => rathaus_domain::form::format_bytes(MAX_STATEMENT_BYTES as u64),
             result,
             csrf => token,
@@ -2164,4 +2179,228 @@ pub async fn import_statement(
         StatusCode::OK,
     )
     .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct BookingsQuery {
+    tag: Option<String>,
+}
+
+/// `GET /{t}/verwaltung/kasse/buchungen.{csv|xml}?tag=YYYY-MM-DD`: the fees paid on one day
+/// (Europe/Berlin) as a booking file for the finance software (admins; audited).
+pub async fn bookings_export(
+    State(state): St,
+    prefs: Prefs,
+    staff: MaybeStaff,
+    Path((tid, file)): Path<(String, String)>,
+    Query(q): Query<BookingsQuery>,
+) -> Response {
+    let site = state.site();
+    let (t, page, staff) = staff_ctx!(site, prefs, tid, staff);
+    if !staff.rights.is_admin(&tid) || t.cash_office.is_none() {
+        return page.forbidden();
+    }
+    let xml = match file.as_str() {
+        "buchungen.csv" => false,
+        "buchungen.xml" => true,
+        _ => return page.not_found(),
+    };
+    let day = q.tag.unwrap_or_else(crate::apply::today);
+    let Ok(date) = day.parse::<jiff::civil::Date>() else {
+        return (StatusCode::BAD_REQUEST, "tag: YYYY-MM-DD").into_response();
+    };
+    let bounds = date
+        .in_tz("Europe/Berlin")
+        .and_then(|start| Ok((start.timestamp(), start.tomorrow()?.timestamp())));
+    let Ok((from, to)) = bounds else {
+        return (StatusCode::BAD_REQUEST, "tag").into_response();
+    };
+    let payments = match state
+        .db
+        .paid_between(&tid, from.as_millisecond(), to.as_millisecond())
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return internal(e),
+    };
+    let rows: Vec<rathaus_domain::booking::Booking> = payments
+        .iter()
+        .map(|p| rathaus_domain::booking::Booking {
+            kassenzeichen: p
+                .kassenzeichen
+                .clone()
+                .unwrap_or_else(|| p.creditor_ref.clone()),
+            reference: p.reference.clone(),
+            booking_code: p.booking_code.clone(),
+            amount_cents: p.amount_cents,
+            method: p.method.clone().unwrap_or_else(|| "transfer".into()),
+            creditor_ref: p.creditor_ref.clone(),
+            purpose: p.purpose.clone(),
+            paid_at: p
+                .paid_at
+                .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+                .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_default(),
+        })
+        .collect();
+    state
+        .db
+        .audit(
+            &tid,
+            &staff.event(
+                "export_bookings",
+                "cash".into(),
+                format!("day={day} rows={} file={file}", rows.len()),
+            ),
+        )
+        .await
+        .ok();
+    let (body, kind) = if xml {
+        let created = jiff::Timestamp::now()
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string();
+        match rathaus_domain::booking::bookings_xml(&tid, &day, &created, &rows) {
+            Ok(x) => (x, "application/xml; charset=utf-8"),
+            Err(e) => return internal(e),
+        }
+    } else {
+        (
+            rathaus_domain::booking::bookings_csv(&day, &rows),
+            "text/csv; charset=utf-8",
+        )
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_owned()),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"buchungen-{tid}-{day}.{}\"",
+                    if xml { "xml" } else { "csv" }
+                ),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `POST /{t}/verwaltung/kasse/lastschriften`: the collection file (pain.008.001.08) of every
+/// direct debit not collected yet; each goes into exactly one file (admins; audited).
+pub async fn export_direct_debits(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    staff: MaybeStaff,
+    Path(tid): Path<String>,
+    PostForm(f): PostForm<CsrfForm>,
+) -> Response {
+    let site = state.site();
+    let (t, page, staff) = staff_ctx!(site, prefs, tid, staff);
+    if !csrf::verify(&jar, f.csrf.as_deref()) {
+        return page.forbidden();
+    }
+    let Some(office) = t
+        .cash_office
+        .as_ref()
+        .filter(|_| staff.rights.is_admin(&tid))
+    else {
+        return page.forbidden();
+    };
+    let Some(creditor_id) = office.creditor_id.as_deref() else {
+        return page.forbidden();
+    };
+    let payments = match state.db.take_direct_debits(&tid).await {
+        Ok(p) => p,
+        Err(e) => return internal(e),
+    };
+    if payments.is_empty() {
+        let msg = page
+            .theme()
+            .messages
+            .get(page.lang(), "cash-debit-none", None);
+        return render_cash_office(
+            &state,
+            &page,
+            jar,
+            t,
+            &staff,
+            Some(Value::from_serialize(
+                json!({"error": null, "summary": msg}),
+            )),
+            StatusCode::OK,
+        )
+        .await;
+    }
+    let collections: Vec<rathaus_domain::sepa::Collection> = payments
+        .iter()
+        .map(|p| rathaus_domain::sepa::Collection {
+            end_to_end_id: p.reference.clone(),
+            amount_cents: p.amount_cents,
+            mandate_id: p.reference.clone(),
+            mandate_date: p.mandate_date.clone().unwrap_or_else(crate::apply::today),
+            debtor_name: p.debtor_name.clone().unwrap_or_default(),
+            debtor_iban: p.debtor_iban.clone().unwrap_or_default(),
+            remittance: format!("{} {} {}", p.purpose, p.reference, p.creditor_ref),
+        })
+        .collect();
+    let now = jiff::Zoned::now();
+    let created = now.strftime("%Y-%m-%dT%H:%M:%S").to_string();
+    // SEPA Core: at least one business day ahead; five calendar days are always enough.
+    let collect_on = now
+        .date()
+        .checked_add(jiff::Span::new().days(5))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let msg_id = format!(
+        "RATHAUS-{}-{}",
+        tid.to_ascii_uppercase(),
+        now.strftime("%Y%m%d%H%M%S")
+    );
+    let msg_id: String = msg_id.chars().take(35).collect();
+    let creditor = rathaus_domain::sepa::Creditor {
+        name: &office.name,
+        iban: &office.iban,
+        bic: office.bic.as_deref(),
+        creditor_id,
+    };
+    let xml = match rathaus_domain::sepa::pain008(
+        &msg_id,
+        &created,
+        &collect_on,
+        &creditor,
+        true,
+        &collections,
+    ) {
+        Ok(x) => x,
+        Err(e) => return internal(e),
+    };
+    state
+        .db
+        .audit(
+            &tid,
+            &staff.event(
+                "export_direct_debits",
+                "cash".into(),
+                format!("file={msg_id} count={}", collections.len()),
+            ),
+        )
+        .await
+        .ok();
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/xml; charset=utf-8".to_owned(),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{msg_id}.xml\""),
+            ),
+        ],
+        xml,
+    )
+        .into_response()
 }

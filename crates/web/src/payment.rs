@@ -60,11 +60,21 @@ pub(crate) fn payment_view(
         fee => fee_view(&lines, lang),
         amount => money(cents(p.amount_cents), lang),
         status => p.status,
-        status_label => messages.get(lang, &format!("payment-status-{}", p.status), None),
+        status_label => messages.get(lang, &status_key(p), None),
+        debit => p.method.as_deref() == Some("direct_debit"),
         reference => reference.as_ref().map(CreditorReference::grouped).unwrap_or_else(|| p.creditor_ref.clone()),
         booking_code => p.booking_code,
         kassenzeichen => p.kassenzeichen,
         transfer,
+    }
+}
+
+/// The message key of a payment's state; a direct debit waiting for its collection says so.
+fn status_key(p: &Payment) -> String {
+    if p.status == "pending" && p.method.as_deref() == Some("direct_debit") {
+        "payment-status-debit".into()
+    } else {
+        format!("payment-status-{}", p.status)
     }
 }
 
@@ -128,10 +138,7 @@ pub(crate) fn pdf_fields(
         tr("payment-total"),
         vec![money(cents(p.amount_cents), lang)],
     ));
-    out.push((
-        tr("payment-state"),
-        vec![tr(&format!("payment-status-{}", p.status))],
-    ));
+    out.push((tr("payment-state"), vec![tr(&status_key(p))]));
     if let Some(c) = &provider.cash_office {
         let reference = CreditorReference::parse(&p.creditor_ref)
             .map(|r| r.grouped())

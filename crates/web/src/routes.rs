@@ -225,6 +225,14 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(crate::backoffice::cash_office),
         )
         .route(
+            "/{tenant}/verwaltung/kasse/{file}",
+            get(crate::backoffice::bookings_export),
+        )
+        .route(
+            "/{tenant}/verwaltung/kasse/lastschriften",
+            post(crate::backoffice::export_direct_debits),
+        )
+        .route(
             "/{tenant}/verwaltung/kasse/kontoauszug",
             post(crate::backoffice::import_statement).layer(DefaultBodyLimit::max(
                 crate::backoffice::MAX_STATEMENT_BYTES + 64 * 1024,

@@ -49,6 +49,25 @@ pub struct PaymentDef {
     pub booking_code: String,
     /// Short purpose shown on the transfer before the reference, e.g. "Meldebescheinigung".
     pub purpose: Text,
+    /// Collection by SEPA direct debit when the citizen gives a mandate in the form.
+    #[serde(default)]
+    pub direct_debit: Option<DirectDebitDef>,
+}
+
+/// Where the form asks for the SEPA mandate: the IBAN field and the account holder field.
+/// A fee is collected by direct debit when the IBAN field is answered (it is visible only
+/// when the citizen chose direct debit).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DirectDebitDef {
+    /// Id of a field of kind `iban`.
+    pub iban: String,
+    /// Id of the field with the account holder's name.
+    pub holder: String,
+    /// The fee is only ever collected by direct debit: without a mandate nothing is owed
+    /// with the application (e.g. a tax that a later notice sets).
+    #[serde(default)]
+    pub only: bool,
 }
 
 /// One fee item: a fixed unit price (`amount_cents`) or a computed money value (`amount`),

@@ -540,6 +540,27 @@ impl Form {
                     }
                 }
             }
+            if let Some(dd) = &pay.direct_debit {
+                let kind_of = |id: &str| {
+                    def.steps
+                        .iter()
+                        .flat_map(|s| s.fields.iter())
+                        .find(|f| f.id == id)
+                        .map(|f| f.kind)
+                };
+                if kind_of(&dd.iban) != Some(FieldKind::Iban) {
+                    problems.push(Problem::at(
+                        format!("{base}/payment/direct_debit/iban"),
+                        format!("'{}' is not a field of kind iban", dd.iban),
+                    ));
+                }
+                if kind_of(&dd.holder) != Some(FieldKind::Text) {
+                    problems.push(Problem::at(
+                        format!("{base}/payment/direct_debit/holder"),
+                        format!("'{}' is not a field of kind text", dd.holder),
+                    ));
+                }
+            }
         }
         if problems.is_empty() {
             Ok(form)
@@ -1234,6 +1255,20 @@ impl Form {
             booking_code: pay.booking_code.clone(),
             purpose: pay.purpose.clone(),
         })
+    }
+
+    /// The SEPA mandate the (pruned) answers give: IBAN without spaces and account holder.
+    pub fn mandate(&self, answers: &Map<String, Json>) -> Option<(String, String)> {
+        let dd = self.def.payment.as_ref()?.direct_debit.as_ref()?;
+        let iban: String = answers
+            .get(&dd.iban)?
+            .as_str()?
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let holder = answers.get(&dd.holder)?.as_str()?.trim().to_owned();
+        (iban_valid(&iban) && !holder.is_empty()).then_some((iban, holder))
     }
 
     /// The computed values for these answers (each `null` until its inputs are answered).

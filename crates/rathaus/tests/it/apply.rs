@@ -155,8 +155,13 @@ both_backends! {
         assert_eq!(status, 422);
         assert!(html.contains("Diese IBAN ist nicht gültig"));
         assert!(html.contains("IBAN: Diese IBAN"), "summary names the field");
+        // … and the mandate.
+        let (status, _, html) = c.post(&location, &[("aktion", "weiter"), ("zahlweise", "lastschrift"),
+            ("iban", "DE02 1203 0000 0000 2020 51"), ("kontoinhaber", "Erika Mustermann"), ("sepa_mandat", "nein")]).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("Ohne Lastschriftmandat können wir nicht abbuchen."), "{html}");
         let (status, location, _) = c.post(&location, &[("aktion", "weiter"), ("zahlweise", "lastschrift"),
-            ("iban", "DE02 1203 0000 0000 2020 51"), ("kontoinhaber", "Erika Mustermann")]).await;
+            ("iban", "DE02 1203 0000 0000 2020 51"), ("kontoinhaber", "Erika Mustermann"), ("sepa_mandat", "ja")]).await;
         assert_eq!(status, 303);
         assert!(location.ends_with("/pruefen"));
 

@@ -606,6 +606,8 @@ async fn hundeanmeldung_in_browser(javascript: bool) {
     wait_for_css(c, ".error-summary").await;
     check("step 4 with errors", audit(c).await);
     fill(c, "f-iban", "DE02 1203 0000 0000 2020 51").await;
+    // The mandate (shown once direct debit is chosen; without JavaScript after the post).
+    click(c, "label[for='f-sepa_mandat']").await;
     click(c, ".actions button[value=weiter]").await;
     wait_for_url(c, "/pruefen").await;
     check("check page", audit(c).await);

@@ -175,6 +175,31 @@ both_backends! {
         assert_eq!(erika.get(app.url(&format!("/solingen/antrag/{did}/girocode.svg"))).send().await.unwrap().status(), 404);
         let audit = sql_strings(&app, "SELECT detail FROM audit_log WHERE action = 'import_statement' ORDER BY seq").await;
         assert_eq!(audit.len(), 2, "{audit:?}");
+
+        // The day's booking file for the finance software, as CSV and as XML (valid against
+        // its documented schema).
+        let csv = admin.get(app.url("/solingen/verwaltung/kasse/buchungen.csv")).send().await.unwrap();
+        assert_eq!(csv.status(), 200);
+        assert!(csv.headers()["content-disposition"].to_str().unwrap().contains("buchungen-solingen-"));
+        let csv = csv.text().await.unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 2, "{csv}");
+        assert!(lines[1].ends_with(&format!(";{rf};{reference};1.2.2.01.431100;5,00;EUR;transfer;{rf};Meldebescheinigung")), "{csv}");
+        let xml = admin.get(app.url("/solingen/verwaltung/kasse/buchungen.xml")).send().await.unwrap().text().await.unwrap();
+        let path = dir.path().join("buchungen.xml");
+        std::fs::write(&path, &xml).unwrap();
+        let out = std::process::Command::new("xmllint")
+            .args(["--noout", "--schema"])
+            .arg(crate::support::workspace_root().join("schema/buchungen-1.0.xsd"))
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}\n{xml}", String::from_utf8_lossy(&out.stderr));
+        assert!(xml.contains("anzahl=\"1\"") && xml.contains("summe=\"5.00\"") && xml.contains(&format!("<Aktenzeichen>{reference}</Aktenzeichen>")), "{xml}");
+        let empty = admin.get(app.url("/solingen/verwaltung/kasse/buchungen.csv?tag=2020-01-01")).send().await.unwrap().text().await.unwrap();
+        assert_eq!(empty.lines().count(), 1, "only the header: {empty}");
+        assert_eq!(admin.get(app.url("/solingen/verwaltung/kasse/buchungen.csv?tag=gestern")).send().await.unwrap().status(), 400);
+        assert_eq!(sb.get(app.url("/solingen/verwaltung/kasse/buchungen.csv")).send().await.unwrap().status(), 403);
     }
 }
 
@@ -393,5 +418,52 @@ both_backends! {
         let rejected: Vec<&serde_json::Value> = got["rejected"].as_array().unwrap().iter().filter(|r| r["status"] != 503).collect();
         assert!(rejected.is_empty(), "the service refused a request: {got}");
         drop(provider);
+    }
+}
+
+both_backends! {
+    async fn dog_tax_by_sepa_direct_debit_into_a_pain008_file(b: Backend) {
+        let (app, _provider, dir) = app_with_login(b).await;
+        // The seed Hundeanmeldung pays by direct debit with a mandate.
+        let citizen = client();
+        let receipt = crate::seed_forms::submit_seed_form(&app, &citizen, "soest/hundeanmeldung", &crate::seed_forms::seed_steps("soest/hundeanmeldung")).await;
+        let html = decode_html(&citizen.get(app.url(&receipt)).send().await.unwrap().text().await.unwrap());
+        let i = html.find("class=\"reference\">").unwrap() + 18;
+        let reference = html[i..i + html[i..].find('<').unwrap()].to_owned();
+        assert!(html.contains("wird per SEPA-Lastschrift eingezogen") && html.contains("828,00"), "{html}");
+        assert!(!html.contains("girocode.svg"), "no transfer for a direct debit");
+        let row = sql_strings(&app, &format!("SELECT status || ' ' || method || ' ' || debtor_iban || ' ' || debtor_name FROM payments WHERE reference = '{reference}'")).await;
+        assert_eq!(row, ["pending direct_debit DE02120300000000202051 Erika Mustermann-Jäger"]);
+
+        let admin = client();
+        staff_login(&app, &admin, "soest", "admin-soest").await;
+        let page = decode_html(&admin.get(app.url("/soest/verwaltung/kasse")).send().await.unwrap().text().await.unwrap());
+        assert!(page.contains("Eine Lastschrift wartet auf den Einzug."), "{page}");
+        let csrf = crate::support::csrf_token(&page).unwrap();
+        let r = admin.post(app.url("/soest/verwaltung/kasse/lastschriften")).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.headers()["content-disposition"].to_str().unwrap().contains("RATHAUS-SOEST-"));
+        let xml = r.text().await.unwrap();
+        let path = dir.path().join("pain008.xml");
+        std::fs::write(&path, &xml).unwrap();
+        let out = std::process::Command::new("xmllint")
+            .args(["--noout", "--schema"])
+            .arg(crate::support::workspace_root().join("schema/iso20022/pain.008.001.08.xsd"))
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}\n{xml}", String::from_utf8_lossy(&out.stderr));
+        for needle in ["<CtrlSum>828.00</CtrlSum>", "<IBAN>DE02120300000000202051</IBAN>", "<Id>DE98ZZZ09999999999</Id>",
+                       &format!("<MndtId>{reference}</MndtId>"), "<Nm>Erika Mustermann-Jaeger</Nm>", "<SeqTp>FRST</SeqTp>"] {
+            assert!(xml.contains(needle), "{needle}: {xml}");
+        }
+        // Each direct debit goes into one file only.
+        let page = decode_html(&admin.get(app.url("/soest/verwaltung/kasse")).send().await.unwrap().text().await.unwrap());
+        assert!(page.contains("Keine Lastschrift wartet auf den Einzug."), "{page}");
+        let csrf = crate::support::csrf_token(&page).unwrap();
+        let again = decode_html(&admin.post(app.url("/soest/verwaltung/kasse/lastschriften")).form(&[("_csrf", csrf.as_str())]).send().await.unwrap().text().await.unwrap());
+        assert!(again.contains("Es gibt keine neuen Lastschriften."), "{again}");
+        let audit = sql_strings(&app, "SELECT detail FROM audit_log WHERE action = 'export_direct_debits'").await;
+        assert_eq!(audit.len(), 1, "{audit:?}");
     }
 }
