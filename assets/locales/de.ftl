@@ -654,3 +654,4 @@ cash-debit-waiting = { $count ->
 }
 cash-debit-export = Einzugsdatei (pain.008) erzeugen
 cash-debit-none = Es gibt keine neuen Lastschriften.
+payment-first = Die Gebühr ist vorab zu zahlen: Wir bearbeiten Ihren Antrag, sobald sie bezahlt ist.

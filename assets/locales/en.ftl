@@ -652,3 +652,4 @@ cash-debit-waiting = { $count ->
 }
 cash-debit-export = Create the collection file (pain.008)
 cash-debit-none = There are no new direct debits.
+payment-first = The fee is payable in advance: we process your application as soon as it is paid.

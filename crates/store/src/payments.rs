@@ -150,52 +150,66 @@ impl Db {
     }
 
     /// Applies `event` to payment `id` by the rules of `domain::payment`; `method` is kept
-    /// when given (transfer, online …). Returns the outcome; a concurrent change is retried.
+    /// when given (transfer, online …). When the payment becomes paid, `on_paid` (the
+    /// hand-overs that waited for the money) is queued in the same transaction. Returns the
+    /// outcome.
     pub async fn apply_payment_event(
         &self,
         id: &str,
         event: PaymentEvent,
         method: Option<&str>,
+        on_paid: &[crate::QueuedDelivery],
     ) -> Result<Outcome, StoreError> {
-        for _ in 0..5 {
-            let current: Option<String> = with_pool!(self, |p| sqlx::query(
-                "SELECT status FROM payments WHERE id = $1"
-            )
-            .bind(id)
-            .fetch_optional(p)
-            .await?
-            .map(|r| r.get("status")));
-            let Some(current) = current else {
-                return Err(StoreError::Database(sqlx::Error::RowNotFound));
-            };
-            let from = PaymentStatus::parse(&current).unwrap_or(PaymentStatus::Open);
-            let to = match from.apply(event) {
-                Outcome::Changed(to) => to,
-                other => return Ok(other),
-            };
-            let now = now_millis();
-            let n = with_pool!(self, |p| {
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                // Serialise concurrent notifications on this row (a no-op update takes the
+                // row lock on PostgreSQL; SQLite has one writer anyway).
+                let row = sqlx::query(
+                    "UPDATE payments SET updated_at = updated_at WHERE id = $1 RETURNING status, tenant_id, reference",
+                )
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(row) = row else {
+                    tx.rollback().await?;
+                    return Err(StoreError::Database(sqlx::Error::RowNotFound));
+                };
+                let current: String = row.get("status");
+                let tenant: String = row.get("tenant_id");
+                let reference: String = row.get("reference");
+                let from = PaymentStatus::parse(&current).unwrap_or(PaymentStatus::Open);
+                let to = match from.apply(event) {
+                    Outcome::Changed(to) => to,
+                    other => {
+                        tx.rollback().await?;
+                        return Ok(other);
+                    }
+                };
+                let now = now_millis();
                 sqlx::query(
-                "UPDATE payments SET status = $1, updated_at = $2, method = COALESCE($3, method), \
-                 paid_at = CASE WHEN $1 = 'paid' THEN $2 ELSE paid_at END \
-                 WHERE id = $4 AND status = $5"
-            )
-            .bind(to.as_str())
-            .bind(now)
-            .bind(method)
-            .bind(id)
-            .bind(from.as_str())
-            .execute(p)
-            .await?
-            .rows_affected()
-            });
-            if n == 1 {
-                return Ok(Outcome::Changed(to));
-            }
+                    "UPDATE payments SET status = $1, updated_at = $2, method = COALESCE($3, method), \
+                     paid_at = CASE WHEN $1 = 'paid' THEN $2 ELSE paid_at END WHERE id = $4",
+                )
+                .bind(to.as_str())
+                .bind(now)
+                .bind(method)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if to == PaymentStatus::Paid {
+                    for d in on_paid {
+                        crate::outbox::insert_delivery!(tx, &tenant, d, &reference);
+                    }
+                }
+                tx.commit().await?;
+                Ok(Outcome::Changed(to))
+            }};
         }
-        Err(StoreError::Conflict {
-            constraint: "payments.status".into(),
-        })
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
     }
 }
 
@@ -217,7 +231,11 @@ pub struct BankLine {
 impl Db {
     /// Records a statement line and, if it pays a fee, marks the payment paid — in one
     /// transaction. Returns false (and changes nothing) if the line was imported before.
-    pub async fn record_bank_line(&self, line: &BankLine) -> Result<bool, StoreError> {
+    pub async fn record_bank_line(
+        &self,
+        line: &BankLine,
+        on_paid: &[crate::QueuedDelivery],
+    ) -> Result<bool, StoreError> {
         macro_rules! body {
             ($pool:expr) => {{
                 let mut tx = $pool.begin().await?;
@@ -258,16 +276,22 @@ impl Db {
                         .unwrap_or(PaymentStatus::Open);
                     if let Outcome::Changed(to) = from.apply(PaymentEvent::Succeeded) {
                         let now = now_millis();
-                        sqlx::query(
+                        let reference: Option<String> = sqlx::query(
                             "UPDATE payments SET status = $1, method = 'transfer', updated_at = $2, paid_at = $2 \
-                             WHERE id = $3 AND status = $4",
+                             WHERE id = $3 AND status = $4 RETURNING reference",
                         )
                         .bind(to.as_str())
                         .bind(now)
                         .bind(pid)
                         .bind(from.as_str())
-                        .execute(&mut *tx)
-                        .await?;
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .map(|r| r.get("reference"));
+                        if let Some(reference) = reference {
+                            for d in on_paid {
+                                crate::outbox::insert_delivery!(tx, &line.tenant_id, d, &reference);
+                            }
+                        }
                     }
                 }
                 tx.commit().await?;

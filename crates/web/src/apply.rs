@@ -1591,6 +1591,11 @@ pub async fn submit(
                 })
         },
     };
+    // A fee paid up front: the hand-over waits for the money (queued when it is paid).
+    let mut follow_up = follow_up;
+    if follow_up.payment.is_some() && form.def.payment.as_ref().is_some_and(|p| p.upfront) {
+        follow_up.deliveries.clear();
+    }
     let outcome = state
         .db
         .submit(
@@ -1788,6 +1793,8 @@ pub async fn receipt(
                 .filter(|p| matches!(p.status.as_str(), "open" | "failed") && online_of(&site, p).is_some())
                 .map(|_| urls::pay_online(&tid, &did)),
             payment_unavailable => q.zahlung.as_deref() == Some("nicht-erreichbar"),
+            payment_first => form.def.payment.as_ref().is_some_and(|p| p.upfront)
+                && r.payment.as_ref().is_some_and(|p| !matches!(p.status.as_str(), "paid" | "refunded")),
             csrf => csrf_token,
             pdf => urls::apply_receipt_pdf(&tid, &did),
             case_href => urls::case(&tid, &did),
@@ -2065,9 +2072,10 @@ pub async fn pay_return(
                 let _ = state.db.set_kassenzeichen(&payment.id, r).await;
             }
             if let Some(ev) = report.status.event() {
+                let waiting = crate::payment::deliveries_when_paid(&state, &site, &payment).await;
                 if let Err(e) = state
                     .db
-                    .apply_payment_event(&payment.id, ev, Some("online"))
+                    .apply_payment_event(&payment.id, ev, Some("online"), &waiting)
                     .await
                 {
                     return PageError::Internal(e.to_string()).into_response();

@@ -2132,7 +2132,14 @@ pub async fn import_statement(
             payment_id,
             imported_at: now,
         };
-        match state.db.record_bank_line(&row).await {
+        let held = match (outcome, payment_id_of(&row)) {
+            ("pays", Some(pid)) => match state.db.payment(&tid, pid).await {
+                Ok(Some(p)) => crate::payment::deliveries_when_paid(&state, &site, &p).await,
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        match state.db.record_bank_line(&row, &held).await {
             Ok(true) => {
                 new += 1;
                 if outcome == "pays" {
@@ -2403,4 +2410,8 @@ pub async fn export_direct_debits(
         xml,
     )
         .into_response()
+}
+
+fn payment_id_of(row: &rathaus_store::BankLine) -> Option<&str> {
+    row.payment_id.as_deref()
 }

@@ -152,3 +152,33 @@ pub(crate) fn pdf_fields(
     }
     out
 }
+
+/// The hand-overs that wait for payment `p`: those on receipt, if the service takes its fee
+/// up front (they were held back at submission).
+pub(crate) async fn deliveries_when_paid(
+    state: &crate::AppState,
+    site: &crate::Site,
+    p: &Payment,
+) -> Vec<rathaus_store::QueuedDelivery> {
+    let Ok(Some(case)) = state.db.case(&p.tenant_id, &p.reference).await else {
+        return Vec::new();
+    };
+    let Some(provider) = site.catalog.tenant(&p.tenant_id) else {
+        return Vec::new();
+    };
+    let upfront = site
+        .catalog
+        .service(&p.tenant_id, &case.service_id)
+        .and_then(|o| o.service.form.as_ref())
+        .and_then(|f| f.payment.as_ref())
+        .is_some_and(|pay| pay.upfront);
+    if !upfront {
+        return Vec::new();
+    }
+    crate::handover::queued(
+        provider,
+        &case.service_id,
+        rathaus_domain::delivery::DeliveryEvent::Received,
+        &p.reference,
+    )
+}

@@ -52,6 +52,10 @@ pub struct PaymentDef {
     /// Collection by SEPA direct debit when the citizen gives a mandate in the form.
     #[serde(default)]
     pub direct_debit: Option<DirectDebitDef>,
+    /// Paid before the office works on it (certificates, permits): the application is handed
+    /// over to the office's systems only once the fee is paid.
+    #[serde(default)]
+    pub upfront: bool,
 }
 
 /// Where the form asks for the SEPA mandate: the IBAN field and the account holder field.

@@ -467,3 +467,49 @@ both_backends! {
         assert_eq!(audit.len(), 1, "{audit:?}");
     }
 }
+
+both_backends! {
+    async fn an_upfront_fee_holds_the_hand_over_until_paid(b: Backend) {
+        // The Meldebescheinigung is paid up front; here the registration office also takes
+        // every application as a file drop.
+        let defs = tempfile::tempdir().unwrap();
+        crate::support::copy_dir(&crate::support::demo_definitions(), defs.path());
+        let tenant = defs.path().join("solingen/tenant.yaml");
+        let yaml = std::fs::read_to_string(&tenant).unwrap();
+        let yaml = yaml.replacen(
+            "deliveries:\n",
+            "deliveries:\n  - id: meldewesen\n    name: { de: Meldewesen (Test) }\n    services: [meldebescheinigung]\n    file_drop: { dir: ablage/meldewesen }\n",
+            1,
+        );
+        std::fs::write(&tenant, yaml).unwrap();
+        let port = crate::support::free_port();
+        let provider = crate::support::OidcProvider::start(port).await;
+        let dir = tempfile::tempdir().unwrap();
+        let app = crate::support::TestApp::start_with(provider.options(crate::support::Options::new(b).definitions(defs.path()), port, dir.path())).await;
+        let erika = client();
+        login(&app, &erika, "solingen", "erika").await;
+        let (did, reference) = apply_meldebescheinigung(&app, &erika).await;
+        let key = format!("dlv.solingen.meldewesen.{reference}.received");
+        let sql = format!("SELECT id FROM outbox WHERE id = '{key}'");
+        let queued = || sql_strings(&app, &sql);
+        assert!(queued().await.is_empty(), "not handed over before it is paid");
+        let receipt = decode_html(&erika.get(app.url(&format!("/solingen/antrag/{did}/eingang"))).send().await.unwrap().text().await.unwrap());
+        assert!(receipt.contains("Die Gebühr ist vorab zu zahlen"), "{receipt}");
+        // An aborted payment changes nothing; a paid one queues the hand-over with it.
+        pay_once(&app, &erika, &did, "abbrechen").await;
+        assert!(queued().await.is_empty());
+        pay_once(&app, &erika, &did, "bezahlen").await;
+        assert_eq!(queued().await, std::slice::from_ref(&key));
+        let folder = app.data_dir.path().join("ablage/meldewesen").join(&key);
+        for _ in 0..200 {
+            if folder.join("antrag.json").exists() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(folder.join("antrag.json").exists(), "{}", app.log());
+        let receipt = decode_html(&erika.get(app.url(&format!("/solingen/antrag/{did}/eingang"))).send().await.unwrap().text().await.unwrap());
+        assert!(!receipt.contains("Die Gebühr ist vorab zu zahlen"));
+        drop(provider);
+    }
+}

@@ -132,6 +132,6 @@ both_backends! {
         let res = TestApp::try_start(Options::new(b).definitions(defs.path()).env("RATHAUS_DATABASE_URL", &url)).await;
         let Err((code, out)) = res else { panic!("started with changed content under the same version") };
         assert_eq!(code, Some(1));
-        assert!(out.contains("solingen/meldebescheinigung version 3"), "{out}");
+        assert!(out.contains("solingen/meldebescheinigung version 4"), "{out}");
     }
 }
