@@ -325,6 +325,28 @@ pub struct Application {
     pub answers: serde_json::Value,
     pub computed: serde_json::Map<String, serde_json::Value>,
     pub files: Vec<FileRef>,
+    /// The fee, if the application owes one, and where its payment stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<PaymentRef>,
+}
+
+/// The payment of an application as receivers see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentRef {
+    /// `open`, `pending`, `paid`, `failed`, `cancelled`, `refunded`.
+    pub status: String,
+    pub amount_cents: i64,
+    /// `transfer`, `online`, `direct_debit`; none while nothing was paid.
+    pub method: Option<String>,
+    /// The ISO 11649 creditor reference (RF…) of the fee.
+    pub creditor_reference: String,
+    /// The payment service's reference (e.g. the Kassenzeichen), if one was reported.
+    pub kassenzeichen: Option<String>,
+    pub booking_code: String,
+    /// The payment's id at the portal, or the online payment service's transaction id.
+    pub transaction_id: String,
+    /// RFC 3339, once paid.
+    pub paid_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -123,6 +123,22 @@ impl PortalSource {
             .case_files(&c.draft_id)
             .await
             .map_err(|e| Failure::Transient(format!("database: {e}")))?;
+        let payment = self
+            .state
+            .db
+            .payment_of(&c.draft_id)
+            .await
+            .map_err(|e| Failure::Transient(format!("database: {e}")))?
+            .map(|p| rathaus_domain::delivery::PaymentRef {
+                status: p.status,
+                amount_cents: p.amount_cents,
+                method: p.method,
+                creditor_reference: p.creditor_ref,
+                kassenzeichen: p.kassenzeichen,
+                booking_code: p.booking_code,
+                transaction_id: p.transaction_id.unwrap_or(p.id),
+                paid_at: p.paid_at.map(rfc3339),
+            });
         let app = Application {
             format: APPLICATION_FORMAT.to_owned(),
             idempotency_key: key.to_owned(),
@@ -164,6 +180,7 @@ impl PortalSource {
                     content_base64: None,
                 })
                 .collect(),
+            payment,
         };
         Ok(Prepared {
             app,

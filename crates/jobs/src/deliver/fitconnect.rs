@@ -339,6 +339,10 @@ pub async fn send(
             "applicationDate": app.submitted_at.get(..10).unwrap_or_default(),
         },
     });
+    let mut metadata = metadata;
+    if let Some(p) = &app.payment {
+        metadata["paymentInformation"] = payment_information(p);
+    }
     let metadata = serde_json::to_vec(&metadata).map_err(|e| Failure::Permanent(e.to_string()))?;
     let enc = |bytes: &[u8]| {
         jose::encrypt(&key, "application/json", bytes)
@@ -441,4 +445,73 @@ pub async fn receiver_events(
         });
     }
     Ok(out)
+}
+
+/// The metadata's `paymentInformation` (schema 1.0.0) for the application's payment.
+fn payment_information(p: &rathaus_domain::delivery::PaymentRef) -> serde_json::Value {
+    let status = match p.status.as_str() {
+        "paid" | "refunded" => "BOOKED",
+        "failed" => "FAILED",
+        "cancelled" => "CANCELED",
+        _ => "INITIAL",
+    };
+    let method = match p.method.as_deref() {
+        Some("transfer") => "INVOICE",
+        _ => "OTHER",
+    };
+    let id: String = p
+        .transaction_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .take(36)
+        .collect();
+    let mut info = serde_json::json!({
+        "transactionId": id,
+        "transactionReference": p.kassenzeichen.clone().unwrap_or_else(|| p.creditor_reference.clone()),
+        "paymentMethod": method,
+        "status": status,
+        "grossAmount": rathaus_domain::payment::cents_to_decimal(p.amount_cents),
+    });
+    if let Some(at) = &p.paid_at {
+        info["transactionTimestamp"] = serde_json::Value::String(at.clone());
+    }
+    info
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payment_information_follows_metadata_1_0() {
+        let p = rathaus_domain::delivery::PaymentRef {
+            status: "paid".into(),
+            amount_cents: 1050,
+            method: Some("online".into()),
+            creditor_reference: "RF12SG2026000001".into(),
+            kassenzeichen: Some("KZ-1".into()),
+            booking_code: "1.2".into(),
+            transaction_id: "0f6e2c6a-6d0b-4a55-9b8e-1f2d3c4b5a69".into(),
+            paid_at: Some("2026-11-23T10:00:00Z".into()),
+        };
+        let info = payment_information(&p);
+        assert_eq!(info["status"], "BOOKED");
+        assert_eq!(info["transactionReference"], "KZ-1");
+        assert_eq!(info["paymentMethod"], "OTHER");
+        assert_eq!(info["grossAmount"].as_f64(), Some(10.5));
+        assert_eq!(info["transactionTimestamp"], "2026-11-23T10:00:00Z");
+        let transfer = rathaus_domain::delivery::PaymentRef {
+            method: Some("transfer".into()),
+            kassenzeichen: None,
+            status: "open".into(),
+            paid_at: None,
+            ..p
+        };
+        let info = payment_information(&transfer);
+        assert_eq!(
+            (info["status"].as_str(), info["paymentMethod"].as_str()),
+            (Some("INITIAL"), Some("INVOICE"))
+        );
+        assert_eq!(info["transactionReference"], "RF12SG2026000001");
+    }
 }

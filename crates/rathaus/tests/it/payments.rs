@@ -508,6 +508,16 @@ both_backends! {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         assert!(folder.join("antrag.json").exists(), "{}", app.log());
+        // The payment travels with the application.
+        let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(folder.join("antrag.json")).unwrap()).unwrap();
+        assert_eq!(doc["payment"]["status"], "paid", "{doc}");
+        assert_eq!(doc["payment"]["method"], "online");
+        assert_eq!(doc["payment"]["amount_cents"], 500);
+        assert!(doc["payment"]["kassenzeichen"].as_str().unwrap().starts_with("DEMO-KZ-"), "{doc}");
+        let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(crate::support::workspace_root().join("schema/application.schema.json")).unwrap()).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{errors:?}");
         let receipt = decode_html(&erika.get(app.url(&format!("/solingen/antrag/{did}/eingang"))).send().await.unwrap().text().await.unwrap());
         assert!(!receipt.contains("Die Gebühr ist vorab zu zahlen"));
         drop(provider);
