@@ -655,3 +655,4 @@ cash-debit-waiting = { $count ->
 cash-debit-export = Einzugsdatei (pain.008) erzeugen
 cash-debit-none = Es gibt keine neuen Lastschriften.
 payment-first = Die Gebühr ist vorab zu zahlen: Wir bearbeiten Ihren Antrag, sobald sie bezahlt ist.
+notice-fee-transfer = Bitte überweisen Sie den Betrag an { "{" }beneficiary{ "}" }, IBAN { "{" }iban{ "}" }, mit dem Verwendungszweck { "{" }reference{ "}" } – oder bezahlen Sie ihn online über Ihren Antrag im Serviceportal.

@@ -653,3 +653,4 @@ cash-debit-waiting = { $count ->
 cash-debit-export = Create the collection file (pain.008)
 cash-debit-none = There are no new direct debits.
 payment-first = The fee is payable in advance: we process your application as soon as it is paid.
+notice-fee-transfer = Please transfer the amount to { "{" }beneficiary{ "}" }, IBAN { "{" }iban{ "}" }, with the reference { "{" }reference{ "}" } – or pay it online through your application in the service portal.

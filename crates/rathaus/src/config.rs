@@ -53,6 +53,10 @@ pub struct Config {
     /// crash it is sent again once this has passed (`RATHAUS_OUTBOX_LEASE_SECS`). Kept above
     /// the delivery timeout.
     pub outbox_lease_secs: u64,
+    /// Seconds between looks at online payments that are still pending (the citizen may
+    /// have paid and never come back); they are asked about once this old
+    /// (`RATHAUS_PAYMENT_POLL_SECS`).
+    pub payment_poll_secs: u64,
     /// The address citizens' browsers use to reach the portal, e.g.
     /// `https://service.soest.de` (`RATHAUS_PUBLIC_URL`); default `http://<listen>`. Login
     /// redirects and links in mails are built from it.
@@ -130,6 +134,7 @@ impl Default for Config {
             outbox_retry_secs: 30,
             delivery_timeout_secs: 30,
             outbox_lease_secs: 300,
+            payment_poll_secs: 300,
             public_url: None,
             oidc: Vec::new(),
         }

@@ -122,8 +122,20 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
         }));
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let worker = tokio::spawn(worker.run(stop_rx));
+        // Online payments whose citizen never came back from the pay page.
+        let poll = Duration::from_secs(config.payment_poll_secs.max(1));
+        let poller_state = state.clone();
+        let poller = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(poll);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                rathaus_web::epay::poll_pending(&poller_state, poll).await;
+            }
+        });
         rathaus_web::serve(listener, state, shutdown_signal()).await?;
         let _ = stop_tx.send(true);
+        poller.abort();
         let _ = worker.await;
         db.close().await;
         tracing::info!("stopped");

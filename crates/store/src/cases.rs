@@ -184,6 +184,8 @@ pub struct CaseChange<'a> {
     pub deliveries: Vec<crate::QueuedDelivery>,
     /// The receiving Fachverfahren's case number.
     pub external_ref: Option<&'a str>,
+    /// A fee the change sets (the fee of a notice), with the application's reference.
+    pub payment: Option<(&'a crate::NewPayment, &'a str)>,
 }
 
 const CASE_COLUMNS: &str = "s.draft_id, s.tenant_id, s.portal_tenant_id, s.reference, s.service_id, s.version, \
@@ -526,6 +528,9 @@ impl Db {
                 }
                 for d in &c.deliveries {
                     crate::outbox::insert_delivery!(tx, c.tenant_id, d, "");
+                }
+                if let Some((p, reference)) = c.payment {
+                    crate::payments::insert_payment!(tx, c.tenant_id, c.draft_id, reference, p);
                 }
                 if let Some(r) = c.external_ref {
                     sqlx::query("UPDATE submissions SET external_ref = $1 WHERE tenant_id = $2 AND draft_id = $3")

@@ -532,3 +532,34 @@ impl Db {
         .get::<i64, _>("n")))
     }
 }
+
+impl Db {
+    /// Online payments still pending whose last change is older than `before_ms`: the
+    /// citizen may have paid and never come back.
+    pub async fn stale_online_payments(&self, before_ms: i64) -> Result<Vec<Payment>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM payments WHERE status = 'pending' AND provider IS NOT NULL \
+             AND transaction_id IS NOT NULL AND updated_at < $1 ORDER BY updated_at LIMIT 100"
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(before_ms)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| payment_from!(r))
+            .collect()))
+    }
+
+    /// Marks that a pending payment was looked at (so the next look waits its turn).
+    pub async fn touch_payment(&self, id: &str) -> Result<(), StoreError> {
+        with_pool!(self, |p| sqlx::query(
+            "UPDATE payments SET updated_at = $1 WHERE id = $2 AND status = 'pending'"
+        )
+        .bind(now_millis())
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+}

@@ -1183,7 +1183,26 @@ fn notice_text(
         operative,
         reasons: reasons.to_owned(),
         fee: if fee_cents > 0 {
-            fill(&tr("notice-fee"), &values)
+            let mut text = fill(&tr("notice-fee"), &values);
+            if let Some(cash) = site
+                .catalog
+                .tenant(&c.tenant_id)
+                .and_then(|t| t.cash_office.as_ref())
+            {
+                let rf = rathaus_domain::payment::CreditorReference::for_base(&c.reference)
+                    .map(|r| r.grouped())
+                    .unwrap_or_default();
+                text.push(' ');
+                text.push_str(&fill(
+                    &tr("notice-fee-transfer"),
+                    &[
+                        ("beneficiary", cash.name.as_str()),
+                        ("iban", cash.iban.as_str()),
+                        ("reference", rf.as_str()),
+                    ],
+                ));
+            }
+            text
         } else {
             tr("notice-no-fee")
         },
@@ -1392,11 +1411,22 @@ pub async fn notice(
         .as_deref()
         .map(|to| notify_payload(&site, &state.config.public_url, &c.portal_tenant_id, to));
     let files = [file];
+    // A fee in the notice becomes a payment the citizen can make (unless the application
+    // already took one).
+    let notice_fee = match (fee > 0, t.cash_office.is_some()) {
+        (true, true) => match state.db.payment_of(&c.draft_id).await {
+            Ok(None) => Some(notice_payment(&l, fee)),
+            Ok(Some(_)) => None,
+            Err(e) => return internal(e),
+        },
+        _ => None,
+    };
     let change = CaseChange {
         tenant_id: &tid,
         draft_id: &c.draft_id,
         transition: Some((from.as_str(), to.as_str(), None)),
         decision: Some(decision.as_str()),
+        payment: notice_fee.as_ref().map(|p| (p, c.reference.as_str())),
         deliveries: crate::handover::for_transition(&site, &c, from, to),
         message: Some((&m, &files)),
         notify: notify.as_deref().map(|p| (rathaus_jobs::MAIL, p)),
@@ -2414,4 +2444,34 @@ pub async fn export_direct_debits(
 
 fn payment_id_of(row: &rathaus_store::BankLine) -> Option<&str> {
     row.payment_id.as_deref()
+}
+
+/// The payment of a fee set in a notice: one item, the service's booking code.
+fn notice_payment(l: &crate::apply::Loaded<'_>, fee_cents: i64) -> rathaus_store::NewPayment {
+    let service = l.service();
+    let line = rathaus_domain::payment::FeeLine {
+        label: rathaus_domain::Text {
+            de: format!("Gebühr laut Bescheid – {}", service.title.de),
+            en: service
+                .title
+                .en
+                .as_ref()
+                .map(|t| format!("Fee set by the notice – {t}")),
+        },
+        quantity: 1,
+        unit_cents: fee_cents,
+        total_cents: fee_cents,
+    };
+    rathaus_store::NewPayment {
+        amount_cents: fee_cents,
+        booking_code: service
+            .form
+            .as_ref()
+            .and_then(|f| f.payment.as_ref())
+            .map(|p| p.booking_code.clone())
+            .unwrap_or_else(|| "-".into()),
+        purpose: service.title.de.clone(),
+        lines: serde_json::to_string(&[line]).unwrap_or_default(),
+        mandate: None,
+    }
 }

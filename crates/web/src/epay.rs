@@ -308,6 +308,69 @@ async fn send(
     }
 }
 
+/// Asks the payment services about online payments that are still pending after `age`:
+/// a citizen who paid and closed the browser never comes back to the portal, but the money
+/// must not be lost. Returns how many changed.
+pub async fn poll_pending(state: &AppState, age: Duration) -> usize {
+    let before = crate::apply::now_millis() - i64::try_from(age.as_millis()).unwrap_or(0);
+    let payments = match state.db.stale_online_payments(before).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!(%e, "payments: cannot list pending ones");
+            return 0;
+        }
+    };
+    let site = state.site();
+    let mut changed = 0;
+    for p in payments {
+        let Some(tx) = p.transaction_id.as_deref() else {
+            continue;
+        };
+        let Some(def) = site
+            .catalog
+            .tenant(&p.tenant_id)
+            .and_then(|t| t.cash_office.as_ref())
+            .and_then(|c| c.online.as_ref())
+        else {
+            continue;
+        };
+        match status(state, def, tx).await {
+            Ok(report) => {
+                if let Some(r) = &report.reference {
+                    let _ = state.db.set_kassenzeichen(&p.id, r).await;
+                }
+                match report.status.event() {
+                    Some(ev) => {
+                        let waiting = crate::payment::deliveries_when_paid(state, &site, &p).await;
+                        match state
+                            .db
+                            .apply_payment_event(&p.id, ev, Some("online"), &waiting)
+                            .await
+                        {
+                            Ok(rathaus_domain::payment::Outcome::Changed(to)) => {
+                                tracing::info!(reference = %p.reference, status = to.as_str(), "online payment settled by polling");
+                                changed += 1;
+                            }
+                            Ok(_) => {}
+                            Err(e) => {
+                                tracing::warn!(reference = %p.reference, %e, "payments: cannot record")
+                            }
+                        }
+                    }
+                    None => {
+                        let _ = state.db.touch_payment(&p.id).await;
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(reference = %p.reference, %e, "payments: status unknown");
+                let _ = state.db.touch_payment(&p.id).await;
+            }
+        }
+    }
+    changed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

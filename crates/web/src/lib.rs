@@ -20,7 +20,7 @@ pub mod auth;
 mod backoffice;
 mod cache;
 mod csrf;
-mod epay;
+pub mod epay;
 mod error;
 pub mod handover;
 pub mod i18n;

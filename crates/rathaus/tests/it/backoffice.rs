@@ -161,6 +161,11 @@ both_backends! {
         let text = pdf_text(&pdf);
         assert!(text.contains(&reference) && text.contains("Rechtsbehelfsbelehrung") && text.contains("Grünewalder Straße 29"), "{text}");
         assert!(ccase.contains("Entschieden"));
+        // The fee of the notice is a payment the citizen can make (transfer or online).
+        assert!(text.contains("Stadtkasse Solingen (Demo)") && text.contains("RF"), "{text}");
+        assert!(ccase.contains("Stand der Zahlung (29,00") && ccase.contains("So bezahlen Sie"), "{ccase}");
+        let fee = crate::support::sql_strings(&app, &format!("SELECT CAST(amount_cents AS TEXT) || ' ' || status FROM payments WHERE reference = '{reference}'")).await;
+        assert_eq!(fee, ["2900 open"]);
 
         // The print queue holds the letter of the guest; only admins see and export it.
         let r = sb.get(app.url("/solingen/verwaltung/druck")).send().await.unwrap();

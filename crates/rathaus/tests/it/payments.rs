@@ -523,3 +523,36 @@ both_backends! {
         drop(provider);
     }
 }
+
+both_backends! {
+    async fn a_citizen_who_never_comes_back_is_not_lost(b: Backend) {
+        let port = crate::support::free_port();
+        let provider = crate::support::OidcProvider::start(port).await;
+        let dir = tempfile::tempdir().unwrap();
+        let opts = crate::support::Options::new(b).env("RATHAUS_PAYMENT_POLL_SECS", "1");
+        let app = crate::support::TestApp::start_with(provider.options(opts, port, dir.path())).await;
+        let erika = client();
+        login(&app, &erika, "solingen", "erika").await;
+        let (did, _) = apply_meldebescheinigung(&app, &erika).await;
+        let receipt = decode_html(&erika.get(app.url(&format!("/solingen/antrag/{did}/eingang"))).send().await.unwrap().text().await.unwrap());
+        let csrf = crate::support::csrf_token(&receipt).unwrap();
+        let r = erika.post(app.url(&format!("/solingen/antrag/{did}/zahlung"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+        let pay_page = location(&r);
+        let html = decode_html(&erika.get(app.url(&pay_page)).send().await.unwrap().text().await.unwrap());
+        let csrf = crate::support::csrf_token(&html).unwrap();
+        // Pays, then closes the browser: the return URL is never called.
+        let r = erika.post(app.url(&pay_page)).form(&[("_csrf", csrf.as_str()), ("aktion", "bezahlen")]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let mut state = Vec::new();
+        for _ in 0..100 {
+            state = payment_state(&app, &did).await;
+            if state[0].starts_with("paid") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(state[0].starts_with("paid online DEMO-KZ-"), "{state:?}\n{}", app.log());
+        assert!(app.log().contains("online payment settled by polling"), "{}", app.log());
+        drop(provider);
+    }
+}
