@@ -80,14 +80,34 @@ fn euros(cents: i64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
 }
 
+/// The sequence type of the collections of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sequence {
+    /// A mandate used once (`OOFF`).
+    OneOff,
+    /// The first of recurring collections (`FRST`).
+    First,
+    /// A later recurring collection (`RCUR`).
+    Recurring,
+}
+
+impl Sequence {
+    pub fn code(self) -> &'static str {
+        match self {
+            Sequence::OneOff => "OOFF",
+            Sequence::First => "FRST",
+            Sequence::Recurring => "RCUR",
+        }
+    }
+}
+
 /// The pain.008.001.08 document for `collections`, to be collected on `collection_date`.
-/// `first`: the mandates are used for the first time (sequence type FRST, else RCUR).
 pub fn pain008(
     msg_id: &str,
     created: &str,
     collection_date: &str,
     creditor: &Creditor<'_>,
-    first: bool,
+    sequence: Sequence,
     collections: &[Collection],
 ) -> Result<String, quick_xml::Error> {
     let total: i64 = collections.iter().map(|c| c.amount_cents).sum();
@@ -148,7 +168,7 @@ pub fn pain008(
                                 .write_inner_content(|w| text(w, "Cd", "SEPA"))?;
                             w.create_element("LclInstrm")
                                 .write_inner_content(|w| text(w, "Cd", "CORE"))?;
-                            text(w, "SeqTp", if first { "FRST" } else { "RCUR" })
+                            text(w, "SeqTp", sequence.code())
                         })?;
                         text(w, "ReqdColltnDt", collection_date)?;
                         w.create_element("Cdtr").write_inner_content(|w| {
@@ -245,7 +265,7 @@ mod tests {
             "2026-11-23T18:00:00",
             "2026-11-27",
             &cr,
-            true,
+            Sequence::First,
             &[c.clone(), c],
         )
         .unwrap_or_default();

@@ -264,6 +264,12 @@ impl TenantDef {
         }
         if let Some(c) = &self.cash_office {
             problems.extend(c.check());
+            if matches!(c.online, Some(OnlinePaymentDef::Demo)) && !self.demo {
+                problems.push(Problem::at(
+                    "/cash_office/online",
+                    "the demo payment service marks fees paid without money; it is only allowed for demo tenants (demo: true)",
+                ));
+            }
         }
         for (i, inc) in self.includes.iter().enumerate() {
             if inc.tenant == self.id {

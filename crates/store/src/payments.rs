@@ -159,6 +159,7 @@ impl Db {
         event: PaymentEvent,
         method: Option<&str>,
         on_paid: &[crate::QueuedDelivery],
+        transaction: Option<&str>,
     ) -> Result<Outcome, StoreError> {
         macro_rules! body {
             ($pool:expr) => {{
@@ -166,7 +167,8 @@ impl Db {
                 // Serialise concurrent notifications on this row (a no-op update takes the
                 // row lock on PostgreSQL; SQLite has one writer anyway).
                 let row = sqlx::query(
-                    "UPDATE payments SET updated_at = updated_at WHERE id = $1 RETURNING status, tenant_id, reference",
+                    "UPDATE payments SET updated_at = updated_at WHERE id = $1 \
+                     RETURNING status, tenant_id, reference, transaction_id",
                 )
                 .bind(id)
                 .fetch_optional(&mut *tx)
@@ -175,6 +177,12 @@ impl Db {
                     tx.rollback().await?;
                     return Err(StoreError::Database(sqlx::Error::RowNotFound));
                 };
+                // News about an earlier attempt does not touch the current one.
+                let current_tx: Option<String> = row.get("transaction_id");
+                if transaction.is_some() && current_tx.as_deref() != transaction {
+                    tx.rollback().await?;
+                    return Ok(Outcome::Unchanged);
+                }
                 let current: String = row.get("status");
                 let tenant: String = row.get("tenant_id");
                 let reference: String = row.get("reference");
@@ -291,7 +299,18 @@ impl Db {
                             for d in on_paid {
                                 crate::outbox::insert_delivery!(tx, &line.tenant_id, d, &reference);
                             }
+                        } else {
+                            // Paid meanwhile by other means: this money is for staff to clear.
+                            sqlx::query("UPDATE bank_lines SET outcome = 'already_paid' WHERE id = $1")
+                                .bind(&line.id)
+                                .execute(&mut *tx)
+                                .await?;
                         }
+                    } else {
+                        sqlx::query("UPDATE bank_lines SET outcome = 'already_paid' WHERE id = $1")
+                            .bind(&line.id)
+                            .execute(&mut *tx)
+                            .await?;
                     }
                 }
                 tx.commit().await?;
@@ -503,15 +522,22 @@ impl Db {
                     .map(|r| payment_from!(r))
                     .collect();
                 let now = now_millis();
-                for p in &rows {
-                    sqlx::query("UPDATE payments SET exported_at = $1, updated_at = $1 WHERE id = $2 AND exported_at IS NULL")
+                let mut taken = Vec::with_capacity(rows.len());
+                for p in rows {
+                    // Only what this transaction marks goes into its file: a concurrent
+                    // export that marked a row first keeps it.
+                    let n = sqlx::query("UPDATE payments SET exported_at = $1, updated_at = $1 WHERE id = $2 AND exported_at IS NULL")
                         .bind(now)
                         .bind(&p.id)
                         .execute(&mut *tx)
-                        .await?;
+                        .await?
+                        .rows_affected();
+                    if n == 1 {
+                        taken.push(p);
+                    }
                 }
                 tx.commit().await?;
-                Ok(rows)
+                Ok(taken)
             }};
         }
         match self {

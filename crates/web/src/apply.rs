@@ -1942,7 +1942,12 @@ pub async fn girocode(
     let site = state.site();
     let (_t, page, draft, _jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
     let payment = match state.db.payment_of(&draft.id).await {
-        Ok(Some(p)) if matches!(p.status.as_str(), "open" | "failed") => p,
+        Ok(Some(p))
+            if matches!(p.status.as_str(), "open" | "failed")
+                || (p.status == "pending" && p.method.as_deref() != Some("direct_debit")) =>
+        {
+            p
+        }
         Ok(_) => return page.not_found(),
         Err(e) => return PageError::Internal(e.to_string()).into_response(),
     };
@@ -2072,10 +2077,14 @@ pub async fn pay_return(
                 let _ = state.db.set_kassenzeichen(&payment.id, r).await;
             }
             if let Some(ev) = report.status.event() {
-                let waiting = crate::payment::deliveries_when_paid(&state, &site, &payment).await;
+                let waiting =
+                    match crate::payment::deliveries_when_paid(&state, &site, &payment).await {
+                        Ok(w) => w,
+                        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+                    };
                 if let Err(e) = state
                     .db
-                    .apply_payment_event(&payment.id, ev, Some("online"), &waiting)
+                    .apply_payment_event(&payment.id, ev, Some("online"), &waiting, Some(tx))
                     .await
                 {
                     return PageError::Internal(e.to_string()).into_response();

@@ -2164,8 +2164,14 @@ pub async fn import_statement(
         };
         let held = match (outcome, payment_id_of(&row)) {
             ("pays", Some(pid)) => match state.db.payment(&tid, pid).await {
-                Ok(Some(p)) => crate::payment::deliveries_when_paid(&state, &site, &p).await,
-                _ => Vec::new(),
+                Ok(Some(p)) => {
+                    match crate::payment::deliveries_when_paid(&state, &site, &p).await {
+                        Ok(w) => w,
+                        Err(e) => return internal(e),
+                    }
+                }
+                Ok(None) => Vec::new(),
+                Err(e) => return internal(e),
             },
             _ => Vec::new(),
         };
@@ -2407,7 +2413,7 @@ pub async fn export_direct_debits(
         &created,
         &collect_on,
         &creditor,
-        true,
+        rathaus_domain::sepa::Sequence::OneOff,
         &collections,
     ) {
         Ok(x) => x,

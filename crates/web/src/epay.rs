@@ -341,10 +341,18 @@ pub async fn poll_pending(state: &AppState, age: Duration) -> usize {
                 }
                 match report.status.event() {
                     Some(ev) => {
-                        let waiting = crate::payment::deliveries_when_paid(state, &site, &p).await;
+                        let waiting = match crate::payment::deliveries_when_paid(state, &site, &p)
+                            .await
+                        {
+                            Ok(w) => w,
+                            Err(e) => {
+                                tracing::warn!(reference = %p.reference, %e, "payments: cannot read the case");
+                                continue;
+                            }
+                        };
                         match state
                             .db
-                            .apply_payment_event(&p.id, ev, Some("online"), &waiting)
+                            .apply_payment_event(&p.id, ev, Some("online"), &waiting, Some(tx))
                             .await
                         {
                             Ok(rathaus_domain::payment::Outcome::Changed(to)) => {

@@ -45,7 +45,9 @@ pub(crate) fn payment_view(
 ) -> minijinja::Value {
     let lines: Vec<FeeLine> = serde_json::from_str(&p.lines).unwrap_or_default();
     let reference = CreditorReference::parse(&p.creditor_ref);
-    let open = matches!(p.status.as_str(), "open" | "failed");
+    // Open, failed, or an online attempt under way: a transfer still pays it.
+    let open = matches!(p.status.as_str(), "open" | "failed")
+        || (p.status == "pending" && p.method.as_deref() != Some("direct_debit"));
     let transfer = provider.cash_office.as_ref().filter(|_| open).map(|c| {
         context! {
             beneficiary => c.name,
@@ -159,12 +161,12 @@ pub(crate) async fn deliveries_when_paid(
     state: &crate::AppState,
     site: &crate::Site,
     p: &Payment,
-) -> Vec<rathaus_store::QueuedDelivery> {
-    let Ok(Some(case)) = state.db.case(&p.tenant_id, &p.reference).await else {
-        return Vec::new();
+) -> Result<Vec<rathaus_store::QueuedDelivery>, rathaus_store::StoreError> {
+    let Some(case) = state.db.case(&p.tenant_id, &p.reference).await? else {
+        return Ok(Vec::new());
     };
     let Some(provider) = site.catalog.tenant(&p.tenant_id) else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
     let upfront = site
         .catalog
@@ -173,12 +175,12 @@ pub(crate) async fn deliveries_when_paid(
         .and_then(|f| f.payment.as_ref())
         .is_some_and(|pay| pay.upfront);
     if !upfront {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    crate::handover::queued(
+    Ok(crate::handover::queued(
         provider,
         &case.service_id,
         rathaus_domain::delivery::DeliveryEvent::Received,
         &p.reference,
-    )
+    ))
 }

@@ -454,7 +454,7 @@ both_backends! {
             .unwrap();
         assert!(out.status.success(), "{}\n{xml}", String::from_utf8_lossy(&out.stderr));
         for needle in ["<CtrlSum>828.00</CtrlSum>", "<IBAN>DE02120300000000202051</IBAN>", "<Id>DE98ZZZ09999999999</Id>",
-                       &format!("<MndtId>{reference}</MndtId>"), "<Nm>Erika Mustermann-Jaeger</Nm>", "<SeqTp>FRST</SeqTp>"] {
+                       &format!("<MndtId>{reference}</MndtId>"), "<Nm>Erika Mustermann-Jaeger</Nm>", "<SeqTp>OOFF</SeqTp>"] {
             assert!(xml.contains(needle), "{needle}: {xml}");
         }
         // Each direct debit goes into one file only.
