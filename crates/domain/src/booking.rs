@@ -27,10 +27,6 @@ pub struct Booking {
     pub paid_at: String,
 }
 
-fn euros(cents: i64, sep: char) -> String {
-    format!("{}{sep}{:02}", cents / 100, (cents % 100).abs())
-}
-
 fn csv_field(s: &str) -> String {
     if s.contains([';', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -48,7 +44,7 @@ pub fn bookings_csv(day: &str, rows: &[Booking]) -> String {
             b.kassenzeichen.clone(),
             b.reference.clone(),
             b.booking_code.clone(),
-            euros(b.amount_cents, ','),
+            crate::payment::decimal_euros(b.amount_cents, ','),
             "EUR".to_owned(),
             b.method.clone(),
             b.creditor_ref.clone(),
@@ -77,7 +73,7 @@ pub fn bookings_xml(
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let count = rows.len().to_string();
-    let sum = euros(total, '.');
+    let sum = crate::payment::decimal_euros(total, '.');
     w.create_element("Buchungen")
         .with_attribute(("xmlns", BOOKINGS_NS))
         .with_attribute(("mandant", tenant))
@@ -98,7 +94,10 @@ pub fn bookings_xml(
                     text(w, "Buchungsstelle", &b.booking_code)?;
                     w.create_element("Betrag")
                         .with_attribute(("waehrung", "EUR"))
-                        .write_text_content(BytesText::new(&euros(b.amount_cents, '.')))?;
+                        .write_text_content(BytesText::new(&crate::payment::decimal_euros(
+                            b.amount_cents,
+                            '.',
+                        )))?;
                     text(w, "Zahlweg", &b.method)?;
                     text(w, "Referenz", &b.creditor_ref)?;
                     text(w, "Verwendungszweck", &b.purpose)?;

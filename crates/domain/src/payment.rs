@@ -167,12 +167,42 @@ impl ProviderStatus {
     }
 }
 
+/// Euro cents as a decimal with two places and `sep` (`1234` → `12.34` or `12,34`), as
+/// payment files, booking files and bank formats write amounts.
+pub fn decimal_euros(cents: i64, sep: char) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let c = cents.unsigned_abs();
+    format!("{sign}{}{sep}{:02}", c / 100, c % 100)
+}
+
 /// Euro cents as the decimal euros of JSON payment APIs (`1234` → `12.34`), exactly.
 pub fn cents_to_decimal(cents: i64) -> serde_json::Number {
     // Two decimals survive the f64 round trip for every amount below 2^53 cents; the string
     // form keeps it exact for the receiver either way.
-    let s = format!("{}.{:02}", cents / 100, (cents % 100).abs());
-    serde_json::from_str(&s).unwrap_or_else(|_| serde_json::Number::from(0))
+    serde_json::from_str(&decimal_euros(cents, '.')).unwrap_or_else(|_| serde_json::Number::from(0))
+}
+
+/// In groups of four, as IBANs and creditor references are printed (`DE02 1203 …`).
+pub fn group4(s: &str) -> String {
+    s.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// German umlauts and ß as the two letters that bank and payment formats accept.
+pub fn transliterate(c: char) -> Option<&'static str> {
+    match c {
+        'ä' => Some("ae"),
+        'ö' => Some("oe"),
+        'ü' => Some("ue"),
+        'Ä' => Some("Ae"),
+        'Ö' => Some("Oe"),
+        'Ü' => Some("Ue"),
+        'ß' => Some("ss"),
+        _ => None,
+    }
 }
 
 /// ISO 7064 MOD 97-10 over an alphanumeric string (letters count as 10–35), as IBANs and
@@ -257,12 +287,7 @@ impl CreditorReference {
 
     /// Printed in groups of four, as on paper forms: `RF18 5390 0754 7034`.
     pub fn grouped(&self) -> String {
-        self.0
-            .as_bytes()
-            .chunks(4)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect::<Vec<_>>()
-            .join(" ")
+        group4(&self.0)
     }
 }
 
@@ -326,7 +351,10 @@ pub fn girocode_payload(t: &TransferRequest<'_>) -> Result<String, GiroCodeError
         t.bic.unwrap_or_default().to_owned(),
         name.to_owned(),
         t.iban.to_owned(),
-        format!("EUR{}.{:02}", t.amount_cents / 100, t.amount_cents % 100),
+        format!(
+            "EUR{}",
+            decimal_euros(i64::try_from(t.amount_cents).unwrap_or(i64::MAX), '.')
+        ),
         String::new(),
         t.reference.as_str().to_owned(),
         String::new(),

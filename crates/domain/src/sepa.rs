@@ -55,16 +55,10 @@ pub struct Creditor<'a> {
 fn sepa_text(s: &str, max: usize) -> String {
     let mut out = String::new();
     for c in s.chars() {
-        match c {
-            'ä' => out.push_str("ae"),
-            'ö' => out.push_str("oe"),
-            'ü' => out.push_str("ue"),
-            'Ä' => out.push_str("Ae"),
-            'Ö' => out.push_str("Oe"),
-            'Ü' => out.push_str("Ue"),
-            'ß' => out.push_str("ss"),
-            c if c.is_ascii_alphanumeric() || "/-?:().,'+ ".contains(c) => out.push(c),
-            _ => out.push(' '),
+        match crate::payment::transliterate(c) {
+            Some(t) => out.push_str(t),
+            None if c.is_ascii_alphanumeric() || "/-?:().,'+ ".contains(c) => out.push(c),
+            None => out.push(' '),
         }
     }
     let t: String = out.chars().take(max).collect();
@@ -74,10 +68,6 @@ fn sepa_text(s: &str, max: usize) -> String {
     } else {
         t
     }
-}
-
-fn euros(cents: i64) -> String {
-    format!("{}.{:02}", cents / 100, cents % 100)
 }
 
 /// The sequence type of the collections of a file.
@@ -112,7 +102,7 @@ pub fn pain008(
 ) -> Result<String, quick_xml::Error> {
     let total: i64 = collections.iter().map(|c| c.amount_cents).sum();
     let count = collections.len().to_string();
-    let sum = euros(total);
+    let sum = crate::payment::decimal_euros(total, '.');
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     type W = Writer<Vec<u8>>;
@@ -199,7 +189,9 @@ pub fn pain008(
                                 })?;
                                 w.create_element("InstdAmt")
                                     .with_attribute(("Ccy", "EUR"))
-                                    .write_text_content(BytesText::new(&euros(c.amount_cents)))?;
+                                    .write_text_content(BytesText::new(
+                                        &crate::payment::decimal_euros(c.amount_cents, '.'),
+                                    ))?;
                                 w.create_element("DrctDbtTx").write_inner_content(|w| {
                                     w.create_element("MndtRltdInf").write_inner_content(|w| {
                                         text(w, "MndtId", &sepa_text(&c.mandate_id, 35))?;

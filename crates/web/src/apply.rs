@@ -1790,7 +1790,7 @@ pub async fn receipt(
                 Some(urls::apply_girocode(&tid, &did)),
             )),
             online_action => r.payment.as_ref()
-                .filter(|p| matches!(p.status.as_str(), "open" | "failed") && online_of(&site, p).is_some())
+                .filter(|p| matches!(p.status.as_str(), "open" | "failed") && crate::epay::online_of(&site, p).is_some())
                 .map(|_| urls::pay_online(&tid, &did)),
             payment_unavailable => q.zahlung.as_deref() == Some("nicht-erreichbar"),
             payment_first => form.def.payment.as_ref().is_some_and(|p| p.upfront)
@@ -1967,19 +1967,6 @@ pub async fn girocode(
     }
 }
 
-/// The online payment service of the tenant that receives payment `p`.
-fn online_of<'a>(
-    site: &'a crate::Site,
-    p: &rathaus_store::Payment,
-) -> Option<&'a rathaus_domain::tenant::OnlinePaymentDef> {
-    site.catalog
-        .tenant(&p.tenant_id)?
-        .cash_office
-        .as_ref()?
-        .online
-        .as_ref()
-}
-
 /// `POST /{t}/antrag/{draft}/zahlung`: pay the application's open fee online — create a
 /// transaction at the payment service and send the citizen to its pay page.
 pub async fn pay_online(
@@ -2002,7 +1989,7 @@ pub async fn pay_online(
         Ok(_) => return Redirect::to(&receipt).into_response(),
         Err(e) => return PageError::Internal(e.to_string()).into_response(),
     };
-    let Some(def) = online_of(&site, &payment) else {
+    let Some(def) = crate::epay::online_of(&site, &payment) else {
         return page.not_found();
     };
     let service = site
@@ -2066,7 +2053,7 @@ pub async fn pay_return(
         Err(e) => return PageError::Internal(e.to_string()).into_response(),
     };
     let (Some(def), Some(tx)) = (
-        online_of(&site, &payment),
+        crate::epay::online_of(&site, &payment),
         payment.transaction_id.as_deref(),
     ) else {
         return (jar, Redirect::to(&receipt)).into_response();

@@ -1935,6 +1935,15 @@ pub async fn cash_office(
     render_cash_office(&state, &page, jar, t, &staff, None, StatusCode::OK).await
 }
 
+/// What the cash office page reports above its forms: a summary, or an error.
+fn cash_result(r: Result<String, String>) -> Value {
+    let (summary, error) = match r {
+        Ok(s) => (Some(s), None),
+        Err(e) => (None, Some(e)),
+    };
+    Value::from_serialize(json!({"summary": summary, "error": error}))
+}
+
 async fn render_cash_office(
     state: &AppState,
     page: &Page<'_>,
@@ -2045,9 +2054,7 @@ pub async fn import_statement(
                             jar,
                             t,
                             &staff,
-                            Some(Value::from_serialize(
-                                json!({"error": msg, "summary": null}),
-                            )),
+                            Some(cash_result(Err(msg))),
                             StatusCode::PAYLOAD_TOO_LARGE,
                         )
                         .await;
@@ -2064,9 +2071,7 @@ pub async fn import_statement(
     let fail = |key: &str, detail: Option<String>| {
         let mut a = FluentArgs::new();
         a.set("detail", detail.unwrap_or_default());
-        Value::from_serialize(
-            json!({"error": page.theme().messages.get(lang, key, Some(&a)), "summary": null}),
-        )
+        cash_result(Err(page.theme().messages.get(lang, key, Some(&a))))
     };
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let r = fail("cash-no-file", None);
@@ -2216,9 +2221,7 @@ pub async fn import_statement(
         jar,
         t,
         &staff,
-        Some(Value::from_serialize(
-            json!({"error": null, "summary": summary}),
-        )),
+        Some(cash_result(Ok(summary))),
         StatusCode::OK,
     )
     .await
@@ -2369,9 +2372,7 @@ pub async fn export_direct_debits(
             jar,
             t,
             &staff,
-            Some(Value::from_serialize(
-                json!({"error": null, "summary": msg}),
-            )),
+            Some(cash_result(Ok(msg))),
             StatusCode::OK,
         )
         .await;

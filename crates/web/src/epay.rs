@@ -37,6 +37,16 @@ pub(crate) enum EpayError {
     Unavailable(String),
 }
 
+/// The online payment service of the tenant that receives payment `p`.
+pub(crate) fn online_of<'a>(site: &'a crate::Site, p: &Payment) -> Option<&'a OnlinePaymentDef> {
+    site.catalog
+        .tenant(&p.tenant_id)?
+        .cash_office
+        .as_ref()?
+        .online
+        .as_ref()
+}
+
 pub(crate) fn provider_key(def: &OnlinePaymentDef) -> &'static str {
     match def {
         OnlinePaymentDef::Demo => "demo",
@@ -48,18 +58,8 @@ pub(crate) fn provider_key(def: &OnlinePaymentDef) -> &'static str {
 fn purpose_text(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
-        let mapped: &str = match c {
-            'ä' => "ae",
-            'ö' => "oe",
-            'ü' => "ue",
-            'Ä' => "Ae",
-            'Ö' => "Oe",
-            'Ü' => "Ue",
-            'ß' => "ss",
-            _ => "",
-        };
-        if !mapped.is_empty() {
-            out.push_str(mapped);
+        if let Some(t) = rathaus_domain::payment::transliterate(c) {
+            out.push_str(t);
         } else if c.is_ascii_alphanumeric() || c == ' ' || c == '-' {
             out.push(c);
         }
@@ -326,12 +326,7 @@ pub async fn poll_pending(state: &AppState, age: Duration) -> usize {
         let Some(tx) = p.transaction_id.as_deref() else {
             continue;
         };
-        let Some(def) = site
-            .catalog
-            .tenant(&p.tenant_id)
-            .and_then(|t| t.cash_office.as_ref())
-            .and_then(|c| c.online.as_ref())
-        else {
+        let Some(def) = online_of(&site, &p) else {
             continue;
         };
         match status(state, def, tx).await {

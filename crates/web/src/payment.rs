@@ -51,7 +51,7 @@ pub(crate) fn payment_view(
     let transfer = provider.cash_office.as_ref().filter(|_| open).map(|c| {
         context! {
             beneficiary => c.name,
-            iban => group4(&c.iban),
+            iban => rathaus_domain::payment::group4(&c.iban),
             bic => c.bic,
             amount => money(cents(p.amount_cents), lang),
             reference => reference.as_ref().map(CreditorReference::grouped).unwrap_or_else(|| p.creditor_ref.clone()),
@@ -78,14 +78,6 @@ fn status_key(p: &Payment) -> String {
     } else {
         format!("payment-status-{}", p.status)
     }
-}
-
-fn group4(s: &str) -> String {
-    s.as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The EPC QR code of an open payment as SVG, or `None` if the tenant has no cash office
@@ -146,7 +138,10 @@ pub(crate) fn pdf_fields(
             .map(|r| r.grouped())
             .unwrap_or_else(|| p.creditor_ref.clone());
         out.push((tr("payment-beneficiary"), vec![c.name.clone()]));
-        out.push((tr("payment-iban"), vec![group4(&c.iban)]));
+        out.push((
+            tr("payment-iban"),
+            vec![rathaus_domain::payment::group4(&c.iban)],
+        ));
         if let Some(bic) = &c.bic {
             out.push((tr("payment-bic"), vec![bic.clone()]));
         }

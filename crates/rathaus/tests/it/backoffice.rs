@@ -473,7 +473,7 @@ async fn the_back_office_in_the_browser() {
     let file = tmp.path().join("auszug.xml");
     std::fs::write(
         &file,
-        crate::payments::statement(&crate::payments::creditor_reference("ZZ1"), tmp.path()),
+        crate::payments::statement(&crate::payments::creditor_reference("ZZ1")),
     )
     .unwrap();
     c.find(Locator::Css("#kontoauszug"))

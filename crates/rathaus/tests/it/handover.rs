@@ -304,20 +304,7 @@ fn check_xdomea(zip_path: &Path, reference: &str) {
     assert!(names.contains(&xml_name), "{names:?}");
     let xml = String::from_utf8(read(&mut zip, &xml_name)).unwrap();
     assert!(xml.contains(reference) && xml.contains(process), "{xml}");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join(&xml_name);
-    std::fs::write(&file, &xml).unwrap();
-    let out = Command::new("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(workspace_root().join("schema/xdomea-3.0.0/xdomea.xsd"))
-        .arg(&file)
-        .output()
-        .expect("xmllint (libxml2-utils, installed by scripts/test)");
-    assert!(
-        out.status.success(),
-        "xmllint: {}\n{xml}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::support::assert_valid_xml(&xml, "schema/xdomea-3.0.0/xdomea.xsd");
     check_code_lists(&xml);
     let pdfs: Vec<&String> = names.iter().filter(|n| n.ends_with(".pdf")).collect();
     assert!(!pdfs.is_empty(), "{names:?}");

@@ -79,7 +79,7 @@ pub(crate) fn creditor_reference(base: &str) -> String {
 
 /// The statement fixture with `rf` paid and an unknown reference, validated by xmllint
 /// against the ISO 20022 schema kept in the repository.
-pub(crate) fn statement(rf: &str, dir: &std::path::Path) -> Vec<u8> {
+pub(crate) fn statement(rf: &str) -> Vec<u8> {
     let root = crate::support::workspace_root();
     let xml = std::fs::read_to_string(
         root.join("crates/rathaus/tests/fixtures/camt/statement.camt053.xml"),
@@ -87,19 +87,7 @@ pub(crate) fn statement(rf: &str, dir: &std::path::Path) -> Vec<u8> {
     .unwrap()
     .replace("{rf}", rf)
     .replace("{unknown_rf}", &creditor_reference("XY123"));
-    let path = dir.join("statement.xml");
-    std::fs::write(&path, &xml).unwrap();
-    let out = std::process::Command::new("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(root.join("schema/iso20022/camt.053.001.08.xsd"))
-        .arg(&path)
-        .output()
-        .expect("xmllint (installed by scripts/test)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::support::assert_valid_xml(&xml, "schema/iso20022/camt.053.001.08.xsd");
     xml.into_bytes()
 }
 
@@ -135,7 +123,7 @@ async fn import(
 
 both_backends! {
     async fn a_bank_statement_marks_fees_paid_once(b: Backend) {
-        let (app, _provider, dir) = app_with_login(b).await;
+        let (app, _provider, _dir) = app_with_login(b).await;
         let erika = client();
         login(&app, &erika, "solingen", "erika").await;
         let (did, reference) = apply_meldebescheinigung(&app, &erika).await;
@@ -154,7 +142,7 @@ both_backends! {
         assert_eq!(status, 422, "{html}");
         assert!(html.contains("kein lesbarer Kontoauszug"), "{html}");
 
-        let file = statement(&rf, dir.path());
+        let file = statement(&rf);
         let (status, html) = import(&app, &admin, file.clone()).await;
         assert_eq!(status, 200, "{html}");
         assert!(html.contains("Eingelesen: 2 neue Buchungen, davon 1 Gebühren bezahlt und 1 zur Klärung; 0 waren schon bekannt."), "{html}");
@@ -186,15 +174,7 @@ both_backends! {
         assert_eq!(lines.len(), 2, "{csv}");
         assert!(lines[1].ends_with(&format!(";{rf};{reference};1.2.2.01.431100;5,00;EUR;transfer;{rf};Meldebescheinigung")), "{csv}");
         let xml = admin.get(app.url("/solingen/verwaltung/kasse/buchungen.xml")).send().await.unwrap().text().await.unwrap();
-        let path = dir.path().join("buchungen.xml");
-        std::fs::write(&path, &xml).unwrap();
-        let out = std::process::Command::new("xmllint")
-            .args(["--noout", "--schema"])
-            .arg(crate::support::workspace_root().join("schema/buchungen-1.0.xsd"))
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}\n{xml}", String::from_utf8_lossy(&out.stderr));
+        crate::support::assert_valid_xml(&xml, "schema/buchungen-1.0.xsd");
         assert!(xml.contains("anzahl=\"1\"") && xml.contains("summe=\"5.00\"") && xml.contains(&format!("<Aktenzeichen>{reference}</Aktenzeichen>")), "{xml}");
         let empty = admin.get(app.url("/solingen/verwaltung/kasse/buchungen.csv?tag=2020-01-01")).send().await.unwrap().text().await.unwrap();
         assert_eq!(empty.lines().count(), 1, "only the header: {empty}");
@@ -423,7 +403,7 @@ both_backends! {
 
 both_backends! {
     async fn dog_tax_by_sepa_direct_debit_into_a_pain008_file(b: Backend) {
-        let (app, _provider, dir) = app_with_login(b).await;
+        let (app, _provider, _dir) = app_with_login(b).await;
         // The seed Hundeanmeldung pays by direct debit with a mandate.
         let citizen = client();
         let receipt = crate::seed_forms::submit_seed_form(&app, &citizen, "soest/hundeanmeldung", &crate::seed_forms::seed_steps("soest/hundeanmeldung")).await;
@@ -444,15 +424,7 @@ both_backends! {
         assert_eq!(r.status(), 200);
         assert!(r.headers()["content-disposition"].to_str().unwrap().contains("RATHAUS-SOEST-"));
         let xml = r.text().await.unwrap();
-        let path = dir.path().join("pain008.xml");
-        std::fs::write(&path, &xml).unwrap();
-        let out = std::process::Command::new("xmllint")
-            .args(["--noout", "--schema"])
-            .arg(crate::support::workspace_root().join("schema/iso20022/pain.008.001.08.xsd"))
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}\n{xml}", String::from_utf8_lossy(&out.stderr));
+        crate::support::assert_valid_xml(&xml, "schema/iso20022/pain.008.001.08.xsd");
         for needle in ["<CtrlSum>828.00</CtrlSum>", "<IBAN>DE02120300000000202051</IBAN>", "<Id>DE98ZZZ09999999999</Id>",
                        &format!("<MndtId>{reference}</MndtId>"), "<Nm>Erika Mustermann-Jaeger</Nm>", "<SeqTp>OOFF</SeqTp>"] {
             assert!(xml.contains(needle), "{needle}: {xml}");

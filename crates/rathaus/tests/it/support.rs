@@ -363,6 +363,25 @@ pub fn assert_pdf_a(pdf: &[u8]) {
     );
 }
 
+/// Validates `xml` against the schema at `schema` (relative to the workspace) with libxml2's
+/// xmllint (installed by `scripts/test`); panics with xmllint's report and the document.
+pub fn assert_valid_xml(xml: &str, schema: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("document.xml");
+    std::fs::write(&path, xml).unwrap();
+    let out = Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(workspace_root().join(schema))
+        .arg(&path)
+        .output()
+        .expect("xmllint (libxml2-utils, installed by scripts/test)");
+    assert!(
+        out.status.success(),
+        "xmllint against {schema}: {}\n{xml}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The text of a PDF, by poppler's pdftotext.
 pub fn pdf_text(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
