@@ -656,3 +656,218 @@ cash-debit-export = Einzugsdatei (pain.008) erzeugen
 cash-debit-none = Es gibt keine neuen Lastschriften.
 payment-first = Die Gebühr ist vorab zu zahlen: Wir bearbeiten Ihren Antrag, sobald sie bezahlt ist.
 notice-fee-transfer = Bitte überweisen Sie den Betrag an { "{" }beneficiary{ "}" }, IBAN { "{" }iban{ "}" }, mit dem Verwendungszweck { "{" }reference{ "}" } – oder bezahlen Sie ihn online über Ihren Antrag im Serviceportal.
+
+## Appointments (Terminvergabe)
+nav-appointments = Termine
+month-1 = Januar
+month-2 = Februar
+month-3 = März
+month-4 = April
+month-5 = Mai
+month-6 = Juni
+month-7 = Juli
+month-8 = August
+month-9 = September
+month-10 = Oktober
+month-11 = November
+month-12 = Dezember
+weekday-short-mon = Mo
+weekday-short-tue = Di
+weekday-short-wed = Mi
+weekday-short-thu = Do
+weekday-short-fri = Fr
+weekday-short-sat = Sa
+weekday-short-sun = So
+appt-date = { $weekday }, { $day }. { $month } { $year }
+appt-oclock = Uhr
+appt-minutes = { $minutes } Minuten
+appt-index-title = Termin vereinbaren
+appt-index-intro = Wählen Sie das Amt, bei dem Sie einen Termin vor Ort brauchen. Sie erhalten eine Bestätigung per E-Mail und können den Termin jederzeit verlegen oder absagen.
+appt-index-none = Zurzeit können Sie hier keine Termine online vereinbaren.
+appt-office-info = Anschrift und Öffnungszeiten
+appt-office-title = Termin: { $office }
+appt-moving = Sie verlegen Ihren Termin am { $when } Uhr. Wählen Sie eine neue Zeit; bis dahin bleibt der bisherige Termin bestehen.
+appt-moving-keep = Bisherigen Termin behalten
+appt-choose-services = Wofür brauchen Sie den Termin?
+appt-choose-hint = Sie können mehrere Anliegen auswählen; die Dauer wird zusammengerechnet.
+appt-show-times = Freie Zeiten anzeigen
+appt-duration = Ihr Termin dauert etwa { $minutes } Minuten.
+appt-next-title = Nächste freie Termine
+appt-none-free = In den nächsten Wochen ist leider kein Termin frei. Bitte versuchen Sie es später noch einmal oder rufen Sie an.
+appt-month-title = Termine im Monat
+appt-month-prev = Vorheriger Monat
+appt-month-next = Nächster Monat
+appt-free-count = { $count ->
+    [one] 1 frei
+   *[other] { $count } frei
+}
+appt-no-free = kein Termin frei
+appt-day-closed = An diesem Tag ist das Amt geschlossen: { $reason }
+appt-closed = geschlossen
+appt-day-full = An diesem Tag ist kein Termin mehr frei.
+appt-error-no-service = Bitte wählen Sie mindestens ein Anliegen aus.
+appt-error-unknown-service = Dieses Anliegen kann hier nicht gebucht werden. Bitte wählen Sie aus der Liste.
+appt-error-too-long = Diese Anliegen zusammen dauern zu lange für einen Termin (höchstens { $max } Minuten). Bitte buchen Sie mehrere Termine.
+appt-error-too-many = Bitte wählen Sie höchstens { $max } Anliegen für einen Termin.
+appt-book-title = Termin buchen
+appt-where = Ort
+appt-when = Zeit
+appt-what = Anliegen
+appt-change-time = Andere Zeit wählen
+appt-name = Ihr Name
+appt-email-hint = An diese Adresse schicken wir die Bestätigung mit dem Termin für Ihren Kalender und am Vortag eine Erinnerung.
+appt-consent = Ich bin einverstanden, dass { $provider } meinen Namen und meine E-Mail-Adresse für diesen Termin speichert. Sie werden 30 Tage nach dem Termin gelöscht.
+appt-book-submit = Termin verbindlich buchen
+appt-error-name = Bitte geben Sie Ihren Namen an.
+appt-error-consent = Bitte stimmen Sie der Speicherung für den Termin zu.
+appt-error-email-limit = Mit dieser E-Mail-Adresse sind bei diesem Amt schon { $max } Termine gebucht. Bitte sagen Sie einen ab, bevor Sie einen weiteren buchen.
+appt-taken-title = Dieser Termin ist nicht mehr frei
+appt-taken-text = Jemand anderes war schneller, oder die Zeit kann nicht mehr gebucht werden. Ihre Angaben sind nicht verloren: Wählen Sie bitte eine andere Zeit.
+appt-rate-title = Zu viele Buchungen
+appt-rate-text = Von Ihrem Anschluss wurden in der letzten Stunde zu viele Termine gebucht. Bitte versuchen Sie es später noch einmal.
+appt-back-to-times = Zu den freien Zeiten
+appt-title = Ihr Termin
+appt-changed-gebucht = Ihr Termin ist gebucht. Die Bestätigung kommt per E-Mail. Bitte bewahren Sie den Link dieser Seite auf; mit ihm können Sie den Termin verlegen oder absagen.
+appt-changed-verlegt = Ihr Termin ist verlegt. Die neue Bestätigung kommt per E-Mail.
+appt-changed-abgesagt = Ihr Termin ist abgesagt. Die Zeit ist wieder frei für andere.
+appt-cancelled = Abgesagt
+appt-code = Buchungscode
+appt-reference = Zum Antrag
+appt-code-hint = Zeigen Sie den Buchungscode vor Ort am Empfang oder geben Sie ihn am Terminal ein. Sie erhalten dann eine Wartenummer.
+appt-ics = In meinen Kalender übernehmen (.ics)
+appt-change-title = Verlegen oder absagen
+appt-move = Termin verlegen
+appt-cancel = Termin absagen
+appt-book-again = Neuen Termin vereinbaren
+appt-mail-booked-subject = Ihr Termin am { $date } um { $time } Uhr
+appt-mail-booked-body = Guten Tag { $name },
+
+    Ihr Termin ist gebucht.
+
+    Wann: { $date }, { $time } Uhr
+    Wo: { $office }, { $authority }, { $address }
+    Anliegen: { $services }
+    Buchungscode: { $code }
+
+    Bitte nennen Sie den Buchungscode vor Ort am Empfang oder geben Sie ihn am Terminal ein.
+    Den Termin für Ihren Kalender finden Sie im Anhang.
+
+    Verlegen oder absagen: { $link }
+
+    Dies ist eine automatisch erstellte Nachricht.
+appt-mail-moved-subject = Ihr Termin wurde verlegt: { $date } um { $time } Uhr
+appt-mail-moved-body = Guten Tag { $name },
+
+    Ihr Termin ist verlegt. Es gilt die neue Zeit:
+
+    Wann: { $date }, { $time } Uhr
+    Wo: { $office }, { $authority }, { $address }
+    Anliegen: { $services }
+    Buchungscode: { $code }
+
+    Verlegen oder absagen: { $link }
+
+    Dies ist eine automatisch erstellte Nachricht.
+appt-mail-cancelled-subject = Ihr Termin am { $date } ist abgesagt
+appt-mail-cancelled-body = Guten Tag { $name },
+
+    Ihr Termin am { $date } um { $time } Uhr bei { $office } ist abgesagt.
+
+    Einen neuen Termin können Sie jederzeit online vereinbaren.
+
+    Dies ist eine automatisch erstellte Nachricht.
+appt-mail-reminder-subject = Erinnerung: Ihr Termin morgen um { $time } Uhr
+appt-mail-reminder-body = Guten Tag { $name },
+
+    wir erinnern Sie an Ihren Termin morgen.
+
+    Wann: { $date }, { $time } Uhr
+    Wo: { $office }, { $authority }, { $address }
+    Anliegen: { $services }
+    Buchungscode: { $code }
+
+    Wenn Sie nicht kommen können, sagen Sie den Termin bitte über den Link in Ihrer Buchungsbestätigung ab. So wird er für andere frei.
+
+    Dies ist eine automatisch erstellte Nachricht.
+receipt-appointment-title = Termin vor Ort
+receipt-appointment-text = Für diesen Antrag kommen Sie einmal persönlich ins Amt. Den Termin können Sie gleich hier vereinbaren.
+receipt-appointment-book = Termin vereinbaren
+my-appointments = Ihre Termine
+
+## Kiosk and call-up display
+kiosk-title = Anmeldung
+kiosk-with-appointment = Ich habe einen Termin
+kiosk-code = Buchungscode
+kiosk-code-hint = Er steht in Ihrer Terminbestätigung, zum Beispiel ABC-234.
+kiosk-check-in = Anmelden
+kiosk-without-appointment = Ich habe keinen Termin
+kiosk-what-for = Ihr Anliegen
+kiosk-take-number = Wartenummer ziehen
+kiosk-ticket-title = Ihre Wartenummer
+kiosk-your-number = Ihre Wartenummer ist
+kiosk-appointment-at = Termin um { $time } Uhr
+kiosk-ticket-text = Bitte nehmen Sie Platz. Ihre Nummer erscheint auf dem Bildschirm mit dem Platz, an den Sie kommen.
+kiosk-done = Fertig
+kiosk-error-service = Bitte wählen Sie Ihr Anliegen aus.
+kiosk-error-code = Diesen Buchungscode gibt es für heute hier nicht. Bitte prüfen Sie ihn oder wenden Sie sich an den Empfang.
+kiosk-error-early = Ihr Termin ist später. Sie können sich ab { $time } Uhr anmelden.
+kiosk-error-late = Ihr Termin ist schon vorbei. Bitte ziehen Sie eine Wartenummer ohne Termin oder wenden Sie sich an den Empfang.
+display-title = Aufrufanzeige
+display-latest = Aufgerufen
+display-none = Noch niemand aufgerufen
+display-earlier = Zuvor aufgerufen
+display-number = Nummer
+display-counter = Platz
+display-waiting = Wartende:
+
+## Visitors on site (staff)
+staff-nav-visitors = Vor Ort: { $office }
+visit-title = Vor Ort: { $office }
+visit-display-link = Aufrufanzeige öffnen
+visit-kiosk-link = Anmeldeterminal öffnen
+visit-msg-eingecheckt = Angemeldet: Wartenummer { $number }.
+visit-msg-aufgerufen = Aufgerufen: { $number }.
+visit-msg-niemand = Niemand wartet.
+visit-msg-erledigt = Gespeichert.
+visit-msg-code = Diesen Buchungscode gibt es heute hier nicht.
+visit-msg-leistung = Bitte wählen Sie das Anliegen aus.
+visit-msg-frueh = Dieser Termin kann erst zwei Stunden vorher angemeldet werden.
+visit-msg-spaet = Dieser Termin ist vorbei; bitte als Besuch ohne Termin anmelden.
+visit-msg-schalter = Bitte geben Sie Ihren Platz an.
+visit-call-title = Nächste Person aufrufen
+visit-counter = Platz
+visit-call-next = Nächste aufrufen
+visit-called-title = Aufgerufen
+visit-col-number = Nummer
+visit-col-services = Anliegen
+visit-col-actions = Aktionen
+visit-done = Erledigt
+visit-recall = Erneut aufrufen
+visit-missed = Nicht erschienen
+visit-waiting-title = Wartende
+visit-col-kind = Art
+visit-col-since = Wartet seit
+visit-nobody-waiting = Niemand wartet.
+visit-today-title = Termine heute
+visit-col-time = Zeit
+visit-col-name = Name
+visit-col-state = Stand
+visit-check-in = Anmelden
+visit-expected = erwartet
+visit-no-appointments = Heute sind keine Termine gebucht.
+visit-walk-in-title = Besuch ohne Termin
+visit-walk-in = Wartenummer vergeben
+visit-figures-title = Kennzahlen heute
+visit-fig-visitors = Besuche
+visit-fig-served = Bedient
+visit-fig-wait = Mittlere Wartezeit
+visit-fig-max-wait = Längste Wartezeit
+visit-fig-service = Mittlere Bedienzeit
+visit-days-caption = Die letzten 30 Tage (Zeiten in Minuten)
+visit-col-day = Tag
+visit-status-waiting = wartet
+visit-status-called = aufgerufen
+visit-status-done = erledigt
+visit-status-missed = nicht erschienen
+visit-kind-appointment = mit Termin
+visit-kind-walk_in = ohne Termin

@@ -654,3 +654,215 @@ cash-debit-export = Create the collection file (pain.008)
 cash-debit-none = There are no new direct debits.
 payment-first = The fee is payable in advance: we process your application as soon as it is paid.
 notice-fee-transfer = Please transfer the amount to { "{" }beneficiary{ "}" }, IBAN { "{" }iban{ "}" }, with the reference { "{" }reference{ "}" } – or pay it online through your application in the service portal.
+
+## Appointments
+nav-appointments = Appointments
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+weekday-short-mon = Mon
+weekday-short-tue = Tue
+weekday-short-wed = Wed
+weekday-short-thu = Thu
+weekday-short-fri = Fri
+weekday-short-sat = Sat
+weekday-short-sun = Sun
+appt-date = { $weekday }, { $day } { $month } { $year }
+appt-oclock = { "" }
+appt-minutes = { $minutes } minutes
+appt-index-title = Book an appointment
+appt-index-intro = Choose the office where you need an in-person appointment. You get a confirmation by e-mail and can move or cancel the appointment at any time.
+appt-index-none = Appointments cannot be booked online here at the moment.
+appt-office-info = Address and opening hours
+appt-office-title = Appointment: { $office }
+appt-moving = You are moving your appointment of { $when }. Choose a new time; until then your current appointment stays.
+appt-moving-keep = Keep the current appointment
+appt-choose-services = What do you need the appointment for?
+appt-choose-hint = You can choose several services; their durations add up.
+appt-show-times = Show free times
+appt-duration = Your appointment takes about { $minutes } minutes.
+appt-next-title = Next free appointments
+appt-none-free = Unfortunately no appointment is free in the coming weeks. Please try again later or call us.
+appt-month-title = Appointments in the month
+appt-month-prev = Previous month
+appt-month-next = Next month
+appt-free-count = { $count } free
+appt-no-free = no appointment free
+appt-day-closed = The office is closed on this day: { $reason }
+appt-closed = closed
+appt-day-full = No appointment is free on this day any more.
+appt-error-no-service = Please choose at least one service.
+appt-error-unknown-service = This service cannot be booked here. Please choose from the list.
+appt-error-too-long = Together these services take too long for one appointment (at most { $max } minutes). Please book several appointments.
+appt-error-too-many = Please choose at most { $max } services for one appointment.
+appt-book-title = Book the appointment
+appt-where = Place
+appt-when = Time
+appt-what = Services
+appt-change-time = Choose another time
+appt-name = Your name
+appt-email-hint = We send the confirmation with the appointment for your calendar to this address, and a reminder the day before.
+appt-consent = I agree that { $provider } stores my name and e-mail address for this appointment. They are deleted 30 days after the appointment.
+appt-book-submit = Book the appointment
+appt-error-name = Please enter your name.
+appt-error-consent = Please agree to the storage for the appointment.
+appt-error-email-limit = This e-mail address already holds { $max } appointments at this office. Please cancel one before booking another.
+appt-taken-title = This time is no longer free
+appt-taken-text = Someone else was quicker, or the time can no longer be booked. Nothing you entered is lost: please choose another time.
+appt-rate-title = Too many bookings
+appt-rate-text = Too many appointments were booked from your connection in the last hour. Please try again later.
+appt-back-to-times = Back to the free times
+appt-title = Your appointment
+appt-changed-gebucht = Your appointment is booked. The confirmation comes by e-mail. Please keep the link of this page; with it you can move or cancel the appointment.
+appt-changed-verlegt = Your appointment has been moved. The new confirmation comes by e-mail.
+appt-changed-abgesagt = Your appointment is cancelled. The time is free for others again.
+appt-cancelled = Cancelled
+appt-code = Booking code
+appt-reference = Application
+appt-code-hint = Show the booking code at reception or enter it at the terminal on site. You then get a waiting number.
+appt-ics = Add to my calendar (.ics)
+appt-change-title = Move or cancel
+appt-move = Move the appointment
+appt-cancel = Cancel the appointment
+appt-book-again = Book a new appointment
+appt-mail-booked-subject = Your appointment on { $date } at { $time }
+appt-mail-booked-body = Hello { $name },
+
+    your appointment is booked.
+
+    When: { $date }, { $time }
+    Where: { $office }, { $authority }, { $address }
+    Services: { $services }
+    Booking code: { $code }
+
+    Please give the booking code at reception or enter it at the terminal on site.
+    The appointment for your calendar is attached.
+
+    Move or cancel: { $link }
+
+    This message was created automatically.
+appt-mail-moved-subject = Your appointment was moved: { $date } at { $time }
+appt-mail-moved-body = Hello { $name },
+
+    your appointment has been moved. The new time is:
+
+    When: { $date }, { $time }
+    Where: { $office }, { $authority }, { $address }
+    Services: { $services }
+    Booking code: { $code }
+
+    Move or cancel: { $link }
+
+    This message was created automatically.
+appt-mail-cancelled-subject = Your appointment on { $date } is cancelled
+appt-mail-cancelled-body = Hello { $name },
+
+    your appointment on { $date } at { $time } at { $office } is cancelled.
+
+    You can book a new appointment online at any time.
+
+    This message was created automatically.
+appt-mail-reminder-subject = Reminder: your appointment tomorrow at { $time }
+appt-mail-reminder-body = Hello { $name },
+
+    this is a reminder of your appointment tomorrow.
+
+    When: { $date }, { $time }
+    Where: { $office }, { $authority }, { $address }
+    Services: { $services }
+    Booking code: { $code }
+
+    If you cannot come, please cancel through the link in your booking confirmation, so that the time becomes free for others.
+
+    This message was created automatically.
+receipt-appointment-title = Appointment on site
+receipt-appointment-text = For this application you come to the office once in person. You can book the appointment right here.
+receipt-appointment-book = Book an appointment
+my-appointments = Your appointments
+
+## Kiosk and call-up display
+kiosk-title = Check-in
+kiosk-with-appointment = I have an appointment
+kiosk-code = Booking code
+kiosk-code-hint = It is in your appointment confirmation, for example ABC-234.
+kiosk-check-in = Check in
+kiosk-without-appointment = I have no appointment
+kiosk-what-for = What you came for
+kiosk-take-number = Take a waiting number
+kiosk-ticket-title = Your waiting number
+kiosk-your-number = Your waiting number is
+kiosk-appointment-at = appointment at { $time }
+kiosk-ticket-text = Please take a seat. Your number appears on the screen with the counter to come to.
+kiosk-done = Done
+kiosk-error-service = Please choose what you came for.
+kiosk-error-code = This booking code does not exist here for today. Please check it or ask at reception.
+kiosk-error-early = Your appointment is later. You can check in from { $time }.
+kiosk-error-late = Your appointment has passed. Please take a waiting number without appointment or ask at reception.
+display-title = Call-up display
+display-latest = Now called
+display-none = Nobody called yet
+display-earlier = Called before
+display-number = Number
+display-counter = Counter
+display-waiting = Waiting:
+
+## Visitors on site (staff)
+staff-nav-visitors = On site: { $office }
+visit-title = On site: { $office }
+visit-display-link = Open the call-up display
+visit-kiosk-link = Open the check-in terminal
+visit-msg-eingecheckt = Checked in: waiting number { $number }.
+visit-msg-aufgerufen = Called: { $number }.
+visit-msg-niemand = Nobody is waiting.
+visit-msg-erledigt = Saved.
+visit-msg-code = This booking code does not exist here today.
+visit-msg-leistung = Please choose the service.
+visit-msg-frueh = This appointment can be checked in two hours before at the earliest.
+visit-msg-spaet = This appointment has passed; please check in as a visit without appointment.
+visit-msg-schalter = Please enter your counter.
+visit-call-title = Call the next person
+visit-counter = Counter
+visit-call-next = Call next
+visit-called-title = Called
+visit-col-number = Number
+visit-col-services = Services
+visit-col-actions = Actions
+visit-done = Done
+visit-recall = Call again
+visit-missed = Did not come
+visit-waiting-title = Waiting
+visit-col-kind = Kind
+visit-col-since = Waiting since
+visit-nobody-waiting = Nobody is waiting.
+visit-today-title = Appointments today
+visit-col-time = Time
+visit-col-name = Name
+visit-col-state = State
+visit-check-in = Check in
+visit-expected = expected
+visit-no-appointments = No appointments are booked today.
+visit-walk-in-title = Visit without appointment
+visit-walk-in = Give a waiting number
+visit-figures-title = Figures today
+visit-fig-visitors = Visits
+visit-fig-served = Served
+visit-fig-wait = Mean waiting time
+visit-fig-max-wait = Longest waiting time
+visit-fig-service = Mean service time
+visit-days-caption = The last 30 days (times in minutes)
+visit-col-day = Day
+visit-status-waiting = waiting
+visit-status-called = called
+visit-status-done = done
+visit-status-missed = did not come
+visit-kind-appointment = with appointment
+visit-kind-walk_in = without appointment

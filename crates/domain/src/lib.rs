@@ -5,12 +5,14 @@
 //! format); [`catalog::Catalog`] is the validated, queryable set that the web layer reads.
 
 pub mod account;
+pub mod appointment;
 pub mod bank;
 pub mod booking;
 pub mod case;
 pub mod catalog;
 pub mod delivery;
 pub mod form;
+pub mod holiday;
 pub mod ids;
 pub mod payment;
 pub mod portal;
@@ -19,6 +21,7 @@ pub mod sepa;
 pub mod service;
 pub mod tenant;
 pub mod text;
+pub mod visit;
 
 pub use account::{ApplicationStatus, Level, LoginPolicy, MessageKind, Profile, SessionPolicy};
 pub use catalog::{Catalog, CatalogError, OfferedService};

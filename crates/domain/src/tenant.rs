@@ -122,6 +122,9 @@ pub struct OfficeDef {
     /// Step-free access, induction loop, parking …
     #[serde(default)]
     pub accessibility: Option<Text>,
+    /// Online appointments (Terminvergabe) and the waiting room on site.
+    #[serde(default)]
+    pub appointments: Option<crate::appointment::CalendarDef>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -250,6 +253,9 @@ impl TenantDef {
                         ));
                     }
                 }
+            }
+            if let Some(c) = &office.appointments {
+                problems.extend(c.check(&format!("/offices/{i}/appointments"), &office.opening_hours));
             }
         }
         let mut targets = std::collections::HashSet::new();

@@ -7,7 +7,7 @@
 
 pub mod deliver;
 
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use rathaus_store::{Db, OutboxItem};
@@ -25,6 +25,18 @@ pub struct MailPayload {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// One file to attach (e.g. an appointment as `.ics`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<MailAttachment>,
+}
+
+/// A small text attachment of a mail.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MailAttachment {
+    pub filename: String,
+    /// MIME type, e.g. `text/calendar; charset=utf-8; method=PUBLISH`.
+    pub content_type: String,
+    pub content: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,6 +173,7 @@ impl Worker {
         to: &str,
         subject: String,
         body: String,
+        attachment: Option<&MailAttachment>,
     ) -> Result<(), JobError> {
         let from: Mailbox = self
             .config
@@ -172,14 +185,26 @@ impl Worker {
             .map_err(|e| JobError::Invalid(format!("to: {e}")))?;
         let domain = from.email.domain().to_owned();
         let id = id.replace(|c: char| !c.is_ascii_alphanumeric(), "-");
-        let msg = Message::builder()
+        let builder = Message::builder()
             .from(from)
             .to(to)
             .subject(subject)
-            .message_id(Some(format!("<{id}@{domain}>")))
-            .header(ContentType::TEXT_PLAIN)
-            .body(body)
-            .map_err(|e| JobError::Invalid(e.to_string()))?;
+            .message_id(Some(format!("<{id}@{domain}>")));
+        let msg = match attachment {
+            None => builder.header(ContentType::TEXT_PLAIN).body(body),
+            Some(a) => {
+                let kind = ContentType::parse(&a.content_type)
+                    .map_err(|e| JobError::Invalid(format!("attachment type: {e}")))?;
+                builder.multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(body))
+                        .singlepart(
+                            Attachment::new(a.filename.clone()).body(a.content.clone(), kind),
+                        ),
+                )
+            }
+        }
+        .map_err(|e| JobError::Invalid(e.to_string()))?;
         self.mailer.send(msg).await
     }
 
@@ -230,7 +255,7 @@ impl Worker {
             deliver::file_drop(source, t, &prepared).await.map_err(fail)
         } else if let Some(t) = &target.email {
             let (subject, body) = deliver::office_mail(source, &prepared);
-            self.mail(&item.id, &t.to, subject, body).await?;
+            self.mail(&item.id, &t.to, subject, body, None).await?;
             Ok(format!("mail to {}", t.to))
         } else {
             Err(JobError::Invalid(format!(
@@ -246,7 +271,7 @@ impl Worker {
             MAIL => {
                 let p: MailPayload = serde_json::from_str(&item.payload)
                     .map_err(|e| JobError::Invalid(e.to_string()))?;
-                self.mail(&item.id, &p.to, p.subject, p.body)
+                self.mail(&item.id, &p.to, p.subject, p.body, p.attachment.as_ref())
                     .await
                     .map(|()| None)
             }

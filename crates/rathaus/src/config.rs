@@ -61,6 +61,12 @@ pub struct Config {
     /// `https://service.soest.de` (`RATHAUS_PUBLIC_URL`); default `http://<listen>`. Login
     /// redirects and links in mails are built from it.
     pub public_url: Option<String>,
+    /// Header in which a trusted reverse proxy passes the client's address, e.g.
+    /// `X-Forwarded-For` (its last entry counts); unset: the connection's address
+    /// (`RATHAUS_CLIENT_IP_HEADER`). Used for the booking limit per address.
+    pub client_ip_header: Option<String>,
+    /// Seconds between looks for appointment reminders to send (`RATHAUS_REMINDER_POLL_SECS`).
+    pub reminder_poll_secs: u64,
     /// Identity providers for citizen login (`[[oidc]]` tables in the TOML file); none:
     /// citizens apply as guests only.
     pub oidc: Vec<OidcConfig>,
@@ -136,6 +142,8 @@ impl Default for Config {
             outbox_lease_secs: 300,
             payment_poll_secs: 300,
             public_url: None,
+            client_ip_header: None,
+            reminder_poll_secs: 60,
             oidc: Vec::new(),
         }
     }

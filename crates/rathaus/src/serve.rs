@@ -60,6 +60,11 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
             },
             oidc: config.oidc_settings().map_err(anyhow::Error::msg)?,
             public_url: config.public_url(),
+            client_ip_header: config
+                .client_ip_header
+                .clone()
+                .filter(|h| !h.is_empty())
+                .map(|h| h.to_ascii_lowercase()),
         };
         tracing::info!(files = %web.files.blobs.describe(), "file storage");
         let state = match AppState::start(source.clone(), db.clone(), web).await {
@@ -133,9 +138,21 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
                 rathaus_web::epay::poll_pending(&poller_state, poll).await;
             }
         });
+        // Appointment reminders the day before, and erasing old appointment data.
+        let remind_every = Duration::from_secs(config.reminder_poll_secs.max(1));
+        let reminder_state = state.clone();
+        let reminder = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(remind_every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                rathaus_web::appointments::remind(&reminder_state).await;
+            }
+        });
         rathaus_web::serve(listener, state, shutdown_signal()).await?;
         let _ = stop_tx.send(true);
         poller.abort();
+        reminder.abort();
         let _ = worker.await;
         db.close().await;
         tracing::info!("stopped");

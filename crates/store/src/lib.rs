@@ -6,6 +6,7 @@
 //! [`StoreError::Conflict`] naming the constraint, never a string to parse.
 
 mod accounts;
+mod appointments;
 mod applications;
 mod blobs;
 mod cases;
@@ -16,6 +17,7 @@ mod postkorb;
 mod versions;
 
 pub use accounts::{Account, LoginAttempt, Session};
+pub use appointments::{Appointment, BookOutcome, NewAppointment, NewVisit, QueuedMail, Visit};
 pub use applications::{Draft, FollowUp, Submission, SubmitOutcome};
 pub use blobs::{BlobStore, BlobStream};
 pub use cases::{

@@ -178,7 +178,7 @@ pub async fn my_area(
     Path(tid): Path<String>,
 ) -> Response {
     let site = state.site();
-    let (_t, page) = tenant_page!(site, prefs, tid);
+    let (t, page) = tenant_page!(site, prefs, tid);
     let Some(account) = citizen.account_id().map(str::to_owned) else {
         if let Some(d) = citizen
             .live
@@ -195,6 +195,7 @@ pub async fn my_area(
         Err(e) => return internal(e),
     };
     let sessions = state.db.count_sessions(&account).await.unwrap_or(1);
+    let appointments = crate::appointments::of_account(&state, &page, t, &account).await;
     let (submitted, drafts): (Vec<_>, Vec<_>) = apps.iter().partition(|a| a.reference.is_some());
     let mut documents = Vec::new();
     for a in &submitted {
@@ -233,6 +234,7 @@ pub async fn my_area(
             delete_href => urls::my_delete(&tid),
             logout_everywhere => urls::logout_everywhere(&tid),
             services_href => urls::services(&tid),
+            appointments,
             csrf => token,
         },
     );
@@ -1227,6 +1229,7 @@ pub(crate) fn notify_payload(site: &Site, public_url: &str, tid: &str, to: &str)
         to: to.to_owned(),
         subject: messages.get(Lang::De, "mail-postkorb-subject", None),
         body: messages.get(Lang::De, "mail-postkorb-body", Some(&a)),
+        attachment: None,
     })
     .unwrap_or_default()
 }

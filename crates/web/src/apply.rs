@@ -1687,6 +1687,7 @@ fn receipt_mail(
         to,
         subject: m.get(lang, "mail-receipt-subject", Some(&args)),
         body: m.get(lang, "mail-receipt-body", Some(&args)),
+        attachment: None,
     };
     serde_json::to_string(&payload).ok()
 }
@@ -1801,6 +1802,7 @@ pub async fn receipt(
             access_code => crate::account::shown_code(&jar),
             guest_href => urls::guest_access(&tid),
             account => draft.account_id.is_some(),
+            appointment_href => crate::appointments::for_service(l.offered.provider, l.offered.service.id.as_str(), &did),
         },
     );
     (jar, res).into_response()

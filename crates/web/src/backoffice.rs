@@ -64,7 +64,7 @@ impl Staff {
                 .as_deref()
                 .is_some_and(|o| self.rights.can_process(&c.tenant_id, o))
     }
-    fn event(&self, action: &str, object: String, detail: String) -> AuditEvent {
+    pub(crate) fn event(&self, action: &str, object: String, detail: String) -> AuditEvent {
         AuditEvent {
             actor: format!("staff:{}", self.session.staff_id),
             action: action.to_owned(),
@@ -150,9 +150,10 @@ macro_rules! staff_ctx {
         (t, page, staff)
     }};
 }
+pub(crate) use staff_ctx;
 
 /// What every back-office page shows about the staff member and the navigation.
-fn staff_view(t: &TenantDef, staff: &Staff, csrf: &str, active: &str) -> Value {
+pub(crate) fn staff_view(t: &TenantDef, staff: &Staff, csrf: &str, active: &str) -> Value {
     let tid = t.id.as_str();
     Value::from_serialize(json!({
         "name": staff.session.name,
@@ -164,6 +165,7 @@ fn staff_view(t: &TenantDef, staff: &Staff, csrf: &str, active: &str) -> Value {
         "audit": staff.rights.is_admin(tid).then(|| urls::staff_audit(tid)),
         "deliveries": staff.rights.is_admin(tid).then(|| urls::staff_deliveries(tid)),
         "cash": (staff.rights.is_admin(tid) && t.cash_office.is_some()).then(|| urls::staff_cash(tid)),
+        "visitors": t.offices.iter().filter(|o| o.appointments.is_some() && staff.rights.can_process(tid, o.id.as_str())).map(|o| json!({"href": crate::visitors::staff_href(tid, o.id.as_str()), "name": o.name.get(Lang::De).0})).collect::<Vec<_>>(),
         "active": active,
     }))
 }

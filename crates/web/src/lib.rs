@@ -15,9 +15,11 @@ macro_rules! tenant_page {
 }
 
 pub mod account;
+pub mod appointments;
 mod apply;
 pub mod auth;
 mod backoffice;
+mod visitors;
 mod cache;
 mod csrf;
 pub mod epay;
@@ -56,8 +58,16 @@ pub async fn serve(
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let stop = state.shutdown.clone();
     let app = router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        // Long-lived streams (the waiting-room display) end now, so the server can stop.
+        stop.cancel();
+    })
+    .await
 }

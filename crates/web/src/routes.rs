@@ -258,6 +258,45 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/{tenant}/verwaltung/protokoll.jsonl",
             get(crate::backoffice::audit_export),
         )
+        .route("/{tenant}/termine", get(crate::appointments::index))
+        .route("/{tenant}/termine/{office}", get(crate::appointments::office))
+        .route(
+            "/{tenant}/termine/{office}/buchen",
+            get(crate::appointments::book_form).post(crate::appointments::book),
+        )
+        .route("/{tenant}/termin/{id}", get(crate::appointments::manage))
+        .route(
+            "/{tenant}/termin/{id}/termin.ics",
+            get(crate::appointments::ics_file),
+        )
+        .route(
+            "/{tenant}/termin/{id}/absagen",
+            post(crate::appointments::cancel),
+        )
+        .route(
+            "/{tenant}/termin/{id}/verlegen",
+            post(crate::appointments::reschedule),
+        )
+        .route(
+            "/{tenant}/vor-ort/{office}/anzeige",
+            get(crate::visitors::display),
+        )
+        .route(
+            "/{tenant}/vor-ort/{office}/anzeige/ereignisse",
+            get(crate::visitors::display_events),
+        )
+        .route(
+            "/{tenant}/vor-ort/{office}/kiosk/{key}",
+            get(crate::visitors::kiosk).post(crate::visitors::kiosk_post),
+        )
+        .route(
+            "/{tenant}/verwaltung/vor-ort/{office}",
+            get(crate::visitors::staff_page),
+        )
+        .route(
+            "/{tenant}/verwaltung/vor-ort/{office}/aktion",
+            post(crate::visitors::staff_action),
+        )
         .route("/{tenant}/impressum", get(imprint))
         .route("/{tenant}/datenschutz", get(privacy))
         .route("/{tenant}/barrierefreiheit", get(accessibility))
@@ -399,7 +438,7 @@ impl<'a> Page<'a> {
         }
     }
 
-    fn ok(&self, template: &str, extra: Value) -> Response {
+    pub(crate) fn ok(&self, template: &str, extra: Value) -> Response {
         self.render(StatusCode::OK, template, extra)
     }
 

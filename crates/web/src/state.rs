@@ -23,6 +23,9 @@ pub struct WebConfig {
     pub oidc: Vec<crate::auth::OidcSettings>,
     /// The portal's address as citizens' browsers reach it (for the login's redirect URI).
     pub public_url: String,
+    /// Header a trusted reverse proxy sets to the client's address (its last entry counts),
+    /// e.g. `x-forwarded-for`; unset: the connection's peer address.
+    pub client_ip_header: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -38,6 +41,7 @@ impl Default for WebConfig {
             },
             oidc: Vec::new(),
             public_url: "http://127.0.0.1:8080".into(),
+            client_ip_header: None,
         }
     }
 }
@@ -67,6 +71,10 @@ pub struct AppState {
     pub files: crate::uploads::FileStore,
     pub auth: crate::auth::Oidc,
     reload_lock: tokio::sync::Mutex<()>,
+    /// Bookings per network address (appointments).
+    pub bookings: crate::appointments::BookingLimiter,
+    /// Cancelled at shutdown: ends the display's event streams so the server can stop.
+    pub shutdown: tokio_util::sync::CancellationToken,
 }
 
 /// Submissions from before the back office lack their office, due date and applicant
@@ -113,6 +121,8 @@ impl AppState {
             config,
             metrics,
             reload_lock: tokio::sync::Mutex::new(()),
+            bookings: crate::appointments::BookingLimiter::default(),
+            shutdown: tokio_util::sync::CancellationToken::new(),
         }))
     }
 

@@ -70,6 +70,8 @@ pub struct Nav {
     pub topics: String,
     pub life_situations: String,
     pub offices: String,
+    /// Online appointments, where an office takes them.
+    pub appointments: Option<String>,
     pub imprint: String,
     pub privacy: String,
     pub accessibility: String,
@@ -99,6 +101,11 @@ pub fn tenant(t: &TenantDef, lang: Lang) -> TenantView {
             topics: urls::topics(id),
             life_situations: urls::life_situations(id),
             offices: urls::offices(id),
+            appointments: t
+                .offices
+                .iter()
+                .any(|o| o.appointments.is_some())
+                .then(|| crate::appointments::index_href(id)),
             imprint: urls::legal(id, "impressum"),
             privacy: urls::legal(id, "datenschutz"),
             accessibility: urls::legal(id, "barrierefreiheit"),

@@ -1151,14 +1151,7 @@ impl Form {
                 }
             }
             FieldKind::Email => {
-                let ok = raw.len() <= 254
-                    && raw.split_once('@').is_some_and(|(l, d)| {
-                        !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
-                    })
-                    && !raw
-                        .chars()
-                        .any(|c| c.is_whitespace() || c == ',' || c == ';');
-                if ok {
+                if email_valid(&raw) {
                     Ok(Some(Json::String(raw)))
                 } else {
                     err("error-email", vec![])
@@ -1852,3 +1845,14 @@ pub fn format_bytes(n: u64) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// A plausible single e-mail address (what forms and bookings accept).
+pub fn email_valid(raw: &str) -> bool {
+    raw.len() <= 254
+        && raw.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
+        })
+        && !raw
+            .chars()
+            .any(|c| c.is_whitespace() || c == ',' || c == ';')
+}
