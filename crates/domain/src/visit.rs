@@ -113,6 +113,8 @@ pub struct Timing {
     pub checked_in_at: i64,
     pub called_at: Option<i64>,
     pub done_at: Option<i64>,
+    /// Ended as done (not as missed).
+    pub served: bool,
 }
 
 /// Figures of a day (or any set of visits).
@@ -125,7 +127,8 @@ pub struct Figures {
     pub mean_service_minutes: Option<i64>,
 }
 
-/// Waiting time runs from check-in to the (first) call, service time from the call to done.
+/// Waiting time runs from check-in to the (first) call, service time from the call to done;
+/// visitors who did not come when called count as waited, not as served.
 pub fn figures(visits: &[Timing]) -> Figures {
     let waits: Vec<i64> = visits
         .iter()
@@ -133,6 +136,7 @@ pub fn figures(visits: &[Timing]) -> Figures {
         .collect();
     let services: Vec<i64> = visits
         .iter()
+        .filter(|v| v.served)
         .filter_map(|v| Some((v.done_at? - v.called_at?).max(0)))
         .collect();
     let mean = |v: &[i64]| {
@@ -205,16 +209,19 @@ mod tests {
                 checked_in_at: 0,
                 called_at: Some(10 * MIN),
                 done_at: Some(25 * MIN),
+                served: true,
             },
             Timing {
                 checked_in_at: 0,
                 called_at: Some(20 * MIN),
-                done_at: None,
+                done_at: Some(21 * MIN),
+                served: false,
             },
             Timing {
                 checked_in_at: 0,
                 called_at: None,
                 done_at: None,
+                served: false,
             },
         ]);
         assert_eq!(

@@ -275,7 +275,7 @@ impl Db {
                 }
                 let held: i64 = sqlx::query(
                     "SELECT COUNT(*) AS n FROM appointments WHERE tenant_id = $1 AND office_id = $2 \
-                     AND email = $3 AND status = 'booked' AND ends_at > $4 AND id <> $5",
+                     AND LOWER(email) = LOWER($3) AND status = 'booked' AND ends_at > $4 AND id <> $5",
                 )
                 .bind(&a.tenant_id)
                 .bind(&a.office_id)

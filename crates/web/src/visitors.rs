@@ -110,9 +110,6 @@ async fn check_in_code(
         Err(e) => return Err(internal(e)),
     };
     let now = crate::apply::now_millis();
-    if local_date(a.starts_at) != local_date(now) {
-        return Ok(CheckIn::Unknown);
-    }
     if !visit::check_in_open(a.starts_at, now) {
         return Ok(if now < a.starts_at {
             CheckIn::TooEarly(a.starts_at - visit::CHECK_IN_BEFORE_MS)
@@ -498,10 +495,11 @@ pub async fn staff_page(
         .visit_times(&tid, &oid, &from.to_string(), &day.to_string())
         .await
         .unwrap_or_default();
-    let timing = |(_, c, k, d, _): &(String, i64, Option<i64>, Option<i64>, String)| visit::Timing {
+    let timing = |(_, c, k, d, s): &(String, i64, Option<i64>, Option<i64>, String)| visit::Timing {
         checked_in_at: *c,
         called_at: *k,
         done_at: *d,
+        served: s == VisitStatus::Done.key(),
     };
     let today_figures = visit::figures(
         &times

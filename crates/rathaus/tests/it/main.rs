@@ -4,6 +4,7 @@
 mod support;
 
 mod accounts;
+mod appointments;
 mod apply;
 mod backoffice;
 mod broken_definitions;

@@ -12,7 +12,7 @@ CREATE TABLE appointments (
     services TEXT NOT NULL,
     starts_at BIGINT NOT NULL,
     ends_at BIGINT NOT NULL,
-    counter INTEGER NOT NULL,
+    counter BIGINT NOT NULL,
     name TEXT NOT NULL,
     email TEXT NOT NULL,
     lang TEXT NOT NULL,
@@ -31,7 +31,7 @@ CREATE INDEX appointments_to_remind ON appointments (status, reminded_at, starts
 CREATE TABLE appointment_units (
     tenant_id TEXT NOT NULL,
     office_id TEXT NOT NULL,
-    counter INTEGER NOT NULL,
+    counter BIGINT NOT NULL,
     unit BIGINT NOT NULL,
     appointment_id TEXT NOT NULL REFERENCES appointments (id),
     PRIMARY KEY (tenant_id, office_id, counter, unit)
