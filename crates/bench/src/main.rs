@@ -137,6 +137,15 @@ fn main() -> Result<()> {
         Duration::from_secs(seconds),
     ))?;
     let deliveries = rt.block_on(deliveries(&bin, &defs, &work.join("deliveries"), 1000))?;
+    let slots = slot_computation();
+    let bookings = {
+        let fixture = root.join("crates/rathaus/tests/fixtures/appointments");
+        let (mut server, addr, _) = start(&bin, &fixture, &work.join("bookings"), "8388608")?;
+        let r = rt.block_on(bookings(&addr, 1000));
+        let _ = server.kill();
+        let _ = server.wait();
+        r?
+    };
     let _ = std::fs::remove_dir_all(&work);
     println!();
     println!("forms (Hundeanmeldung, SQLite)");
@@ -150,6 +159,13 @@ fn main() -> Result<()> {
     println!("  submit requests alone:     {:>8.0} /s      (draft complete → application with reference, {CLIENTS} at once)", submits);
     println!("  raw inserts, same database: {:>8.0} /s      (one INSERT per transaction, {CLIENTS} writers)", raw);
     println!("  deliveries (webhook):      {:>8.0} /s      ({} queued applications drained by the outbox worker to a local receiver)", deliveries.0, deliveries.1);
+    println!();
+    println!("appointments");
+    println!(
+        "  free slots of a month:     {:>8.3} ms     (median of {} runs; 10 counters, {} bookings, {} free starts found)",
+        slots.0, slots.1, slots.2, slots.3
+    );
+    println!("  bookings over HTTP:        {:>8.0} /s      ({} bookings, {CLIENTS} citizens at once; each re-checks the free slots and takes its units in one transaction)", bookings.0, bookings.1);
 
     let mut summary = vec![
         (
@@ -173,6 +189,18 @@ fn main() -> Result<()> {
         (
             "webhook deliveries ≥ 10 % of the raw-insert rate (%)".to_owned(),
             100.0 * deliveries.0 / raw.max(1.0),
+            10.0,
+            true,
+        ),
+        (
+            "free slots of a month across 10 counters < 5 ms".to_owned(),
+            slots.0,
+            5.0,
+            false,
+        ),
+        (
+            "bookings ≥ 10 % of the raw-insert rate (%)".to_owned(),
+            100.0 * bookings.0 / raw.max(1.0),
             10.0,
             true,
         ),
@@ -793,4 +821,142 @@ fn generate_services(defs: &Path, total: usize) -> Result<usize> {
         )?;
     }
     Ok(n)
+}
+
+/// Free-slot computation for one month: an office open 07:00–19:00 on weekdays with ten
+/// counters, 15-minute grid, a 20-minute visit, and about half of the capacity booked.
+/// Returns (median ms, runs, bookings, free starts).
+fn slot_computation() -> (f64, usize, usize, usize) {
+    use rathaus_domain::appointment::{instant, Booked, CalendarDef};
+    let def: CalendarDef = serde_json::from_value(serde_json::json!({
+        "services": [{"id": "x", "name": {"de": "X"}, "minutes": 20}],
+        "hours": [{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "07:00", "to": "19:00"}],
+        "counters": 10, "slot_minutes": 15, "horizon_days": 366, "lead_hours": 0
+    }))
+    .unwrap_or_else(|e| panic!("benchmark calendar: {e}"));
+    let cal = def.with(&[]);
+    let first = jiff::civil::date(2027, 3, 1);
+    let last = jiff::civil::date(2027, 3, 31);
+    let now = instant(
+        jiff::civil::date(2027, 2, 20),
+        jiff::civil::time(12, 0, 0, 0),
+    );
+    // About a quarter of the starts taken on each counter (never overlapping), deterministic.
+    let mut booked = Vec::new();
+    let mut d = first;
+    let mut n: u64 = 0;
+    while d <= last {
+        for (s, e) in cal.starts_on(d, 20) {
+            for c in 1..=10u32 {
+                n = n
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                if (n >> 33).is_multiple_of(4)
+                    && !booked
+                        .iter()
+                        .any(|b: &Booked| b.counter == c && b.start_ms < e && s < b.end_ms)
+                {
+                    booked.push(Booked {
+                        start_ms: s,
+                        end_ms: e,
+                        counter: c,
+                    });
+                }
+            }
+        }
+        d = match d.tomorrow() {
+            Ok(next) => next,
+            Err(_) => break,
+        };
+    }
+    let mut times = Vec::new();
+    let mut found = 0;
+    for _ in 0..200 {
+        let t = Instant::now();
+        found = cal.free_slots(20, first, last, now, &booked).len();
+        times.push(t.elapsed());
+    }
+    (
+        median(&mut times).as_secs_f64() * 1000.0,
+        times.len(),
+        booked.len(),
+        found,
+    )
+}
+
+/// Bookings per second over HTTP: `CLIENTS` citizens book `n` appointments at once, each a
+/// different time or counter of the round-the-clock test office.
+async fn bookings(addr: &str, n: usize) -> Result<(f64, usize)> {
+    let (status, _, page) = request(
+        addr,
+        "GET",
+        "/t1/termine/buero?leistung=ausweis&tag=x",
+        None,
+        None,
+    )
+    .await?;
+    if status != 200 {
+        bail!("office page: HTTP {status}");
+    }
+    // The times of the whole horizon, from the day links of the page's month(s).
+    let mut starts: Vec<String> = Vec::new();
+    let today = jiff::Zoned::now()
+        .with_time_zone(rathaus_domain::appointment::berlin().clone())
+        .date();
+    for i in 0..7 {
+        let day = today.saturating_add(jiff::Span::new().days(i));
+        let (_, _, p) = request(
+            addr,
+            "GET",
+            &format!("/t1/termine/buero?leistung=ausweis&tag={day}"),
+            None,
+            None,
+        )
+        .await?;
+        let day_part = p.split("id=\"tag\"").nth(1).unwrap_or("");
+        for s in day_part.split("beginn=").skip(1) {
+            let v: String = s.chars().take_while(char::is_ascii_digit).collect();
+            if !v.is_empty() && !starts.contains(&v) {
+                starts.push(v);
+            }
+        }
+    }
+    let _ = page;
+    let (cookie, csrf) = csrf_of(
+        addr,
+        &format!(
+            "/t1/termine/buero/buchen?leistung=ausweis&beginn={}",
+            starts.first().context("no free time")?
+        ),
+    )
+    .await?;
+    // Each start has ten counters.
+    let jobs: Vec<(usize, String)> = (0..n)
+        .map(|i| (i, starts[(i / 10) % starts.len()].clone()))
+        .collect();
+    let chunks: Vec<Vec<(usize, String)>> = jobs
+        .chunks(n.div_ceil(CLIENTS))
+        .map(<[_]>::to_vec)
+        .collect();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for chunk in chunks {
+        let (addr, cookie, csrf) = (addr.to_owned(), cookie.clone(), csrf.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut ok = 0;
+            for (i, start) in &chunk {
+                let form = format!("_csrf={csrf}&leistung=ausweis&beginn={start}&name=Bench+{i}&email=bench{i}%40example.org&einwilligung=ja");
+                let (status, _, _) = request(&addr, "POST", "/t1/termine/buero/buchen", Some(&cookie), Some(form)).await?;
+                if status == 303 {
+                    ok += 1;
+                }
+            }
+            Ok::<_, anyhow::Error>(ok)
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await??;
+    }
+    Ok((total as f64 / started.elapsed().as_secs_f64(), total))
 }

@@ -296,7 +296,7 @@ impl CalendarDef {
                     format!("duplicate bookable service id '{}'", b.id),
                 ));
             }
-            if b.minutes % UNIT_MINUTES as u32 != 0 {
+            if !b.minutes.is_multiple_of(UNIT_MINUTES as u32) {
                 problems.push(Problem::at(
                     format!("{at}/services/{i}/minutes"),
                     format!("duration {} is not a multiple of 5 minutes", b.minutes),
@@ -322,7 +322,10 @@ impl CalendarDef {
             for (j, h) in hours.iter().enumerate() {
                 for (key, v) in [("from", &h.from), ("to", &h.to)] {
                     match hhmm(v) {
-                        Some(t) if SLOT_GRIDS.contains(&grid) && minutes_of(t) % grid != 0 => {
+                        Some(t)
+                            if SLOT_GRIDS.contains(&grid)
+                                && !minutes_of(t).is_multiple_of(grid) =>
+                        {
                             problems.push(Problem::at(
                                 format!("{at}/{list}/{j}/{key}"),
                                 format!("{v} is not on the {grid}-minute grid of slot_minutes"),
@@ -489,7 +492,10 @@ impl<'a> Calendar<'a> {
             .blocked
             .iter()
             .filter_map(|b| {
-                let (f, t) = (b.from.parse::<DateTime>().ok()?, b.to.parse::<DateTime>().ok()?);
+                let (f, t) = (
+                    b.from.parse::<DateTime>().ok()?,
+                    b.to.parse::<DateTime>().ok()?,
+                );
                 Some((instant(f.date(), f.time()), instant(t.date(), t.time())))
             })
             .collect();

@@ -287,7 +287,12 @@ impl Catalog {
         // Bookable appointments may only link the tenant's own services.
         for (i, t) in tenants.iter().enumerate() {
             for (j, o) in t.offices.iter().enumerate() {
-                for (k, b) in o.appointments.iter().flat_map(|c| c.services.iter()).enumerate() {
+                for (k, b) in o
+                    .appointments
+                    .iter()
+                    .flat_map(|c| c.services.iter())
+                    .enumerate()
+                {
                     if let Some(sid) = &b.service {
                         if !own.get(&t.id).is_some_and(|m| m.contains_key(sid)) {
                             errors.push(err(

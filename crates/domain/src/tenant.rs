@@ -255,7 +255,8 @@ impl TenantDef {
                 }
             }
             if let Some(c) = &office.appointments {
-                problems.extend(c.check(&format!("/offices/{i}/appointments"), &office.opening_hours));
+                problems
+                    .extend(c.check(&format!("/offices/{i}/appointments"), &office.opening_hours));
             }
         }
         let mut targets = std::collections::HashSet::new();

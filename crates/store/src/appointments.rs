@@ -58,7 +58,8 @@ impl Appointment {
     }
 }
 
-const COLUMNS: &str = "id, tenant_id, office_id, code, token_hash, services, starts_at, ends_at, counter, \
+const COLUMNS: &str =
+    "id, tenant_id, office_id, code, token_hash, services, starts_at, ends_at, counter, \
      name, email, lang, account_id, reference, status, created_at, updated_at, reminded_at";
 
 macro_rules! appointment_from {
@@ -472,7 +473,12 @@ impl Db {
             .fetch_all(p)
             .await?
             .into_iter()
-            .map(|r| (r.get("id"), r.get("starts_at"), r.get("ends_at"), r.get("counter")))
+            .map(|r| (
+                r.get("id"),
+                r.get("starts_at"),
+                r.get("ends_at"),
+                r.get("counter")
+            ))
             .collect()))
     }
 
@@ -662,7 +668,8 @@ impl Db {
         by: &str,
     ) -> Result<bool, StoreError> {
         let now = now_millis();
-        with_pool!(self, |p| Ok(sqlx::query(
+        with_pool!(self, |p| {
+            Ok(sqlx::query(
             "UPDATE visits SET status = 'called', called_at = $1, called_by = $2, counter_label = $3, updated_at = $1 \
              WHERE tenant_id = $4 AND id = $5 AND office_id = $6 AND status = 'waiting'"
         )
@@ -675,7 +682,8 @@ impl Db {
         .execute(p)
         .await?
         .rows_affected()
-            == 1))
+            == 1)
+        })
     }
 
     /// Calls a called visitor again (the display shows them anew; the first call time,
@@ -686,7 +694,8 @@ impl Db {
         office_id: &str,
         id: &str,
     ) -> Result<bool, StoreError> {
-        with_pool!(self, |p| Ok(sqlx::query(
+        with_pool!(self, |p| {
+            Ok(sqlx::query(
             "UPDATE visits SET updated_at = $1 WHERE tenant_id = $2 AND id = $3 AND office_id = $4 AND status = 'called'"
         )
         .bind(now_millis())
@@ -696,7 +705,8 @@ impl Db {
         .execute(p)
         .await?
         .rows_affected()
-            == 1))
+            == 1)
+        })
     }
 
     /// Ends a called visit as `done` or `missed`.

@@ -6,8 +6,8 @@
 //! [`StoreError::Conflict`] naming the constraint, never a string to parse.
 
 mod accounts;
-mod appointments;
 mod applications;
+mod appointments;
 mod blobs;
 mod cases;
 mod files;
@@ -17,8 +17,8 @@ mod postkorb;
 mod versions;
 
 pub use accounts::{Account, LoginAttempt, Session};
-pub use appointments::{Appointment, BookOutcome, NewAppointment, NewVisit, QueuedMail, Visit};
 pub use applications::{Draft, FollowUp, Submission, SubmitOutcome};
+pub use appointments::{Appointment, BookOutcome, NewAppointment, NewVisit, QueuedMail, Visit};
 pub use blobs::{BlobStore, BlobStream};
 pub use cases::{
     AuditCheck, AuditEntry, AuditEvent, Case, CaseChange, InboxFilter, Letter, Note, Sort,

@@ -96,8 +96,11 @@ impl FromRequestParts<Arc<AppState>> for ClientIp {
 /// Bookings per network address and hour, per office (in memory: no address is stored).
 #[derive(Default)]
 pub struct BookingLimiter {
-    offices: Mutex<HashMap<(String, String, u32), Arc<DefaultKeyedRateLimiter<IpAddr>>>>,
+    offices: Mutex<HashMap<LimiterKey, Arc<DefaultKeyedRateLimiter<IpAddr>>>>,
 }
+
+/// Tenant, office and allowance per hour.
+type LimiterKey = (String, String, u32);
 
 impl BookingLimiter {
     /// Whether `ip` may book once more at the office now (and counts it).
@@ -469,7 +472,9 @@ pub async fn office(
         for s in &slots {
             *per_day.entry(local_date(s.start_ms)).or_default() += 1;
         }
-        month = month_view(&page, &tid, &oid, &choice, wanted, first, last, &per_day, selected);
+        month = month_view(
+            &page, &tid, &oid, &choice, wanted, first, last, &per_day, selected,
+        );
         if let Some(d) = selected {
             let list: Vec<Json> = slots
                 .iter()
@@ -555,7 +560,7 @@ fn month_view(
         }));
         d = d.saturating_add(1.day());
     }
-    while cells.len() % 7 != 0 {
+    while !cells.len().is_multiple_of(7) {
         cells.push(Json::Null);
     }
     let weeks: Vec<Vec<Json>> = cells.chunks(7).map(<[Json]>::to_vec).collect();
@@ -600,18 +605,22 @@ fn wanted<'a>(
     t: &'a TenantDef,
     oid: &str,
     p: &[(String, String)],
-) -> Result<Wanted<'a>, Response> {
+) -> Result<Wanted<'a>, Box<Response>> {
     let Some((office, def)) = calendar_of(t, oid) else {
-        return Err(page.not_found());
+        return Err(Box::new(page.not_found()));
     };
     let services = all(p, "leistung");
     let cal = def.with(&office.opening_hours);
     let start = one(p, "beginn").and_then(|s| s.parse::<i64>().ok());
     let (Some(start), Ok(minutes)) = (start, cal.visit_minutes(&services)) else {
-        return Err(Redirect::to(&office_href(t.id.as_str(), oid)).into_response());
+        return Err(Box::new(
+            Redirect::to(&office_href(t.id.as_str(), oid)).into_response(),
+        ));
     };
     if services.len() > MAX_SERVICES {
-        return Err(Redirect::to(&office_href(t.id.as_str(), oid)).into_response());
+        return Err(Box::new(
+            Redirect::to(&office_href(t.id.as_str(), oid)).into_response(),
+        ));
     }
     Ok(Wanted {
         office,
@@ -749,7 +758,7 @@ pub async fn book_form(
     let (t, page) = tenant_page!(site, prefs, tid);
     let w = match wanted(&page, t, &oid, &q) {
         Ok(w) => w,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if let Err(r) = still_free(&state, &page, &tid, &w, None).await {
         return r;
@@ -785,7 +794,7 @@ pub async fn book(
     }
     let w = match wanted(&page, t, &oid, &p) {
         Ok(w) => w,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let lang = prefs.lang;
     let m = &page.theme().messages;
@@ -805,7 +814,8 @@ pub async fn book(
             .push(("name", m.get(lang, "error-too-long", Some(&a))));
     }
     if !rathaus_domain::form::email_valid(&form.email) {
-        form.errors.push(("email", m.get(lang, "error-email", None)));
+        form.errors
+            .push(("email", m.get(lang, "error-email", None)));
     }
     if !form.consent {
         form.errors
@@ -815,16 +825,21 @@ pub async fn book(
     if !form.errors.is_empty() {
         return (
             jar,
-            render_form(&page, t, &w, &form, &token, StatusCode::UNPROCESSABLE_ENTITY),
+            render_form(
+                &page,
+                t,
+                &w,
+                &form,
+                &token,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
         )
             .into_response();
     }
-    if !state.bookings.allow(
-        &tid,
-        &oid,
-        w.def.limits.per_address_per_hour,
-        ip.0,
-    ) {
+    if !state
+        .bookings
+        .allow(&tid, &oid, w.def.limits.per_address_per_hour, ip.0)
+    {
         let mut res = page.render_private(
             StatusCode::TOO_MANY_REQUESTS,
             "appointment_notice.html",
@@ -876,7 +891,16 @@ pub async fn book(
             account_id: citizen.account_id().map(str::to_owned),
             reference: reference.clone(),
         };
-        let mail = confirmation_mail(&state, &page, t, w.office, w.def, &a_view(&a), &key, "booked");
+        let mail = confirmation_mail(
+            &state,
+            &page,
+            t,
+            w.office,
+            w.def,
+            &a_view(&a),
+            &key,
+            "booked",
+        );
         outcome = match state
             .db
             .book_appointment(&a, &counters, w.def.limits.per_email, mail)
@@ -906,7 +930,14 @@ pub async fn book(
                 .push(("email", m.get(lang, "appt-error-email-limit", Some(&a))));
             (
                 jar,
-                render_form(&page, t, &w, &form, &token, StatusCode::UNPROCESSABLE_ENTITY),
+                render_form(
+                    &page,
+                    t,
+                    &w,
+                    &form,
+                    &token,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
             )
                 .into_response()
         }
@@ -1321,7 +1352,7 @@ pub async fn reschedule(
     }
     let w = match wanted(&page, t, &a.office_id, &pairs) {
         Ok(w) => w,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let counters = match still_free(&state, &page, &tid, &w, Some(&a.id)).await {
         Ok(c) => c,
@@ -1385,12 +1416,16 @@ pub async fn remind(state: &AppState) {
             here: String::new(),
         };
         let page = Page::new(&site, &prefs, Some(t));
-        let mail = reminder_mail(&state, &page, t, o, def, &a);
+        let mail = reminder_mail(state, &page, t, o, def, &a);
         if let Err(e) = state.db.mark_reminded(&a.tenant_id, &a.id, mail).await {
             tracing::warn!(error = %e, "queueing a reminder failed");
         }
     }
-    if let Err(e) = state.db.purge_appointments(now - KEEP_PERSONAL_DATA_MS).await {
+    if let Err(e) = state
+        .db
+        .purge_appointments(now - KEEP_PERSONAL_DATA_MS)
+        .await
+    {
         tracing::warn!(error = %e, "erasing old appointment data failed");
     }
     state.bookings.tidy();

@@ -15,11 +15,10 @@ macro_rules! tenant_page {
 }
 
 pub mod account;
-pub mod appointments;
 mod apply;
+pub mod appointments;
 pub mod auth;
 mod backoffice;
-mod visitors;
 mod cache;
 mod csrf;
 pub mod epay;
@@ -37,6 +36,7 @@ pub mod theme;
 mod uploads;
 pub mod urls;
 mod views;
+mod visitors;
 
 pub use auth::OidcSettings;
 pub use site::Site;

@@ -259,7 +259,10 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(crate::backoffice::audit_export),
         )
         .route("/{tenant}/termine", get(crate::appointments::index))
-        .route("/{tenant}/termine/{office}", get(crate::appointments::office))
+        .route(
+            "/{tenant}/termine/{office}",
+            get(crate::appointments::office),
+        )
         .route(
             "/{tenant}/termine/{office}/buchen",
             get(crate::appointments::book_form).post(crate::appointments::book),

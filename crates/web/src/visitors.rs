@@ -87,7 +87,7 @@ fn kiosk_key(def: &CalendarDef) -> Option<String> {
 // ----- check-in ---------------------------------------------------------------------------
 
 enum CheckIn {
-    Ticket(Visit),
+    Ticket(Box<Visit>),
     /// The code is unknown here, cancelled, or not for today.
     Unknown,
     TooEarly(i64),
@@ -131,7 +131,7 @@ async fn check_in_code(
         })
         .await
         .map_err(internal)?;
-    Ok(CheckIn::Ticket(v))
+    Ok(CheckIn::Ticket(Box::new(v)))
 }
 
 async fn check_in_walk_in(
@@ -165,7 +165,11 @@ async fn check_in_walk_in(
     Ok(Some(v))
 }
 
-fn kiosk_office<'a>(t: &'a TenantDef, oid: &str, key: &str) -> Option<(&'a OfficeDef, &'a CalendarDef)> {
+fn kiosk_office<'a>(
+    t: &'a TenantDef,
+    oid: &str,
+    key: &str,
+) -> Option<(&'a OfficeDef, &'a CalendarDef)> {
     let (o, def) = calendar_of(t, oid)?;
     let expected = kiosk_key(def)?;
     crate::routes::token_matches(key, &expected).then_some((o, def))
@@ -260,9 +264,12 @@ pub async fn kiosk_post(
     } else {
         let typed = one(&p, "code").unwrap_or_default();
         match check_in_code(&state, &tid, &oid, &typed, "kiosk").await {
-            Ok(CheckIn::Ticket(v)) => v,
+            Ok(CheckIn::Ticket(v)) => *v,
             Ok(CheckIn::Unknown) => {
-                return (jar, err(m.get(lang, "kiosk-error-code", None), Some(&typed)))
+                return (
+                    jar,
+                    err(m.get(lang, "kiosk-error-code", None), Some(&typed)),
+                )
                     .into_response()
             }
             Ok(CheckIn::TooEarly(from)) => {
@@ -275,7 +282,10 @@ pub async fn kiosk_post(
                     .into_response();
             }
             Ok(CheckIn::TooLate) => {
-                return (jar, err(m.get(lang, "kiosk-error-late", None), Some(&typed)))
+                return (
+                    jar,
+                    err(m.get(lang, "kiosk-error-late", None), Some(&typed)),
+                )
                     .into_response()
             }
             Err(r) => return r,
@@ -378,30 +388,27 @@ fn board_stream(
     shutdown: tokio_util::sync::CancellationToken,
 ) -> impl Stream<Item = Result<Event, std::convert::Infallible>> {
     let ends = tokio::time::Instant::now() + STREAM_MAX;
-    futures_util::stream::unfold(
-        (state, String::new()),
-        move |(state, last)| {
-            let (tid, oid, shutdown) = (tid.clone(), oid.clone(), shutdown.clone());
-            async move {
-                loop {
-                    if tokio::time::Instant::now() >= ends || shutdown.is_cancelled() {
-                        return None;
-                    }
-                    if let Ok(b) = board(&state, &tid, &oid).await {
-                        let data = b.to_string();
-                        if data != last {
-                            let ev = Event::default().event("board").data(data.clone());
-                            return Some((Ok(ev), (state, data)));
-                        }
-                    }
-                    tokio::select! {
-                        () = tokio::time::sleep(Duration::from_secs(1)) => {}
-                        () = shutdown.cancelled() => return None,
+    futures_util::stream::unfold((state, String::new()), move |(state, last)| {
+        let (tid, oid, shutdown) = (tid.clone(), oid.clone(), shutdown.clone());
+        async move {
+            loop {
+                if tokio::time::Instant::now() >= ends || shutdown.is_cancelled() {
+                    return None;
+                }
+                if let Ok(b) = board(&state, &tid, &oid).await {
+                    let data = b.to_string();
+                    if data != last {
+                        let ev = Event::default().event("board").data(data.clone());
+                        return Some((Ok(ev), (state, data)));
                     }
                 }
+                tokio::select! {
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    () = shutdown.cancelled() => return None,
+                }
             }
-        },
-    )
+        }
+    })
 }
 
 // ----- staff ------------------------------------------------------------------------------
@@ -436,18 +443,29 @@ pub async fn staff_page(
     let (appts, visits) = match (
         state
             .db
-            .appointments_between(&tid, &oid, day_start(day), day_start(day.saturating_add(1.day())))
+            .appointments_between(
+                &tid,
+                &oid,
+                day_start(day),
+                day_start(day.saturating_add(1.day())),
+            )
             .await,
         state.db.visits_of_day(&tid, &oid, &day.to_string()).await,
     ) {
         (Ok(a), Ok(v)) => (a, v),
         (Err(e), _) | (_, Err(e)) => return internal(e),
     };
-    let status_label = |s: &str| page.theme().messages.get(lang, &format!("visit-status-{s}"), None);
+    let status_label = |s: &str| {
+        page.theme()
+            .messages
+            .get(lang, &format!("visit-status-{s}"), None)
+    };
     let appointments: Vec<Json> = appts
         .iter()
         .map(|a| {
-            let v = visits.iter().find(|v| v.appointment_id.as_deref() == Some(&a.id));
+            let v = visits
+                .iter()
+                .find(|v| v.appointment_id.as_deref() == Some(&a.id));
             json!({
                 "id": a.id,
                 "time": time_label(a.starts_at),
@@ -475,10 +493,7 @@ pub async fn staff_page(
             "state": status_label(&v.status),
         })
     };
-    let waiting: Vec<Json> = order(&visits, now)
-        .into_iter()
-        .map(view)
-        .collect();
+    let waiting: Vec<Json> = order(&visits, now).into_iter().map(view).collect();
     let called: Vec<Json> = visits
         .iter()
         .filter(|v| v.status == VisitStatus::Called.key())
@@ -495,12 +510,13 @@ pub async fn staff_page(
         .visit_times(&tid, &oid, &from.to_string(), &day.to_string())
         .await
         .unwrap_or_default();
-    let timing = |(_, c, k, d, s): &(String, i64, Option<i64>, Option<i64>, String)| visit::Timing {
-        checked_in_at: *c,
-        called_at: *k,
-        done_at: *d,
-        served: s == VisitStatus::Done.key(),
-    };
+    let timing =
+        |(_, c, k, d, s): &(String, i64, Option<i64>, Option<i64>, String)| visit::Timing {
+            checked_in_at: *c,
+            called_at: *k,
+            done_at: *d,
+            served: s == VisitStatus::Done.key(),
+        };
     let today_figures = visit::figures(
         &times
             .iter()
@@ -704,8 +720,18 @@ pub async fn staff_action(
             let id = one(&p, "id").unwrap_or_default();
             let ok = match aktion.as_str() {
                 "erneut" => state.db.recall_visit(&tid, &oid, &id).await,
-                "erledigt" => state.db.finish_visit(&tid, &oid, &id, VisitStatus::Done.key()).await,
-                _ => state.db.finish_visit(&tid, &oid, &id, VisitStatus::Missed.key()).await,
+                "erledigt" => {
+                    state
+                        .db
+                        .finish_visit(&tid, &oid, &id, VisitStatus::Done.key())
+                        .await
+                }
+                _ => {
+                    state
+                        .db
+                        .finish_visit(&tid, &oid, &id, VisitStatus::Missed.key())
+                        .await
+                }
             };
             match ok {
                 Ok(_) => {
@@ -715,7 +741,14 @@ pub async fn staff_action(
                         _ => "visitor_missed",
                     };
                     audit(action, format!("visit:{id}")).await;
-                    go(if aktion == "erneut" { "aufgerufen" } else { "erledigt" }, None)
+                    go(
+                        if aktion == "erneut" {
+                            "aufgerufen"
+                        } else {
+                            "erledigt"
+                        },
+                        None,
+                    )
                 }
                 Err(e) => internal(e),
             }

@@ -18,6 +18,7 @@ mod validate;
 
 pub use model::*;
 pub use validate::{
-    email_valid, format_bytes, format_date_de, iban_valid, parse_date_de, parse_money, to_input, write_input,
-    FieldError, Form, Message, Precheck, StepInput, DEFAULT_FILE_BYTES, MAX_FILE_BYTES,
+    email_valid, format_bytes, format_date_de, iban_valid, parse_date_de, parse_money, to_input,
+    write_input, FieldError, Form, Message, Precheck, StepInput, DEFAULT_FILE_BYTES,
+    MAX_FILE_BYTES,
 };

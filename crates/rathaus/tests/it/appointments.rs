@@ -545,3 +545,312 @@ async fn next_board(res: &mut reqwest::Response) -> serde_json::Value {
         buf.push_str(&String::from_utf8_lossy(&chunk));
     }
 }
+
+/// Books, moves and cancels at an office of the demo in Chromium, running axe-core on
+/// every page and state; the `.ics` of the booking is read by ical.js.
+async fn book_move_cancel_in_browser(
+    c: &fantoccini::Client,
+    app: &TestApp,
+    axe_js: &str,
+    tenant: &str,
+    office: &str,
+    service: &str,
+    failures: &mut Vec<String>,
+) {
+    use crate::browser::{audit, click, fill, wait_for_css, wait_for_url};
+    use fantoccini::Locator;
+    let at = |s: &str| format!("{tenant}/{office}: {s}");
+    c.goto(&app.url(&format!("/{tenant}"))).await.unwrap();
+    click(c, "a[href$='/termine']").await;
+    wait_for_url(c, "/termine").await;
+    audit(c, axe_js, at("offices"), failures).await;
+    click(c, &format!("a[href$='/termine/{office}']")).await;
+    wait_for_css(c, "form.appt-choose").await;
+    audit(c, axe_js, at("choose services"), failures).await;
+    // Nothing chosen: the error is named and linked.
+    click(c, "form.appt-choose button[type=submit]").await;
+    wait_for_css(c, ".error-summary").await;
+    audit(c, axe_js, at("no service chosen"), failures).await;
+    click(c, &format!("label[for='leistung-{service}']")).await;
+    click(c, "form.appt-choose button[type=submit]").await;
+    wait_for_css(c, "table.month").await;
+    audit(c, axe_js, at("next times and month"), failures).await;
+    // A day of the month (the next month if this one has no free day left).
+    if c.find(Locator::Css("table.month td a")).await.is_err() {
+        click(c, ".month-nav a:last-child").await;
+        wait_for_css(c, "table.month td a").await;
+    }
+    click(c, "table.month td a").await;
+    wait_for_css(c, "#tag").await;
+    audit(c, axe_js, at("a day's times"), failures).await;
+    click(c, ".slot-grid a.slot").await;
+    wait_for_css(c, "input#name").await;
+    audit(c, axe_js, at("booking form"), failures).await;
+    fill(c, "email", "nicht-gueltig").await;
+    click(c, "main form button[type=submit]").await;
+    wait_for_css(c, ".error-summary").await;
+    audit(c, axe_js, at("booking form with errors"), failures).await;
+    fill(c, "name", "Demo Person").await;
+    fill(c, "email", "demo.person@example.org").await;
+    click(c, "label[for=consent]").await;
+    click(c, "main form button[type=submit]").await;
+    wait_for_css(c, ".booking-code").await;
+    audit(c, axe_js, at("booked"), failures).await;
+    let ics = c
+        .find(Locator::Css("a[href*='termin.ics']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let text = reqwest::get(app.url(&ics))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let cal = read_ics(&text);
+    assert_eq!(cal["events"][0]["status"], "CONFIRMED", "{cal}");
+    let first_start = cal["events"][0]["start"].as_str().unwrap().to_owned();
+    // Move: another time of the list.
+    click(c, "a[href*='verlegen=']").await;
+    wait_for_css(c, "button.slot").await;
+    audit(c, axe_js, at("moving"), failures).await;
+    let buttons = c.find_all(Locator::Css("button.slot")).await.unwrap();
+    buttons.last().unwrap().clone().click().await.unwrap();
+    wait_for_url(c, "geaendert=verlegt").await;
+    audit(c, axe_js, at("moved"), failures).await;
+    let text = reqwest::get(app.url(&ics))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let moved = read_ics(&text);
+    assert_ne!(moved["events"][0]["start"], first_start.as_str());
+    // Cancel.
+    click(c, "main form button.secondary").await;
+    wait_for_url(c, "geaendert=abgesagt").await;
+    audit(c, axe_js, at("cancelled"), failures).await;
+    let text = reqwest::get(app.url(&ics))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(read_ics(&text)["events"][0]["status"], "CANCELLED");
+}
+
+#[tokio::test]
+async fn booking_in_the_browser_at_solingen_and_paderborn() {
+    use crate::browser::{axe_source, browser, browser_lock};
+    let _lock = browser_lock().lock().await;
+    let app = TestApp::start(Backend::Sqlite).await;
+    let axe_js = axe_source();
+    let mut failures = Vec::new();
+    {
+        let b = browser(true, 1280, 900).await;
+        book_move_cancel_in_browser(
+            &b.client,
+            &app,
+            &axe_js,
+            "solingen",
+            "auslaenderbehoerde",
+            "urkunde",
+            &mut failures,
+        )
+        .await;
+    }
+    {
+        // Without JavaScript and at phone width.
+        let b = browser(false, 390, 844).await;
+        book_move_cancel_in_browser(
+            &b.client,
+            &app,
+            &axe_js,
+            "kreis-paderborn",
+            "untere-jagdbehoerde",
+            "jagdschein",
+            &mut failures,
+        )
+        .await;
+    }
+    assert!(
+        failures.is_empty(),
+        "axe violations:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// The waiting room in Chromium: kiosk, ticket, the display updating live through its
+/// event stream, and the clerk's page; axe-core on each.
+#[tokio::test]
+async fn waiting_room_in_the_browser() {
+    use crate::browser::{audit, axe_source, browser, browser_lock, click, fill, wait_for_css};
+    use fantoccini::Locator;
+    let _lock = browser_lock().lock().await;
+    let defs = demo_open_now();
+    let port = free_port();
+    let provider = OidcProvider::start(port).await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::start_with(provider.options(
+        Options::new(Backend::Sqlite).definitions(defs.path()).env(
+            "DEMO_SOLINGEN_ABH_KIOSK_KEY",
+            "solingen-kiosk-key-0123456789",
+        ),
+        port,
+        dir.path(),
+    ))
+    .await;
+    let citizen = client();
+    let (_, page) = get(
+        &citizen,
+        &app,
+        "/solingen/termine/auslaenderbehoerde?leistung=urkunde",
+    )
+    .await;
+    let slot = links(&page, "/buchen?")[0].clone();
+    let r = book(&citizen, &app, &slot, "Demo Person", "demo@example.org").await;
+    let (_, appt) = get(&citizen, &app, r.headers()["location"].to_str().unwrap()).await;
+    let code = appt
+        .split("class=\"booking-code\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let axe_js = axe_source();
+    let mut failures = Vec::new();
+    // The display, live (JavaScript on), on its own browser.
+    let screen = browser(true, 1920, 1080).await;
+    let d = &screen.client;
+    d.goto(&app.url("/solingen/vor-ort/auslaenderbehoerde/anzeige"))
+        .await
+        .unwrap();
+    wait_for_css(d, "#anzeige").await;
+    audit(d, &axe_js, "display, nobody called".into(), &mut failures).await;
+
+    // The kiosk (without JavaScript, as kiosks often run locked down).
+    {
+        let k = browser(false, 1080, 1920).await;
+        let c = &k.client;
+        c.goto(
+            &app.url("/solingen/vor-ort/auslaenderbehoerde/kiosk/solingen-kiosk-key-0123456789"),
+        )
+        .await
+        .unwrap();
+        wait_for_css(c, "#code").await;
+        audit(c, &axe_js, "kiosk".into(), &mut failures).await;
+        fill(c, "code", "ZZZ-ZZZ").await;
+        click(c, "section[aria-labelledby=mit-termin] button").await;
+        wait_for_css(c, ".error-summary").await;
+        audit(c, &axe_js, "kiosk, unknown code".into(), &mut failures).await;
+        fill(c, "code", &code).await;
+        click(c, "section[aria-labelledby=mit-termin] button").await;
+        wait_for_css(c, ".ticket-number").await;
+        audit(c, &axe_js, "kiosk ticket".into(), &mut failures).await;
+        let n = c
+            .find(Locator::Css(".ticket-number"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(n.contains("T001"), "{n}");
+    }
+    // The clerk, in the browser, calls the visitor.
+    let staff = browser(true, 1280, 900).await;
+    let c = &staff.client;
+    c.goto(&app.url("/solingen/verwaltung/vor-ort/auslaenderbehoerde"))
+        .await
+        .unwrap();
+    wait_for_css(c, "input[name=login]").await;
+    c.find(Locator::Css("input[name=login]"))
+        .await
+        .unwrap()
+        .send_keys("sb-abh")
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys("x")
+        .await
+        .unwrap();
+    click(c, "button[type=submit]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    if c.current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("/interaction/")
+    {
+        click(c, "button[type=submit]").await;
+    }
+    wait_for_css(c, "input#schalter").await;
+    if !c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("/vor-ort/")
+    {
+        c.goto(&app.url("/solingen/verwaltung/vor-ort/auslaenderbehoerde"))
+            .await
+            .unwrap();
+        wait_for_css(c, "input#schalter").await;
+    }
+    audit(
+        c,
+        &axe_js,
+        "waiting room, one waiting".into(),
+        &mut failures,
+    )
+    .await;
+    fill(c, "schalter", "4").await;
+    click(c, "button[value=aufrufen]").await;
+    wait_for_css(c, "button[value=erledigt]").await;
+    audit(c, &axe_js, "waiting room, one called".into(), &mut failures).await;
+    // The display shows the call without a reload.
+    let mut shown = String::new();
+    for _ in 0..100 {
+        shown = d
+            .find(Locator::Id("aufruf"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if shown.contains("T001") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        shown.contains("T001") && shown.contains('4'),
+        "live display: {shown}"
+    );
+    let updated = d
+        .find(Locator::Id("anzeige"))
+        .await
+        .unwrap()
+        .attr("data-updated")
+        .await
+        .unwrap();
+    assert!(
+        updated.is_some(),
+        "updated by the event stream, not by a reload"
+    );
+    audit(d, &axe_js, "display after a call".into(), &mut failures).await;
+    click(c, "button[value=erledigt]").await;
+    wait_for_css(c, ".case-facts").await;
+    audit(c, &axe_js, "waiting room, figures".into(), &mut failures).await;
+    assert!(
+        failures.is_empty(),
+        "axe violations:\n{}",
+        failures.join("\n")
+    );
+}

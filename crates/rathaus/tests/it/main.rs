@@ -4,8 +4,8 @@
 mod support;
 
 mod accounts;
-mod appointments;
 mod apply;
+mod appointments;
 mod backoffice;
 mod broken_definitions;
 mod browser;
