@@ -55,8 +55,16 @@
     root.setAttribute('data-updated', String(Date.now()));
   }
 
-  var source = new EventSource(root.getAttribute('data-events'));
-  source.addEventListener('board', function (e) {
-    try { draw(JSON.parse(e.data)); } catch (err) { /* keep what is shown */ }
-  });
+  // Connect once the page has loaded, so the open stream never holds up its load event.
+  function connect() {
+    var source = new EventSource(root.getAttribute('data-events'));
+    source.addEventListener('board', function (e) {
+      try { draw(JSON.parse(e.data)); } catch (err) { /* keep what is shown */ }
+    });
+  }
+  if (document.readyState === 'complete') {
+    setTimeout(connect, 0);
+  } else {
+    window.addEventListener('load', function () { setTimeout(connect, 0); });
+  }
 })();

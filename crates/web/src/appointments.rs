@@ -148,8 +148,8 @@ pub(crate) fn calendar_of<'a>(
         .and_then(|o| o.appointments.as_ref().map(|c| (o, c)))
 }
 
-/// Every free slot within the booking horizon for a visit of `minutes`, leaving out the
-/// appointment `except` (the one being moved).
+/// Every free slot for a visit of `minutes` within the booking horizon (or on `only` that
+/// day), leaving out the appointment `except` (the one being moved).
 async fn free_slots(
     state: &AppState,
     tid: &str,
@@ -157,9 +157,13 @@ async fn free_slots(
     cal: Calendar<'_>,
     minutes: u32,
     except: Option<&str>,
+    only: Option<Date>,
 ) -> Result<Vec<Slot>, Response> {
     let now = crate::apply::now_millis();
-    let (first, last) = cal.bookable_days(now);
+    let (first, last) = match only {
+        Some(d) => (d, d),
+        None => cal.bookable_days(now),
+    };
     let booked = state
         .db
         .booked_slots(
@@ -307,6 +311,8 @@ struct Choice {
     day: Option<String>,
     moving: Option<(String, String)>,
     draft: Option<String>,
+    /// The choice form was sent (with nothing chosen, that is an error).
+    sent: bool,
 }
 
 impl Choice {
@@ -318,8 +324,9 @@ impl Choice {
                 .collect(),
             month: one(p, "monat"),
             day: one(p, "tag"),
-            moving: one(p, "verlegen").zip(one(p, "k")),
+            moving: one(p, "verlegen").map(|id| (id, one(p, "k").unwrap_or_default())),
             draft: one(p, "antrag"),
+            sent: one(p, "auswahl").is_some(),
         }
     }
 
@@ -364,6 +371,7 @@ pub async fn office(
     State(state): St,
     prefs: Prefs,
     jar: CookieJar,
+    citizen: Citizen,
     Path((tid, oid)): Path<(String, String)>,
     Query(q): Query<Pairs>,
 ) -> Response {
@@ -375,15 +383,14 @@ pub async fn office(
     let cal = def.with(&o.opening_hours);
     let lang = prefs.lang;
     let choice = Choice::from(&q);
-    // Moving: the appointment must exist and the key fit.
+    // Moving: the appointment must exist, and the key fit or the account own it.
     let mut moving = None;
     if let Some((id, k)) = &choice.moving {
-        match state.db.appointment(&tid, id).await {
-            Ok(Some(a)) if a.office_id == oid && a.status == "booked" && key_fits(&a, Some(k)) => {
-                moving = Some(a);
-            }
+        let key = Some(k.as_str()).filter(|k| !k.is_empty());
+        match authorized(&state, &tid, id, key, &citizen).await {
+            Ok(Some(a)) if a.office_id == oid && a.status == "booked" => moving = Some(a),
             Ok(_) => return page.gone(),
-            Err(e) => return internal(e),
+            Err(r) => return r,
         }
     }
     let services: Vec<Json> = def
@@ -417,6 +424,8 @@ pub async fn office(
                 Err(e) => (None, Some(visit_error(&page, &e))),
             }
         }
+    } else if choice.sent {
+        (None, Some(visit_error(&page, &VisitError::Empty)))
     } else {
         (None, None)
     };
@@ -432,6 +441,7 @@ pub async fn office(
             cal,
             minutes,
             moving.as_ref().map(|a| a.id.as_str()),
+            None,
         )
         .await
         {
@@ -643,7 +653,18 @@ async fn still_free(
     let cal = w.def.with(&w.office.opening_hours);
     let now = crate::apply::now_millis();
     if cal.offers(w.minutes, w.start, now) {
-        let slots = free_slots(state, tid, w.office.id.as_str(), cal, w.minutes, except).await?;
+        // Only the day of the wanted start: bookings are checked where they matter.
+        let day = Some(local_date(w.start));
+        let slots = free_slots(
+            state,
+            tid,
+            w.office.id.as_str(),
+            cal,
+            w.minutes,
+            except,
+            day,
+        )
+        .await?;
         if let Some(s) = slots.iter().find(|s| s.start_ms == w.start) {
             return Ok(s.counters.clone());
         }
@@ -898,7 +919,7 @@ pub async fn book(
             w.office,
             w.def,
             &a_view(&a),
-            &key,
+            Some(&key),
             "booked",
         );
         outcome = match state
@@ -1106,7 +1127,7 @@ fn confirmation_mail(
     o: &OfficeDef,
     def: &CalendarDef,
     a: &ApptView,
-    key: &str,
+    key: Option<&str>,
     event: &str,
 ) -> rathaus_store::QueuedMail {
     let lang = Lang::parse(&a.lang).unwrap_or(Lang::De);
@@ -1131,7 +1152,7 @@ fn confirmation_mail(
         "link",
         format!(
             "{base}{}",
-            with_key(&manage_base(t.id.as_str(), &a.id), Some(key))
+            with_key(&manage_base(t.id.as_str(), &a.id), key)
         ),
     );
     let payload = rathaus_jobs::MailPayload {
@@ -1141,7 +1162,7 @@ fn confirmation_mail(
         attachment: Some(rathaus_jobs::MailAttachment {
             filename: "termin.ics".into(),
             content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
-            content: ics(state, t, o, def, a, Some(key), lang),
+            content: ics(state, t, o, def, a, key, lang),
         }),
     };
     Some((
@@ -1305,9 +1326,7 @@ pub async fn cancel(
     let mut v = stored_view(&a);
     v.status = "cancelled".into();
     v.sequence += 1;
-    let mail = key
-        .as_deref()
-        .and_then(|k| confirmation_mail(&state, &page, t, o, def, &v, k, "cancelled"));
+    let mail = confirmation_mail(&state, &page, t, o, def, &v, key.as_deref(), "cancelled");
     match state.db.cancel_appointment(&tid, &id, mail).await {
         Ok(true) => audit(&state, &tid, &citizen, "cancel_appointment", &id).await,
         Ok(false) => {}
@@ -1363,9 +1382,16 @@ pub async fn reschedule(
     v.starts_at = w.start;
     v.ends_at = end;
     v.sequence += 1;
-    let mail = key
-        .as_deref()
-        .and_then(|k| confirmation_mail(&state, &page, t, w.office, w.def, &v, k, "moved"));
+    let mail = confirmation_mail(
+        &state,
+        &page,
+        t,
+        w.office,
+        w.def,
+        &v,
+        key.as_deref(),
+        "moved",
+    );
     match state
         .db
         .move_appointment(&tid, &id, w.start, end, &counters, mail)
