@@ -515,12 +515,35 @@ both_backends! {
         staff.post(&action).form(&[("_csrf", token.as_str()), ("aktion", "nicht-erschienen"), ("id", walk_in.as_str())]).send().await.unwrap();
         let r = staff.post(&action).form(&[("_csrf", token.as_str()), ("aktion", "aufrufen"), ("schalter", "3")]).send().await.unwrap();
         assert!(r.headers()["location"].to_str().unwrap().contains("meldung=niemand"));
+        // Staff check visitors in too: an appointment by its code, a walk-in by service.
+        let second = client();
+        let (_, page) = get(&second, &app, "/solingen/termine/auslaenderbehoerde?leistung=beratung").await;
+        let slot = links(&page, "/buchen?")[0].clone();
+        let r = book(&second, &app, &slot, "Zweite Person", "zweite@example.org").await;
+        let (_, appt) = get(&second, &app, r.headers()["location"].to_str().unwrap()).await;
+        let code2 = appt.split("class=\"booking-code\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+        let (_, room) = get(&staff, &app, "/solingen/verwaltung/vor-ort/auslaenderbehoerde").await;
+        assert!(room.contains("Zweite Person") && room.contains("value=\"einchecken\""), "a check-in button for the expected appointment");
+        let r = staff.post(&action).form(&[("_csrf", token.as_str()), ("aktion", "einchecken"), ("code", code2.as_str())]).send().await.unwrap();
+        assert!(r.headers()["location"].to_str().unwrap().contains("nummer=T003"), "{:?}", r.headers());
+        let r = staff.post(&action).form(&[("_csrf", token.as_str()), ("aktion", "einchecken"), ("code", code2.as_str())]).send().await.unwrap();
+        assert!(r.headers()["location"].to_str().unwrap().contains("nummer=T003"), "checking in twice gives the same number");
+        let r = staff.post(&action).form(&[("_csrf", token.as_str()), ("aktion", "ohne-termin"), ("leistung", "verpflichtungserklaerung")]).send().await.unwrap();
+        assert!(r.headers()["location"].to_str().unwrap().contains("nummer=W004"));
+        let r = staff.post(&action).form(&[("_csrf", token.as_str()), ("aktion", "ohne-termin")]).send().await.unwrap();
+        assert!(r.headers()["location"].to_str().unwrap().contains("meldung=leistung"), "a walk-in needs a service");
+        for _ in 0..2 {
+            staff.post(&action).form(&[("_csrf", token.as_str()), ("aktion", "aufrufen"), ("schalter", "1")]).send().await.unwrap();
+        }
+        for id in sql_strings(&app, "SELECT id FROM visits WHERE number > 2").await {
+            staff.post(&action).form(&[("_csrf", token.as_str()), ("aktion", "erledigt"), ("id", id.as_str())]).send().await.unwrap();
+        }
         // Times for the statistics.
         let (_, room) = get(&staff, &app, "/solingen/verwaltung/vor-ort/auslaenderbehoerde").await;
         let facts = room.split("Kennzahlen heute").nth(1).unwrap();
-        assert!(facts.contains("<dt>Besuche</dt><dd>2</dd>") && facts.contains("<dt>Bedient</dt><dd>1</dd>"), "{facts}");
+        assert!(facts.contains("<dt>Besuche</dt><dd>4</dd>") && facts.contains("<dt>Bedient</dt><dd>3</dd>"), "{facts}");
         let times: Vec<String> = sql_strings(&app, "SELECT status || ':' || CASE WHEN called_at IS NULL THEN '-' ELSE 'c' END || CASE WHEN done_at IS NULL THEN '-' ELSE 'd' END FROM visits ORDER BY number").await;
-        assert_eq!(times, ["done:cd", "missed:cd"]);
+        assert_eq!(times, ["done:cd", "missed:cd", "done:cd", "done:cd"]);
         let audit: Vec<String> = sql_strings(&app, "SELECT action FROM audit_log ORDER BY seq").await;
         for a in ["view_visitors", "call_visitor", "finish_visit", "visitor_missed"] {
             assert!(audit.iter().any(|x| x == a), "{a} in {audit:?}");
@@ -913,5 +936,38 @@ both_backends! {
         assert_eq!(r.status(), 303);
         let moved = wait_for_mails(&app, |m| m.contains("verlegt"), 1).await;
         assert!(moved[0].contains(&format!("/solingen/termin/{id}")), "the mail links her appointment");
+    }
+}
+
+both_backends! {
+    async fn an_application_asks_for_its_appointment(b: Backend) {
+        use crate::seed_forms::{seed_steps, submit_seed_form};
+        let app = TestApp::start(b).await;
+        let http = client();
+        let receipt = submit_seed_form(&app, &http, "solingen/einbuergerung", &seed_steps("solingen/einbuergerung")).await;
+        let (_, page) = get(&http, &app, &receipt).await;
+        let reference = page.split("class=\"reference\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+        // The receipt offers the appointment that belongs to the Einbürgerung.
+        let link = links(&page, "/solingen/termine/auslaenderbehoerde?")
+            .into_iter()
+            .find(|l| l.contains("leistung=urkunde") && l.contains("antrag="))
+            .unwrap_or_else(|| panic!("no appointment link on the receipt: {page}"));
+        let (s, office) = get(&http, &app, &link).await;
+        assert_eq!(s, 200);
+        assert!(office.contains("checked"), "the certificate is chosen already");
+        let slot = links(&office, "/buchen?")[0].clone();
+        assert!(slot.contains("antrag="), "the application travels with the booking");
+        let r = book(&http, &app, &slot, "Demo Antragsteller", "antrag@example.org").await;
+        assert_eq!(r.status(), 303);
+        let (_, appt) = get(&http, &app, r.headers()["location"].to_str().unwrap()).await;
+        assert!(appt.contains(&reference), "the appointment names the application {reference}");
+        let stored: Vec<String> = sql_strings(&app, "SELECT reference FROM appointments").await;
+        assert_eq!(stored, [reference]);
+        // A made-up application id links nothing.
+        let forged = slot.replace("antrag=", "antrag=x");
+        let r = book(&client(), &app, &forged, "Jemand", "jemand@example.org").await;
+        assert_eq!(r.status(), 303);
+        let refs: Vec<String> = sql_strings(&app, "SELECT COALESCE(reference, '-') FROM appointments ORDER BY created_at").await;
+        assert_eq!(refs.last().map(String::as_str), Some("-"));
     }
 }
