@@ -255,6 +255,12 @@ impl Db {
                     .bind(account_id)
                     .execute(&mut *tx)
                     .await?;
+                // Appointments stay (the mail's link still manages them), without the account.
+                sqlx::query("UPDATE appointments SET account_id = NULL WHERE tenant_id = $1 AND account_id = $2")
+                    .bind(tenant_id)
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("DELETE FROM sessions WHERE account_id = $1")
                     .bind(account_id)
                     .execute(&mut *tx)

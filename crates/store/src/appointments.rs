@@ -482,15 +482,17 @@ impl Db {
             .collect()))
     }
 
-    /// A citizen account's appointments still ahead (booked), by start.
+    /// A citizen account's appointments: those still ahead and booked, or (`all`) every
+    /// one stored, by start.
     pub async fn appointments_of_account(
         &self,
         tenant_id: &str,
         account_id: &str,
+        all: bool,
     ) -> Result<Vec<Appointment>, StoreError> {
         let q = format!(
             "SELECT {COLUMNS} FROM appointments WHERE tenant_id = $1 AND account_id = $2 \
-             AND status = 'booked' AND ends_at > $3 ORDER BY starts_at"
+             AND ((status = 'booked' AND ends_at > $3) OR {all}) ORDER BY starts_at"
         );
         with_pool!(self, |p| Ok(sqlx::query(&q)
             .bind(tenant_id)

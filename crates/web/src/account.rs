@@ -334,6 +334,16 @@ async fn export(db: &Db, tid: &str, aid: &str) -> Result<Option<Json>, rathaus_s
         },
         "applications": applications,
         "drafts": drafts,
+        "appointments": db
+            .appointments_of_account(tid, aid, true)
+            .await?
+            .iter()
+            .map(|a| json!({
+                "office": a.office_id, "services": a.services(), "starts_at": millis_rfc3339(a.starts_at),
+                "ends_at": millis_rfc3339(a.ends_at), "status": a.status, "name": a.name, "email": a.email,
+                "booked_at": millis_rfc3339(a.created_at), "application": a.reference,
+            }))
+            .collect::<Vec<_>>(),
     })))
 }
 

@@ -1509,7 +1509,7 @@ pub(crate) async fn of_account(
 ) -> Vec<Json> {
     let list = state
         .db
-        .appointments_of_account(t.id.as_str(), account)
+        .appointments_of_account(t.id.as_str(), account, false)
         .await
         .unwrap_or_default();
     list.iter()

@@ -936,6 +936,17 @@ both_backends! {
         assert_eq!(r.status(), 303);
         let moved = wait_for_mails(&app, |m| m.contains("verlegt"), 1).await;
         assert!(moved[0].contains(&format!("/solingen/termin/{id}")), "the mail links her appointment");
+        // Her data export (Art. 15) holds the appointment; deleting the account (Art. 17)
+        // detaches it, and the appointment itself stays.
+        let data: serde_json::Value = erika.get(app.url("/solingen/mein-bereich/daten.json")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(data["appointments"][0]["services"][0], "beratung", "{data}");
+        assert_eq!(data["appointments"][0]["email"], "erika@example.org");
+        let (_, html) = get(&erika, &app, "/solingen/mein-bereich/konto-loeschen").await;
+        let token = csrf_token(&html).unwrap();
+        let r = erika.post(app.url("/solingen/mein-bereich/konto-loeschen")).form(&[("_csrf", token.as_str()), ("bestaetigt", "ja")]).send().await.unwrap();
+        assert!(r.status().is_redirection() || r.status().is_success());
+        let owners: Vec<String> = sql_strings(&app, "SELECT COALESCE(account_id, '-') || ':' || status FROM appointments").await;
+        assert_eq!(owners, ["-:booked"]);
     }
 }
 
