@@ -719,6 +719,7 @@ appt-email-hint = An diese Adresse schicken wir die Bestätigung mit dem Termin 
 appt-consent = Ich bin einverstanden, dass { $provider } meinen Namen und meine E-Mail-Adresse für diesen Termin speichert. Sie werden 30 Tage nach dem Termin gelöscht.
 appt-book-submit = Termin verbindlich buchen
 appt-error-name = Bitte geben Sie Ihren Namen an.
+appt-error-name-link = Bitte geben Sie nur Ihren Namen an, ohne Web- oder E-Mail-Adresse.
 appt-error-consent = Bitte stimmen Sie der Speicherung für den Termin zu.
 appt-error-email-limit = Mit dieser E-Mail-Adresse sind bei diesem Amt schon { $max } Termine gebucht. Bitte sagen Sie einen ab, bevor Sie einen weiteren buchen.
 appt-taken-title = Dieser Termin ist nicht mehr frei

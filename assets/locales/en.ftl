@@ -714,6 +714,7 @@ appt-email-hint = We send the confirmation with the appointment for your calenda
 appt-consent = I agree that { $provider } stores my name and e-mail address for this appointment. They are deleted 30 days after the appointment.
 appt-book-submit = Book the appointment
 appt-error-name = Please enter your name.
+appt-error-name-link = Please enter only your name, without a web or e-mail address.
 appt-error-consent = Please agree to the storage for the appointment.
 appt-error-email-limit = This e-mail address already holds { $max } appointments at this office. Please cancel one before booking another.
 appt-taken-title = This time is no longer free

@@ -9,7 +9,7 @@
   var latest = document.getElementById('aufruf');
   var rows = document.getElementById('aufrufe');
   var waiting = document.getElementById('wartende');
-  var none = latest.textContent;
+  var none = root.getAttribute('data-label-none');
   var shown = '';
 
   function span(cls, text) {

@@ -243,10 +243,20 @@ impl Db {
         mail: QueuedMail,
     ) -> Result<BookOutcome, StoreError> {
         let now = now_millis();
+        let postgres = matches!(self, Db::Postgres(_));
         macro_rules! body {
             ($pool:expr) => {{
                 let mut tx = $pool.begin().await?;
-                // The first statement writes: SQLite takes its write lock here, not halfway.
+                if postgres {
+                    // Bookings of one e-mail address at one office queue behind each other,
+                    // so the limit below counts what the others committed.
+                    sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                        .bind(format!("appt:{}:{}:{}", a.tenant_id, a.office_id, a.email.to_lowercase()))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                // The first statement writes: SQLite takes its write lock here (serialising
+                // bookings), not halfway.
                 let inserted = sqlx::query(
                     "INSERT INTO appointments (id, tenant_id, office_id, code, token_hash, services, starts_at, ends_at, \
                      counter, name, email, lang, account_id, reference, status, created_at, updated_at) \
@@ -325,7 +335,9 @@ impl Db {
                 let mut tx = $pool.begin().await?;
                 let row = sqlx::query(
                     "UPDATE appointments SET starts_at = $1, ends_at = $2, updated_at = $3, reminded_at = NULL \
-                     WHERE tenant_id = $4 AND id = $5 AND status = 'booked' RETURNING office_id",
+                     WHERE tenant_id = $4 AND id = $5 AND status = 'booked' AND starts_at > $3 \
+                     AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.appointment_id = appointments.id) \
+                     RETURNING office_id",
                 )
                 .bind(starts_at)
                 .bind(ends_at)
@@ -374,7 +386,8 @@ impl Db {
                 let mut tx = $pool.begin().await?;
                 let n = sqlx::query(
                     "UPDATE appointments SET status = 'cancelled', updated_at = $1 \
-                     WHERE tenant_id = $2 AND id = $3 AND status = 'booked'",
+                     WHERE tenant_id = $2 AND id = $3 AND status = 'booked' AND starts_at > $1 \
+                     AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.appointment_id = appointments.id)",
                 )
                 .bind(now)
                 .bind(tenant_id)
@@ -410,6 +423,18 @@ impl Db {
             .fetch_optional(p)
             .await?
             .map(|r| appointment_from!(r))))
+    }
+
+    /// Whether the appointment was checked in on site (then it can no longer be moved or
+    /// cancelled online).
+    pub async fn checked_in(&self, appointment_id: &str) -> Result<bool, StoreError> {
+        with_pool!(self, |p| Ok(sqlx::query(
+            "SELECT 1 AS x FROM visits WHERE appointment_id = $1"
+        )
+        .bind(appointment_id)
+        .fetch_optional(p)
+        .await?
+        .is_some()))
     }
 
     pub async fn appointment_by_code(

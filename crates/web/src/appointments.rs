@@ -828,6 +828,10 @@ pub async fn book(
     if form.name.is_empty() {
         form.errors
             .push(("name", m.get(lang, "appt-error-name", None)));
+    } else if looks_like_link(&form.name) {
+        // The name goes into mails sent in the authority's name: no links in it.
+        form.errors
+            .push(("name", m.get(lang, "appt-error-name-link", None)));
     } else if form.name.chars().count() > MAX_NAME_CHARS {
         let mut a = FluentArgs::new();
         a.set("max", MAX_NAME_CHARS as i64);
@@ -965,6 +969,12 @@ pub async fn book(
         (BookOutcome::Taken, _) => (jar, taken(&page, &tid, &w)).into_response(),
         _ => internal("no free booking code after 5 tries"),
     }
+}
+
+/// Text that mail programs would turn into a link.
+fn looks_like_link(s: &str) -> bool {
+    let l = s.to_lowercase();
+    l.contains("://") || l.contains("www.") || l.contains('@')
 }
 
 async fn audit(state: &AppState, tid: &str, citizen: &Citizen, action: &str, id: &str) {
@@ -1214,7 +1224,11 @@ pub async fn manage(
     let key = q.k.clone();
     let base = manage_base(&tid, &a.id);
     let now = crate::apply::now_millis();
-    let ahead = a.starts_at > now;
+    let checked_in = match state.db.checked_in(&a.id).await {
+        Ok(c) => c,
+        Err(e) => return internal(e),
+    };
+    let ahead = a.starts_at > now && !checked_in;
     let view = json!({
         "code": a.code,
         "date": date_label(&page, local_date(a.starts_at)),
@@ -1495,7 +1509,8 @@ fn reminder_mail(
         }),
     };
     Some((
-        format!("appt.{}.reminder", a.id),
+        // Per start time: a moved appointment is reminded again.
+        format!("appt.{}.reminder.{}", a.id, a.starts_at),
         serde_json::to_string(&payload).unwrap_or_default(),
     ))
 }

@@ -165,7 +165,7 @@ pub(crate) fn staff_view(t: &TenantDef, staff: &Staff, csrf: &str, active: &str)
         "audit": staff.rights.is_admin(tid).then(|| urls::staff_audit(tid)),
         "deliveries": staff.rights.is_admin(tid).then(|| urls::staff_deliveries(tid)),
         "cash": (staff.rights.is_admin(tid) && t.cash_office.is_some()).then(|| urls::staff_cash(tid)),
-        "visitors": t.offices.iter().filter(|o| o.appointments.is_some() && staff.rights.can_process(tid, o.id.as_str())).map(|o| json!({"href": crate::visitors::staff_href(tid, o.id.as_str()), "name": o.name.get(Lang::De).0})).collect::<Vec<_>>(),
+        "visitors": t.offices.iter().filter(|o| o.appointments.is_some() && staff.rights.can_process(tid, o.id.as_str())).map(|o| json!({"href": crate::visitors::staff_href(tid, o.id.as_str()), "id": o.id.as_str(), "name": o.name.get(Lang::De).0})).collect::<Vec<_>>(),
         "active": active,
     }))
 }

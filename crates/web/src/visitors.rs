@@ -217,6 +217,7 @@ fn kiosk_ctx(
         action => kiosk_href(t.id.as_str(), o.id.as_str(), key),
         services,
         error,
+        code_error => code.is_some(),
         code,
         csrf => token,
     }
@@ -307,6 +308,37 @@ pub async fn kiosk_post(
 
 // ----- the display ----------------------------------------------------------------------------
 
+/// The board of each office as last read, shared by every display stream of this instance:
+/// however many screens are open, the database is asked at most once a second per office.
+type BoardCache =
+    std::sync::Mutex<std::collections::HashMap<(String, String), (std::time::Instant, Json)>>;
+
+fn boards() -> &'static BoardCache {
+    static BOARDS: std::sync::OnceLock<BoardCache> = std::sync::OnceLock::new();
+    BOARDS.get_or_init(Default::default)
+}
+
+/// The board, at most a second old.
+async fn board_cached(state: &AppState, tid: &str, oid: &str) -> Result<Json, String> {
+    let key = (tid.to_owned(), oid.to_owned());
+    let fresh = |m: &BoardCache| {
+        m.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+            .filter(|(at, _)| at.elapsed() < Duration::from_millis(900))
+            .map(|(_, b)| b.clone())
+    };
+    if let Some(b) = fresh(boards()) {
+        return Ok(b);
+    }
+    let b = board(state, tid, oid).await?;
+    boards()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(key, (std::time::Instant::now(), b.clone()));
+    Ok(b)
+}
+
 /// What the waiting room's screen shows: the latest calls and how many wait.
 async fn board(state: &AppState, tid: &str, oid: &str) -> Result<Json, String> {
     let visits = state
@@ -395,7 +427,7 @@ fn board_stream(
                 if tokio::time::Instant::now() >= ends || shutdown.is_cancelled() {
                     return None;
                 }
-                if let Ok(b) = board(&state, &tid, &oid).await {
+                if let Ok(b) = board_cached(&state, &tid, &oid).await {
                     let data = b.to_string();
                     if data != last {
                         let ev = Event::default().event("board").data(data.clone());
@@ -553,7 +585,7 @@ pub async fn staff_page(
         StatusCode::OK,
         "staff_visitors.html",
         context! {
-            staff => staff_view(t, &staff, &token, "visitors"),
+            staff => staff_view(t, &staff, &token, &format!("visitors:{oid}")),
             office => json!({"name": loc(&o.name, lang)}),
             date => date_label(&page, day),
             appointments, waiting, called, finished, services,

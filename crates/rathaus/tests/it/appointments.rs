@@ -181,6 +181,22 @@ both_backends! {
         assert!(html.contains("value=\"Erika Mustermann\""), "the name is kept");
         assert!(html.contains("name@example.org"), "the e-mail error");
         assert!(html.contains("Speicherung für den Termin"), "the consent error");
+        // A name with a link in it would travel in the authority's mails: refused.
+        let r = http
+            .post(app.url("/t1/termine/buero/buchen"))
+            .form(&[
+                ("_csrf", token.as_str()),
+                ("leistung", "ausweis"),
+                ("beginn", &start.to_string()),
+                ("name", "Gewinn auf www.example.org"),
+                ("email", "x@example.org"),
+                ("einwilligung", "ja"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(decode_html(&r.text().await.unwrap()).contains("ohne Web- oder E-Mail-Adresse"));
         // Without a CSRF token nothing happens.
         let r = http
             .post(app.url("/t1/termine/buero/buchen"))
@@ -333,6 +349,31 @@ both_backends! {
         // The office no longer offers that time.
         let (_, page) = get(&http, &app, "/t1/termine/buero?leistung=ausweis").await;
         assert!(!page.contains(&format!("beginn={start}\"")), "the full time is gone from the list");
+        // Ten requests at once with one e-mail address for ten different times: the limit of
+        // two holds under concurrency too (PostgreSQL serialises them per address).
+        let times: Vec<String> = links(&page, "/buchen?").iter().filter_map(|l| param(l, "beginn")).filter(|b| *b != start).take(10).collect();
+        let mut tasks = Vec::new();
+        for t in times {
+            let http = http.clone();
+            let url = app.url("/t1/termine/buero/buchen");
+            let token = token.clone();
+            tasks.push(tokio::spawn(async move {
+                http.post(url)
+                    .form(&[("_csrf", token.as_str()), ("leistung", "ausweis"), ("beginn", t.as_str()), ("name", "Eine Person"), ("email", "eine@example.org"), ("einwilligung", "ja")])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }));
+        }
+        let mut ok = 0;
+        for t in tasks {
+            if t.await.unwrap() == 303 {
+                ok += 1;
+            }
+        }
+        assert_eq!(ok, 2, "two appointments ahead per e-mail address");
         // Whoever comes now learns it is taken, with the way back to the free times.
         let (s, late) = get(&http, &app, &slot).await;
         assert_eq!(s, 409);
@@ -382,6 +423,7 @@ both_backends! {
         }).unwrap();
         let r = book(&http, &app, &slot, "Max Muster", "max@example.org").await;
         assert_eq!(r.status(), 303);
+        let manage = r.headers()["location"].to_str().unwrap().to_owned();
         // Booked today for tomorrow: no reminder (the confirmation is fresh).
         tokio::time::sleep(Duration::from_secs(3)).await;
         assert!(mails(&app).iter().all(|m| !m.contains("Erinnerung")));
@@ -394,6 +436,28 @@ both_backends! {
         assert_eq!(mails(&app).iter().filter(|m| m.contains("Erinnerung")).count(), 1);
         let sent: Vec<String> = sql_strings(&app, "SELECT CASE WHEN reminded_at IS NULL THEN 'no' ELSE 'yes' END FROM appointments").await;
         assert_eq!(sent, ["yes"]);
+        // Moved to another time tomorrow: reminded again, for the new time.
+        let id = manage.split('/').nth(3).unwrap().split('?').next().unwrap().to_owned();
+        let key = param(&manage, "k").unwrap();
+        let (_, moving) = get(&http, &app, &format!("/t1/termine/buero?leistung=pass&verlegen={id}&k={key}&tag={tomorrow}")).await;
+        let old: String = param(&slot, "beginn").unwrap();
+        let new_start = moving
+            .split("id=\"tag\"").nth(1).unwrap()
+            .split("name=\"beginn\" value=\"").skip(1)
+            .filter_map(|s| s.split('"').next())
+            .find(|v| *v != old)
+            .unwrap()
+            .to_owned();
+        let token = csrf_token(&moving).unwrap();
+        let r = http
+            .post(app.url(&format!("/t1/termin/{id}/verlegen")))
+            .form(&[("_csrf", token.as_str()), ("k", key.as_str()), ("beginn", new_start.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let reminders = wait_for_mails(&app, |m| m.contains("Erinnerung"), 2).await;
+        assert_eq!(reminders.len(), 2);
     }
 }
 
@@ -437,7 +501,8 @@ both_backends! {
         let slot = links(&page, "/buchen?")[0].clone();
         let r = book(&citizen, &app, &slot, "Ayşe Yılmaz", "ayse@example.org").await;
         assert_eq!(r.status(), 303);
-        let (_, appt) = get(&citizen, &app, r.headers()["location"].to_str().unwrap()).await;
+        let ayse_manage = r.headers()["location"].to_str().unwrap().to_owned();
+        let (_, appt) = get(&citizen, &app, &ayse_manage).await;
         let code = appt.split("class=\"booking-code\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
 
         // The display before anyone is called, and its event stream.
@@ -471,6 +536,16 @@ both_backends! {
         assert!(ticket.contains("T001"), "{ticket}");
         let r = citizen.post(app.url(kiosk)).form(&[("_csrf", token.as_str()), ("aktion", "ohne-termin"), ("leistung", "beratung")]).send().await.unwrap();
         assert!(r.text().await.unwrap().contains("W002"));
+        // Checked in, the appointment can no longer be moved or cancelled online.
+        let (_, own) = get(&citizen, &app, &ayse_manage).await;
+        assert!(!own.contains("/absagen") && !own.contains("verlegen="), "no move or cancel after check-in");
+        let id = ayse_manage.split('/').nth(3).unwrap().split('?').next().unwrap().to_owned();
+        let key = param(&ayse_manage, "k").unwrap();
+        // (The kiosk page's token: the same browser, the same CSRF cookie.)
+        let r = citizen.post(app.url(&format!("/solingen/termin/{id}/absagen"))).form(&[("_csrf", token.as_str()), ("k", key.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), 303, "the request itself is accepted");
+        let status: Vec<String> = sql_strings(&app, &format!("SELECT status FROM appointments WHERE id = '{id}'")).await;
+        assert_eq!(status, ["booked"]);
         // The stream follows the check-ins (two quick ones may arrive as one change).
         let mut board = next_board(&mut events).await;
         if board["waiting"] == 1 {
