@@ -822,7 +822,7 @@ display-counter = Platz
 display-waiting = Wartende:
 
 ## Visitors on site (staff)
-staff-nav-visitors = Vor Ort: { $office }
+staff-nav-visitors = Vor Ort:
 visit-title = Vor Ort: { $office }
 visit-display-link = Aufrufanzeige öffnen
 visit-kiosk-link = Anmeldeterminal öffnen

@@ -817,7 +817,7 @@ display-counter = Counter
 display-waiting = Waiting:
 
 ## Visitors on site (staff)
-staff-nav-visitors = On site: { $office }
+staff-nav-visitors = On site:
 visit-title = On site: { $office }
 visit-display-link = Open the call-up display
 visit-kiosk-link = Open the check-in terminal

@@ -153,7 +153,13 @@ macro_rules! staff_ctx {
 pub(crate) use staff_ctx;
 
 /// What every back-office page shows about the staff member and the navigation.
-pub(crate) fn staff_view(t: &TenantDef, staff: &Staff, csrf: &str, active: &str) -> Value {
+pub(crate) fn staff_view(
+    t: &TenantDef,
+    staff: &Staff,
+    lang: Lang,
+    csrf: &str,
+    active: &str,
+) -> Value {
     let tid = t.id.as_str();
     Value::from_serialize(json!({
         "name": staff.session.name,
@@ -165,7 +171,7 @@ pub(crate) fn staff_view(t: &TenantDef, staff: &Staff, csrf: &str, active: &str)
         "audit": staff.rights.is_admin(tid).then(|| urls::staff_audit(tid)),
         "deliveries": staff.rights.is_admin(tid).then(|| urls::staff_deliveries(tid)),
         "cash": (staff.rights.is_admin(tid) && t.cash_office.is_some()).then(|| urls::staff_cash(tid)),
-        "visitors": t.offices.iter().filter(|o| o.appointments.is_some() && staff.rights.can_process(tid, o.id.as_str())).map(|o| json!({"href": crate::visitors::staff_href(tid, o.id.as_str()), "id": o.id.as_str(), "name": o.name.get(Lang::De).0})).collect::<Vec<_>>(),
+        "visitors": t.offices.iter().filter(|o| o.appointments.is_some() && staff.rights.can_process(tid, o.id.as_str())).map(|o| json!({"href": crate::visitors::staff_href(tid, o.id.as_str()), "id": o.id.as_str(), "name": loc(&o.name, lang)})).collect::<Vec<_>>(),
         "active": active,
     }))
 }
@@ -480,7 +486,7 @@ pub async fn inbox(
         StatusCode::OK,
         "staff_inbox.html",
         context! {
-            staff => staff_view(t, &staff, &token, "inbox"),
+            staff => staff_view(t, &staff, page.lang(), &token, "inbox"),
             cases => rows,
             counts => count_view,
             services, offices => office_list, statuses, colleagues,
@@ -849,7 +855,7 @@ async fn render_case(
         status,
         "staff_case.html",
         context! {
-            staff => staff_view(t, staff, &token, "inbox"),
+            staff => staff_view(t, staff, page.lang(), &token, "inbox"),
             reference => c.reference.clone(),
             service => service_name(site, &c.portal_tenant_id, &c.service_id, lang),
             applicant => c.applicant.clone(),
@@ -1489,7 +1495,7 @@ pub async fn print_queue(
         StatusCode::OK,
         "staff_print.html",
         context! {
-            staff => staff_view(t, &staff, &token, "print"),
+            staff => staff_view(t, &staff, page.lang(), &token, "print"),
             letters => rows,
             export => format!("{}/export", urls::staff_print(&tid)),
             csrf => token,
@@ -1658,7 +1664,7 @@ pub async fn figures(
     let res = page.render_private(
         StatusCode::OK,
         "staff_figures.html",
-        context! { staff => staff_view(t, &staff, &token, "figures"), rows => table },
+        context! { staff => staff_view(t, &staff, page.lang(), &token, "figures"), rows => table },
     );
     (jar, res).into_response()
 }
@@ -1700,7 +1706,7 @@ pub async fn audit_page(
         StatusCode::OK,
         "staff_audit.html",
         context! {
-            staff => staff_view(t, &staff, &token, "audit"),
+            staff => staff_view(t, &staff, page.lang(), &token, "audit"),
             entries => check.entries,
             broken_at => check.broken.as_ref().map(|b| b.0),
             broken_why => check.broken.as_ref().map(|b| b.1.clone()),
@@ -1845,7 +1851,7 @@ pub async fn deliveries(
         StatusCode::OK,
         "staff_deliveries.html",
         context! {
-            staff => staff_view(t, &staff, &token, "deliveries"),
+            staff => staff_view(t, &staff, page.lang(), &token, "deliveries"),
             all, rows, counts, targets,
             all_href => format!("{}?alle=1", urls::staff_deliveries(&tid)),
             troubled_href => urls::staff_deliveries(&tid),
@@ -1989,7 +1995,7 @@ async fn render_cash_office(
         status,
         "staff_cash.html",
         context! {
-            staff => staff_view(t, staff, &token, "cash"),
+            staff => staff_view(t, staff, page.lang(), &token, "cash"),
             waiting => waiting.iter().map(line_view).collect::<Vec<_>>(),
             recent => recent.iter().map(line_view).collect::<Vec<_>>(),
             action => format!("{}/kontoauszug", urls::staff_cash(tid)),

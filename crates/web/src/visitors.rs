@@ -585,7 +585,7 @@ pub async fn staff_page(
         StatusCode::OK,
         "staff_visitors.html",
         context! {
-            staff => staff_view(t, &staff, &token, &format!("visitors:{oid}")),
+            staff => staff_view(t, &staff, page.lang(), &token, &format!("visitors:{oid}")),
             office => json!({"name": loc(&o.name, lang)}),
             date => date_label(&page, day),
             appointments, waiting, called, finished, services,

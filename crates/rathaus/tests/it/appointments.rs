@@ -475,8 +475,11 @@ fn demo_open_now() -> tempfile::TempDir {
         )
         .replace("      lead_hours: 2\n", "      lead_hours: 0\n")
         .replace("      breaks:\n        - days: [mon, tue, thu, fri]\n          from: \"10:00\"\n          to: \"10:15\"\n", "")
-        .replace("        - date: \"2026-12-24\"\n        - date: \"2026-12-31\"\n", "");
-    assert!(y.contains("lead_hours: 0") && y.contains("holidays: none"));
+        .replace("        - date: \"2026-12-24\"\n        - date: \"2026-12-31\"\n", "")
+        .replace("        - date: \"2027-02-11\"\n", "        - date: \"2000-02-11\"\n");
+    assert!(
+        y.contains("lead_hours: 0") && y.contains("holidays: none") && !y.contains("2027-02-11")
+    );
     std::fs::write(&f, y).unwrap();
     dir
 }
