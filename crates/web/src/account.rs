@@ -10,7 +10,7 @@
 
 use crate::auth::{sha256_hex, Citizen};
 use crate::prefs::Prefs;
-use crate::routes::{Page, PageError};
+use crate::routes::{internal, Page};
 use crate::views::loc;
 use crate::{csrf, urls, AppState, Site};
 use axum::extract::{Path, State};
@@ -127,10 +127,6 @@ pub fn shown_code(jar: &CookieJar) -> Option<String> {
 }
 
 // ----- shared loading -----------------------------------------------------------------
-
-fn internal(e: impl std::fmt::Display) -> Response {
-    PageError::Internal(e.to_string()).into_response()
-}
 
 fn service_title(site: &Site, tid: &str, sid: &str, lang: Lang) -> Value {
     match site.catalog.service(tid, sid) {

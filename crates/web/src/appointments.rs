@@ -6,7 +6,7 @@
 
 use crate::auth::{random_token, sha256_hex, Citizen};
 use crate::prefs::Prefs;
-use crate::routes::{Page, PageError};
+use crate::routes::{internal, Page};
 use crate::views::loc;
 use crate::{csrf, urls, AppState};
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
@@ -33,7 +33,7 @@ use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 
 type St = State<Arc<AppState>>;
-type Pairs = Vec<(String, String)>;
+pub(crate) type Pairs = Vec<(String, String)>;
 
 /// Most services one visit may combine.
 pub const MAX_SERVICES: usize = 5;
@@ -43,18 +43,16 @@ const NEXT_SLOTS: usize = 6;
 pub const KEEP_PERSONAL_DATA_MS: i64 = 30 * 86_400_000;
 const MAX_NAME_CHARS: usize = 100;
 
-fn internal(e: impl std::fmt::Display) -> Response {
-    PageError::Internal(e.to_string()).into_response()
-}
-
-fn all(p: &[(String, String)], key: &str) -> Vec<String> {
+/// Every value of `key` in a form or query.
+pub(crate) fn all(p: &[(String, String)], key: &str) -> Vec<String> {
     p.iter()
         .filter(|(k, _)| k == key)
         .map(|(_, v)| v.clone())
         .collect()
 }
 
-fn one(p: &[(String, String)], key: &str) -> Option<String> {
+/// The first value of `key`, trimmed, if not empty.
+pub(crate) fn one(p: &[(String, String)], key: &str) -> Option<String> {
     p.iter()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.trim().to_owned())
@@ -194,24 +192,29 @@ fn weekday_key(d: Date) -> &'static str {
     WEEKDAYS[d.weekday().to_monday_zero_offset() as usize]
 }
 
-pub(crate) fn month_name(page: &Page<'_>, month: i8) -> String {
+fn month_name(page: &Page<'_>, month: i8) -> String {
     page.theme()
         .messages
         .get(page.lang(), &format!("month-{month}"), None)
 }
 
-/// "Donnerstag, 26. November 2026" / "Thursday, 26 November 2026".
+/// "Donnerstag, 26. November 2026" / "Thursday, 26 November 2026", in the page's language.
 pub(crate) fn date_label(page: &Page<'_>, d: Date) -> String {
+    date_label_in(page, page.lang(), d)
+}
+
+/// The date in `lang` (mails go out in the language the booking was made in).
+fn date_label_in(page: &Page<'_>, lang: Lang, d: Date) -> String {
     let m = &page.theme().messages;
     let mut a = FluentArgs::new();
     a.set(
         "weekday",
-        m.get(page.lang(), &format!("weekday-{}", weekday_key(d)), None),
+        m.get(lang, &format!("weekday-{}", weekday_key(d)), None),
     );
     a.set("day", i64::from(d.day()));
-    a.set("month", month_name(page, d.month()));
+    a.set("month", m.get(lang, &format!("month-{}", d.month()), None));
     a.set("year", i64::from(d.year()));
-    m.get(page.lang(), "appt-date", Some(&a))
+    m.get(lang, "appt-date", Some(&a))
 }
 
 pub(crate) fn time_label(ms: i64) -> String {
@@ -219,8 +222,8 @@ pub(crate) fn time_label(ms: i64) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
-/// The services of a visit by name, joined.
-fn service_names(cal: &CalendarDef, ids: &[String], lang: Lang) -> Vec<String> {
+/// The services of a visit by name.
+pub(crate) fn service_names(cal: &CalendarDef, ids: &[String], lang: Lang) -> Vec<String> {
     ids.iter()
         .map(|id| {
             cal.bookable(id)
@@ -916,7 +919,7 @@ pub async fn book(
             account_id: citizen.account_id().map(str::to_owned),
             reference: reference.clone(),
         };
-        let mail = confirmation_mail(
+        let mail = appointment_mail(
             &state,
             &page,
             t,
@@ -1128,9 +1131,11 @@ fn ics(
     cal.to_string()
 }
 
-/// The mail of a booking, a move or a cancellation, with the `.ics` attached.
+/// The mail of a booking, a move, a cancellation (`event`: `booked`, `moved`,
+/// `cancelled`) or the reminder (`reminder`), with the `.ics` attached. The link opens the
+/// appointment with `key`, or (without it) in its account's session.
 #[allow(clippy::too_many_arguments)]
-fn confirmation_mail(
+fn appointment_mail(
     state: &AppState,
     page: &Page<'_>,
     t: &TenantDef,
@@ -1175,23 +1180,14 @@ fn confirmation_mail(
             content: ics(state, t, o, def, a, key, lang),
         }),
     };
-    Some((
-        format!("appt.{}.{event}.{}", a.id, crate::apply::now_millis()),
-        serde_json::to_string(&payload).unwrap_or_default(),
-    ))
-}
-
-fn date_label_in(page: &Page<'_>, lang: Lang, d: Date) -> String {
-    let m = &page.theme().messages;
-    let mut a = FluentArgs::new();
-    a.set(
-        "weekday",
-        m.get(lang, &format!("weekday-{}", weekday_key(d)), None),
-    );
-    a.set("day", i64::from(d.day()));
-    a.set("month", m.get(lang, &format!("month-{}", d.month()), None));
-    a.set("year", i64::from(d.year()));
-    m.get(lang, "appt-date", Some(&a))
+    // The outbox id makes each mail go out once: a reminder once per start time (a moved
+    // appointment is reminded again), every change mail once.
+    let id = if event == "reminder" {
+        format!("appt.{}.reminder.{}", a.id, a.starts_at)
+    } else {
+        format!("appt.{}.{event}.{}", a.id, crate::apply::now_millis())
+    };
+    Some((id, serde_json::to_string(&payload).unwrap_or_default()))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -1340,7 +1336,7 @@ pub async fn cancel(
     let mut v = stored_view(&a);
     v.status = "cancelled".into();
     v.sequence += 1;
-    let mail = confirmation_mail(&state, &page, t, o, def, &v, key.as_deref(), "cancelled");
+    let mail = appointment_mail(&state, &page, t, o, def, &v, key.as_deref(), "cancelled");
     match state.db.cancel_appointment(&tid, &id, mail).await {
         Ok(true) => audit(&state, &tid, &citizen, "cancel_appointment", &id).await,
         Ok(false) => {}
@@ -1396,7 +1392,7 @@ pub async fn reschedule(
     v.starts_at = w.start;
     v.ends_at = end;
     v.sequence += 1;
-    let mail = confirmation_mail(
+    let mail = appointment_mail(
         &state,
         &page,
         t,
@@ -1456,7 +1452,8 @@ pub async fn remind(state: &AppState) {
             here: String::new(),
         };
         let page = Page::new(&site, &prefs, Some(t));
-        let mail = reminder_mail(state, &page, t, o, def, &a);
+        // No key: it is only ever in the confirmation (the body links nothing).
+        let mail = appointment_mail(state, &page, t, o, def, &stored_view(&a), None, "reminder");
         if let Err(e) = state.db.mark_reminded(&a.tenant_id, &a.id, mail).await {
             tracing::warn!(error = %e, "queueing a reminder failed");
         }
@@ -1469,50 +1466,6 @@ pub async fn remind(state: &AppState) {
         tracing::warn!(error = %e, "erasing old appointment data failed");
     }
     state.bookings.tidy();
-}
-
-/// The reminder carries no manage link (its key is only ever in the confirmation).
-fn reminder_mail(
-    state: &AppState,
-    page: &Page<'_>,
-    t: &TenantDef,
-    o: &OfficeDef,
-    def: &CalendarDef,
-    a: &Appointment,
-) -> rathaus_store::QueuedMail {
-    let v = stored_view(a);
-    let lang = Lang::parse(&a.lang).unwrap_or(Lang::De);
-    let m = &page.theme().messages;
-    let mut args = FluentArgs::new();
-    args.set("name", a.name.clone());
-    args.set("office", o.name.get(lang).0.to_owned());
-    args.set("authority", t.name.get(lang).0.to_owned());
-    args.set(
-        "address",
-        format!(
-            "{} {}, {} {}",
-            o.address.street, o.address.house_number, o.address.postal_code, o.address.city
-        ),
-    );
-    args.set("date", date_label_in(page, lang, local_date(a.starts_at)));
-    args.set("time", time_label(a.starts_at));
-    args.set("code", a.code.clone());
-    args.set("services", service_names(def, &v.services, lang).join(", "));
-    let payload = rathaus_jobs::MailPayload {
-        to: a.email.clone(),
-        subject: m.get(lang, "appt-mail-reminder-subject", Some(&args)),
-        body: m.get(lang, "appt-mail-reminder-body", Some(&args)),
-        attachment: Some(rathaus_jobs::MailAttachment {
-            filename: "termin.ics".into(),
-            content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
-            content: ics(state, t, o, def, &v, None, lang),
-        }),
-    };
-    Some((
-        // Per start time: a moved appointment is reminded again.
-        format!("appt.{}.reminder.{}", a.id, a.starts_at),
-        serde_json::to_string(&payload).unwrap_or_default(),
-    ))
 }
 
 /// A citizen's upcoming appointments for Mein Bereich.

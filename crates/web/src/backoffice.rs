@@ -9,7 +9,7 @@ use crate::account::{notify_payload, status_text, store_attachment};
 use crate::auth::{begin_login, finish_login, random_token, sha256_hex, Refusal, ReturnQuery};
 use crate::csrf;
 use crate::prefs::Prefs;
-use crate::routes::{Page, PageError};
+use crate::routes::{internal, Page};
 use crate::views::loc;
 use crate::{urls, AppState};
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -36,10 +36,6 @@ type St = State<Arc<AppState>>;
 pub const STAFF_COOKIE: &str = "rathaus_staff";
 /// Longest free text staff may write (request, reasons, note).
 pub const MAX_TEXT_CHARS: usize = 10_000;
-
-fn internal(e: impl std::fmt::Display) -> Response {
-    PageError::Internal(e.to_string()).into_response()
-}
 
 // ----- the staff member of a request -------------------------------------------------------
 

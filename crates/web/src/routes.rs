@@ -332,6 +332,11 @@ pub fn router(state: Arc<AppState>) -> Router {
     .with_state(state)
 }
 
+/// The friendly 500 page for an unexpected failure (the detail goes to the log only).
+pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
+    PageError::Internal(e.to_string()).into_response()
+}
+
 /// Failures of a handler that has no page context at hand.
 #[derive(Debug)]
 pub(crate) enum PageError {

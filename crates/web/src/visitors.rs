@@ -2,10 +2,10 @@
 //! visitor to a counter, the call-up display (live through server-sent events, refreshing
 //! itself without JavaScript) and the day's waiting and service times.
 
-use crate::appointments::{calendar_of, date_label, time_label};
+use crate::appointments::{all, calendar_of, date_label, one, service_names, time_label, Pairs};
 use crate::backoffice::{staff_ctx, staff_view, MaybeStaff};
 use crate::prefs::Prefs;
-use crate::routes::PageError;
+use crate::routes::internal;
 use crate::views::loc;
 use crate::{csrf, urls, AppState};
 use axum::extract::{Path, Query, State};
@@ -26,24 +26,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 type St = State<Arc<AppState>>;
-type Pairs = Vec<(String, String)>;
 
 /// Calls the display shows.
 const DISPLAY_CALLS: usize = 6;
 /// A display's event stream ends after this long; the browser reconnects by itself.
 const STREAM_MAX: Duration = Duration::from_secs(300);
 const COUNTER_COOKIE: &str = "rathaus_schalter";
-
-fn internal(e: impl std::fmt::Display) -> Response {
-    PageError::Internal(e.to_string()).into_response()
-}
-
-fn one(p: &[(String, String)], key: &str) -> Option<String> {
-    p.iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
 
 fn today() -> String {
     local_date(crate::apply::now_millis()).to_string()
@@ -53,17 +41,6 @@ fn ticket(v: &Visit) -> String {
     VisitKind::parse(&v.kind)
         .unwrap_or(VisitKind::WalkIn)
         .ticket(v.number)
-}
-
-fn names(def: &CalendarDef, ids: &[String], lang: Lang) -> String {
-    ids.iter()
-        .map(|id| {
-            def.bookable(id)
-                .map(|b| b.name.get(lang).0.to_owned())
-                .unwrap_or_else(|| id.clone())
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 pub(crate) fn display_href(tid: &str, oid: &str) -> String {
@@ -250,11 +227,7 @@ pub async fn kiosk_post(
         )
     };
     let visit = if one(&p, "aktion").as_deref() == Some("ohne-termin") {
-        let services: Vec<String> = p
-            .iter()
-            .filter(|(k, _)| k == "leistung")
-            .map(|(_, v)| v.clone())
-            .collect();
+        let services = all(&p, "leistung");
         match check_in_walk_in(&state, &tid, &oid, def, services, "kiosk").await {
             Ok(Some(v)) => v,
             Ok(None) => {
@@ -298,7 +271,7 @@ pub async fn kiosk_post(
         context! {
             office => json!({"name": loc(&o.name, lang)}),
             ticket => ticket(&visit),
-            services => names(def, &visit.services(), lang),
+            services => service_names(def, &visit.services(), lang).join(", "),
             appointment => visit.due_at.map(time_label),
             back => kiosk_href(&tid, &oid, &key),
         },
@@ -504,7 +477,7 @@ pub async fn staff_page(
                 "end": time_label(a.ends_at),
                 "code": a.code,
                 "name": a.name,
-                "services": names(def, &a.services(), lang),
+                "services": service_names(def, &a.services(), lang).join(", "),
                 "reference": a.reference,
                 "ticket": v.map(ticket),
                 "state": v.map(|v| status_label(&v.status)),
@@ -517,7 +490,7 @@ pub async fn staff_page(
             "id": v.id,
             "ticket": ticket(v),
             "kind": page.theme().messages.get(lang, &format!("visit-kind-{}", v.kind), None),
-            "services": names(def, &v.services(), lang),
+            "services": service_names(def, &v.services(), lang).join(", "),
             "checked_in": time_label(v.checked_in_at),
             "due": v.due_at.map(time_label),
             "counter": v.counter_label,
@@ -688,11 +661,7 @@ pub async fn staff_action(
             }
         }
         "ohne-termin" => {
-            let services: Vec<String> = p
-                .iter()
-                .filter(|(k, _)| k == "leistung")
-                .map(|(_, v)| v.clone())
-                .collect();
+            let services = all(&p, "leistung");
             match check_in_walk_in(&state, &tid, &oid, def, services, &by).await {
                 Ok(Some(v)) => {
                     audit("check_in_visitor", format!("visit:{}", v.id)).await;
