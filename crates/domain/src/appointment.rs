@@ -209,7 +209,8 @@ impl Default for BookingLimits {
     }
 }
 
-fn hhmm(s: &str) -> Option<Time> {
+/// A time `HH:MM` of a definition.
+pub(crate) fn hhmm(s: &str) -> Option<Time> {
     let (h, m) = s.split_once(':')?;
     Time::new(h.parse().ok()?, m.parse().ok()?, 0, 0).ok()
 }
@@ -400,15 +401,12 @@ impl CalendarDef {
                 )),
             }
         }
-        if self
+        if let Some(m) = self
             .kiosk_key_env
             .as_deref()
-            .is_some_and(|v| v.starts_with("RATHAUS_"))
+            .and_then(|v| crate::tenant::reserved_env(v, "key"))
         {
-            problems.push(Problem::at(
-                format!("{at}/kiosk_key_env"),
-                "RATHAUS_* variables are the portal's own settings; name the key's variable differently",
-            ));
+            problems.push(Problem::at(format!("{at}/kiosk_key_env"), m));
         }
         problems
     }

@@ -294,10 +294,10 @@ impl DeliveryDef {
             envs.push(("inbound_token_env", t));
         }
         for (at, name) in envs {
-            if name.starts_with("RATHAUS_") {
+            if let Some(m) = crate::tenant::reserved_env(name, "secret") {
                 p.push(Problem::at(
                     format!("{base}/{at}"),
-                    format!("'{name}': RATHAUS_* variables are the portal's own settings; name the secret's variable differently"),
+                    format!("'{name}': {m}"),
                 ));
             }
         }

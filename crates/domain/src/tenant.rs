@@ -194,9 +194,13 @@ impl Problem {
     }
 }
 
-fn minutes(hhmm: &str) -> Option<u32> {
-    let (h, m) = hhmm.split_once(':')?;
-    Some(h.parse::<u32>().ok()? * 60 + m.parse::<u32>().ok()?)
+/// Why an environment variable cannot hold a secret or key of a definition: `RATHAUS_*`
+/// variables are configuration keys (unknown ones are errors), so a secret there would
+/// stop the portal from starting. `what` names the value ("secret", "key").
+pub(crate) fn reserved_env(name: &str, what: &str) -> Option<String> {
+    name.starts_with("RATHAUS_").then(|| {
+        format!("RATHAUS_* variables are the portal's own settings; name the {what}'s variable differently")
+    })
 }
 
 /// Relative luminance of `#rrggbb` (WCAG 2.1 definition).
@@ -245,7 +249,10 @@ impl TenantDef {
                 ));
             }
             for (j, h) in office.opening_hours.iter().enumerate() {
-                if let (Some(from), Some(to)) = (minutes(&h.from), minutes(&h.to)) {
+                if let (Some(from), Some(to)) = (
+                    crate::appointment::hhmm(&h.from),
+                    crate::appointment::hhmm(&h.to),
+                ) {
                     if to <= from {
                         problems.push(Problem::at(
                             format!("/offices/{i}/opening_hours/{j}/to"),
@@ -426,13 +433,14 @@ impl CashOfficeDef {
                     }
                 }
             }
-            if x.client_secret_env
+            if let Some(m) = x
+                .client_secret_env
                 .as_deref()
-                .is_some_and(|v| v.starts_with("RATHAUS_"))
+                .and_then(|v| reserved_env(v, "secret"))
             {
                 problems.push(Problem::at(
                     "/cash_office/online/xbezahldienste/client_secret_env",
-                    "RATHAUS_* variables are the portal's own settings; name the secret's variable differently",
+                    m,
                 ));
             }
             if x.token_url.is_some() && (x.client_id.is_none() || x.client_secret_env.is_none()) {

@@ -6,6 +6,7 @@
 //! counter is busy and the next is tried. The database, not the application, decides who got
 //! a slot, so concurrent requests can never double-book.
 
+use crate::postkorb::insert_outbox;
 use crate::{now_millis, with_pool, Db, StoreError};
 use rathaus_domain::appointment::units_of;
 use sqlx::Row;
@@ -145,19 +146,11 @@ macro_rules! take_units {
     }};
 }
 
+/// Queues the mail of a change, if any, inside transaction `$tx`.
 macro_rules! queue_mail {
-    ($tx:ident, $tenant:expr, $mail:expr, $now:expr) => {
+    ($tx:ident, $tenant:expr, $mail:expr) => {
         if let Some((id, payload)) = $mail {
-            sqlx::query(
-                "INSERT INTO outbox (id, tenant_id, kind, payload, next_attempt_at, created_at) \
-                 VALUES ($1, $2, 'mail', $3, $4, $4) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(id)
-            .bind($tenant)
-            .bind(payload)
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?;
+            insert_outbox!($tx, $tenant, "mail", payload, id = id);
         }
     };
 }
@@ -310,7 +303,7 @@ impl Db {
                     .bind(&a.id)
                     .execute(&mut *tx)
                     .await?;
-                queue_mail!(tx, &a.tenant_id, mail, now);
+                queue_mail!(tx, &a.tenant_id, mail);
                 tx.commit().await?;
                 Ok(BookOutcome::Booked(counter))
             }};
@@ -365,7 +358,7 @@ impl Db {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                queue_mail!(tx, tenant_id, mail, now);
+                queue_mail!(tx, tenant_id, mail);
                 tx.commit().await?;
                 Ok(BookOutcome::Booked(counter))
             }};
@@ -403,7 +396,7 @@ impl Db {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                queue_mail!(tx, tenant_id, mail, now);
+                queue_mail!(tx, tenant_id, mail);
                 tx.commit().await?;
                 Ok(true)
             }};
@@ -577,7 +570,7 @@ impl Db {
                 .await?
                 .rows_affected();
                 if n == 1 {
-                    queue_mail!(tx, tenant_id, mail, now);
+                    queue_mail!(tx, tenant_id, mail);
                 }
                 tx.commit().await?;
                 Ok(n == 1)
@@ -608,6 +601,9 @@ impl Db {
         macro_rules! body {
             ($pool:expr) => {{
                 let mut tx = $pool.begin().await?;
+                // Counting first takes SQLite's write lock at the start of the transaction;
+                // when the appointment turns out to be checked in already, the rollback
+                // gives the number back.
                 let number: i64 = sqlx::query(
                     "INSERT INTO ticket_counters (tenant_id, office_id, day, last) VALUES ($1, $2, $3, 1) \
                      ON CONFLICT (tenant_id, office_id, day) DO UPDATE SET last = ticket_counters.last + 1 RETURNING last",

@@ -7,13 +7,28 @@ use crate::files::{file_from, FILE_COLUMNS};
 use crate::{now_millis, with_pool, Db, FileMeta, StoreError};
 use sqlx::Row;
 
-/// One outbox row inside an open transaction `tx`.
+/// One outbox row inside an open transaction `tx`: with a fresh id, or with the caller's
+/// `id = …`, in which case a row already queued under that id is kept and this one skipped
+/// (the id is the mail's idempotency key).
 macro_rules! insert_outbox {
     ($tx:ident, $tenant:expr, $kind:expr, $payload:expr) => {
         sqlx::query(
             "INSERT INTO outbox (id, tenant_id, kind, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)",
         )
         .bind(uuid::Uuid::new_v4().to_string())
+        .bind($tenant)
+        .bind($kind)
+        .bind($payload)
+        .bind(now_millis())
+        .execute(&mut *$tx)
+        .await?
+    };
+    ($tx:ident, $tenant:expr, $kind:expr, $payload:expr, id = $id:expr) => {
+        sqlx::query(
+            "INSERT INTO outbox (id, tenant_id, kind, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $5) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind($id)
         .bind($tenant)
         .bind($kind)
         .bind($payload)
