@@ -887,25 +887,14 @@ fn slot_computation() -> (f64, usize, usize, usize) {
 /// Bookings per second over HTTP: `CLIENTS` citizens book `n` appointments at once, each a
 /// different time or counter of the round-the-clock test office.
 async fn bookings(addr: &str, n: usize) -> Result<(f64, usize)> {
-    let (status, _, page) = request(
-        addr,
-        "GET",
-        "/t1/termine/buero?leistung=ausweis&tag=x",
-        None,
-        None,
-    )
-    .await?;
-    if status != 200 {
-        bail!("office page: HTTP {status}");
-    }
-    // The times of the whole horizon, from the day links of the page's month(s).
+    // The free times of the whole horizon (seven days), from each day's list.
     let mut starts: Vec<String> = Vec::new();
     let today = jiff::Zoned::now()
         .with_time_zone(rathaus_domain::appointment::berlin().clone())
         .date();
     for i in 0..7 {
         let day = today.saturating_add(jiff::Span::new().days(i));
-        let (_, _, p) = request(
+        let (status, _, p) = request(
             addr,
             "GET",
             &format!("/t1/termine/buero?leistung=ausweis&tag={day}"),
@@ -913,6 +902,9 @@ async fn bookings(addr: &str, n: usize) -> Result<(f64, usize)> {
             None,
         )
         .await?;
+        if status != 200 {
+            bail!("office page of {day}: HTTP {status}");
+        }
         let day_part = p.split("id=\"tag\"").nth(1).unwrap_or("");
         for s in day_part.split("beginn=").skip(1) {
             let v: String = s.chars().take_while(char::is_ascii_digit).collect();
@@ -921,7 +913,6 @@ async fn bookings(addr: &str, n: usize) -> Result<(f64, usize)> {
             }
         }
     }
-    let _ = page;
     let (cookie, csrf) = csrf_of(
         addr,
         &format!(

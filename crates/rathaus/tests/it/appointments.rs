@@ -45,6 +45,29 @@ fn links(html: &str, needle: &str) -> Vec<String> {
         .collect()
 }
 
+/// The booking code shown on an appointment's page.
+fn booking_code(html: &str) -> String {
+    html.split("class=\"booking-code\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// The appointment id of its page's address (`/<tenant>/termin/<id>?k=…`).
+fn appointment_id(location: &str) -> String {
+    location
+        .split('/')
+        .nth(3)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
 fn param(url: &str, key: &str) -> Option<String> {
     url.split(['?', '&'])
         .find_map(|kv| kv.strip_prefix(&format!("{key}=")))
@@ -211,11 +234,11 @@ both_backends! {
         let manage = r.headers()["location"].to_str().unwrap().to_owned();
         assert!(manage.starts_with("/t1/termin/") && manage.contains("k="), "{manage}");
         let key = param(&manage, "k").unwrap();
-        let id = manage.split('/').nth(3).unwrap().split('?').next().unwrap().to_owned();
+        let id = appointment_id(&manage);
         let (s, page) = get(&http, &app, &manage).await;
         assert_eq!(s, 200);
         assert!(page.contains("Ihr Termin ist gebucht"));
-        let code = page.split("class=\"booking-code\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+        let code = booking_code(&page);
         assert_eq!(code.len(), 7, "{code}");
 
         // Someone else's browser, without the key, learns nothing.
@@ -437,7 +460,7 @@ both_backends! {
         let sent: Vec<String> = sql_strings(&app, "SELECT CASE WHEN reminded_at IS NULL THEN 'no' ELSE 'yes' END FROM appointments").await;
         assert_eq!(sent, ["yes"]);
         // Moved to another time tomorrow: reminded again, for the new time.
-        let id = manage.split('/').nth(3).unwrap().split('?').next().unwrap().to_owned();
+        let id = appointment_id(&manage);
         let key = param(&manage, "k").unwrap();
         let (_, moving) = get(&http, &app, &format!("/t1/termine/buero?leistung=pass&verlegen={id}&k={key}&tag={tomorrow}")).await;
         let old: String = param(&slot, "beginn").unwrap();
@@ -506,7 +529,7 @@ both_backends! {
         assert_eq!(r.status(), 303);
         let ayse_manage = r.headers()["location"].to_str().unwrap().to_owned();
         let (_, appt) = get(&citizen, &app, &ayse_manage).await;
-        let code = appt.split("class=\"booking-code\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+        let code = booking_code(&appt);
 
         // The display before anyone is called, and its event stream.
         let (s, display) = get(&client(), &app, "/solingen/vor-ort/auslaenderbehoerde/anzeige").await;
@@ -542,7 +565,7 @@ both_backends! {
         // Checked in, the appointment can no longer be moved or cancelled online.
         let (_, own) = get(&citizen, &app, &ayse_manage).await;
         assert!(!own.contains("/absagen") && !own.contains("verlegen="), "no move or cancel after check-in");
-        let id = ayse_manage.split('/').nth(3).unwrap().split('?').next().unwrap().to_owned();
+        let id = appointment_id(&ayse_manage);
         let key = param(&ayse_manage, "k").unwrap();
         // (The kiosk page's token: the same browser, the same CSRF cookie.)
         let r = citizen.post(app.url(&format!("/solingen/termin/{id}/absagen"))).form(&[("_csrf", token.as_str()), ("k", key.as_str())]).send().await.unwrap();
@@ -599,7 +622,7 @@ both_backends! {
         let slot = links(&page, "/buchen?")[0].clone();
         let r = book(&second, &app, &slot, "Zweite Person", "zweite@example.org").await;
         let (_, appt) = get(&second, &app, r.headers()["location"].to_str().unwrap()).await;
-        let code2 = appt.split("class=\"booking-code\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+        let code2 = booking_code(&appt);
         let (_, room) = get(&staff, &app, "/solingen/verwaltung/vor-ort/auslaenderbehoerde").await;
         assert!(room.contains("Zweite Person") && room.contains("value=\"einchecken\""), "a check-in button for the expected appointment");
         let r = staff.post(&action).form(&[("_csrf", token.as_str()), ("aktion", "einchecken"), ("code", code2.as_str())]).send().await.unwrap();
@@ -821,14 +844,7 @@ async fn waiting_room_in_the_browser() {
     let slot = links(&page, "/buchen?")[0].clone();
     let r = book(&citizen, &app, &slot, "Demo Person", "demo@example.org").await;
     let (_, appt) = get(&citizen, &app, r.headers()["location"].to_str().unwrap()).await;
-    let code = appt
-        .split("class=\"booking-code\">")
-        .nth(1)
-        .unwrap()
-        .split('<')
-        .next()
-        .unwrap()
-        .to_owned();
+    let code = booking_code(&appt);
 
     let axe_js = axe_source();
     let mut failures = Vec::new();
@@ -978,7 +994,7 @@ both_backends! {
         assert!(form.contains("value=\"Erika Mustermann\""), "the account's name is prefilled");
         let r = book(&erika, &app, &slots[0], "Erika Mustermann", "erika@example.org").await;
         assert_eq!(r.status(), 303);
-        let id = r.headers()["location"].to_str().unwrap().split('/').nth(3).unwrap().split('?').next().unwrap().to_owned();
+        let id = appointment_id(r.headers()["location"].to_str().unwrap());
         // Mein Bereich lists it, and her session opens it without the mail's key.
         let (_, mine) = get(&erika, &app, "/solingen/mein-bereich").await;
         assert!(mine.contains("Ihre Termine") && mine.contains(&format!("/solingen/termin/{id}")), "{mine}");
