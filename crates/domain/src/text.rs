@@ -5,6 +5,14 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// Whether `s` holds characters no citizen types and no XML document may carry: C0 control
+/// characters (line breaks and tabs are allowed where `multiline`), DEL and C1 controls.
+/// Texts with them are refused at input, so they never reach a hand-over or a PDF.
+pub fn has_control(s: &str, multiline: bool) -> bool {
+    s.chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+}
+
 /// A UI language of the portal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -81,5 +89,21 @@ mod tests {
         };
         assert_eq!(t.get(Lang::En), ("Dog", Lang::En));
         assert_eq!(t.get(Lang::De), ("Hund", Lang::De));
+    }
+}
+
+#[cfg(test)]
+mod control_tests {
+    use super::has_control;
+
+    #[test]
+    fn control_characters() {
+        assert!(!has_control("Müller-Lüdenscheidt 7a", false));
+        assert!(has_control("a\u{0}b", false));
+        assert!(has_control("a\u{1b}b", true));
+        assert!(has_control("a\u{7f}", true));
+        assert!(has_control("a\u{85}", true), "C1 controls too");
+        assert!(has_control("a\nb", false));
+        assert!(!has_control("a\r\nb\tc", true));
     }
 }

@@ -114,6 +114,29 @@ impl BlobStore {
         Ok(self.spool.join(id))
     }
 
+    /// Removes spool files older than `age` (uploads cut off by a crash; an upload in
+    /// progress is younger). Returns how many were removed.
+    pub async fn sweep_spool(&self, age: std::time::Duration) -> std::io::Result<usize> {
+        let mut dir = match tokio::fs::read_dir(&self.spool).await {
+            Ok(d) => d,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let mut removed = 0;
+        while let Some(entry) = dir.next_entry().await? {
+            let meta = entry.metadata().await?;
+            let old = meta
+                .modified()
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .is_some_and(|e| e >= age);
+            if meta.is_file() && old && tokio::fs::remove_file(entry.path()).await.is_ok() {
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     fn key(prefix: &str, tenant: &str, id: &str) -> ObjectPath {
         if prefix.is_empty() {
             ObjectPath::from(format!("{tenant}/{id}"))
@@ -249,6 +272,25 @@ mod tests {
         assert_eq!(all, b"hello");
         let missing = store.open("t", "nope").await.err().unwrap();
         assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
+    }
+
+    #[tokio::test]
+    async fn old_spool_files_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::local(dir.path());
+        assert_eq!(
+            store.sweep_spool(std::time::Duration::ZERO).await.unwrap(),
+            0
+        );
+        let spool = store.spool_path("cut-off").await.unwrap();
+        tokio::fs::write(&spool, b"half an upload").await.unwrap();
+        let young = std::time::Duration::from_secs(3600);
+        assert_eq!(store.sweep_spool(young).await.unwrap(), 0, "in progress");
+        assert_eq!(
+            store.sweep_spool(std::time::Duration::ZERO).await.unwrap(),
+            1
+        );
+        assert!(!spool.exists());
     }
 
     #[test]

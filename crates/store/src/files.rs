@@ -37,23 +37,55 @@ macro_rules! file_from {
 pub(crate) use file_from;
 
 impl Db {
-    pub async fn add_file(&self, f: &FileMeta) -> Result<(), StoreError> {
-        with_pool!(self, |p| sqlx::query(
-            "INSERT INTO files (tenant_id, id, draft_id, field, name, size, type, sha256, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        )
-        .bind(&f.tenant_id)
-        .bind(&f.id)
-        .bind(&f.draft_id)
-        .bind(&f.field)
-        .bind(&f.name)
-        .bind(f.size)
-        .bind(&f.kind)
-        .bind(&f.sha256)
-        .bind(now_millis())
-        .execute(p)
-        .await
-        .map(|_| ()))
+    /// Records an uploaded file. With `replace`, earlier files of the same field of this
+    /// draft (not Postkorb attachments) are removed in the same transaction; their ids come
+    /// back so the caller can delete their bytes.
+    pub async fn add_file(&self, f: &FileMeta, replace: bool) -> Result<Vec<String>, StoreError> {
+        with_pool!(self, |p| async {
+            let mut tx = p.begin().await?;
+            let mut old = Vec::new();
+            if replace {
+                old = sqlx::query(
+                    "SELECT id FROM files WHERE tenant_id = $1 AND draft_id = $2 AND field = $3 \
+                     AND message_id IS NULL",
+                )
+                .bind(&f.tenant_id)
+                .bind(&f.draft_id)
+                .bind(&f.field)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.get::<String, _>("id"))
+                .collect();
+                sqlx::query(
+                    "DELETE FROM files WHERE tenant_id = $1 AND draft_id = $2 AND field = $3 \
+                     AND message_id IS NULL",
+                )
+                .bind(&f.tenant_id)
+                .bind(&f.draft_id)
+                .bind(&f.field)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(
+                "INSERT INTO files (tenant_id, id, draft_id, field, name, size, type, sha256, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(&f.tenant_id)
+            .bind(&f.id)
+            .bind(&f.draft_id)
+            .bind(&f.field)
+            .bind(&f.name)
+            .bind(f.size)
+            .bind(&f.kind)
+            .bind(&f.sha256)
+            .bind(now_millis())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(old)
+        }
+        .await)
         .map_err(StoreError::from_sqlx)
     }
 
@@ -75,19 +107,21 @@ impl Db {
         .map(|r| file_from!(r))))
     }
 
-    /// Total bytes uploaded to a draft (for the per-application limit).
-    pub async fn draft_upload_bytes(
+    /// The field and size of every file of a draft (for the per-application limit).
+    pub async fn draft_file_sizes(
         &self,
         tenant_id: &str,
         draft_id: &str,
-    ) -> Result<i64, StoreError> {
-        Ok(with_pool!(self, |p| {
-            sqlx::query("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) AS n FROM files WHERE tenant_id = $1 AND draft_id = $2")
-            .bind(tenant_id)
-            .bind(draft_id)
-            .fetch_one(p)
-            .await?
-            .try_get::<i64, _>("n")?
-        }))
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(with_pool!(self, |p| sqlx::query(
+            "SELECT field, size FROM files WHERE tenant_id = $1 AND draft_id = $2"
+        )
+        .bind(tenant_id)
+        .bind(draft_id)
+        .fetch_all(p)
+        .await?
+        .iter()
+        .map(|r| (r.get("field"), r.get("size")))
+        .collect()))
     }
 }

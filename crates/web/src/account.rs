@@ -15,7 +15,7 @@ use crate::views::loc;
 use crate::{csrf, urls, AppState, Site};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form as PostForm;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
@@ -181,7 +181,7 @@ pub async fn my_area(
             .as_ref()
             .and_then(|l| l.session.draft_id.clone())
         {
-            return Redirect::to(&urls::case(&tid, &d)).into_response();
+            return crate::redirect::to(&urls::case(&tid, &d)).into_response();
         }
         return crate::auth::login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None)
             .await;
@@ -533,7 +533,7 @@ pub async fn guest_login(
     )
     .await
     {
-        Ok(jar) => (jar, Redirect::to(&urls::case(&tid, &did))).into_response(),
+        Ok(jar) => (jar, crate::redirect::to(&urls::case(&tid, &did))).into_response(),
         Err(e) => internal(e),
     }
 }
@@ -561,7 +561,9 @@ macro_rules! case_ctx {
                 )
                 .await
             }
-            Access::Login => return Redirect::to(&urls::guest_access(&$tid)).into_response(),
+            Access::Login => {
+                return crate::redirect::to(&urls::guest_access(&$tid)).into_response()
+            }
             Access::No => return page.gone(),
         }
         (t, page, draft)
@@ -784,7 +786,7 @@ pub async fn withdraw(
             return internal(e);
         }
     }
-    (jar, Redirect::to(&urls::case(&tid, &draft.id))).into_response()
+    (jar, crate::redirect::to(&urls::case(&tid, &draft.id))).into_response()
 }
 
 fn message_json(
@@ -884,20 +886,16 @@ pub async fn reply(
     let site = state.site();
     let (t, page, draft) = case_ctx!(state, site, prefs, tid, did, citizen);
     let step = reply_step();
-    let post = match crate::uploads::read(
-        req,
-        &jar,
-        &state.db,
-        &state.files,
-        &tid,
-        &draft.id,
-        &step,
-    )
-    .await
+    let target = crate::uploads::Target {
+        tenant: &tid,
+        draft: &draft.id,
+        max_text_bytes: state.config.max_body_bytes,
+        replace: false,
+    };
+    let post = match crate::uploads::read(req, &jar, &state.db, &state.files, &target, &step).await
     {
         Ok(p) => p,
-        Err(res) if res.status() == StatusCode::FORBIDDEN => return page.forbidden(),
-        Err(res) => return res,
+        Err(res) => return crate::apply::upload_refused(&state, &page, &step, res),
     };
     let token = post
         .pairs
@@ -1024,7 +1022,7 @@ pub async fn reply(
     tracing::info!(tenant = %tid, files = attachments.len(), "citizen replied in the Postkorb");
     (
         jar,
-        Redirect::to(&format!("{}#nachrichten", urls::case(&tid, &draft.id))),
+        crate::redirect::to(&format!("{}#nachrichten", urls::case(&tid, &draft.id))),
     )
         .into_response()
 }

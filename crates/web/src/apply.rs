@@ -12,7 +12,7 @@ use crate::views::{self, loc, Loc, Paragraphs};
 use crate::{urls, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form as PostForm;
 use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
@@ -198,7 +198,7 @@ async fn open_draft<'a>(
 ) -> Result<Loaded<'a>, Response> {
     if draft.reference.is_some() {
         return Err(
-            Redirect::to(&urls::apply_receipt(&draft.tenant_id, &draft.id)).into_response(),
+            crate::redirect::to(&urls::apply_receipt(&draft.tenant_id, &draft.id)).into_response(),
         );
     }
     form_for(state, site, tenant, draft)
@@ -387,7 +387,7 @@ pub async fn start(
     if let Err(e) = state.db.create_draft(&draft).await {
         return PageError::Internal(e.to_string()).into_response();
     }
-    Redirect::to(&urls::apply_step(&tid, &draft.id, &draft.step)).into_response()
+    crate::redirect::to(&urls::apply_step(&tid, &draft.id, &draft.step)).into_response()
 }
 
 /// `GET /{t}/leistungen/{s}/antrag/schema.json`: the JSON Schema of the answers of the
@@ -426,9 +426,9 @@ pub async fn resume(
     let (_t, _page, d, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
     let _ = jar;
     if d.reference.is_some() {
-        Redirect::to(&urls::apply_receipt(&tid, &did)).into_response()
+        crate::redirect::to(&urls::apply_receipt(&tid, &did)).into_response()
     } else {
-        Redirect::to(&urls::apply_step(&tid, &did, &d.step)).into_response()
+        crate::redirect::to(&urls::apply_step(&tid, &did, &d.step)).into_response()
     }
 }
 
@@ -985,7 +985,7 @@ pub async fn step_page(
     };
     let answers = answers_of(&draft);
     if !form.step_visible(si, &answers, &today()) {
-        return Redirect::to(&urls::apply_step(&tid, &did, &draft.step)).into_response();
+        return crate::redirect::to(&urls::apply_step(&tid, &did, &draft.step)).into_response();
     }
     let input = to_input(&form.def.steps[si], &answers);
     render_step(&page, jar, &tid, &draft, &l, si, &input, &[], &answers)
@@ -1019,13 +1019,17 @@ pub async fn step_post(
         return page.not_found();
     };
     let step_def = &form.def.steps[si];
-    let post = match crate::uploads::read(req, &jar, &state.db, &state.files, &tid, &did, step_def)
-        .await
-    {
-        Ok(p) => p,
-        Err(res) if res.status() == StatusCode::FORBIDDEN => return page.forbidden(),
-        Err(res) => return res,
+    let target = crate::uploads::Target {
+        tenant: &tid,
+        draft: &did,
+        max_text_bytes: state.config.max_body_bytes,
+        replace: true,
     };
+    let post =
+        match crate::uploads::read(req, &jar, &state.db, &state.files, &target, step_def).await {
+            Ok(p) => p,
+            Err(res) => return upload_refused(&state, &page, step_def, res),
+        };
     let (mut input, token, action) = input_from(&post.pairs);
     if !csrf::verify(&jar, token.as_deref()) {
         return page.forbidden();
@@ -1033,7 +1037,7 @@ pub async fn step_post(
     let today = today();
     let mut answers = answers_of(&draft);
     if !form.step_visible(si, &answers, &today) {
-        return Redirect::to(&urls::apply_step(&tid, &did, &draft.step)).into_response();
+        return crate::redirect::to(&urls::apply_step(&tid, &did, &draft.step)).into_response();
     }
     // File answers never come from the browser: the verified upload, else what is stored.
     input.retain(|name, _| crate::uploads::file_field(step_def, name).is_none());
@@ -1111,7 +1115,7 @@ pub async fn step_post(
             if let Err(e) = save(prev_id.clone(), answers).await {
                 return PageError::Internal(e.to_string()).into_response();
             }
-            Redirect::to(&urls::apply_step(&tid, &did, &prev_id)).into_response()
+            crate::redirect::to(&urls::apply_step(&tid, &did, &prev_id)).into_response()
         }
         "verlaengern" => {
             // "Extend the session" from the session bar: save what is typed, stay here.
@@ -1148,8 +1152,27 @@ pub async fn step_post(
             if let Err(e) = save(next_step, answers).await {
                 return PageError::Internal(e.to_string()).into_response();
             }
-            Redirect::to(&target).into_response()
+            crate::redirect::to(&target).into_response()
         }
+    }
+}
+
+/// The page for a post the upload reader refused: a forged one (403) or one too large
+/// for its step (413, naming the limit); other refusals (a malformed body) as they are.
+pub(crate) fn upload_refused(
+    state: &AppState,
+    page: &Page<'_>,
+    step: &StepDef,
+    res: Response,
+) -> Response {
+    match res.status() {
+        StatusCode::FORBIDDEN => page.forbidden(),
+        StatusCode::PAYLOAD_TOO_LARGE => page.too_large(if crate::uploads::takes_files(step) {
+            state.files.max_per_application
+        } else {
+            state.config.max_body_bytes as u64
+        }),
+        _ => res,
     }
 }
 
@@ -1178,13 +1201,16 @@ async fn stash_and_login(
         return page.not_found();
     };
     let step_def = &form.def.steps[si];
+    let target = crate::uploads::Target {
+        tenant: tid,
+        draft: &draft.id,
+        max_text_bytes: state.config.max_body_bytes,
+        replace: true,
+    };
     let post =
-        match crate::uploads::read(req, jar, &state.db, &state.files, tid, &draft.id, step_def)
-            .await
-        {
+        match crate::uploads::read(req, jar, &state.db, &state.files, &target, step_def).await {
             Ok(p) => p,
-            Err(res) if res.status() == StatusCode::FORBIDDEN => return page.forbidden(),
-            Err(res) => return res,
+            Err(res) => return upload_refused(state, page, step_def, res),
         };
     let (mut input, token, _) = input_from(&post.pairs);
     if !csrf::verify(jar, token.as_deref()) {
@@ -1448,7 +1474,8 @@ fn render_check(
     let today = today();
     let answers = form.prune(&answers_of(draft), &today);
     if let Some(si) = form.first_incomplete_step(&answers, &today) {
-        return Redirect::to(&urls::apply_step(tid, did, &form.def.steps[si].id)).into_response();
+        return crate::redirect::to(&urls::apply_step(tid, did, &form.def.steps[si].id))
+            .into_response();
     }
     let mc = MessageCtx {
         messages: &page.theme().messages,
@@ -1521,7 +1548,8 @@ pub async fn submit(
     // Everything is validated again: a manipulated or replayed post cannot skip a check.
     let answers = form.prune(&answers_of(&draft), &today);
     if let Some(si) = form.first_incomplete_step(&answers, &today) {
-        return Redirect::to(&urls::apply_step(&tid, &did, &form.def.steps[si].id)).into_response();
+        return crate::redirect::to(&urls::apply_step(&tid, &did, &form.def.steps[si].id))
+            .into_response();
     }
     // The level of the login is checked again at the end (it may have been a weaker one).
     if let (Some(min), Some(_)) = (l.offered.service.login.min_level, &draft.account_id) {
@@ -1633,10 +1661,10 @@ pub async fn submit(
                 }
                 jar = jar.add(crate::account::code_cookie(&tid, &did, code));
             }
-            (jar, Redirect::to(&urls::apply_receipt(&tid, &did))).into_response()
+            (jar, crate::redirect::to(&urls::apply_receipt(&tid, &did))).into_response()
         }
         Ok(SubmitOutcome::AlreadySubmitted(_)) => {
-            Redirect::to(&urls::apply_receipt(&tid, &did)).into_response()
+            crate::redirect::to(&urls::apply_receipt(&tid, &did)).into_response()
         }
         Err(e) => PageError::Internal(e.to_string()).into_response(),
     }
@@ -1720,7 +1748,8 @@ async fn receipt_data<'a>(
         Ok(Some(s)) => s,
         Ok(None) => {
             return Err(
-                Redirect::to(&urls::apply_resume(&draft.tenant_id, &draft.id)).into_response(),
+                crate::redirect::to(&urls::apply_resume(&draft.tenant_id, &draft.id))
+                    .into_response(),
             )
         }
         Err(e) => return Err(PageError::Internal(e.to_string()).into_response()),
@@ -1988,7 +2017,7 @@ pub async fn pay_online(
     let receipt = format!("{}#zahlung", urls::apply_receipt(&tid, &did));
     let payment = match state.db.payment_of(&draft.id).await {
         Ok(Some(p)) if matches!(p.status.as_str(), "open" | "failed") => p,
-        Ok(_) => return Redirect::to(&receipt).into_response(),
+        Ok(_) => return crate::redirect::to(&receipt).into_response(),
         Err(e) => return PageError::Internal(e.to_string()).into_response(),
     };
     let Some(def) = crate::epay::online_of(&site, &payment) else {
@@ -2020,15 +2049,15 @@ pub async fn pay_online(
                 .await
             {
                 Ok(true) => {}
-                Ok(false) => return Redirect::to(&receipt).into_response(),
+                Ok(false) => return crate::redirect::to(&receipt).into_response(),
                 Err(e) => return PageError::Internal(e.to_string()).into_response(),
             }
             tracing::info!(tenant = %payment.tenant_id, reference = %payment.reference, transaction = %c.transaction_id, "online payment started");
-            Redirect::to(&c.pay_url).into_response()
+            crate::redirect::external(&c.pay_url).into_response()
         }
         Err(e) => {
             tracing::warn!(tenant = %payment.tenant_id, reference = %payment.reference, %e, "online payment could not start");
-            Redirect::to(&format!(
+            crate::redirect::to(&format!(
                 "{}?zahlung=nicht-erreichbar#zahlung",
                 urls::apply_receipt(&tid, &did)
             ))
@@ -2051,14 +2080,14 @@ pub async fn pay_return(
     let receipt = urls::apply_receipt(&tid, &did);
     let payment = match state.db.payment_of(&draft.id).await {
         Ok(Some(p)) => p,
-        Ok(None) => return Redirect::to(&receipt).into_response(),
+        Ok(None) => return crate::redirect::to(&receipt).into_response(),
         Err(e) => return PageError::Internal(e.to_string()).into_response(),
     };
     let (Some(def), Some(tx)) = (
         crate::epay::online_of(&site, &payment),
         payment.transaction_id.as_deref(),
     ) else {
-        return (jar, Redirect::to(&receipt)).into_response();
+        return (jar, crate::redirect::to(&receipt)).into_response();
     };
     match crate::epay::status(&state, def, tx).await {
         Ok(report) => {
@@ -2080,13 +2109,13 @@ pub async fn pay_return(
                 }
             }
             tracing::info!(reference = %payment.reference, status = report.status.as_str(), "online payment status");
-            (jar, Redirect::to(&format!("{receipt}#zahlung"))).into_response()
+            (jar, crate::redirect::to(&format!("{receipt}#zahlung"))).into_response()
         }
         Err(e) => {
             tracing::warn!(reference = %payment.reference, %e, "online payment status unknown");
             (
                 jar,
-                Redirect::to(&format!("{receipt}?zahlung=nicht-erreichbar#zahlung")),
+                crate::redirect::to(&format!("{receipt}?zahlung=nicht-erreichbar#zahlung")),
             )
                 .into_response()
         }
@@ -2166,7 +2195,7 @@ pub async fn demo_pay_action(
     {
         return PageError::Internal(e.to_string()).into_response();
     }
-    Redirect::to(&tx.redirect_url).into_response()
+    crate::redirect::external(&tx.redirect_url).into_response()
 }
 
 /// `GET /{t}/antrag/{draft}/eingang.pdf`: the receipt as an archivable PDF/A file with

@@ -12,7 +12,7 @@ use crate::{csrf, urls, AppState};
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -627,12 +627,12 @@ fn wanted<'a>(
     let start = one(p, "beginn").and_then(|s| s.parse::<i64>().ok());
     let (Some(start), Ok(minutes)) = (start, cal.visit_minutes(&services)) else {
         return Err(Box::new(
-            Redirect::to(&office_href(t.id.as_str(), oid)).into_response(),
+            crate::redirect::to(&office_href(t.id.as_str(), oid)).into_response(),
         ));
     };
     if services.len() > MAX_SERVICES {
         return Err(Box::new(
-            Redirect::to(&office_href(t.id.as_str(), oid)).into_response(),
+            crate::redirect::to(&office_href(t.id.as_str(), oid)).into_response(),
         ));
     }
     Ok(Wanted {
@@ -945,7 +945,7 @@ pub async fn book(
     match (outcome, booked) {
         (BookOutcome::Booked(_), Some(id)) => {
             audit(&state, &tid, &citizen, "book_appointment", &id).await;
-            Redirect::to(&format!(
+            crate::redirect::to(&format!(
                 "{}&geaendert=gebucht",
                 with_key(&manage_base(&tid, &id), Some(&key))
             ))
@@ -1342,7 +1342,7 @@ pub async fn cancel(
         Ok(false) => {}
         Err(e) => return internal(e),
     }
-    Redirect::to(&format!(
+    crate::redirect::to(&format!(
         "{}{}geaendert=abgesagt",
         with_key(&manage_base(&tid, &id), key.as_deref()),
         if key.is_some() { "&" } else { "?" }
@@ -1409,7 +1409,7 @@ pub async fn reschedule(
     {
         Ok(BookOutcome::Booked(_)) => {
             audit(&state, &tid, &citizen, "move_appointment", &id).await;
-            Redirect::to(&format!(
+            crate::redirect::to(&format!(
                 "{}{}geaendert=verlegt",
                 with_key(&manage_base(&tid, &id), key.as_deref()),
                 if key.is_some() { "&" } else { "?" }

@@ -16,7 +16,7 @@ use crate::{csrf, urls, AppState};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form as PostForm;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
@@ -430,7 +430,7 @@ pub async fn login(
     }
     let back = return_path(&tid, q.zurueck.as_deref());
     match login_url(&state, &tid, &back, q.neu.as_deref() == Some("1"), None).await {
-        Ok(url) => Redirect::to(&url).into_response(),
+        Ok(url) => crate::redirect::external(&url).into_response(),
         Err(e) => {
             tracing::error!(error = %e, tenant = %tid, "login could not start");
             failed(&page, &tid, "login-error-provider", StatusCode::BAD_GATEWAY)
@@ -533,7 +533,7 @@ pub async fn login_return(
             Err(e) => tracing::error!(error = %e, "restoring a posted step failed"),
         }
     }
-    (jar, Redirect::to(&return_path(&tid, Some(&target)))).into_response()
+    (jar, crate::redirect::to(&return_path(&tid, Some(&target)))).into_response()
 }
 
 /// Why a return from the provider was not accepted.
@@ -691,11 +691,11 @@ pub async fn extend(
                 )
                     .into_response()
             } else {
-                Redirect::to(&return_path(&tid, f.zurueck.as_deref())).into_response()
+                crate::redirect::to(&return_path(&tid, f.zurueck.as_deref())).into_response()
             }
         }
         None if wants_json => StatusCode::UNAUTHORIZED.into_response(),
-        None => Redirect::to(&urls::login(&tid, f.zurueck.as_deref())).into_response(),
+        None => crate::redirect::to(&urls::login(&tid, f.zurueck.as_deref())).into_response(),
     }
 }
 

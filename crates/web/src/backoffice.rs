@@ -15,7 +15,7 @@ use crate::{urls, AppState};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form as PostForm;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
@@ -136,7 +136,7 @@ macro_rules! staff_ctx {
     ($site:expr, $prefs:expr, $tid:expr, $staff:expr) => {{
         let (t, page) = tenant_page!($site, $prefs, $tid);
         let Some(staff) = $staff.0 else {
-            return Redirect::to(&format!(
+            return crate::redirect::to(&format!(
                 "{}?zurueck={}",
                 urls::staff_login(&$tid),
                 urls::encode(&$prefs.here)
@@ -210,7 +210,7 @@ pub async fn login(
     };
     let back = staff_return(&tid, q.zurueck.as_deref());
     match begin_login(&state, p, &tid, &back, false, None).await {
-        Ok(url) => Redirect::to(&url).into_response(),
+        Ok(url) => crate::redirect::external(&url).into_response(),
         Err(e) => {
             tracing::error!(error = %e, tenant = %tid, "staff login could not start");
             login_failed(&page, &tid, "login-error-provider", StatusCode::BAD_GATEWAY)
@@ -315,7 +315,7 @@ pub async fn login_return(
     tracing::info!(tenant = %tid, "staff logged in");
     let jar = jar.add(staff_cookie(&state, &tid, token));
     let target = staff_return(&tid, Some(&v.attempt.return_to));
-    (jar, Redirect::to(&target)).into_response()
+    (jar, crate::redirect::to(&target)).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -594,7 +594,7 @@ pub async fn assign(
         return internal(e);
     }
     let back = staff_return(&tid, get("zurueck"));
-    Redirect::to(&back).into_response()
+    crate::redirect::to(&back).into_response()
 }
 
 // ----- one case ----------------------------------------------------------------------------
@@ -978,7 +978,7 @@ pub async fn case_action(
         ..Default::default()
     };
     match state.db.change_case(&change).await {
-        Ok(true) => Redirect::to(&urls::staff_case(&tid, &c.reference)).into_response(),
+        Ok(true) => crate::redirect::to(&urls::staff_case(&tid, &c.reference)).into_response(),
         Ok(false) => conflict(&page),
         Err(e) => internal(e),
     }
@@ -1014,7 +1014,7 @@ pub async fn add_note(
     let c = case_of!(state, page, tid, reference, staff);
     let text = f.text.unwrap_or_default().trim().to_owned();
     if text.is_empty() || text.chars().count() > MAX_TEXT_CHARS {
-        return Redirect::to(&format!("{}#notizen", urls::staff_case(&tid, &c.reference)))
+        return crate::redirect::to(&format!("{}#notizen", urls::staff_case(&tid, &c.reference)))
             .into_response();
     }
     let note = Note {
@@ -1031,7 +1031,7 @@ pub async fn add_note(
         ..Default::default()
     };
     match state.db.change_case(&change).await {
-        Ok(_) => Redirect::to(&format!("{}#notizen", urls::staff_case(&tid, &c.reference)))
+        Ok(_) => crate::redirect::to(&format!("{}#notizen", urls::staff_case(&tid, &c.reference)))
             .into_response(),
         Err(e) => internal(e),
     }
@@ -1119,7 +1119,7 @@ pub async fn request_info(
         ..Default::default()
     };
     match state.db.change_case(&change).await {
-        Ok(true) => Redirect::to(&urls::staff_case(&tid, &c.reference)).into_response(),
+        Ok(true) => crate::redirect::to(&urls::staff_case(&tid, &c.reference)).into_response(),
         Ok(false) => conflict(&page),
         Err(e) => internal(e),
     }
@@ -1449,7 +1449,7 @@ pub async fn notice(
     match state.db.change_case(&change).await {
         Ok(true) => {
             tracing::info!(tenant = %tid, reference = %c.reference, decision = decision.as_str(), "notice released");
-            Redirect::to(&urls::staff_case(&tid, &c.reference)).into_response()
+            crate::redirect::to(&urls::staff_case(&tid, &c.reference)).into_response()
         }
         Ok(false) => {
             let _ = state
@@ -1910,7 +1910,7 @@ pub async fn delivery_action(
     match state.db.change_delivery(&tid, &d.id, retry, &event).await {
         Ok(true) => {
             tracing::info!(tenant = %tid, delivery = %d.id, action, "delivery changed by an administrator");
-            Redirect::to(&urls::staff_deliveries(&tid)).into_response()
+            crate::redirect::to(&urls::staff_deliveries(&tid)).into_response()
         }
         Ok(false) => conflict(&page),
         Err(e) => internal(e),

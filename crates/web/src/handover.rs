@@ -553,7 +553,8 @@ pub fn callback_valid(
     let Ok(ts) = timestamp.parse::<i64>() else {
         return false;
     };
-    if (now_s - ts).abs() > 300 {
+    // abs_diff cannot overflow: a timestamp far in the past or future is simply too far.
+    if now_s.abs_diff(ts) > 300 {
         return false;
     }
     let Ok(given) = hex::decode(mac_hex) else {
@@ -735,6 +736,21 @@ mod tests {
             &sig,
             1700000301
         ));
+        // A timestamp of now − 2^63 once wrapped around and passed the window.
+        for ts in [i64::MIN, i64::MIN + 1, i64::MAX] {
+            let mut mac = hmac::Hmac::<sha2::Sha512>::new_from_slice(b"geheim")
+                .unwrap_or_else(|_| unreachable!());
+            mac.update(format!("{ts}.x").as_bytes());
+            let sig = hex::encode(mac.finalize().into_bytes());
+            assert!(!callback_valid(
+                "geheim",
+                &ts.to_string(),
+                b"x",
+                &sig,
+                1700000000
+            ));
+            assert!(!callback_valid("geheim", &ts.to_string(), b"x", &sig, -1));
+        }
         assert!(!callback_valid(
             "geheim",
             "x",

@@ -28,6 +28,7 @@ pub mod i18n;
 mod metrics;
 mod payment;
 mod prefs;
+mod redirect;
 mod routes;
 mod security;
 mod site;

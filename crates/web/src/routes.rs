@@ -10,7 +10,7 @@ use crate::{urls, AppState};
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
 use axum_extra::extract::cookie::{Cookie, SameSite};
@@ -317,6 +317,9 @@ pub fn router(state: Arc<AppState>) -> Router {
     for layer in crate::security::layers() {
         app = app.layer(layer);
     }
+    if state.config.public_url.starts_with("https://") {
+        app = app.layer(middleware::from_fn(crate::security::https_only));
+    }
     app.layer(
         ServiceBuilder::new()
             .layer(TraceLayer::new_for_http())
@@ -460,6 +463,18 @@ impl<'a> Page<'a> {
         self.render_private(StatusCode::NOT_FOUND, "apply_expired.html", context! {})
     }
 
+    /// A post larger than its route takes (413), with the limit in words.
+    pub(crate) fn too_large(&self, limit: u64) -> Response {
+        self.render_private(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "problem.html",
+            context! {
+                title_key => "too-large-title", text_key => "too-large-text",
+                limit => rathaus_domain::form::format_bytes(limit),
+            },
+        )
+    }
+
     /// A form post without a valid CSRF token.
     pub(crate) fn forbidden(&self) -> Response {
         self.render_private(StatusCode::FORBIDDEN, "apply_expired.html", context! {})
@@ -479,6 +494,15 @@ pub(crate) fn page_headers(h: &mut HeaderMap, lang: Lang) {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
 }
 
+macro_rules! tenant_or_404 {
+    ($site:expr, $prefs:expr, $id:expr) => {
+        match $site.catalog.tenant(&$id) {
+            Some(t) => t,
+            None => return Page::new(&$site, &$prefs, None).not_found(),
+        }
+    };
+}
+
 // ----- portal-level pages -------------------------------------------------------------
 
 async fn portal_home(State(state): AppStateRef, prefs: Prefs, headers: HeaderMap) -> Response {
@@ -488,7 +512,7 @@ async fn portal_home(State(state): AppStateRef, prefs: Prefs, headers: HeaderMap
         .and_then(|h| h.to_str().ok())
         .and_then(|h| site.catalog.tenant_for_host(h))
     {
-        return Redirect::to(&urls::tenant_home(t.id.as_str())).into_response();
+        return crate::redirect::to(&urls::tenant_home(t.id.as_str())).into_response();
     }
     let lang = prefs.lang;
     let tenants: Vec<_> = site
@@ -518,8 +542,16 @@ async fn fallback(State(state): AppStateRef, prefs: Prefs, uri: axum::http::Uri)
     Page::new(&site, &prefs, tenant).not_found()
 }
 
-async fn trailing_slash(Path(tenant): Path<String>) -> Redirect {
-    Redirect::permanent(&urls::tenant_home(&tenant))
+/// `/{tenant}/` → `/{tenant}`, only for a tenant that exists: the target is built from the
+/// tenant's id, never from the request's path (`/%2Fevil.example/` is not a tenant).
+async fn trailing_slash(
+    State(state): AppStateRef,
+    prefs: Prefs,
+    Path(tenant): Path<String>,
+) -> Response {
+    let site = state.site();
+    let t = tenant_or_404!(site, prefs, tenant);
+    crate::redirect::permanent(&urls::tenant_home(t.id.as_str()))
 }
 
 #[derive(Deserialize)]
@@ -535,7 +567,7 @@ async fn switch_language(
 ) -> Response {
     let back = safe_return(q.zurueck.as_deref());
     let Some(lang) = Lang::parse(&lang) else {
-        return Redirect::to(&back).into_response();
+        return crate::redirect::to(&back).into_response();
     };
     // The target may carry an explicit ?lang= from an earlier visit; drop it so the new
     // choice wins.
@@ -546,7 +578,7 @@ async fn switch_language(
         .same_site(SameSite::Lax)
         .permanent()
         .build();
-    (jar.add(cookie), Redirect::to(&back)).into_response()
+    (jar.add(cookie), crate::redirect::to(&back)).into_response()
 }
 
 fn strip_lang_param(path: &str) -> String {
@@ -564,15 +596,6 @@ fn strip_lang_param(path: &str) -> String {
 }
 
 // ----- tenant pages ---------------------------------------------------------------------
-
-macro_rules! tenant_or_404 {
-    ($site:expr, $prefs:expr, $id:expr) => {
-        match $site.catalog.tenant(&$id) {
-            Some(t) => t,
-            None => return Page::new(&$site, &$prefs, None).not_found(),
-        }
-    };
-}
 
 fn cards(
     tenant: &str,

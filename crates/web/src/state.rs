@@ -110,6 +110,17 @@ impl AppState {
         db.migrate().await?;
         publish(&db, &site, &versions).await?;
         backfill_cases(&db, &site).await?;
+        // Uploads cut off by a crash left spool files behind; none is in progress yet.
+        match config
+            .files
+            .blobs
+            .sweep_spool(Duration::from_secs(60))
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(files = n, "removed spool files of cut-off uploads"),
+            Err(e) => tracing::warn!(error = %e, "sweeping the upload spool failed"),
+        }
         let metrics = Metrics::new();
         metrics.set_services(site.catalog.service_count());
         Ok(Arc::new(AppState {

@@ -78,23 +78,111 @@ fn upload_error(name: &str, key: &'static str, args: Vec<(&'static str, String)>
     }
 }
 
-/// Reads the post of `step` of draft `draft` (tenant `tenant`). Refuses (403) before
-/// reading any file if the CSRF token is missing or wrong.
+/// How a post is read: the tenant and draft its files belong to, the limit of its text
+/// part, and whether a new file replaces the field's earlier one (form steps; a reply's
+/// file is always new).
+pub struct Target<'a> {
+    pub tenant: &'a str,
+    pub draft: &'a str,
+    pub max_text_bytes: usize,
+    pub replace: bool,
+}
+
+/// An upload being spooled: its file is removed on every way out (an error, a cut-off
+/// body, a client that went away and dropped the request) unless it was committed.
+struct Spool(std::path::PathBuf);
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        // After a commit the file has been moved away and this does nothing.
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// How much of a too-large post is still read (and thrown away) before answering, so that
+/// the browser, still sending, receives the error page instead of a broken connection.
+const DRAIN_MAX: usize = 1024 * 1024;
+
+/// The body, if it has at most `limit` bytes; otherwise it is read on (and discarded) up
+/// to [`DRAIN_MAX`] more and the answer is 413. Nothing beyond `limit` is kept in memory.
+async fn read_limited(body: axum::body::Body, limit: usize) -> Result<axum::body::Bytes, Response> {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(StatusCode::BAD_REQUEST.into_response());
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen += data.len();
+        if seen <= limit {
+            kept.extend_from_slice(&data);
+        } else if seen > limit.saturating_add(DRAIN_MAX) {
+            break;
+        }
+    }
+    if seen > limit {
+        return Err(too_large());
+    }
+    Ok(kept.into())
+}
+
+fn too_large() -> Response {
+    StatusCode::PAYLOAD_TOO_LARGE.into_response()
+}
+
+/// Whether a step takes files at all (only then may its post be multipart and large).
+pub fn takes_files(step: &StepDef) -> bool {
+    step.fields
+        .iter()
+        .any(|f| f.kind == FieldKind::File || f.fields.iter().any(|g| g.kind == FieldKind::File))
+}
+
+/// Reads the post of `step`. Refuses before reading: a body larger than the step allows
+/// (413: the text limit without files, the application's file limit with them) and, for
+/// multipart, a missing or wrong CSRF token in the first field (403).
 pub async fn read(
     req: Request,
     jar: &CookieJar,
     db: &Db,
     store: &FileStore,
-    tenant: &str,
-    draft: &str,
+    target: &Target<'_>,
     step: &StepDef,
 ) -> Result<StepPost, Response> {
+    let files = takes_files(step);
+    let limit = if files {
+        usize::try_from(store.max_per_application)
+            .unwrap_or(usize::MAX)
+            .saturating_add(target.max_text_bytes)
+    } else {
+        target.max_text_bytes
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     let multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let body_limit = if multipart {
+        limit
+    } else {
+        target.max_text_bytes
+    };
+    if declared.is_some_and(|n| n > body_limit.saturating_add(DRAIN_MAX) as u64) {
+        // Far too large: answered without reading a byte of it.
+        return Err(too_large());
+    }
+    let (parts, body) = req.into_parts();
     if !multipart {
+        let bytes = read_limited(body, body_limit).await?;
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, &())
             .await
             .map_err(IntoResponse::into_response)?;
@@ -104,6 +192,18 @@ pub async fn read(
             errors: Vec::new(),
         });
     }
+    if !files {
+        let _ = read_limited(body, 0).await;
+        return Err(too_large());
+    }
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    // A body without a length is cut off at the limit as it arrives.
+    let req = Request::from_parts(
+        parts,
+        axum::body::Body::new(http_body_util::Limited::new(body, limit)),
+    );
     let mut mp = Multipart::from_request(req, &())
         .await
         .map_err(IntoResponse::into_response)?;
@@ -113,11 +213,12 @@ pub async fn read(
         errors: Vec::new(),
     };
     let mut csrf_ok = false;
-    let mut used = db
-        .draft_upload_bytes(tenant, draft)
+    let stored = db
+        .draft_file_sizes(target.tenant, target.draft)
         .await
-        .map_err(|e| crate::routes::PageError::Internal(e.to_string()).into_response())?
-        .max(0) as u64;
+        .map_err(|e| crate::routes::PageError::Internal(e.to_string()).into_response())?;
+    let mut used: u64 = stored.iter().map(|(_, n)| (*n).max(0) as u64).sum();
+    let mut text_bytes = 0usize;
     while let Some(mut field) = mp.next_field().await.map_err(IntoResponse::into_response)? {
         let name = field.name().unwrap_or("").to_owned();
         if !csrf_ok {
@@ -135,8 +236,17 @@ pub async fn read(
             continue;
         }
         let Some(original) = field.file_name().map(str::to_owned) else {
-            let text = field.text().await.map_err(IntoResponse::into_response)?;
-            post.pairs.push((name, text));
+            // Text parts together stay within the limit of a form without files.
+            let mut text = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(IntoResponse::into_response)? {
+                text_bytes += chunk.len();
+                if text_bytes > target.max_text_bytes {
+                    return Err(too_large());
+                }
+                text.extend_from_slice(&chunk);
+            }
+            post.pairs
+                .push((name, String::from_utf8_lossy(&text).into_owned()));
             continue;
         };
         let Some(def) = file_field(step, &name) else {
@@ -144,17 +254,30 @@ pub async fn read(
             while let Ok(Some(_)) = field.chunk().await {}
             continue;
         };
+        // A replaced file does not count against the application's limit.
+        let replaced: u64 = if target.replace {
+            stored
+                .iter()
+                .filter(|(f, _)| *f == name)
+                .map(|(_, n)| (*n).max(0) as u64)
+                .sum()
+        } else {
+            0
+        };
+        let budget = store
+            .max_per_application
+            .saturating_sub(used.saturating_sub(replaced));
         let limit = def.max_file_bytes();
         let id = uuid::Uuid::new_v4().simple().to_string();
-        let tmp = store.blobs.spool_path(&id).await.map_err(io_error)?;
-        let mut out = tokio::fs::File::create(&tmp).await.map_err(io_error)?;
+        let spool = Spool(store.blobs.spool_path(&id).await.map_err(io_error)?);
+        let mut out = tokio::fs::File::create(&spool.0).await.map_err(io_error)?;
         let mut size: u64 = 0;
         let mut head: Vec<u8> = Vec::with_capacity(16);
         let mut hash = Sha256::new();
         let mut too_big = false;
         while let Some(chunk) = field.chunk().await.map_err(IntoResponse::into_response)? {
             size += chunk.len() as u64;
-            if size > limit || used + size > store.max_per_application {
+            if size > limit || size > budget {
                 too_big = true;
                 // Keep reading (and discarding) so the error page can be sent.
                 continue;
@@ -167,15 +290,10 @@ pub async fn read(
         }
         out.flush().await.map_err(io_error)?;
         drop(out);
-        let remove_tmp = || async {
-            let _ = tokio::fs::remove_file(&tmp).await;
-        };
         if size == 0 && original.is_empty() {
-            remove_tmp().await; // no file chosen: keep what was there
-            continue;
+            continue; // no file chosen: keep what was there
         }
         if too_big {
-            remove_tmp().await;
             let e = if size > limit {
                 upload_error(
                     &name,
@@ -194,7 +312,6 @@ pub async fn read(
         }
         let kind = FileType::sniff(&head);
         let Some(kind) = kind.filter(|k| def.accept.contains(k)) else {
-            remove_tmp().await;
             let allowed: Vec<&str> = def.accept.iter().map(|t| t.as_str()).collect();
             post.errors.push(upload_error(
                 &name,
@@ -203,7 +320,7 @@ pub async fn read(
             ));
             continue;
         };
-        if let Err(e) = store.blobs.commit(tenant, &id, &tmp).await {
+        if let Err(e) = store.blobs.commit(target.tenant, &id, &spool.0).await {
             // Storage is down: say so at the field and keep every other answer.
             tracing::error!(error = %e, store = %store.blobs.describe(), "storing an upload failed");
             post.errors
@@ -211,19 +328,26 @@ pub async fn read(
             continue;
         }
         let meta = FileMeta {
-            tenant_id: tenant.to_owned(),
+            tenant_id: target.tenant.to_owned(),
             id: id.clone(),
-            draft_id: draft.to_owned(),
+            draft_id: target.draft.to_owned(),
             field: name.clone(),
             name: sanitize_name(&original),
             size: size as i64,
             kind: kind.as_str().to_owned(),
             sha256: crate::auth::hex(&hash.finalize()),
         };
-        db.add_file(&meta)
+        let old = db
+            .add_file(&meta, target.replace)
             .await
             .map_err(|e| crate::routes::PageError::Internal(e.to_string()).into_response())?;
-        used += size;
+        for old_id in old {
+            // The earlier file of this field is no longer part of the application.
+            if let Err(e) = store.blobs.delete(target.tenant, &old_id).await {
+                tracing::warn!(error = %e, "removing a replaced upload failed");
+            }
+        }
+        used = used.saturating_sub(replaced) + size;
         post.files.push((
             name,
             json!({"id": meta.id, "name": meta.name, "size": meta.size, "type": meta.kind}),

@@ -11,7 +11,7 @@ use crate::{csrf, urls, AppState};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
 use futures_util::stream::Stream;
@@ -634,7 +634,7 @@ pub async fn staff_action(
     let back = staff_href(&tid, &oid);
     let go = |msg: &str, number: Option<String>| {
         let n = number.map(|n| format!("&nummer={n}")).unwrap_or_default();
-        Redirect::to(&format!("{back}?meldung={msg}{n}")).into_response()
+        crate::redirect::to(&format!("{back}?meldung={msg}{n}")).into_response()
     };
     let audit = |action: &'static str, object: String| {
         let ev = staff.event(action, object, String::new());

@@ -1050,6 +1050,11 @@ impl Form {
                             name: format!("{name}.{p}"),
                             message: Message::Key("error-address-part", vec![]),
                         });
+                    } else if crate::text::has_control(v, false) {
+                        errors.push(FieldError {
+                            name: format!("{name}.{p}"),
+                            message: Message::Key("error-control", vec![]),
+                        });
                     } else if v.chars().count() > 100 {
                         errors.push(FieldError {
                             name: format!("{name}.{p}"),
@@ -1092,6 +1097,11 @@ impl Form {
                 Ok(Some(json!(values)))
             }
             _ if raw.is_empty() => Ok(None),
+            FieldKind::Text | FieldKind::Textarea
+                if crate::text::has_control(&raw, f.kind == FieldKind::Textarea) =>
+            {
+                err("error-control", vec![])
+            }
             FieldKind::Text | FieldKind::Textarea => {
                 let n = raw.chars().count() as u32;
                 let max =
@@ -1846,13 +1856,19 @@ pub fn format_bytes(n: u64) -> String {
 #[cfg(test)]
 mod tests;
 
-/// A plausible single e-mail address (what forms and bookings accept).
+/// A single e-mail address as mail servers take it (RFC 5321/5322 through the
+/// `email_address` parser): no display name, no domain literal, a domain with a top-level
+/// part, no spaces or control characters.
 pub fn email_valid(raw: &str) -> bool {
+    use email_address::{EmailAddress, Options};
     raw.len() <= 254
-        && raw.split_once('@').is_some_and(|(l, d)| {
-            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
-        })
-        && !raw
-            .chars()
-            .any(|c| c.is_whitespace() || c == ',' || c == ';')
+        && !raw.chars().any(|c| c.is_whitespace() || c.is_control())
+        && EmailAddress::parse_with_options(
+            raw,
+            Options::default()
+                .with_required_tld()
+                .without_display_text()
+                .without_domain_literal(),
+        )
+        .is_ok_and(|a| !a.local_part().starts_with('"'))
 }

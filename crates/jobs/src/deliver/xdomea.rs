@@ -22,9 +22,23 @@ fn err(e: impl std::fmt::Display) -> Failure {
     Failure::Permanent(format!("xdomea: {e}"))
 }
 
+/// `s` with every character XML 1.0 does not allow removed (C0 controls other than tab and
+/// line breaks, lone surrogates cannot occur in Rust strings, U+FFFE/U+FFFF). Input is
+/// checked at the form already; this keeps a message well-formed whatever reaches it.
+pub fn xml_chars(s: &str) -> std::borrow::Cow<'_, str> {
+    let ok = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+    };
+    if s.chars().all(ok) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.chars().filter(|c| ok(*c)).collect())
+    }
+}
+
 fn text(w: &mut W, name: &str, value: &str) -> Result<(), Failure> {
     w.create_element(name)
-        .write_text_content(BytesText::new(value))
+        .write_text_content(BytesText::new(&xml_chars(value)))
         .map_err(err)?;
     Ok(())
 }
@@ -39,7 +53,7 @@ fn code(w: &mut W, name: &str, list: Option<(&str, &str)>, value: &str) -> Resul
     }
     el.write_inner_content(|w| {
         w.create_element("code")
-            .write_text_content(BytesText::new(value))?;
+            .write_text_content(BytesText::new(&xml_chars(value)))?;
         Ok::<_, std::io::Error>(())
     })
     .map_err(err)?;
@@ -356,7 +370,7 @@ pub fn application_xml(app: &Application) -> Result<Vec<u8>, Failure> {
     for (el, n) in [("behoerde", &app.tenant), ("amt", &app.office)] {
         w.create_element(el)
             .with_attribute(("id", n.id.as_str()))
-            .write_text_content(BytesText::new(&n.name))
+            .write_text_content(BytesText::new(&xml_chars(&n.name)))
             .map_err(err)?;
     }
     let mut svc = quick_xml::events::BytesStart::new("leistung");
@@ -366,7 +380,7 @@ pub fn application_xml(app: &Application) -> Result<Vec<u8>, Failure> {
         svc.push_attribute(("leika", l.as_str()));
     }
     w.write_event(Event::Start(svc)).map_err(err)?;
-    w.write_event(Event::Text(BytesText::new(&app.service.name)))
+    w.write_event(Event::Text(BytesText::new(&xml_chars(&app.service.name))))
         .map_err(err)?;
     close(&mut w, "leistung")?;
     open(&mut w, "antworten")?;
@@ -386,7 +400,7 @@ pub fn application_xml(app: &Application) -> Result<Vec<u8>, Failure> {
         let mut el = quick_xml::events::BytesStart::new("datei");
         el.push_attribute(("id", f.id.as_str()));
         el.push_attribute(("feld", f.field.as_str()));
-        el.push_attribute(("name", f.name.as_str()));
+        el.push_attribute(("name", xml_chars(&f.name).as_ref()));
         el.push_attribute(("typ", f.media_type.as_str()));
         el.push_attribute(("groesse", f.size.to_string().as_str()));
         el.push_attribute(("sha256", f.sha256.as_str()));
@@ -427,10 +441,34 @@ fn value(w: &mut W, name: Option<&str>, v: &serde_json::Value) -> Result<(), Fai
                 x => x.to_string(),
             };
             w.write_event(Event::Start(el)).map_err(err)?;
-            w.write_event(Event::Text(BytesText::new(&s)))
+            w.write_event(Event::Text(BytesText::new(&xml_chars(&s))))
                 .map_err(err)?;
             close(w, "wert")?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_xml() {
+        assert_eq!(xml_chars("Erika"), "Erika");
+        assert_eq!(xml_chars("a\u{0}b\u{1}c\u{ffff}"), "abc");
+        assert_eq!(xml_chars("Zeile 1\nZeile 2\tx"), "Zeile 1\nZeile 2\tx");
+        let app: Application = serde_json::from_value(serde_json::json!({
+            "format": "https://rathaus.invalid/antrag/1", "idempotency_key": "k", "event": "received",
+            "sent_at": "2026-01-01T00:00:00Z", "tenant": {"id": "t", "name": "T\u{1}"},
+            "office": {"id": "o", "name": "O"},
+            "service": {"id": "s", "name": "S", "version": 1, "leika": null},
+            "reference": "T-2026-000001", "submitted_at": "2026-01-01T00:00:00Z", "status": "received",
+            "decision": null, "answers": {"name": "Eri\u{0}ka"}, "computed": {}, "files": []
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let xml = application_xml(&app).unwrap_or_else(|_| panic!("xml"));
+        let text = String::from_utf8(xml).unwrap_or_default();
+        assert!(text.contains(">Erika<") && !text.contains('\u{0}') && !text.contains('\u{1}'));
+    }
 }

@@ -7,14 +7,14 @@ use crate::both_backends;
 use crate::support::{csrf_token, decode_html as decode, Backend, TestApp};
 
 /// A browser-like client: keeps cookies, does not follow redirects.
-struct Citizen<'a> {
-    app: &'a TestApp,
-    http: reqwest::Client,
-    csrf: String,
+pub(crate) struct Citizen<'a> {
+    pub app: &'a TestApp,
+    pub http: reqwest::Client,
+    pub csrf: String,
 }
 
 impl<'a> Citizen<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub fn new(app: &'a TestApp) -> Self {
         let http = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -27,7 +27,7 @@ impl<'a> Citizen<'a> {
         }
     }
 
-    async fn get(&mut self, path: &str) -> (u16, String) {
+    pub async fn get(&mut self, path: &str) -> (u16, String) {
         let res = self.http.get(self.app.url(path)).send().await.unwrap();
         let status = res.status().as_u16();
         let body = decode(&res.text().await.unwrap());
@@ -38,7 +38,7 @@ impl<'a> Citizen<'a> {
     }
 
     /// Posts a form (with the CSRF token); returns status, Location and body.
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
         let mut form: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
         form.extend_from_slice(fields);
         let res = self
@@ -62,7 +62,7 @@ impl<'a> Citizen<'a> {
     }
 }
 
-const HALTER: &[(&str, &str)] = &[
+pub(crate) const HALTER: &[(&str, &str)] = &[
     ("aktion", "weiter"),
     ("vorname", "Erika"),
     ("nachname", "Mustermann <script>alert(1)</script>"),
@@ -75,7 +75,7 @@ const HALTER: &[(&str, &str)] = &[
     ("telefon", ""),
 ];
 
-async fn start(c: &mut Citizen<'_>) -> String {
+pub(crate) async fn start(c: &mut Citizen<'_>) -> String {
     let (status, html) = c.get("/soest/leistungen/hundeanmeldung").await;
     assert_eq!(status, 200);
     assert!(
@@ -408,7 +408,7 @@ both_backends! {
 
 /// Walks a fresh Hundeanmeldung with a large dog to the Ordnungsamt step (which has the
 /// upload); returns (draft id, step path).
-async fn to_upload_step(c: &mut Citizen<'_>) -> (String, String) {
+pub(crate) async fn to_upload_step(c: &mut Citizen<'_>) -> (String, String) {
     let step1 = start(c).await;
     let draft = step1.split('/').nth(3).unwrap().to_owned();
     c.get(&step1).await;
@@ -439,7 +439,7 @@ async fn to_upload_step(c: &mut Citizen<'_>) -> (String, String) {
     (draft, ordnung)
 }
 
-async fn upload(
+pub(crate) async fn upload(
     c: &Citizen<'_>,
     path: &str,
     extra: &[(&str, &str)],
@@ -479,7 +479,7 @@ async fn upload(
     (status, location, decode(&res.text().await.unwrap()))
 }
 
-fn pdf(size: usize) -> Vec<u8> {
+pub(crate) fn pdf(size: usize) -> Vec<u8> {
     let mut v = b"%PDF-1.7\n% demo\n".to_vec();
     v.resize(size, b' ');
     v
@@ -563,7 +563,7 @@ both_backends! {
     }
 }
 
-fn walk(dir: &std::path::Path) -> Vec<String> {
+pub(crate) fn walk(dir: &std::path::Path) -> Vec<String> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let p = e.path();

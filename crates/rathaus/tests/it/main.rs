@@ -15,4 +15,5 @@ mod mail;
 mod operations;
 mod payments;
 mod reload;
+mod security;
 mod seed_forms;

@@ -345,3 +345,61 @@ proptest! {
         prop_assert!(!iban_valid(&changed));
     }
 }
+
+#[test]
+fn control_characters_are_refused_and_others_kept() {
+    let f = dog_form();
+    let mut a = Map::new();
+    let errs = f.read_step(
+        0,
+        &input(&[
+            ("name", "Erika\u{1}Mustermann"),
+            ("geburt", "1.1.1980"),
+            ("anschrift.street", "Markt\u{0}"),
+            ("anschrift.house_number", "1"),
+            ("anschrift.postal_code", "59494"),
+            ("anschrift.city", "So\u{85}est"),
+        ]),
+        &mut a,
+        TODAY,
+    );
+    assert_eq!(
+        names(&errs),
+        ["name", "anschrift.street", "anschrift.city"],
+        "{errs:?}"
+    );
+    assert!(errs
+        .iter()
+        .all(|e| e.message == Message::Key("error-control", vec![])));
+    assert!(
+        !a.contains_key("name"),
+        "nothing with a control character is stored"
+    );
+    assert_eq!(a["geburt"], "1980-01-01", "the valid answers are kept");
+}
+
+#[test]
+fn e_mail_addresses_are_parsed() {
+    for ok in [
+        "erika@example.org",
+        "e.m+soest@mail.example.de",
+        "o'neil@example.ie",
+    ] {
+        assert!(email_valid(ok), "{ok}");
+    }
+    for bad in [
+        "a@b@example.org",
+        "<script>@x.de",
+        "erika@localhost",
+        "Erika <erika@example.org>",
+        "erika@[127.0.0.1]",
+        "\"erika mustermann\"@example.org",
+        "erika@example.org\u{0}",
+        "erika@exa mple.org",
+        "",
+        "@example.org",
+        "erika@",
+    ] {
+        assert!(!email_valid(bad), "{bad}");
+    }
+}
