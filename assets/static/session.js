@@ -1,7 +1,7 @@
 // Session warning (progressive enhancement; every page works without it). Shows a notice
 // shortly before the idle time-out and extends the session in the background, so that
 // nothing typed on the current page is lost. Without JavaScript the session bar names the
-// end time and its "extend" button saves the current step.
+// end time, and on a form step the form's own "extend" button saves the step.
 (function () {
   'use strict';
   var bar = document.getElementById('sitzung');
@@ -52,7 +52,7 @@
     }).catch(function () { show('ended'); });
   }
 
-  var buttons = bar.querySelectorAll('button[value="verlaengern"], form[action$="/sitzung"] button');
+  var buttons = document.querySelectorAll('#sitzung form[action$="/sitzung"] button, #step-form button[value="verlaengern"]');
   for (var i = 0; i < buttons.length; i++) { buttons[i].addEventListener('click', extend); }
   schedule();
 }());

@@ -122,11 +122,11 @@ fn main() -> Result<()> {
     let forms_dir = work.join("forms");
     let (mut server, addr, _) = start(&bin, &defs, &forms_dir, "8388608")?;
     let step = rt.block_on(async {
-        let (cookie, csrf) = csrf_of(&addr, "/soest/leistungen/hundeanmeldung/antrag").await?;
+        let (cookie, csrf) = guest(&addr).await?;
         let draft = new_draft(&addr, &cookie, &csrf).await?;
         let path = format!("/soest/antrag/{draft}/schritt/halter");
-        load(&addr, &path, Duration::from_millis(500)).await?;
-        load(&addr, &path, Duration::from_secs(seconds)).await
+        load_as(&addr, &path, Some(&cookie), Duration::from_millis(500)).await?;
+        load_as(&addr, &path, Some(&cookie), Duration::from_secs(seconds)).await
     })?;
     let submissions = rt.block_on(submissions(&addr, Duration::from_secs(seconds)))?;
     let submits = rt.block_on(submit_requests(&addr, 2000))?;
@@ -307,6 +307,45 @@ async fn csrf_of(addr: &str, path: &str) -> Result<(String, String)> {
     Ok((cookie, body[i..i + 32].to_owned()))
 }
 
+/// A guest's browser: the CSRF cookie, the guest session its first draft started, and the
+/// CSRF token bound to both (a guest's drafts open only in the session that started them).
+async fn guest(addr: &str) -> Result<(String, String)> {
+    let (csrf_cookie, csrf) = csrf_of(addr, "/soest/leistungen/hundeanmeldung/antrag").await?;
+    let (status, headers, _) = request(
+        addr,
+        "POST",
+        "/soest/leistungen/hundeanmeldung/antrag",
+        Some(&csrf_cookie),
+        Some(format!("_csrf={csrf}")),
+    )
+    .await?;
+    if status != 303 {
+        bail!("start: HTTP {status}");
+    }
+    let session = headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("rathaus_session="))
+        .map(|c| c.split(';').next().unwrap_or("").to_owned())
+        .context("no guest session")?;
+    let step = headers
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .context("no location")?
+        .to_owned();
+    let cookie = format!("{csrf_cookie}; {session}");
+    let (status, _, body) = request(addr, "GET", &step, Some(&cookie), None).await?;
+    if status != 200 {
+        bail!("{step}: HTTP {status}");
+    }
+    let i = body
+        .find("name=\"_csrf\" value=\"")
+        .context("no CSRF field")?
+        + 20;
+    Ok((cookie, body[i..i + 32].to_owned()))
+}
+
 async fn request(
     addr: &str,
     method: &str,
@@ -425,7 +464,7 @@ async fn submit_draft(addr: &str, cookie: &str, csrf: &str, draft: &str) -> Resu
 /// Submit requests per second: `n` drafts are filled first, then submitted by `CLIENTS`
 /// citizens at once; only the submits are timed.
 async fn submit_requests(addr: &str, n: usize) -> Result<f64> {
-    let (cookie, csrf) = csrf_of(addr, "/soest/leistungen/hundeanmeldung/antrag").await?;
+    let (cookie, csrf) = guest(addr).await?;
     let mut drafts = Vec::with_capacity(n);
     for _ in 0..n {
         drafts.push(filled_draft(addr, &cookie, &csrf).await?);
@@ -454,7 +493,7 @@ async fn submit_requests(addr: &str, n: usize) -> Result<f64> {
 
 /// Complete submissions per second with `CLIENTS` citizens at once.
 async fn submissions(addr: &str, duration: Duration) -> Result<f64> {
-    let (cookie, csrf) = csrf_of(addr, "/soest/leistungen/hundeanmeldung/antrag").await?;
+    let (cookie, csrf) = guest(addr).await?;
     let started = Instant::now();
     let deadline = started + duration;
     let mut tasks = Vec::new();
@@ -626,12 +665,24 @@ struct LoadResult {
 
 /// `CLIENTS` keep-alive connections, each sending requests back to back for `duration`.
 async fn load(addr: &str, path: &str, duration: Duration) -> Result<LoadResult> {
+    load_as(addr, path, None, duration).await
+}
+
+/// Like [`load`], in a browser's session (its cookie header).
+async fn load_as(
+    addr: &str,
+    path: &str,
+    cookie: Option<&str>,
+    duration: Duration,
+) -> Result<LoadResult> {
+    let cookie = cookie.map(str::to_owned);
     let started = Instant::now();
     let deadline = started + duration;
     let mut tasks = Vec::new();
     for _ in 0..CLIENTS {
         let addr = addr.to_owned();
         let path = path.to_owned();
+        let cookie = cookie.clone();
         tasks.push(tokio::spawn(async move {
             let stream = tokio::net::TcpStream::connect(&addr).await?;
             let (mut sender, conn) =
@@ -639,9 +690,11 @@ async fn load(addr: &str, path: &str, duration: Duration) -> Result<LoadResult> 
             tokio::spawn(conn);
             let mut lat = Vec::new();
             while Instant::now() < deadline {
-                let req = hyper::Request::get(path.as_str())
-                    .header("host", addr.as_str())
-                    .body(Empty::<Bytes>::new())?;
+                let mut req = hyper::Request::get(path.as_str()).header("host", addr.as_str());
+                if let Some(c) = &cookie {
+                    req = req.header("cookie", c.as_str());
+                }
+                let req = req.body(Empty::<Bytes>::new())?;
                 let t = Instant::now();
                 let res = sender.send_request(req).await?;
                 let status = res.status();

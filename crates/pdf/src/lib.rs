@@ -3,9 +3,12 @@
 //! The caller builds a plain [`Document`] (title, headings, paragraphs, label/value
 //! fields); this crate lays it out on A4 pages (word wrapping, page breaks, a footer with
 //! page numbers) and writes it with krilla, whose PDF/A validator refuses to produce a
-//! non-conforming file. Fonts (DejaVu Sans, free licence, see `fonts/LICENSE.txt`) are
-//! embedded as subsets, as PDF/A requires; characters the font lacks are replaced by `?`
-//! instead of producing a `.notdef` glyph, which PDF/A forbids.
+//! non-conforming file. Fonts are embedded as subsets, as PDF/A requires: DejaVu Sans (free
+//! licence, see `fonts/LICENSE.txt`; Latin, Greek, Cyrillic, Arabic, Hebrew and more) is
+//! compiled in; for scripts it lacks (Chinese, Japanese, Korean) the fallback fonts of the
+//! machine are used where installed ([`FALLBACK_FONTS`]). A character no font has becomes
+//! `□` (a `.notdef` glyph is forbidden in PDF/A), and the document then ends with a note
+//! saying so — the answers themselves are stored and handed over unchanged.
 
 use krilla::color::rgb;
 use krilla::configure::{Configuration, Validator};
@@ -19,6 +22,18 @@ use std::sync::LazyLock;
 
 static REGULAR_BYTES: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 static BOLD_BYTES: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+
+/// Fonts for what DejaVu Sans lacks, tried in this order where the file exists: Debian's
+/// `fonts-droid-fallback` (Chinese, Japanese), `fonts-nanum` (Korean) or `fonts-noto-cjk`
+/// (all three).
+pub const FALLBACK_FONTS: &[&str] = &[
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+];
+
+/// Stands for a character no font can show.
+const MISSING: char = '\u{25A1}';
 
 struct Face {
     font: Font,
@@ -43,25 +58,97 @@ impl Face {
         units as f32 * size / self.shaper.units_per_em() as f32
     }
 
-    /// `text` with every character the font cannot show replaced by `?` (and control and
-    /// private-use characters dropped), so no `.notdef` glyph ever reaches the file.
-    fn printable(&self, text: &str) -> String {
-        text.chars()
-            .filter(|c| !c.is_control())
-            .map(|c| {
-                let private = ('\u{E000}'..='\u{F8FF}').contains(&c);
-                if !private && (c == ' ' || self.shaper.glyph_index(c).is_some()) {
-                    c
-                } else {
-                    '?'
-                }
-            })
-            .collect()
+    fn has(&self, c: char) -> bool {
+        self.shaper.glyph_index(c).is_some()
     }
 }
 
-static FACES: LazyLock<Option<(Face, Face)>> =
-    LazyLock::new(|| Some((Face::load(REGULAR_BYTES)?, Face::load(BOLD_BYTES)?)));
+/// The faces of a document: regular and bold, then the fallbacks (one weight only).
+struct Fonts {
+    faces: Vec<Face>,
+}
+
+const REGULAR: usize = 0;
+const BOLD: usize = 1;
+
+impl Fonts {
+    fn load(fallbacks: &[&str]) -> Option<Fonts> {
+        let mut faces = vec![Face::load(REGULAR_BYTES)?, Face::load(BOLD_BYTES)?];
+        for path in fallbacks {
+            // Read once per process and kept: the faces borrow their bytes for ever.
+            let Ok(bytes) = std::fs::read(path) else {
+                continue;
+            };
+            let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+            // A file that is not a font is skipped like a missing one.
+            faces.extend(Face::load(bytes));
+        }
+        Some(Fonts { faces })
+    }
+
+    fn primary(w: Weight) -> usize {
+        match w {
+            Weight::Regular => REGULAR,
+            Weight::Bold => BOLD,
+        }
+    }
+
+    /// The face that shows `c` in weight `w`: the weight's own, else the first fallback
+    /// that has it.
+    fn pick(&self, w: Weight, c: char) -> Option<usize> {
+        let own = Self::primary(w);
+        if c == ' ' || self.faces[own].has(c) {
+            return Some(own);
+        }
+        (BOLD + 1..self.faces.len()).find(|&i| self.faces[i].has(c))
+    }
+
+    /// `text` with control and private-use characters dropped and every character no font
+    /// can show replaced by `□`; the flag tells whether anything was replaced.
+    fn printable(&self, w: Weight, text: &str) -> (String, bool) {
+        let mut replaced = false;
+        let out = text
+            .chars()
+            .filter(|c| !c.is_control())
+            .map(|c| {
+                let private = ('\u{E000}'..='\u{F8FF}').contains(&c);
+                if !private && self.pick(w, c).is_some() {
+                    c
+                } else {
+                    replaced = true;
+                    MISSING
+                }
+            })
+            .collect();
+        (out, replaced)
+    }
+
+    /// `line` cut into pieces of one face each (spaces stay with the piece they are in).
+    fn segments(&self, w: Weight, line: &str) -> Vec<(usize, String)> {
+        let mut out: Vec<(usize, String)> = Vec::new();
+        for c in line.chars() {
+            let face = match (c, out.last()) {
+                (' ', Some((last, _))) => *last,
+                _ => self.pick(w, c).unwrap_or(Self::primary(w)),
+            };
+            match out.last_mut() {
+                Some((last, text)) if *last == face => text.push(c),
+                _ => out.push((face, c.to_string())),
+            }
+        }
+        out
+    }
+
+    /// Width of `text` at `size` points, each piece measured in its face.
+    fn width(&self, w: Weight, text: &str, size: f32) -> f32 {
+        self.segments(w, text)
+            .iter()
+            .map(|(face, piece)| self.faces[*face].width(piece, size))
+            .sum()
+    }
+}
+
+static FONTS: LazyLock<Option<Fonts>> = LazyLock::new(|| Fonts::load(FALLBACK_FONTS));
 
 /// A point in time for the document's metadata (local time with its UTC offset).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,7 +226,8 @@ struct Run {
     x: f32,
     y: f32,
     size: f32,
-    weight: Weight,
+    /// Index into [`Fonts::faces`].
+    face: usize,
     text: String,
 }
 
@@ -150,7 +238,8 @@ struct LaidOutPage {
 }
 
 /// Greedy word wrapping; a word longer than the width is broken between characters.
-fn wrap(face: &Face, text: &str, size: f32, width: f32) -> Vec<String> {
+fn wrap(fonts: &Fonts, w: Weight, text: &str, size: f32, width: f32) -> Vec<String> {
+    let measure = |t: &str| fonts.width(w, t, size);
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
@@ -160,21 +249,21 @@ fn wrap(face: &Face, text: &str, size: f32, width: f32) -> Vec<String> {
             } else {
                 format!("{line} {word}")
             };
-            if face.width(&candidate, size) <= width {
+            if measure(&candidate) <= width {
                 line = candidate;
                 continue;
             }
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
             }
-            if face.width(word, size) <= width {
+            if measure(word) <= width {
                 line = word.to_owned();
                 continue;
             }
             for c in word.chars() {
                 let mut next = line.clone();
                 next.push(c);
-                if face.width(&next, size) > width && !line.is_empty() {
+                if measure(&next) > width && !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                     line.push(c);
                 } else {
@@ -188,16 +277,32 @@ fn wrap(face: &Face, text: &str, size: f32, width: f32) -> Vec<String> {
 }
 
 struct Layout<'a> {
-    faces: &'a (Face, Face),
+    fonts: &'a Fonts,
     pages: Vec<LaidOutPage>,
     y: f32,
+    /// Some character could not be shown (the document says so at its end).
+    replaced: bool,
 }
 
 impl Layout<'_> {
-    fn face(&self, w: Weight) -> &Face {
-        match w {
-            Weight::Regular => &self.faces.0,
-            Weight::Bold => &self.faces.1,
+    fn clean(&mut self, w: Weight, text: &str) -> String {
+        let (clean, replaced) = self.fonts.printable(w, text);
+        self.replaced |= replaced;
+        clean
+    }
+
+    /// Places one line at (`x`, `y`), a run per face.
+    fn line(&mut self, mut x: f32, y: f32, size: f32, w: Weight, line: &str) {
+        for (face, piece) in self.fonts.segments(w, line) {
+            let advance = self.fonts.faces[face].width(&piece, size);
+            self.page().runs.push(Run {
+                x,
+                y,
+                size,
+                face,
+                text: piece,
+            });
+            x += advance;
         }
     }
 
@@ -219,8 +324,8 @@ impl Layout<'_> {
 
     fn text(&mut self, text: &str, size: f32, weight: Weight, space_before: f32) {
         let width = PAGE_W - LEFT - RIGHT;
-        let clean = self.face(weight).printable(text);
-        let lines = wrap(self.face(weight), &clean, size, width);
+        let clean = self.clean(weight, text);
+        let lines = wrap(self.fonts, weight, &clean, size, width);
         let lh = size * LEADING;
         for (i, line) in lines.into_iter().enumerate() {
             self.reserve(lh + if i == 0 { space_before } else { 0.0 });
@@ -229,24 +334,18 @@ impl Layout<'_> {
             }
             self.y += lh;
             let y = self.y - (lh - size) / 2.0;
-            self.page().runs.push(Run {
-                x: LEFT,
-                y,
-                size,
-                weight,
-                text: line,
-            });
+            self.line(LEFT, y, size, weight, &line);
         }
     }
 
     fn field(&mut self, label: &str, values: &[String]) {
         let value_w = PAGE_W - LEFT - RIGHT - LABEL_W - GUTTER;
-        let label_clean = self.face(Weight::Bold).printable(label);
-        let label_lines = wrap(self.face(Weight::Bold), &label_clean, BODY, LABEL_W);
+        let label_clean = self.clean(Weight::Bold, label);
+        let label_lines = wrap(self.fonts, Weight::Bold, &label_clean, BODY, LABEL_W);
         let mut value_lines = Vec::new();
         for v in values {
-            let clean = self.face(Weight::Regular).printable(v);
-            value_lines.extend(wrap(self.face(Weight::Regular), &clean, BODY, value_w));
+            let clean = self.clean(Weight::Regular, v);
+            value_lines.extend(wrap(self.fonts, Weight::Regular, &clean, BODY, value_w));
         }
         let lh = BODY * LEADING;
         let rows = label_lines.len().max(value_lines.len()).max(1);
@@ -261,32 +360,32 @@ impl Layout<'_> {
             self.y += lh;
             let y = self.y - (lh - BODY) / 2.0;
             if let Some(l) = label_lines.get(i) {
-                self.page().runs.push(Run {
-                    x: LEFT,
-                    y,
-                    size: BODY,
-                    weight: Weight::Bold,
-                    text: l.clone(),
-                });
+                self.line(LEFT, y, BODY, Weight::Bold, l);
             }
             if let Some(v) = value_lines.get(i) {
-                self.page().runs.push(Run {
-                    x: LEFT + LABEL_W + GUTTER,
-                    y,
-                    size: BODY,
-                    weight: Weight::Regular,
-                    text: v.clone(),
-                });
+                self.line(LEFT + LABEL_W + GUTTER, y, BODY, Weight::Regular, v);
             }
         }
     }
 }
 
-fn lay_out(faces: &(Face, Face), blocks: &[Block]) -> Vec<LaidOutPage> {
+/// The closing note when characters had to be replaced, in the document's language.
+fn replaced_note(lang: &str) -> &'static str {
+    if lang.starts_with("de") {
+        "Hinweis: □ steht für Zeichen, die in diesem Dokument nicht dargestellt werden \
+         können. Ihre Angaben sind unverändert gespeichert und werden so weitergegeben."
+    } else {
+        "Note: □ stands for characters this document cannot show. Your answers are stored \
+         and passed on unchanged."
+    }
+}
+
+fn lay_out(fonts: &Fonts, lang: &str, blocks: &[Block]) -> Vec<LaidOutPage> {
     let mut l = Layout {
-        faces,
+        fonts,
         pages: Vec::new(),
         y: TOP,
+        replaced: false,
     };
     l.reserve(0.0);
     for b in blocks {
@@ -308,6 +407,9 @@ fn lay_out(faces: &(Face, Face), blocks: &[Block]) -> Vec<LaidOutPage> {
             Block::Field { label, lines } => l.field(label, lines),
         }
     }
+    if l.replaced {
+        l.text(replaced_note(lang), BODY, Weight::Regular, 14.0);
+    }
     l.pages
 }
 
@@ -326,8 +428,8 @@ fn date_time(t: &Timestamp) -> DateTime {
 
 /// Writes `doc` as a PDF/A-1b file.
 pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
-    let faces = FACES.as_ref().ok_or(PdfError::Fonts)?;
-    let pages = lay_out(faces, &doc.blocks);
+    let fonts = FONTS.as_ref().ok_or(PdfError::Fonts)?;
+    let pages = lay_out(fonts, &doc.lang, &doc.blocks);
     let settings = SerializeSettings {
         configuration: Configuration::new_with_validator(Validator::A1_B),
         ..SerializeSettings::default()
@@ -355,13 +457,9 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
         let mut surface = page.surface();
         surface.set_fill(Some(black.clone()));
         for r in &p.runs {
-            let face = match r.weight {
-                Weight::Regular => &faces.0,
-                Weight::Bold => &faces.1,
-            };
             surface.draw_text(
                 Point::from_xy(r.x, r.y),
-                face.font.clone(),
+                fonts.faces[r.face].font.clone(),
                 r.size,
                 &r.text,
                 false,
@@ -389,15 +487,20 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
             .footer
             .replace("{page}", &(n + 1).to_string())
             .replace("{pages}", &total.to_string());
-        let footer = faces.0.printable(&footer);
-        surface.draw_text(
-            Point::from_xy(LEFT, footer_rule + 14.0),
-            faces.0.font.clone(),
-            8.0,
-            &footer,
-            false,
-            TextDirection::Auto,
-        );
+        let (footer, _) = fonts.printable(Weight::Regular, &footer);
+        let mut x = LEFT;
+        for (face, piece) in fonts.segments(Weight::Regular, &footer) {
+            let face = &fonts.faces[face];
+            surface.draw_text(
+                Point::from_xy(x, footer_rule + 14.0),
+                face.font.clone(),
+                8.0,
+                &piece,
+                false,
+                TextDirection::Auto,
+            );
+            x += face.width(&piece, 8.0);
+        }
         surface.finish();
         page.finish();
     }
@@ -431,13 +534,13 @@ mod tests {
 
     #[test]
     fn long_words_and_text_wrap_within_the_width() {
-        let (regular, _) = FACES.as_ref().unwrap();
+        let fonts = FONTS.as_ref().unwrap();
         let text = "Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung ist ein \
                     langes Wort, und dieser Satz geht weiter, bis er umbrechen muss.";
-        let lines = wrap(regular, text, BODY, 120.0);
+        let lines = wrap(fonts, Weight::Regular, text, BODY, 120.0);
         assert!(lines.len() > 3, "{lines:?}");
         for l in &lines {
-            assert!(regular.width(l, BODY) <= 120.0 + 0.01, "{l}");
+            assert!(fonts.width(Weight::Regular, l, BODY) <= 120.0 + 0.01, "{l}");
         }
         let joined: String = lines.concat().split_whitespace().collect();
         let original: String = text.split_whitespace().collect();
@@ -445,9 +548,51 @@ mod tests {
     }
 
     #[test]
-    fn unprintable_characters_become_question_marks() {
-        let (regular, _) = FACES.as_ref().unwrap();
-        assert_eq!(regular.printable("Bär\u{7}\u{E000}漢"), "Bär??");
+    fn what_no_font_shows_becomes_a_square_and_is_noted() {
+        // Without fallback fonts: the CJK character has no glyph.
+        let fonts = Fonts::load(&[]).unwrap();
+        let (text, replaced) = fonts.printable(Weight::Regular, "Bär\u{7}\u{E000}漢");
+        assert_eq!(text, "Bär□□");
+        assert!(replaced);
+        // Latin, Greek, Cyrillic and Arabic are in DejaVu Sans itself.
+        let (text, replaced) = fonts.printable(Weight::Bold, "Łódź Αθήνα Київ بغداد");
+        assert_eq!(text, "Łódź Αθήνα Київ بغداد");
+        assert!(!replaced);
+        let pages = lay_out(&fonts, "de", &[Block::Paragraph("Hund 🐕".into())]);
+        let texts: Vec<&str> = pages[0].runs.iter().map(|r| r.text.as_str()).collect();
+        assert!(texts.concat().contains("Hund □"), "{texts:?}");
+        assert!(
+            texts.concat().contains("Hinweis: □ steht für Zeichen"),
+            "{texts:?}"
+        );
+        let pages = lay_out(&fonts, "de", &[Block::Paragraph("Hund".into())]);
+        assert_eq!(pages[0].runs.len(), 1, "no note when nothing was replaced");
+    }
+
+    #[test]
+    fn a_fallback_font_shows_what_dejavu_lacks() {
+        // scripts/test installs fonts-droid-fallback and fonts-nanum.
+        let fonts = Fonts::load(FALLBACK_FONTS).unwrap();
+        assert!(fonts.faces.len() >= 4, "fallback fonts installed");
+        let (text, replaced) = fonts.printable(Weight::Regular, "王小明 (おう) 김민준");
+        assert!(!replaced, "{text}");
+        let pieces = fonts.segments(Weight::Regular, "Name: 王小明 Müller");
+        let faces: Vec<usize> = pieces.iter().map(|(f, _)| *f).collect();
+        assert_eq!(faces, [REGULAR, 2, REGULAR], "{pieces:?}");
+        // Laid out runs follow each other without overlap.
+        let pages = lay_out(
+            &fonts,
+            "de",
+            &[Block::Paragraph("Name: 王小明 Müller".into())],
+        );
+        let runs = &pages[0].runs;
+        assert_eq!(runs.len(), 3);
+        assert!(runs[0].x < runs[1].x && runs[1].x < runs[2].x);
+        let d = doc(vec![Block::Field {
+            label: "Name".into(),
+            lines: vec!["王小明".into()],
+        }]);
+        render(&d).unwrap();
     }
 
     #[test]
@@ -460,7 +605,7 @@ mod tests {
             });
         }
         let d = doc(blocks);
-        let pages = lay_out(FACES.as_ref().unwrap(), &d.blocks);
+        let pages = lay_out(FONTS.as_ref().unwrap(), &d.lang, &d.blocks);
         assert!(pages.len() >= 4, "{} pages", pages.len());
         for p in &pages {
             for r in &p.runs {

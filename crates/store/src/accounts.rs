@@ -189,6 +189,20 @@ impl Db {
         .map_err(StoreError::from_sqlx)
     }
 
+    /// Notes in a guest session the application it last submitted or opened (the session
+    /// bar links to its case page).
+    pub async fn set_session_draft(&self, id_hash: &str, draft_id: &str) -> Result<(), StoreError> {
+        with_pool!(self, |p| sqlx::query(
+            "UPDATE sessions SET draft_id = $1 WHERE id_hash = $2 AND account_id IS NULL"
+        )
+        .bind(draft_id)
+        .bind(id_hash)
+        .execute(p)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_sqlx)
+    }
+
     /// Logout everywhere: every session of the account ends.
     /// Moves the idle clock of a live session forward (the "extend" button).
     pub async fn extend_session(&self, id_hash: &str) -> Result<(), StoreError> {

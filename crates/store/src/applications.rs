@@ -23,6 +23,10 @@ pub struct Draft {
     pub account_id: Option<String>,
     /// JSON object of answers taken from the account (field id → value), if any.
     pub prefilled: Option<String>,
+    /// A guest's draft: the SHA-256 of the session that may open it.
+    pub owner_session: Option<String>,
+    /// A guest's submitted application: the SHA-256 of its access code.
+    pub access_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -83,6 +87,8 @@ fn draft_from(r: &impl RowLike) -> Draft {
         reference: r.o("reference"),
         account_id: r.o("account_id"),
         prefilled: r.o("prefilled"),
+        owner_session: r.o("owner_session"),
+        access_hash: r.o("access_hash"),
     }
 }
 
@@ -110,14 +116,14 @@ rowlike!(sqlx::sqlite::SqliteRow);
 rowlike!(sqlx::postgres::PgRow);
 
 const DRAFT_COLUMNS: &str = "id, tenant_id, provider_id, service_id, version, answers, step, \
-     updated_at, reference, account_id, prefilled";
+     updated_at, reference, account_id, prefilled, owner_session, access_hash";
 
 impl Db {
     pub async fn create_draft(&self, d: &Draft) -> Result<(), StoreError> {
         let now = now_millis();
         with_pool!(self, |p| sqlx::query(
-            "INSERT INTO drafts (id, tenant_id, provider_id, service_id, version, answers, step, created_at, updated_at, account_id, prefilled) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)"
+            "INSERT INTO drafts (id, tenant_id, provider_id, service_id, version, answers, step, created_at, updated_at, account_id, prefilled, owner_session) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11)"
         )
         .bind(&d.id)
         .bind(&d.tenant_id)
@@ -129,6 +135,7 @@ impl Db {
         .bind(now)
         .bind(&d.account_id)
         .bind(&d.prefilled)
+        .bind(&d.owner_session)
         .execute(p)
         .await
         .map(|_| ()))
@@ -144,6 +151,66 @@ impl Db {
             .fetch_optional(p)
             .await?
             .map(|r| draft_from(&r))))
+    }
+
+    /// Binds a guest's draft to the session `session_hash` (at its start, or after the
+    /// resume or access code was entered in another browser).
+    pub async fn bind_draft(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        session_hash: &str,
+    ) -> Result<(), StoreError> {
+        with_pool!(self, |p| sqlx::query(
+            "UPDATE drafts SET owner_session = $1 WHERE tenant_id = $2 AND id = $3 AND account_id IS NULL"
+        )
+        .bind(session_hash)
+        .bind(tenant_id)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_sqlx)
+    }
+
+    /// Keeps a step posted after the guest's session ended (`None` clears it).
+    pub async fn set_draft_pending(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        pending: Option<&str>,
+    ) -> Result<(), StoreError> {
+        with_pool!(self, |p| sqlx::query(
+            "UPDATE drafts SET pending = $1 WHERE tenant_id = $2 AND id = $3 AND reference IS NULL"
+        )
+        .bind(pending)
+        .bind(tenant_id)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|_| ()))
+        .map_err(StoreError::from_sqlx)
+    }
+
+    /// The step kept with a draft, if any; it is cleared as it is taken.
+    pub async fn take_draft_pending(
+        &self,
+        tenant_id: &str,
+        id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let found: Option<Option<String>> = with_pool!(self, |p| sqlx::query(
+            "SELECT pending FROM drafts WHERE tenant_id = $1 AND id = $2"
+        )
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(p)
+        .await?
+        .map(|r| r.get("pending")));
+        let pending = found.flatten();
+        if pending.is_some() {
+            self.set_draft_pending(tenant_id, id, None).await?;
+        }
+        Ok(pending)
     }
 
     /// Saves answers and position of a draft that is not yet submitted. Returns false if
@@ -358,6 +425,8 @@ mod tests {
             reference: None,
             account_id: None,
             prefilled: None,
+            owner_session: None,
+            access_hash: None,
         }
     }
 

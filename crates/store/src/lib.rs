@@ -11,6 +11,7 @@ mod appointments;
 mod blobs;
 mod cases;
 mod files;
+mod guard;
 mod outbox;
 pub(crate) mod payments;
 mod postkorb;

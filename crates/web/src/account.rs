@@ -8,7 +8,7 @@
 //! guest's application only in the guest session opened with its access code (or right
 //! after submitting). Everything else is "not found", never a hint that the object exists.
 
-use crate::auth::{sha256_hex, Citizen};
+use crate::auth::Citizen;
 use crate::prefs::Prefs;
 use crate::routes::{internal, Page};
 use crate::views::loc;
@@ -17,10 +17,10 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form as PostForm;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
 use minijinja::{context, Value};
+use rathaus_app::secrets::{normalize_code, sha256_hex};
 use rathaus_domain::{ApplicationStatus, Lang, MessageKind};
 use rathaus_store::{ApplicationSummary, BlobStore, Db, Draft, FileMeta, Message};
 use serde::{Deserialize, Serialize};
@@ -40,28 +40,24 @@ pub enum Access {
     Yes,
     /// Belongs to an account, and nobody is logged in.
     Login,
+    /// A guest's draft or application, and this is not the browser it is bound to: it
+    /// opens with the resume code (a draft) or reference and access code (an application).
+    Code,
     No,
 }
 
-/// Whether the citizen may open a draft by its capability link (the form's pages): a
-/// guest's draft with the link alone, an account's draft only in that account's session.
+/// Whether the citizen may open a draft or the case of an application: an account's only
+/// in that account's session, a guest's only in the guest session it is bound to (the
+/// browser that started it, or the one the resume or access code was entered in). The
+/// draft id in the URL is never enough.
 pub fn access(draft: &Draft, c: &Citizen) -> Access {
     match (&draft.account_id, c.account_id()) {
-        (None, _) => Access::Yes,
         (Some(owner), Some(me)) if owner == me => Access::Yes,
         (Some(_), Some(_)) => Access::No,
         (Some(_), None) => Access::Login,
-    }
-}
-
-/// Whether the citizen may open the case pages (status and Postkorb) of an application:
-/// the account's own, or the one application of a guest session.
-fn case_access(draft: &Draft, c: &Citizen) -> Access {
-    match &draft.account_id {
-        Some(_) => access(draft, c),
-        None => match c.live.as_ref().and_then(|l| l.session.draft_id.as_deref()) {
-            Some(d) if d == draft.id => Access::Yes,
-            _ => Access::Login,
+        (None, _) => match (&c.live, &draft.owner_session) {
+            (Some(l), Some(owner)) if l.hash == *owner => Access::Yes,
+            _ => Access::Code,
         },
     }
 }
@@ -69,7 +65,7 @@ fn case_access(draft: &Draft, c: &Citizen) -> Access {
 /// The session bar for private pages (None when nobody is logged in).
 pub fn session_view(c: &Citizen, tid: &str, csrf: &str, here: &str) -> Option<Value> {
     let live = c.live.as_ref()?;
-    let time = crate::apply::berlin_format(live.idle_ends, "%H:%M Uhr");
+    let time = rathaus_app::clock::berlin_format(live.idle_ends, "%H:%M Uhr");
     Some(Value::from_serialize(json!({
         "name": live.session.display_name,
         "guest": live.session.account_id.is_none(),
@@ -78,52 +74,16 @@ pub fn session_view(c: &Citizen, tid: &str, csrf: &str, here: &str) -> Option<Va
         "warn_ms": live.warn_ms,
         "extend_href": urls::session_extend(tid),
         "logout_href": urls::logout(tid),
-        "area_href": match &live.session.draft_id {
-            Some(d) => urls::case(tid, d),
-            None => urls::my_area(tid),
+        // A guest session opened with an access code leads to its case; one that only
+        // holds drafts being filled has nothing to lead to yet.
+        "area_href": match (&live.session.draft_id, &live.session.account_id) {
+            (Some(d), _) => Some(urls::case(tid, d)),
+            (None, Some(_)) => Some(urls::my_area(tid)),
+            (None, None) => None,
         },
         "csrf": csrf,
         "here": here,
     })))
-}
-
-// ----- guest access codes -----------------------------------------------------------------
-
-const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-const CODE_COOKIE: &str = "rathaus_code";
-
-/// A new access code: 12 characters from 32 unambiguous ones (60 bits), in groups of four.
-pub fn new_access_code() -> String {
-    let mut bytes = uuid::Uuid::new_v4().into_bytes().to_vec();
-    bytes.extend(uuid::Uuid::new_v4().into_bytes());
-    let chars: String = bytes
-        .iter()
-        .take(12) // 256 is a multiple of 32: every character equally likely
-        .map(|b| CODE_ALPHABET[usize::from(*b) % 32] as char)
-        .collect();
-    format!("{}-{}-{}", &chars[0..4], &chars[4..8], &chars[8..12])
-}
-
-/// The code as compared: capitals, no separators or spaces, O read as 0 → not in the
-/// alphabet, so mistyped letters simply do not match.
-pub fn normalize_code(code: &str) -> String {
-    code.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
-
-/// The code shown once on the receipt (a cookie limited to the draft's pages).
-pub fn code_cookie(tid: &str, did: &str, code: String) -> Cookie<'static> {
-    Cookie::build((CODE_COOKIE, code))
-        .path(format!("/{tid}/antrag/{did}"))
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .build()
-}
-
-pub fn shown_code(jar: &CookieJar) -> Option<String> {
-    jar.get(CODE_COOKIE).map(|c| c.value().to_owned())
 }
 
 // ----- shared loading -----------------------------------------------------------------
@@ -156,8 +116,8 @@ fn summary_view(page: &Page<'_>, site: &Site, tid: &str, a: &ApplicationSummary)
         "reference": a.reference,
         "status": a.status.as_deref().map(|s| status_text(page, s)),
         "status_key": a.status,
-        "submitted": a.submitted_at.map(crate::apply::berlin_datetime),
-        "updated": crate::apply::berlin_datetime(a.updated_at),
+        "submitted": a.submitted_at.map(rathaus_app::clock::berlin_datetime),
+        "updated": rathaus_app::clock::berlin_datetime(a.updated_at),
         "unread": a.unread,
         "href": if a.reference.is_some() { urls::case(tid, &a.draft_id) } else { urls::apply_resume(tid, &a.draft_id) },
     }))
@@ -321,7 +281,7 @@ async fn export(db: &Db, tid: &str, aid: &str) -> Result<Option<Json>, rathaus_s
     }
     Ok(Some(json!({
         "format": "rathaus-personal-data/1",
-        "exported_at": millis_rfc3339(crate::apply::now_millis()),
+        "exported_at": millis_rfc3339(rathaus_app::clock::now_millis()),
         "portal": tid,
         "account": {
             "identity_provider": account.issuer, "subject": account.subject,
@@ -440,27 +400,43 @@ pub async fn guest_page(
     let site = state.site();
     let (_t, page) = tenant_page!(site, prefs, tid);
     let (jar, token) = csrf::token(jar);
-    let res = render_guest(&state, &page, &tid, &token, "", false, StatusCode::OK);
+    let res = render_guest(&state, &page, &tid, &token, "", None, StatusCode::OK);
     (jar, res).into_response()
 }
 
+/// The guest access form; `error`: the code did not fit (`None` inside: just wrong;
+/// `Some(time)`: too many tries, the next one not before `time`).
 fn render_guest(
     state: &AppState,
     page: &Page<'_>,
     tid: &str,
     token: &str,
     reference: &str,
-    error: bool,
+    error: Option<Option<String>>,
     status: StatusCode,
 ) -> Response {
     page.render_private(
         status,
         "guest_access.html",
         context! {
-            action => urls::guest_access(tid), csrf => token, reference, error,
+            action => urls::guest_access(tid), csrf => token, reference,
+            error => error.is_some(), wait => error.flatten(),
             login => state.auth.label(tid).map(|_| urls::login(tid, None)),
         },
     )
+}
+
+/// The time of day (Berlin) a locked code may be tried again.
+/// A 429 says when to come back (in whole seconds, rounded up).
+pub(crate) fn with_retry_after(mut res: Response, ms: i64) -> Response {
+    if let Ok(v) = axum::http::HeaderValue::from_str(&(ms / 1000 + 1).to_string()) {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
+}
+
+pub(crate) fn wait_text(ms: i64) -> String {
+    rathaus_app::clock::berlin_format(rathaus_app::clock::now_millis() + ms, "%H:%M:%S")
 }
 
 #[derive(Debug, Deserialize)]
@@ -476,6 +452,8 @@ pub async fn guest_login(
     State(state): St,
     prefs: Prefs,
     jar: CookieJar,
+    citizen: Citizen,
+    ip: crate::appointments::ClientIp,
     Path(tid): Path<String>,
     PostForm(f): PostForm<GuestForm>,
 ) -> Response {
@@ -494,8 +472,25 @@ pub async fn guest_login(
         .take(40)
         .collect::<String>();
     let code = normalize_code(f.zugangscode.as_deref().unwrap_or(""));
-    // A small pause on every try makes guessing slow without a per-person lock-out.
+    // A small pause on every try, a lock-out per reference with growing delays and a limit
+    // per address: guessing gets nowhere. Unknown references count like known ones, so the
+    // answer never tells whether one exists.
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let guess = format!("access:{reference}");
+    let refuse = |wait: Option<String>, status: StatusCode| {
+        let (jar, token) = csrf::token(jar.clone());
+        let res = render_guest(&state, &page, &tid, &token, &reference, Some(wait), status);
+        (jar, res).into_response()
+    };
+    match state.guesses.check(&state.db, &tid, &guess, ip.0).await {
+        Ok(rathaus_app::guard::Verdict::Allowed) => {}
+        Ok(rathaus_app::guard::Verdict::Wait(ms)) => {
+            tracing::warn!(tenant = %tid, "guest access locked for a while");
+            let res = refuse(Some(wait_text(ms)), StatusCode::TOO_MANY_REQUESTS);
+            return with_retry_after(res, ms);
+        }
+        Err(e) => return internal(e),
+    }
     let found = if code.len() == 12 && !reference.is_empty() {
         match state
             .db
@@ -510,32 +505,34 @@ pub async fn guest_login(
     };
     let Some(did) = found else {
         tracing::warn!(tenant = %tid, "guest access refused");
-        let (jar, token) = csrf::token(jar);
-        let res = render_guest(
-            &state,
-            &page,
-            &tid,
-            &token,
-            &reference,
-            true,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-        return (jar, res).into_response();
+        if let Err(e) = state.guesses.failed(&state.db, &tid, &guess).await {
+            return internal(e);
+        }
+        return refuse(None, StatusCode::UNPROCESSABLE_ENTITY);
     };
-    match crate::auth::start_session(
-        &state,
-        jar,
-        t,
-        None,
-        Some(did.clone()),
-        String::new(),
-        rathaus_domain::Level::Low,
-    )
-    .await
-    {
-        Ok(jar) => (jar, crate::redirect::to(&urls::case(&tid, &did))).into_response(),
-        Err(e) => internal(e),
+    if let Err(e) = state.guesses.succeeded(&state.db, &tid, &guess).await {
+        return internal(e);
     }
+    // This browser now holds the application (a browser it was bound to before loses it).
+    let (jar, hash) = match crate::auth::guest_session(&state, jar, t, &citizen).await {
+        Ok(x) => x,
+        Err(e) => return internal(e),
+    };
+    if let Err(e) = bind_application(&state.db, &tid, &did, &hash).await {
+        return internal(e);
+    }
+    (jar, crate::redirect::to(&urls::case(&tid, &did))).into_response()
+}
+
+/// Binds a guest's application (or draft) to session `hash`, which also links to it.
+pub(crate) async fn bind_application(
+    db: &Db,
+    tid: &str,
+    did: &str,
+    hash: &str,
+) -> Result<(), rathaus_store::StoreError> {
+    db.bind_draft(tid, did, hash).await?;
+    db.set_session_draft(hash, did).await
 }
 
 // ----- the case: status and Postkorb ---------------------------------------------------------
@@ -548,7 +545,7 @@ macro_rules! case_ctx {
             Ok(_) => return page.gone(),
             Err(e) => return internal(e),
         };
-        match case_access(&draft, &$citizen) {
+        match access(&draft, &$citizen) {
             Access::Yes => {}
             Access::Login if draft.account_id.is_some() => {
                 return crate::auth::login_needed(
@@ -561,7 +558,7 @@ macro_rules! case_ctx {
                 )
                 .await
             }
-            Access::Login => {
+            Access::Login | Access::Code => {
                 return crate::redirect::to(&urls::guest_access(&$tid)).into_response()
             }
             Access::No => return page.gone(),
@@ -656,7 +653,7 @@ async fn render_case(
                 .iter()
                 .rev()
                 .find(|e| e.status == s.as_str())
-                .map(|e| crate::apply::berlin_datetime(e.at));
+                .map(|e| rathaus_app::clock::berlin_datetime(e.at));
             json!({
                 "label": status_text(page, s.as_str()),
                 "current": *s == current,
@@ -671,7 +668,7 @@ async fn render_case(
             json!({
                 "label": status_text(page, &e.status),
                 "note": e.note,
-                "at": crate::apply::berlin_datetime(e.at),
+                "at": rathaus_app::clock::berlin_datetime(e.at),
             })
         })
         .collect();
@@ -694,7 +691,7 @@ async fn render_case(
             external_ref,
             payment,
             waiting => current == ApplicationStatus::WaitingForCitizen,
-            submitted => app.submitted_at.map(crate::apply::berlin_datetime),
+            submitted => app.submitted_at.map(rathaus_app::clock::berlin_datetime),
             timeline, history, messages => msgs, unread => app.unread,
             receipt => urls::apply_receipt(tid, &draft.id),
             receipt_pdf => urls::apply_receipt_pdf(tid, &draft.id),
@@ -803,9 +800,9 @@ fn message_json(
         "kind_key": m.kind,
         "from_citizen": ours,
         "sender": if ours { page.theme().messages.get(page.lang(), "message-from-you", None) } else { m.sender.clone() },
-        "at": crate::apply::berlin_datetime(m.created_at),
+        "at": rathaus_app::clock::berlin_datetime(m.created_at),
         "unread": !ours && m.read_at.is_none(),
-        "read_at": m.read_at.map(crate::apply::berlin_datetime),
+        "read_at": m.read_at.map(rathaus_app::clock::berlin_datetime),
         "href": urls::case_message(tid, did, &m.id),
         "body": m.body,
         "paragraphs": m.body.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>(),
@@ -984,7 +981,7 @@ pub async fn reply(
         subject,
         body: text,
         sender,
-        created_at: crate::apply::now_millis(),
+        created_at: rathaus_app::clock::now_millis(),
         read_at: None,
     };
     // The reply lands in the case; a case waiting for the citizen goes back to review.
@@ -1110,7 +1107,7 @@ pub async fn send_message(
     }
     let tid = app.portal_tenant_id.clone();
     let sender = authority_name(site, &tid, &app.service_id, provider);
-    let now = crate::apply::now_millis();
+    let now = rathaus_app::clock::now_millis();
     let id = uuid::Uuid::new_v4().simple().to_string();
     let mut attachments = Vec::new();
     for (name, bytes) in &msg.files {
@@ -1277,19 +1274,6 @@ pub async fn set_status(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn access_codes_have_the_promised_shape() {
-        for _ in 0..200 {
-            let c = new_access_code();
-            assert_eq!(c.len(), 14);
-            let n = normalize_code(&c);
-            assert_eq!(n.len(), 12);
-            assert!(n.bytes().all(|b| CODE_ALPHABET.contains(&b)));
-        }
-        assert_ne!(new_access_code(), new_access_code());
-        assert_eq!(normalize_code(" abcd-efgh jkmn "), "ABCDEFGHJKMN");
-    }
 
     #[test]
     fn reply_step_parses() {

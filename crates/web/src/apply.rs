@@ -17,6 +17,7 @@ use axum::Form as PostForm;
 use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
 use minijinja::context;
+use rathaus_app::clock::{berlin_datetime, now_millis, today, DAY_MS};
 use rathaus_domain::form::{
     format_date_de, to_input, FieldDef, FieldError, FieldKind, Form, Message, StepDef, StepInput,
 };
@@ -27,12 +28,14 @@ use serde_json::{Map, Value as Json};
 use std::sync::Arc;
 
 /// The tenant, page and draft of a draft route, after the owner check; the CSRF token is
-/// ensured in `$jar` and the session bar set. A draft that needs a login answers with the
-/// login page, or with `on_login` where the caller has something better to do.
+/// ensured in `$jar` and the session bar set. A draft this browser may not open as it is
+/// answers with the login page (an account's) or the resume-code page (a guest's; for a
+/// submitted one, the way to the access code), or with `on_login` where the caller has
+/// something better to do.
 macro_rules! draft_ctx {
     ($state:expr, $site:expr, $prefs:expr, $tid:expr, $did:expr, $citizen:expr, $jar:ident) => {
-        draft_ctx!($state, $site, $prefs, $tid, $did, $citizen, $jar, on_login: |_t, page, _draft| {
-            crate::auth::login_needed(&$state, &page, &$tid, &$prefs.here, $citizen.expired, None).await
+        draft_ctx!($state, $site, $prefs, $tid, $did, $citizen, $jar, on_login: |_t, page, draft| {
+            crate::apply::gate(&$state, &page, $jar, &$tid, &draft, &$citizen, &$prefs.here, false).await
         })
     };
     ($state:expr, $site:expr, $prefs:expr, $tid:expr, $did:expr, $citizen:expr, $jar:ident,
@@ -46,7 +49,7 @@ macro_rules! draft_ctx {
         // Every request for a draft checks its owner.
         match crate::account::access(&draft, &$citizen) {
             crate::account::Access::Yes => {}
-            crate::account::Access::Login => {
+            crate::account::Access::Login | crate::account::Access::Code => {
                 let ($lt, $lpage, $ldraft) = (t, page, draft);
                 return $on_login;
             }
@@ -65,29 +68,6 @@ macro_rules! draft_ctx {
 
 type St = State<Arc<AppState>>;
 type Post = PostForm<Vec<(String, String)>>;
-
-/// Today's date in Europe/Berlin, as YYYY-MM-DD.
-pub fn today() -> String {
-    let now = jiff::Zoned::now();
-    match now.in_tz("Europe/Berlin") {
-        Ok(z) => z.date().to_string(),
-        Err(_) => now.date().to_string(),
-    }
-}
-
-/// Date and time of a unix-millisecond timestamp in Europe/Berlin, German style.
-pub fn berlin_datetime(millis: i64) -> String {
-    berlin_format(millis, "%d.%m.%Y, %H:%M Uhr")
-}
-
-/// A unix-millisecond timestamp in Europe/Berlin, formatted with `strftime` directives.
-pub fn berlin_format(millis: i64, format: &str) -> String {
-    jiff::Timestamp::from_millisecond(millis)
-        .ok()
-        .and_then(|t| t.in_tz("Europe/Berlin").ok())
-        .map(|z| z.strftime(format).to_string())
-        .unwrap_or_default()
-}
 
 fn input_from(pairs: &[(String, String)]) -> (StepInput, Option<String>, Option<String>) {
     let mut input = StepInput::new();
@@ -370,6 +350,15 @@ pub async fn start(
             }
         }
     }
+    // A guest's draft is bound to this browser's guest session from the start.
+    let (jar, owner_session) = if account.is_some() {
+        (jar, None)
+    } else {
+        match crate::auth::guest_session(&state, jar, _t, &citizen).await {
+            Ok((jar, hash)) => (jar, Some(hash)),
+            Err(e) => return PageError::Internal(e.to_string()).into_response(),
+        }
+    };
     let draft = Draft {
         id: uuid::Uuid::new_v4().simple().to_string(),
         tenant_id: tid.clone(),
@@ -383,11 +372,17 @@ pub async fn start(
         account_id: account.and_then(|l| l.account_id()).map(str::to_owned),
         prefilled: (!prefilled.is_empty())
             .then(|| serde_json::to_string(&prefilled).unwrap_or_default()),
+        owner_session,
+        access_hash: None,
     };
     if let Err(e) = state.db.create_draft(&draft).await {
         return PageError::Internal(e.to_string()).into_response();
     }
-    crate::redirect::to(&urls::apply_step(&tid, &draft.id, &draft.step)).into_response()
+    (
+        jar,
+        crate::redirect::to(&urls::apply_step(&tid, &draft.id, &draft.step)),
+    )
+        .into_response()
 }
 
 /// `GET /{t}/leistungen/{s}/antrag/schema.json`: the JSON Schema of the answers of the
@@ -430,6 +425,155 @@ pub async fn resume(
     } else {
         crate::redirect::to(&urls::apply_step(&tid, &did, &d.step)).into_response()
     }
+}
+
+/// What a browser sees of a draft it may not open as it is: the login (an account's
+/// draft), the way to the access code (a guest's submitted application: the draft id opens
+/// nothing any more), or the resume-code form (a guest's open draft; `kept` says that a
+/// posted step was kept).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn gate(
+    state: &AppState,
+    page: &Page<'_>,
+    jar: CookieJar,
+    tid: &str,
+    draft: &Draft,
+    citizen: &crate::auth::Citizen,
+    here: &str,
+    kept: bool,
+) -> Response {
+    if draft.account_id.is_some() {
+        return crate::auth::login_needed(state, page, tid, here, citizen.expired, None).await;
+    }
+    if draft.reference.is_some() {
+        return sent_page(page, tid);
+    }
+    let (jar, token) = csrf::token(jar);
+    let res = resume_page(
+        page,
+        tid,
+        &draft.id,
+        &token,
+        citizen.expired,
+        kept,
+        None,
+        StatusCode::OK,
+    );
+    (jar, res).into_response()
+}
+
+/// A guest's application was sent: it opens with reference and access code.
+fn sent_page(page: &Page<'_>, tid: &str) -> Response {
+    page.render_private(
+        StatusCode::OK,
+        "apply_sent.html",
+        context! { guest_href => urls::guest_access(tid) },
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resume_page(
+    page: &Page<'_>,
+    tid: &str,
+    did: &str,
+    token: &str,
+    expired: bool,
+    kept: bool,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    page.render_private(
+        status,
+        "apply_resume.html",
+        context! { action => urls::apply_resume(tid, did), csrf => token, expired, kept, error },
+    )
+}
+
+/// `POST /{t}/antrag/{draft}`: the resume code opens the guest's draft in this browser
+/// (with a lock-out per draft and a limit per address); a step kept from the ended session
+/// is applied.
+pub async fn resume_post(
+    State(state): St,
+    prefs: Prefs,
+    jar: CookieJar,
+    citizen: crate::auth::Citizen,
+    ip: crate::appointments::ClientIp,
+    Path((tid, did)): Path<(String, String)>,
+    PostForm(pairs): Post,
+) -> Response {
+    let site = state.site();
+    let (t, page) = tenant_page!(site, prefs, tid);
+    let (input, token, _) = input_from(&pairs);
+    if !csrf::verify(&jar, token.as_deref()) {
+        return page.forbidden();
+    }
+    let draft = match state.db.draft(&tid, &did).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return page.gone(),
+        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    };
+    let here = urls::apply_resume(&tid, &did);
+    match crate::account::access(&draft, &citizen) {
+        crate::account::Access::Code if draft.reference.is_none() => {}
+        crate::account::Access::No => return page.gone(),
+        _ => return crate::redirect::to(&here),
+    }
+    let typed = input
+        .get("code")
+        .and_then(|v| v.first())
+        .cloned()
+        .unwrap_or_default();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let guess = format!("resume:{did}");
+    let refuse = |error: String, status: StatusCode| {
+        let (jar, token) = csrf::token(jar.clone());
+        let res = resume_page(&page, &tid, &did, &token, false, false, Some(error), status);
+        (jar, res).into_response()
+    };
+    let m = &page.theme().messages;
+    match state.guesses.check(&state.db, &tid, &guess, ip.0).await {
+        Ok(rathaus_app::guard::Verdict::Allowed) => {}
+        Ok(rathaus_app::guard::Verdict::Wait(ms)) => {
+            let mut a = FluentArgs::new();
+            a.set("time", crate::account::wait_text(ms));
+            let res = refuse(
+                m.get(page.lang(), "resume-wait", Some(&a)),
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+            return crate::account::with_retry_after(res, ms);
+        }
+        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    }
+    if !state.keys.resume_code_fits(&did, &typed) {
+        if let Err(e) = state.guesses.failed(&state.db, &tid, &guess).await {
+            return PageError::Internal(e.to_string()).into_response();
+        }
+        tracing::warn!(tenant = %tid, "resume code refused");
+        return refuse(
+            m.get(page.lang(), "resume-error", None),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let bound = async {
+        state.guesses.succeeded(&state.db, &tid, &guess).await?;
+        let (jar, hash) = crate::auth::guest_session(&state, jar, t, &citizen).await?;
+        state.db.bind_draft(&tid, &did, &hash).await?;
+        Ok::<_, rathaus_store::StoreError>((jar, state.db.take_draft_pending(&tid, &did).await?))
+    };
+    let (jar, pending) = match bound.await {
+        Ok(x) => x,
+        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    };
+    let mut target = urls::apply_step(&tid, &did, &draft.step);
+    if let Some(p) = pending.and_then(|p| serde_json::from_str::<crate::auth::Pending>(&p).ok()) {
+        match apply_pending(&state, &site, t, &draft, &p).await {
+            Ok(Some(url)) => target = url,
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "restoring a kept step failed"),
+        }
+    }
+    tracing::info!(tenant = %tid, "guest draft opened with its resume code");
+    (jar, crate::redirect::to(&target)).into_response()
 }
 
 // ----- eligibility pre-check -----------------------------------------------------------
@@ -841,6 +985,7 @@ fn field_view(
 #[allow(clippy::too_many_arguments)]
 fn render_step(
     page: &Page<'_>,
+    keys: &rathaus_app::secrets::Keys,
     jar: CookieJar,
     tid: &str,
     draft: &Draft,
@@ -956,6 +1101,7 @@ fn render_step(
             fields, summary, position, total => visible.len(), back,
             action => urls::apply_step(tid, &draft.id, &step.id),
             resume => urls::apply_resume(tid, &draft.id),
+            resume_code => draft.account_id.is_none().then(|| keys.resume_code(&draft.id)),
             csrf => token,
         },
     );
@@ -988,7 +1134,18 @@ pub async fn step_page(
         return crate::redirect::to(&urls::apply_step(&tid, &did, &draft.step)).into_response();
     }
     let input = to_input(&form.def.steps[si], &answers);
-    render_step(&page, jar, &tid, &draft, &l, si, &input, &[], &answers)
+    render_step(
+        &page,
+        &state.keys,
+        jar,
+        &tid,
+        &draft,
+        &l,
+        si,
+        &input,
+        &[],
+        &answers,
+    )
 }
 
 pub async fn step_post(
@@ -1002,12 +1159,17 @@ pub async fn step_post(
     let site = state.site();
     let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar,
     on_login: |t, page, d| {
-        if citizen.live.is_none() && d.reference.is_none() {
-            // The session of the draft's owner has ended: keep what was posted with the
-            // new login attempt and apply it after logging in again.
-            stash_and_login(&state, &site, t, &page, &jar, &d, &step, citizen.expired, req).await
+        // The session of the draft's owner has ended (an account's, or the guest session
+        // this very browser held): keep what was posted and apply it once the citizen has
+        // logged in again or entered the resume code.
+        let owner_gone = d.reference.is_none() && citizen.live.is_none() && match &d.account_id {
+            Some(_) => true,
+            None => d.owner_session.is_some() && citizen.stale == d.owner_session,
+        };
+        if owner_gone {
+            stash_and_login(&state, &site, t, &page, &jar, &d, &step, &citizen, req).await
         } else {
-            crate::auth::login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None).await
+            gate(&state, &page, jar, &tid, &d, &citizen, &prefs.here, false).await
         }
     });
     let l = match open_draft(&state, &site, t, &draft).await {
@@ -1101,7 +1263,18 @@ pub async fn step_post(
             return PageError::Internal(e.to_string()).into_response();
         }
         let fresh = to_input(&form.def.steps[si], &answers);
-        return render_step(&page, jar, &tid, &draft, &l, si, &fresh, &[], &answers);
+        return render_step(
+            &page,
+            &state.keys,
+            jar,
+            &tid,
+            &draft,
+            &l,
+            si,
+            &fresh,
+            &[],
+            &answers,
+        );
     }
     match action.as_str() {
         "zurueck" => {
@@ -1122,7 +1295,18 @@ pub async fn step_post(
             if let Err(e) = save(here, answers.clone()).await {
                 return PageError::Internal(e.to_string()).into_response();
             }
-            render_step(&page, jar, &tid, &draft, &l, si, &input, &[], &answers)
+            render_step(
+                &page,
+                &state.keys,
+                jar,
+                &tid,
+                &draft,
+                &l,
+                si,
+                &input,
+                &[],
+                &answers,
+            )
         }
         "speichern" => {
             if let Err(e) = save(here, answers).await {
@@ -1131,7 +1315,10 @@ pub async fn step_post(
             page.render_private(
                 StatusCode::OK,
                 "apply_saved.html",
-                context! { resume => urls::apply_resume(&tid, &did), code => did.clone() },
+                context! {
+                    resume => urls::apply_resume(&tid, &did),
+                    code => draft.account_id.is_none().then(|| state.keys.resume_code(&did)),
+                },
             )
         }
         _ => {
@@ -1139,7 +1326,18 @@ pub async fn step_post(
                 if let Err(e) = save(here, answers.clone()).await {
                     return PageError::Internal(e.to_string()).into_response();
                 }
-                return render_step(&page, jar, &tid, &draft, &l, si, &input, &errors, &answers);
+                return render_step(
+                    &page,
+                    &state.keys,
+                    jar,
+                    &tid,
+                    &draft,
+                    &l,
+                    si,
+                    &input,
+                    &errors,
+                    &answers,
+                );
             }
             let next = visible.iter().find(|&&x| x > si).copied();
             let (next_step, target) = match next {
@@ -1188,7 +1386,7 @@ async fn stash_and_login(
     jar: &CookieJar,
     draft: &Draft,
     step: &str,
-    expired: bool,
+    citizen: &crate::auth::Citizen,
     req: axum::extract::Request,
 ) -> Response {
     let tid = t.id.as_str();
@@ -1225,12 +1423,24 @@ async fn stash_and_login(
         step: step.to_owned(),
         input,
     };
+    if draft.account_id.is_none() {
+        // A guest: kept with the draft until the resume code is entered.
+        let json = serde_json::to_string(&pending).unwrap_or_default();
+        if let Err(e) = state
+            .db
+            .set_draft_pending(tid, &draft.id, Some(&json))
+            .await
+        {
+            return PageError::Internal(e.to_string()).into_response();
+        }
+        return gate(state, page, jar.clone(), tid, draft, citizen, "", true).await;
+    }
     crate::auth::login_needed(
         state,
         page,
         tid,
         &urls::apply_step(tid, &draft.id, step),
-        expired,
+        citizen.expired,
         Some(&pending),
     )
     .await
@@ -1254,10 +1464,26 @@ pub(crate) async fn restore_pending(
     else {
         return Ok(None);
     };
-    if draft.account_id.as_deref() != Some(account_id) || draft.reference.is_some() {
+    if draft.account_id.as_deref() != Some(account_id) {
         return Ok(None);
     }
-    let l = form_for(state, site, t, &draft)
+    apply_pending(state, site, t, &draft, p).await
+}
+
+/// Applies a kept step to its draft (still open, checked by the caller to belong to the
+/// citizen); returns the step's address.
+async fn apply_pending(
+    state: &AppState,
+    site: &crate::Site,
+    t: &TenantDef,
+    draft: &Draft,
+    p: &crate::auth::Pending,
+) -> Result<Option<String>, String> {
+    let tid = t.id.as_str();
+    if draft.reference.is_some() || draft.id != p.draft {
+        return Ok(None);
+    }
+    let l = form_for(state, site, t, draft)
         .await
         .map_err(|e| format!("{e:?}"))?;
     let form = l.form.form();
@@ -1265,7 +1491,7 @@ pub(crate) async fn restore_pending(
         return Ok(None);
     };
     let step_def = &form.def.steps[si];
-    let mut answers = answers_of(&draft);
+    let mut answers = answers_of(draft);
     let mut input = p.input.clone();
     for (name, values) in to_input(step_def, &answers) {
         if crate::uploads::file_field(step_def, &name).is_some() && !input.contains_key(&name) {
@@ -1512,8 +1738,6 @@ fn render_check(
     (jar, res).into_response()
 }
 
-pub(crate) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-
 pub async fn submit(
     State(state): St,
     prefs: Prefs,
@@ -1581,16 +1805,17 @@ pub async fn submit(
             }
         }
     }
-    // Guests follow their application with an access code (only its hash is stored).
+    // Guests follow their application with an access code derived from the draft id (only
+    // its hash is stored; the submitting browser can always be shown it again).
     let access_code = draft
         .account_id
         .is_none()
-        .then(crate::account::new_access_code);
+        .then(|| state.keys.access_code(&did));
     let follow_up = rathaus_store::FollowUp {
         contact_email,
         access_hash: access_code
             .as_deref()
-            .map(|c| crate::auth::sha256_hex(crate::account::normalize_code(c))),
+            .map(|c| rathaus_app::secrets::sha256_hex(rathaus_app::secrets::normalize_code(c))),
         office_id: Some(l.offered.service.office.to_string()),
         applicant: form.applicant_name(&answers),
         due_at: Some(now_millis() + i64::from(l.offered.service.processing_time.days) * DAY_MS),
@@ -1639,27 +1864,11 @@ pub async fn submit(
     match outcome {
         Ok(SubmitOutcome::Submitted(reference)) => {
             tracing::info!(tenant = %l.offered.provider.id, service = %draft.service_id, %reference, "application submitted");
-            let mut jar = jar;
-            if let Some(code) = access_code {
-                // The guest follows the application in this browser right away, and sees the
-                // code once on the receipt (a cookie for this draft's pages only).
-                if citizen.live.is_none() {
-                    jar = match crate::auth::start_session(
-                        &state,
-                        jar,
-                        t,
-                        None,
-                        Some(did.clone()),
-                        String::new(),
-                        rathaus_domain::Level::Low,
-                    )
-                    .await
-                    {
-                        Ok(j) => j,
-                        Err(e) => return PageError::Internal(e.to_string()).into_response(),
-                    };
+            // The guest follows the application in this browser (its session links to it).
+            if let (Some(_), Some(live)) = (&access_code, &citizen.live) {
+                if let Err(e) = state.db.set_session_draft(&live.hash, &did).await {
+                    return PageError::Internal(e.to_string()).into_response();
                 }
-                jar = jar.add(crate::account::code_cookie(&tid, &did, code));
             }
             (jar, crate::redirect::to(&urls::apply_receipt(&tid, &did))).into_response()
         }
@@ -1718,10 +1927,6 @@ fn receipt_mail(
         attachment: None,
     };
     serde_json::to_string(&payload).ok()
-}
-
-pub(crate) fn now_millis() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
 }
 
 /// What a receipt shows, loaded once for the page and the PDF.
@@ -1828,13 +2033,24 @@ pub async fn receipt(
             csrf => csrf_token,
             pdf => urls::apply_receipt_pdf(&tid, &did),
             case_href => urls::case(&tid, &did),
-            access_code => crate::account::shown_code(&jar),
+            access_code => guest_code(&state, &draft),
             guest_href => urls::guest_access(&tid),
             account => draft.account_id.is_some(),
             appointment_href => crate::appointments::for_service(l.offered.provider, l.offered.service.id.as_str(), &did),
         },
     );
     (jar, res).into_response()
+}
+
+/// The access code of a guest's application, shown to the browser that holds it (the
+/// hash check leaves out applications whose code was drawn at random before codes were
+/// derived).
+fn guest_code(state: &AppState, draft: &Draft) -> Option<String> {
+    let hash = draft.access_hash.as_deref()?;
+    let code = state.keys.access_code(&draft.id);
+    let fits =
+        rathaus_app::secrets::sha256_hex(rathaus_app::secrets::normalize_code(&code)) == hash;
+    fits.then_some(code)
 }
 
 /// The receipt of a submission as PDF/A: every answer, computed value and file (with its
@@ -1950,7 +2166,7 @@ pub(crate) async fn render_receipt(
         title: format!("{} {}", tr("receipt-pdf-title"), r.sub.reference),
         author: provider,
         creator: "Rathaus".to_owned(),
-        created: pdf_timestamp(r.sub.submitted_at),
+        created: rathaus_app::clock::pdf_timestamp(r.sub.submitted_at),
         blocks,
         footer: messages.get(lang, "receipt-pdf-footer", Some(&args)),
     };
@@ -2208,12 +2424,12 @@ pub async fn receipt_pdf(
     Path((tid, did)): Path<(String, String)>,
 ) -> Response {
     let site = state.site();
-    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let (t, page, draft, _jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
     let (r, l) = match receipt_data(&state, &site, t, &draft).await {
         Ok(x) => x,
         Err(res) => return res,
     };
-    let code = crate::account::shown_code(&jar);
+    let code = guest_code(&state, &draft);
     let bytes = match render_receipt(
         &state,
         &page.theme().messages,
@@ -2269,24 +2485,6 @@ fn collect_file_ids(f: &FieldDef, v: &Json, out: &mut Vec<String>) {
             }
         }
         _ => {}
-    }
-}
-
-/// The submission time in Berlin local time, for the PDF's metadata.
-pub(crate) fn pdf_timestamp(millis: i64) -> rathaus_pdf::Timestamp {
-    let ts = jiff::Timestamp::from_millisecond(millis).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    let zoned = ts
-        .in_tz("Europe/Berlin")
-        .unwrap_or_else(|_| ts.to_zoned(jiff::tz::TimeZone::UTC));
-    let offset_minutes = (zoned.offset().seconds() / 60) as i16;
-    rathaus_pdf::Timestamp {
-        year: zoned.year().max(0) as u16,
-        month: zoned.month() as u8,
-        day: zoned.day() as u8,
-        hour: zoned.hour() as u8,
-        minute: zoned.minute() as u8,
-        second: zoned.second() as u8,
-        offset_minutes,
     }
 }
 

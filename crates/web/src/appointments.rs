@@ -4,7 +4,7 @@
 //! before. The calendar rules live in `domain::appointment`; the database decides who gets
 //! a slot (see `store::appointments`).
 
-use crate::auth::{random_token, sha256_hex, Citizen};
+use crate::auth::Citizen;
 use crate::prefs::Prefs;
 use crate::routes::{internal, Page};
 use crate::views::loc;
@@ -19,6 +19,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use minijinja::context;
+use rathaus_app::secrets::{random_token, sha256_hex};
 use rathaus_domain::appointment::{
     self as appt, booking_code, day_start, local, local_date, Booked, Calendar, CalendarDef, Slot,
     VisitError,
@@ -157,7 +158,7 @@ async fn free_slots(
     except: Option<&str>,
     only: Option<Date>,
 ) -> Result<Vec<Slot>, Response> {
-    let now = crate::apply::now_millis();
+    let now = rathaus_app::clock::now_millis();
     let (first, last) = match only {
         Some(d) => (d, d),
         None => cal.bookable_days(now),
@@ -462,7 +463,7 @@ pub async fn office(
             })
         };
         next = slots.iter().take(NEXT_SLOTS).map(slot_view).collect();
-        let now = crate::apply::now_millis();
+        let now = rathaus_app::clock::now_millis();
         let (first, last) = cal.bookable_days(now);
         // The month shown: asked for (within the horizon), else that of the first free slot.
         let first_free = slots
@@ -654,7 +655,7 @@ async fn still_free(
     except: Option<&str>,
 ) -> Result<Vec<u32>, Response> {
     let cal = w.def.with(&w.office.opening_hours);
-    let now = crate::apply::now_millis();
+    let now = rathaus_app::clock::now_millis();
     if cal.offers(w.minutes, w.start, now) {
         // Only the day of the wanted start: bookings are checked where they matter.
         let day = Some(local_date(w.start));
@@ -1002,7 +1003,7 @@ async fn audit(state: &AppState, tid: &str, citizen: &Citizen, action: &str, id:
 
 /// Whether `key` opens the appointment (its link's key; compared as hashes).
 fn key_fits(a: &Appointment, key: Option<&str>) -> bool {
-    key.is_some_and(|k| crate::routes::token_matches(&sha256_hex(k), &a.token_hash))
+    key.is_some_and(|k| rathaus_app::secrets::token_matches(&sha256_hex(k), &a.token_hash))
 }
 
 /// The appointment, if the key fits or it belongs to the logged-in account.
@@ -1014,10 +1015,18 @@ async fn authorized(
     citizen: &Citizen,
 ) -> Result<Option<Appointment>, Response> {
     let a = state.db.appointment(tid, id).await.map_err(internal)?;
+    // The link's key works until the end of the appointment's day; the owning account's
+    // session always does.
+    let now = rathaus_app::clock::now_millis();
     Ok(a.filter(|a| {
-        key_fits(a, key)
-            || (a.account_id.is_some() && a.account_id.as_deref() == citizen.account_id())
+        (key_fits(a, key) && now < day_start(local_date(a.ends_at).saturating_add(1.day())))
+            || owns(a, citizen)
     }))
+}
+
+/// Whether the appointment belongs to the logged-in account.
+fn owns(a: &Appointment, citizen: &Citizen) -> bool {
+    a.account_id.is_some() && a.account_id.as_deref() == citizen.account_id()
 }
 
 /// What the templates, mails and the `.ics` file need of an appointment.
@@ -1121,7 +1130,7 @@ fn ics(
         .description(&description)
         .add_property("DTSTART", utc(a.starts_at))
         .add_property("DTEND", utc(a.ends_at))
-        .add_property("DTSTAMP", utc(crate::apply::now_millis()))
+        .add_property("DTSTAMP", utc(rathaus_app::clock::now_millis()))
         .add_property("SEQUENCE", a.sequence.to_string())
         .add_property("STATUS", if cancelled { "CANCELLED" } else { "CONFIRMED" })
         .done();
@@ -1185,7 +1194,7 @@ fn appointment_mail(
     let id = if event == "reminder" {
         format!("appt.{}.reminder.{}", a.id, a.starts_at)
     } else {
-        format!("appt.{}.{event}.{}", a.id, crate::apply::now_millis())
+        format!("appt.{}.{event}.{}", a.id, rathaus_app::clock::now_millis())
     };
     Some((id, serde_json::to_string(&payload).unwrap_or_default()))
 }
@@ -1219,7 +1228,7 @@ pub async fn manage(
     let (jar, token) = csrf::token(jar);
     let key = q.k.clone();
     let base = manage_base(&tid, &a.id);
-    let now = crate::apply::now_millis();
+    let now = rathaus_app::clock::now_millis();
     let checked_in = match state.db.checked_in(&a.id).await {
         Ok(c) => c,
         Err(e) => return internal(e),
@@ -1232,8 +1241,9 @@ pub async fn manage(
         "end": time_label(a.ends_at),
         "services": service_names(def, &a.services(), lang),
         "minutes": (a.ends_at - a.starts_at) / 60_000,
-        "name": a.name,
-        "email": a.email,
+        // Opened by the mail's link alone, the page shows no personal data.
+        "name": owns(&a, &citizen).then(|| a.name.clone()),
+        "email": owns(&a, &citizen).then(|| a.email.clone()),
         "cancelled": a.status == "cancelled",
         "ahead": ahead,
         "reference": a.reference,
@@ -1428,7 +1438,7 @@ pub async fn reschedule(
 /// day ahead, erases personal data of appointments long past, and forgets idle rate-limit
 /// entries. Runs every minute or so; each reminder goes out once.
 pub async fn remind(state: &AppState) {
-    let now = crate::apply::now_millis();
+    let now = rathaus_app::clock::now_millis();
     let tomorrow = local_date(now).saturating_add(1.day());
     let from = day_start(tomorrow).max(now);
     let to = day_start(tomorrow.saturating_add(1.day()));

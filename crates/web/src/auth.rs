@@ -29,11 +29,11 @@ use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
     PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
+use rathaus_app::secrets::{random_token, sha256_hex};
 use rathaus_domain::{Level, Profile, TenantDef};
 use rathaus_store::{LoginAttempt, Session};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
-use sha2::{Digest, Sha256};
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -177,25 +177,6 @@ impl Oidc {
     }
 }
 
-/// Lower-case hex of bytes (hashes).
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// SHA-256 of text or bytes, as hex.
-pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
-    hex(&Sha256::digest(data.as_ref()))
-}
-
-/// A random token of 244 bits.
-pub fn random_token() -> String {
-    format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    )
-}
-
 // ----- the citizen of a request ----------------------------------------------------------
 
 /// The live session of the request's tenant, if any. Reading it moves the idle clock.
@@ -222,6 +203,8 @@ pub struct Citizen {
     pub live: Option<Live>,
     /// A session cookie was sent but its session has ended (idle or lifetime).
     pub expired: bool,
+    /// The SHA-256 of that ended session's cookie (the browser that held it).
+    pub stale: Option<String>,
 }
 
 impl Citizen {
@@ -273,10 +256,12 @@ impl FromRequestParts<Arc<AppState>> for Citizen {
                     session,
                 }),
                 expired: false,
+                stale: None,
             }),
             Ok(None) => Ok(Citizen {
                 live: None,
                 expired: true,
+                stale: Some(hash),
             }),
             Err(e) => {
                 tracing::error!(error = %e, "reading the session failed");
@@ -300,8 +285,22 @@ pub fn clear_session_cookie(oidc: &Oidc, jar: CookieJar, tenant: &str) -> Cookie
     jar.remove(session_cookie(oidc, tenant, String::new()))
 }
 
+/// A guest session for this browser: the live one it has, or a new one. Returns the jar to
+/// send and the session's hash (what a guest's draft is bound to).
+pub async fn guest_session(
+    state: &AppState,
+    jar: CookieJar,
+    t: &TenantDef,
+    citizen: &Citizen,
+) -> Result<(CookieJar, String), rathaus_store::StoreError> {
+    if let Some(l) = citizen.live.as_ref().filter(|l| l.account_id().is_none()) {
+        return Ok((jar, l.hash.clone()));
+    }
+    start_session(state, jar, t, None, None, String::new(), Level::Low).await
+}
+
 /// Starts a session (new token; a session cookie sent along is ended first, so the id is
-/// renewed at every login) and returns the cookie jar to send.
+/// renewed at every login) and returns the cookie jar to send and the session's hash.
 pub async fn start_session(
     state: &AppState,
     jar: CookieJar,
@@ -310,12 +309,12 @@ pub async fn start_session(
     draft_id: Option<String>,
     display_name: String,
     level: Level,
-) -> Result<CookieJar, rathaus_store::StoreError> {
+) -> Result<(CookieJar, String), rathaus_store::StoreError> {
     if let Some(old) = jar.get(SESSION_COOKIE) {
         state.db.end_session(&sha256_hex(old.value())).await?;
     }
     let token = random_token();
-    let now = crate::apply::now_millis();
+    let now = rathaus_app::clock::now_millis();
     let s = Session {
         tenant_id: t.id.to_string(),
         account_id,
@@ -326,8 +325,12 @@ pub async fn start_session(
         last_seen_at: now,
         expires_at: now + t.session.max_ms(),
     };
-    state.db.create_session(&sha256_hex(&token), &s).await?;
-    Ok(jar.add(session_cookie(&state.auth, t.id.as_str(), token)))
+    let hash = sha256_hex(&token);
+    state.db.create_session(&hash, &s).await?;
+    Ok((
+        jar.add(session_cookie(&state.auth, t.id.as_str(), token)),
+        hash,
+    ))
 }
 
 // ----- starting a login -------------------------------------------------------------------
@@ -389,7 +392,7 @@ pub(crate) async fn begin_login(
         nonce: nonce.secret().clone(),
         return_to: return_to.to_owned(),
         pending: pending.and_then(|x| serde_json::to_string(x).ok()),
-        created_at: crate::apply::now_millis(),
+        created_at: rathaus_app::clock::now_millis(),
     };
     state
         .db
@@ -517,7 +520,7 @@ pub async fn login_return(
     )
     .await
     {
-        Ok(j) => j,
+        Ok((j, _)) => j,
         Err(e) => return PageError::Internal(e.to_string()).into_response(),
     };
     tracing::info!(tenant = %tid, provider = %p.settings.name, level = level.as_str(), "citizen logged in");
@@ -571,7 +574,7 @@ pub(crate) async fn finish_login<'a>(
         Ok(None) => return refuse("login-error-state", "unknown or used state"),
         Err(e) => return Err(Refusal::Internal(e.to_string())),
     };
-    if crate::apply::now_millis() - attempt.created_at > ATTEMPT_TTL_MS {
+    if rathaus_app::clock::now_millis() - attempt.created_at > ATTEMPT_TTL_MS {
         return refuse("login-error-state", "attempt too old");
     }
     if let Some(err) = q.error.as_deref() {

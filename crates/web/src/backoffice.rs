@@ -6,7 +6,7 @@
 //! view of personal data and every change is written to the audit trail.
 
 use crate::account::{notify_payload, status_text, store_attachment};
-use crate::auth::{begin_login, finish_login, random_token, sha256_hex, Refusal, ReturnQuery};
+use crate::auth::{begin_login, finish_login, Refusal, ReturnQuery};
 use crate::csrf;
 use crate::prefs::Prefs;
 use crate::routes::{internal, Page};
@@ -21,6 +21,7 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
 use minijinja::{context, Value};
+use rathaus_app::secrets::{random_token, sha256_hex};
 use rathaus_domain::case::{fill, Action, Decision, Figures, History, Rights};
 use rathaus_domain::{ApplicationStatus, Lang, MessageKind, TenantDef};
 use rathaus_store::{
@@ -286,7 +287,7 @@ pub async fn login_return(
         }
     }
     let token = random_token();
-    let now = crate::apply::now_millis();
+    let now = rathaus_app::clock::now_millis();
     let session = StaffSession {
         tenant_id: tid.clone(),
         staff_id: staff_id.clone(),
@@ -385,7 +386,7 @@ pub async fn inbox(
     let (t, page, staff) = staff_ctx!(site, prefs, tid, staff);
     let lang = page.lang();
     let offices = staff.offices();
-    let now = crate::apply::now_millis();
+    let now = rathaus_app::clock::now_millis();
     let assignee = match q.bearbeitung.as_deref() {
         Some("ich") => Some(staff.id().to_owned()),
         Some("niemand") => Some(String::new()),
@@ -454,8 +455,8 @@ pub async fn inbox(
                 "applicant": c.applicant,
                 "service": service_name(&site, &c.portal_tenant_id, &c.service_id, lang),
                 "status": status_text(&page, &c.status),
-                "submitted": crate::apply::berlin_format(c.submitted_at, "%d.%m.%Y"),
-                "due": c.due_at.map(|d| crate::apply::berlin_format(d, "%d.%m.%Y")),
+                "submitted": rathaus_app::clock::berlin_format(c.submitted_at, "%d.%m.%Y"),
+                "due": c.due_at.map(|d| rathaus_app::clock::berlin_format(d, "%d.%m.%Y")),
                 "overdue": overdue,
                 "assignee": c.assignee_name,
             })
@@ -706,7 +707,7 @@ async fn render_case(
         .into_iter()
         .map(|(label, text)| json!({"label": loc(label, lang).text, "text": text}))
         .collect();
-    let today = crate::apply::today();
+    let today = rathaus_app::clock::today();
     let checks: Vec<Json> = form
         .checks(&answers, &today)
         .into_iter()
@@ -738,8 +739,8 @@ async fn render_case(
             json!({"subject": m.subject, "body": m.body, "sender": m.sender,
                    "from_citizen": m.direction == rathaus_store::FROM_CITIZEN,
                    "kind": page.theme().messages.get(lang, &format!("message-kind-{}", m.kind), None),
-                   "at": crate::apply::berlin_datetime(m.created_at),
-                   "read": m.read_at.map(crate::apply::berlin_datetime)})
+                   "at": rathaus_app::clock::berlin_datetime(m.created_at),
+                   "read": m.read_at.map(rathaus_app::clock::berlin_datetime)})
         })
         .collect();
     let notes = match state.db.notes(&c.draft_id).await {
@@ -748,7 +749,7 @@ async fn render_case(
     };
     let note_rows: Vec<Json> = notes
         .iter()
-        .map(|n| json!({"author": n.author, "body": n.body, "at": crate::apply::berlin_datetime(n.created_at)}))
+        .map(|n| json!({"author": n.author, "body": n.body, "at": rathaus_app::clock::berlin_datetime(n.created_at)}))
         .collect();
     let events = match state.db.status_events(&c.draft_id).await {
         Ok(e) => e,
@@ -809,7 +810,7 @@ async fn render_case(
     history.sort_by_key(|h| h.0);
     let history: Vec<Json> = history
         .into_iter()
-        .map(|(at, text)| json!({"at": crate::apply::berlin_datetime(at), "text": text}))
+        .map(|(at, text)| json!({"at": rathaus_app::clock::berlin_datetime(at), "text": text}))
         .collect();
     let current = ApplicationStatus::parse(&c.status).unwrap_or(ApplicationStatus::Received);
     let actions = current.staff_actions();
@@ -857,8 +858,8 @@ async fn render_case(
             applicant => c.applicant.clone(),
             status_label => status_text(page, &c.status),
             decision => c.decision.as_deref().map(|d| page.theme().messages.get(lang, &format!("staff-decision-{d}"), None)),
-            submitted => crate::apply::berlin_datetime(c.submitted_at),
-            due => c.due_at.map(crate::apply::berlin_datetime),
+            submitted => rathaus_app::clock::berlin_datetime(c.submitted_at),
+            due => c.due_at.map(rathaus_app::clock::berlin_datetime),
             assignee => c.assignee_name.clone(),
             guest => c.account_id.is_none(),
             steps, computed => computed_rows, checks, files => file_rows,
@@ -1021,7 +1022,7 @@ pub async fn add_note(
         id: uuid::Uuid::new_v4().simple().to_string(),
         author: staff.session.name.clone(),
         body: text,
-        created_at: crate::apply::now_millis(),
+        created_at: rathaus_app::clock::now_millis(),
     };
     let change = CaseChange {
         tenant_id: &tid,
@@ -1098,7 +1099,7 @@ pub async fn request_info(
         subject,
         body: text,
         sender: sender_of(&site, &c),
-        created_at: crate::apply::now_millis(),
+        created_at: rathaus_app::clock::now_millis(),
         read_at: None,
     };
     let notify = c
@@ -1154,7 +1155,7 @@ fn notice_text(
     let service = l.service();
     let answers: Map<String, Json> = serde_json::from_str(&c.answers).unwrap_or_default();
     let fee = rathaus_domain::service::format_eur_de_i64(fee_cents);
-    let submitted = crate::apply::berlin_format(c.submitted_at, "%d.%m.%Y");
+    let submitted = rathaus_app::clock::berlin_format(c.submitted_at, "%d.%m.%Y");
     let values = [
         ("name", c.applicant.as_str()),
         ("reference", c.reference.as_str()),
@@ -1213,7 +1214,7 @@ fn notice_text(
         remedy,
         recipient,
         sender: sender_of(site, c),
-        date: crate::apply::berlin_format(crate::apply::now_millis(), "%d.%m.%Y"),
+        date: rathaus_app::clock::berlin_format(rathaus_app::clock::now_millis(), "%d.%m.%Y"),
     }
 }
 
@@ -1249,7 +1250,7 @@ fn notice_pdf(n: &NoticeText, c: &Case, page: &Page<'_>) -> Result<Vec<u8>, Stri
         title: n.title.clone(),
         author: n.sender.clone(),
         creator: "Rathaus".into(),
-        created: crate::apply::pdf_timestamp(crate::apply::now_millis()),
+        created: rathaus_app::clock::pdf_timestamp(rathaus_app::clock::now_millis()),
         blocks,
         footer: format!("{} · {} · {{page}}/{{pages}}", c.reference, n.sender),
     };
@@ -1397,7 +1398,7 @@ pub async fn notice(
         subject: text.title.clone(),
         body: format!("{}\n\n{}", text.operative, text.reasons),
         sender: text.sender.clone(),
-        created_at: crate::apply::now_millis(),
+        created_at: rathaus_app::clock::now_millis(),
         read_at: None,
     };
     let letter = by_post.then(|| Letter {
@@ -1484,7 +1485,7 @@ pub async fn print_queue(
     };
     let rows: Vec<Json> = letters
         .iter()
-        .map(|l| json!({"reference": l.reference, "recipient": l.recipient, "at": crate::apply::berlin_datetime(l.created_at)}))
+        .map(|l| json!({"reference": l.reference, "recipient": l.recipient, "at": rathaus_app::clock::berlin_datetime(l.created_at)}))
         .collect();
     let (jar, token) = csrf::token(jar);
     let res = page.render_private(
@@ -1523,7 +1524,8 @@ pub async fn print_export(
         Ok(l) => l,
         Err(e) => return internal(e),
     };
-    let batch = crate::apply::berlin_format(crate::apply::now_millis(), "%Y%m%d-%H%M%S");
+    let batch =
+        rathaus_app::clock::berlin_format(rathaus_app::clock::now_millis(), "%Y%m%d-%H%M%S");
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
@@ -1617,7 +1619,7 @@ pub async fn figures(
         Ok(r) => r,
         Err(e) => return internal(e),
     };
-    let now = crate::apply::now_millis();
+    let now = rathaus_app::clock::now_millis();
     let mut groups: std::collections::BTreeMap<(String, String), Vec<History>> = Default::default();
     for (service, office, submitted_at, events) in rows {
         groups.entry((office, service)).or_default().push(History {
@@ -1630,7 +1632,7 @@ pub async fn figures(
     }
     let days = |ms: Option<i64>| {
         ms.map(|m| {
-            let d = m as f64 / crate::apply::DAY_MS as f64;
+            let d = m as f64 / rathaus_app::clock::DAY_MS as f64;
             match lang {
                 Lang::De => format!("{d:.1}").replace('.', ","),
                 Lang::En => format!("{d:.1}"),
@@ -1693,7 +1695,7 @@ pub async fn audit_page(
         .rev()
         .take(50)
         .map(|e| {
-            json!({"seq": e.seq, "at": crate::apply::berlin_datetime(e.at), "actor": e.actor,
+            json!({"seq": e.seq, "at": rathaus_app::clock::berlin_datetime(e.at), "actor": e.actor,
                         "action": e.action, "object": e.object, "hash": e.hash.get(..16)})
         })
         .collect();
@@ -1783,9 +1785,9 @@ fn delivery_view(page: &Page<'_>, t: &TenantDef, d: &rathaus_store::DeliveryRow)
         "attempts": d.attempts,
         "error": d.last_error,
         "receipt": d.receipt,
-        "created": crate::apply::berlin_datetime(d.created_at),
-        "next": (d.status == "pending").then(|| crate::apply::berlin_datetime(d.next_attempt_at)),
-        "done": d.done_at.map(crate::apply::berlin_datetime),
+        "created": rathaus_app::clock::berlin_datetime(d.created_at),
+        "next": (d.status == "pending").then(|| rathaus_app::clock::berlin_datetime(d.next_attempt_at)),
+        "done": d.done_at.map(rathaus_app::clock::berlin_datetime),
         "can_retry": matches!(state, "failing" | "parked"),
         "can_cancel": matches!(d.status.as_str(), "pending" | "parked"),
     })
@@ -1999,7 +2001,7 @@ async fn render_cash_office(
             debits_waiting => debits_waiting,
             export_action => format!("{}/buchungen.csv", urls::staff_cash(tid)),
             export_xml => format!("{}/buchungen.xml", urls::staff_cash(tid)),
-            today => crate::apply::today(),
+            today => rathaus_app::clock::today(),
             max => rathaus_domain::form::format_bytes(MAX_STATEMENT_BYTES as u64),
             result,
             csrf => token,
@@ -2135,7 +2137,7 @@ pub async fn import_statement(
         }
     }
     let outcomes = rathaus_domain::bank::reconcile(&lines, &fees);
-    let now = crate::apply::now_millis();
+    let now = rathaus_app::clock::now_millis();
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let (mut new, mut paid, mut waiting, mut known) = (0, 0, 0, 0);
     for (l, o) in lines.iter().zip(&outcomes) {
@@ -2160,7 +2162,7 @@ pub async fn import_statement(
         let n = seen.entry(content.clone()).or_insert(0);
         *n += 1;
         let row = rathaus_store::BankLine {
-            id: crate::auth::sha256_hex(format!("{content}|{n}")),
+            id: rathaus_app::secrets::sha256_hex(format!("{content}|{n}")),
             tenant_id: tid.clone(),
             booked_on: l.booking_date.clone(),
             amount_cents: l.amount_cents,
@@ -2255,7 +2257,7 @@ pub async fn bookings_export(
         "buchungen.xml" => true,
         _ => return page.not_found(),
     };
-    let day = q.tag.unwrap_or_else(crate::apply::today);
+    let day = q.tag.unwrap_or_else(rathaus_app::clock::today);
     let Ok(date) = day.parse::<jiff::civil::Date>() else {
         return (StatusCode::BAD_REQUEST, "tag: YYYY-MM-DD").into_response();
     };
@@ -2387,7 +2389,10 @@ pub async fn export_direct_debits(
             end_to_end_id: p.reference.clone(),
             amount_cents: p.amount_cents,
             mandate_id: p.reference.clone(),
-            mandate_date: p.mandate_date.clone().unwrap_or_else(crate::apply::today),
+            mandate_date: p
+                .mandate_date
+                .clone()
+                .unwrap_or_else(rathaus_app::clock::today),
             debtor_name: p.debtor_name.clone().unwrap_or_default(),
             debtor_iban: p.debtor_iban.clone().unwrap_or_default(),
             remittance: format!("{} {} {}", p.purpose, p.reference, p.creditor_ref),

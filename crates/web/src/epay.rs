@@ -312,7 +312,7 @@ async fn send(
 /// a citizen who paid and closed the browser never comes back to the portal, but the money
 /// must not be lost. Returns how many changed.
 pub async fn poll_pending(state: &AppState, age: Duration) -> usize {
-    let before = crate::apply::now_millis() - i64::try_from(age.as_millis()).unwrap_or(0);
+    let before = rathaus_app::clock::now_millis() - i64::try_from(age.as_millis()).unwrap_or(0);
     let payments = match state.db.stale_online_payments(before).await {
         Ok(p) => p,
         Err(e) => {

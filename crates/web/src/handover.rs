@@ -143,7 +143,7 @@ impl PortalSource {
             format: APPLICATION_FORMAT.to_owned(),
             idempotency_key: key.to_owned(),
             event,
-            sent_at: rfc3339(crate::apply::now_millis()),
+            sent_at: rfc3339(rathaus_app::clock::now_millis()),
             tenant: Named {
                 id: tenant.to_owned(),
                 name: provider
@@ -330,7 +330,7 @@ fn target_of<'a>(t: &'a TenantDef, headers: &HeaderMap) -> Option<&'a DeliveryDe
             .as_deref()
             .and_then(|v| std::env::var(v).ok())
             .filter(|s| s.len() >= 16)
-            .is_some_and(|token| crate::routes::token_matches(given, &token))
+            .is_some_and(|token| rathaus_app::secrets::token_matches(given, &token))
     })
 }
 
@@ -485,7 +485,7 @@ pub async fn inbound(
             &c.service_id,
             &c.tenant_id,
         ),
-        created_at: crate::apply::now_millis(),
+        created_at: rathaus_app::clock::now_millis(),
         read_at: None,
     });
     let notify = (message.is_some() || to.is_some())
@@ -598,7 +598,7 @@ pub async fn fit_connect_callback(
         return problem(StatusCode::NOT_FOUND, "unknown tenant");
     };
     let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let now_s = crate::apply::now_millis() / 1000;
+    let now_s = rathaus_app::clock::now_millis() / 1000;
     let target = t.deliveries.iter().find(|d| {
         d.fit_connect
             .as_ref()

@@ -75,6 +75,10 @@ pub struct AppState {
     pub bookings: crate::appointments::BookingLimiter,
     /// Cancelled at shutdown: ends the display's event streams so the server can stop.
     pub shutdown: tokio_util::sync::CancellationToken,
+    /// The portal's secret key (derived codes, CSRF tokens).
+    pub keys: rathaus_app::secrets::Keys,
+    /// Tries of access and resume codes (lock-outs with growing delays).
+    pub guesses: rathaus_app::guard::Guesses,
 }
 
 /// Submissions from before the back office lack their office, due date and applicant
@@ -91,7 +95,8 @@ async fn backfill_cases(db: &Db, site: &Site) -> Result<(), rathaus_store::Store
             .form
             .map(|f| f.applicant_name(&answers))
             .unwrap_or_default();
-        let due = submitted_at + i64::from(o.service.processing_time.days) * crate::apply::DAY_MS;
+        let due =
+            submitted_at + i64::from(o.service.processing_time.days) * rathaus_app::clock::DAY_MS;
         db.backfill_case(&draft, o.service.office.as_str(), Some(due), &name)
             .await?;
     }
@@ -108,6 +113,8 @@ impl AppState {
         let (site, versions) =
             Site::load(&source, config.page_cache_bytes).map_err(StartError::Definitions)?;
         db.migrate().await?;
+        let keys = rathaus_app::secrets::Keys::load(&db).await?;
+        crate::csrf::init(keys.clone());
         publish(&db, &site, &versions).await?;
         backfill_cases(&db, &site).await?;
         // Uploads cut off by a crash left spool files behind; none is in progress yet.
@@ -134,6 +141,8 @@ impl AppState {
             reload_lock: tokio::sync::Mutex::new(()),
             bookings: crate::appointments::BookingLimiter::default(),
             shutdown: tokio_util::sync::CancellationToken::new(),
+            keys,
+            guesses: rathaus_app::guard::Guesses::default(),
         }))
     }
 

@@ -335,7 +335,7 @@ pub async fn read(
             name: sanitize_name(&original),
             size: size as i64,
             kind: kind.as_str().to_owned(),
-            sha256: crate::auth::hex(&hash.finalize()),
+            sha256: rathaus_app::secrets::hex(&hash.finalize()),
         };
         let old = db
             .add_file(&meta, target.replace)

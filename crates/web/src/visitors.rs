@@ -34,7 +34,7 @@ const STREAM_MAX: Duration = Duration::from_secs(300);
 const COUNTER_COOKIE: &str = "rathaus_schalter";
 
 fn today() -> String {
-    local_date(crate::apply::now_millis()).to_string()
+    local_date(rathaus_app::clock::now_millis()).to_string()
 }
 
 fn ticket(v: &Visit) -> String {
@@ -86,7 +86,7 @@ async fn check_in_code(
         Ok(_) => return Ok(CheckIn::Unknown),
         Err(e) => return Err(internal(e)),
     };
-    let now = crate::apply::now_millis();
+    let now = rathaus_app::clock::now_millis();
     if !visit::check_in_open(a.starts_at, now) {
         return Ok(if now < a.starts_at {
             CheckIn::TooEarly(a.starts_at - visit::CHECK_IN_BEFORE_MS)
@@ -149,7 +149,7 @@ fn kiosk_office<'a>(
 ) -> Option<(&'a OfficeDef, &'a CalendarDef)> {
     let (o, def) = calendar_of(t, oid)?;
     let expected = kiosk_key(def)?;
-    crate::routes::token_matches(key, &expected).then_some((o, def))
+    rathaus_app::secrets::token_matches(key, &expected).then_some((o, def))
 }
 
 /// `GET /{t}/vor-ort/{office}/kiosk/{key}`: the check-in terminal in the waiting room.
@@ -359,7 +359,7 @@ pub async fn display(
             board => b,
             events_href => format!("{}/ereignisse", display_href(&tid, &oid)),
             script_href => urls::static_file("display.js"),
-            date => date_label(&page, local_date(crate::apply::now_millis())),
+            date => date_label(&page, local_date(rathaus_app::clock::now_millis())),
         },
     )
 }
@@ -443,7 +443,7 @@ pub async fn staff_page(
         return page.forbidden();
     }
     let lang = prefs.lang;
-    let now = crate::apply::now_millis();
+    let now = rathaus_app::clock::now_millis();
     let day = local_date(now);
     let (appts, visits) = match (
         state
@@ -696,7 +696,7 @@ pub async fn staff_action(
                     Ok(v) => v,
                     Err(e) => return internal(e),
                 };
-                let now = crate::apply::now_millis();
+                let now = rathaus_app::clock::now_millis();
                 let Some(v) = order(&visits, now).first().map(|v| (*v).clone()) else {
                     break;
                 };

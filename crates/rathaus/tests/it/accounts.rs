@@ -173,6 +173,19 @@ pub(crate) async fn apply_meldebescheinigung(
     assert!(
         html.contains("Angemeldet als Erika Mustermann") && html.contains("Sitzung verlängern")
     );
+    // The Enter key continues: no submit button of the step form comes before "weiter"
+    // (the session bar's "extend" once did, so Enter extended the session).
+    let form = html.find("id=\"step-form\"").unwrap();
+    assert!(
+        !html[..form].contains("form=\"step-form\""),
+        "a button of the step form before it"
+    );
+    let first_submit = form + html[form..].find("type=\"submit\"").unwrap();
+    assert!(
+        html[first_submit..].starts_with("type=\"submit\" name=\"aktion\" value=\"weiter\""),
+        "{}",
+        &html[first_submit..first_submit + 120]
+    );
     let csrf = csrf_token(&html).unwrap();
     let r = http
         .post(app.url(&step1))

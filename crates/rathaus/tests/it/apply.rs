@@ -288,16 +288,26 @@ both_backends! {
         assert_eq!(res.status(), 403);
         let res = c.http.post(app.url(&step1)).form(&[("_csrf", "0".repeat(32).as_str()), ("vorname", "Mallory")]).send().await.unwrap();
         assert_eq!(res.status(), 403);
-        // Another browser (no cookie) cannot post either, even with the draft link.
+        // Another browser (no cookie) cannot post either, even with the draft link and a
+        // token: it is asked for the resume code, and nothing is kept.
         let other = Citizen::new(&app);
-        let res = other.http.post(app.url(&step1)).form(&[("_csrf", c.csrf.as_str()), ("vorname", "Mallory")]).send().await.unwrap();
-        assert_eq!(res.status(), 403);
+        let res = other.http.post(app.url(&step1)).form(&[("_csrf", c.csrf.as_str()), ("aktion", "weiter"), ("vorname", "Mallory")]).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(decode(&res.text().await.unwrap()).contains("Fortsetzungscode"));
+        let kept = crate::support::sql_strings(&app, "SELECT COALESCE(answers, '') || COALESCE(pending, '') FROM drafts").await;
+        assert!(!kept.concat().contains("Mallory"), "{kept:?}");
         // Save and resume later.
         c.get(&step1).await;
         let (status, _, html) = c.post(&step1, &[("aktion", "speichern"), ("vorname", "Erika")]).await;
         assert_eq!(status, 200);
         assert!(html.contains(&format!("href=\"/soest/antrag/{draft}\"")));
+        // The resume link alone opens nothing: another browser gets the resume-code form.
         let res = app.get(&format!("/soest/antrag/{draft}")).await;
+        assert_eq!(res.status(), 200);
+        let page = decode(&res.text().await.unwrap());
+        assert!(page.contains("name=\"code\"") && !page.contains("Erika"), "code form, no answers");
+        // The browser that filled it goes straight back to its step.
+        let res = c.http.get(app.url(&format!("/soest/antrag/{draft}"))).send().await.unwrap();
         assert_eq!(res.status(), 303);
         assert!(res.headers()["location"].to_str().unwrap().ends_with("/schritt/halter"));
         let (_, html) = c.get(&step1).await;
@@ -323,7 +333,7 @@ both_backends! {
         // Crash after the first step was accepted.
         let app = app.kill9_and_restart(b).await;
         let mut c = Citizen { app: &app, http, csrf };
-        let res = app.get(&format!("/soest/antrag/{draft}")).await;
+        let res = c.http.get(app.url(&format!("/soest/antrag/{draft}"))).send().await.unwrap();
         assert!(res.headers()["location"].to_str().unwrap().ends_with("/schritt/hunde"), "resumes where it stopped");
         let (_, html) = c.get(&step1).await;
         assert!(html.contains("value=\"Erika\"") && html.contains("value=\"24.03.1985\""), "step 1 answers survived");
@@ -348,12 +358,19 @@ both_backends! {
         let res = c2.http.post(app.url(&submit)).form(&form).send().await.unwrap();
         assert_eq!(res.status(), 303);
         assert!(res.headers()["location"].to_str().unwrap().ends_with("/eingang"));
-        let receipt = app.page(&format!("/soest/antrag/{draft}/eingang")).await;
-        assert!(receipt.contains("Ihr Antrag ist eingegangen"));
+        let receipt_url = app.url(&format!("/soest/antrag/{draft}/eingang"));
+        let receipt = c2.http.get(receipt_url.clone()).send().await.unwrap().text().await.unwrap();
+        assert!(decode(&receipt).contains("Ihr Antrag ist eingegangen"));
         assert_eq!(count(&app, b, "SELECT COUNT(*) FROM submissions").await, 1);
-        // Crash after acceptance: the submission and its receipt stay.
+        // Crash after acceptance: the submission and its receipt stay, and the submitting
+        // browser still sees its access code (derived, so a lost answer strands nobody).
         let app = app.kill9_and_restart(b).await;
-        assert!(app.page(&format!("/soest/antrag/{draft}/eingang")).await.contains("-000001"));
+        let receipt = http.get(app.url(&format!("/soest/antrag/{draft}/eingang"))).send().await.unwrap().text().await.unwrap();
+        assert!(receipt.contains("-000001"));
+        assert!(receipt.contains("access-code-value"), "the access code is shown again");
+        // Another browser gets only the 'sent' page, no personal data.
+        let other = app.page(&format!("/soest/antrag/{draft}/eingang")).await;
+        assert!(!other.contains("Erika") && !other.contains("-000001"), "{other}");
         assert_eq!(count(&app, b, "SELECT COUNT(*) FROM submissions").await, 1);
     }
 }

@@ -298,7 +298,16 @@ pub(crate) async fn wait_for_css(c: &Client, css: &str) {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("{css} never appeared");
+    let url = c
+        .current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let text = match c.find(Locator::Css("body")).await {
+        Ok(body) => body.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    panic!("{css} never appeared on {url}:\n{text}");
 }
 
 /// Waits (up to 15 s) until no element matches `css`.

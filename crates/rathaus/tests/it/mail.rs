@@ -103,6 +103,18 @@ async fn submit_with_email(app: &TestApp) -> String {
         .await
         .unwrap();
     let mut next = res.headers()["location"].to_str().unwrap().to_owned();
+    // Starting the draft started a guest session; forms carry tokens bound to it, so the
+    // token is read from the step page as a browser would.
+    let page = |http: reqwest::Client, path: String| async move {
+        http.get(app.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let csrf = csrf_of(&page(http.clone(), next.clone()).await);
     let steps: Vec<Vec<(&str, &str)>> = vec![
         vec![
             ("vorname", "Erika"),

@@ -1,6 +1,7 @@
 //! Findings of the security probe (issue "no bearer links, nothing guessable"), each with
 //! the test that would have caught it: redirects, body limits, spool files, replaced
-//! uploads, control characters, e-mail addresses, cookies and transport.
+//! uploads, control characters, e-mail addresses, cookies and transport, what the receipt
+//! PDF does with scripts its main font lacks.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -296,4 +297,43 @@ async fn under_https_every_cookie_is_secure_and_hsts_is_sent() {
     let plain = TestApp::start(Backend::Sqlite).await;
     let r = plain.get("/soest/leistungen/hundeanmeldung/antrag").await;
     assert!(r.headers().get("strict-transport-security").is_none());
+}
+
+#[tokio::test]
+async fn the_receipt_pdf_shows_cjk_names_and_marks_what_it_cannot_show() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let http = crate::accounts::client();
+    let mut steps = crate::seed_forms::seed_steps("soest/hundeanmeldung");
+    steps[0].set("vorname", "王小明");
+    steps[0].set("nachname", "Ωμέγα-Шевченко 🐕");
+    let receipt =
+        crate::seed_forms::submit_seed_form(&app, &http, "soest/hundeanmeldung", &steps).await;
+    let res = http
+        .get(app.url(&format!("{receipt}.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let pdf = res.bytes().await.unwrap();
+    crate::support::assert_pdf_a(&pdf);
+    let text = crate::support::pdf_text(&pdf);
+    assert!(
+        text.contains("王小明"),
+        "CJK through the fallback font: {text}"
+    );
+    assert!(
+        text.contains("Ωμέγα-Шевченко □"),
+        "the emoji is a square: {text}"
+    );
+    assert!(
+        text.contains("steht für Zeichen, die in diesem Dokument"),
+        "{text}"
+    );
+    // The answer itself is kept as typed.
+    let stored = crate::support::sql_strings(
+        &app,
+        "SELECT answers FROM drafts WHERE reference IS NOT NULL",
+    )
+    .await;
+    assert!(stored[0].contains("🐕"), "{stored:?}");
 }

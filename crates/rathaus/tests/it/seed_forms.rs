@@ -25,6 +25,12 @@ pub(crate) struct Step {
 }
 
 impl Step {
+    /// Replaces the answer to `field` (the fixture must answer it).
+    pub(crate) fn set(&mut self, field: &str, value: &str) {
+        let answer = self.answers.iter_mut().find(|(k, _)| k == field);
+        answer.expect("the fixture answers this field").1 = value.to_owned();
+    }
+
     /// How many files this step uploads.
     pub(crate) fn uploads(&self) -> usize {
         self.answers
