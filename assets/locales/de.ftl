@@ -158,7 +158,10 @@ apply-receipt-service = Leistung
 apply-receipt-submitted = Eingegangen am
 apply-receipt-authority = Zuständig
 apply-receipt-next = Wie geht es weiter?
-apply-receipt-next-text = Die Behörde bearbeitet Ihren Antrag in der Regel innerhalb von { $days } Tagen. Bitte geben Sie bei Rückfragen Ihr Aktenzeichen an.
+apply-receipt-next-text = Die Behörde bearbeitet Ihren Antrag in der Regel { $days ->
+        [one] innerhalb eines Tages
+       *[other] innerhalb von { $days } Tagen
+    }. Bitte geben Sie bei Rückfragen Ihr Aktenzeichen an.
 apply-receipt-answers = Ihre Angaben
 apply-receipt-print = Sie können diese Seite ausdrucken oder als PDF speichern.
 receipt-pdf-title = Eingangsbestätigung
@@ -201,8 +204,14 @@ error-phone = Bitte geben Sie eine Telefonnummer mit 6 bis 20 Ziffern ein.
 error-iban = Diese IBAN ist nicht gültig. Bitte prüfen Sie sie.
 error-plz = Bitte geben Sie eine fünfstellige Postleitzahl ein.
 error-address-part = Bitte füllen Sie dieses Feld aus.
-error-group-min = Bitte geben Sie mindestens { $min } Einträge an.
-error-group-max = Es sind höchstens { $max } Einträge möglich.
+error-group-min = Bitte geben Sie mindestens { $min ->
+        [one] einen Eintrag
+       *[other] { $min } Einträge
+    } an.
+error-group-max = Es { $max ->
+        [one] ist höchstens ein Eintrag
+       *[other] sind höchstens { $max } Einträge
+    } möglich.
 error-consent = Bitte stimmen Sie der Verarbeitung Ihrer Angaben zu.
 error-truth = Bitte bestätigen Sie, dass Ihre Angaben richtig sind.
 
@@ -218,7 +227,10 @@ mail-receipt-body =
     Zuständig: { $authority }
     Eingegangen am: { $date }
 
-    Die Bearbeitung dauert in der Regel bis zu { $days } Tage. Bitte geben Sie bei Rückfragen Ihr Aktenzeichen an.
+    Die Bearbeitung dauert in der Regel { $days ->
+        [one] einen Tag
+       *[other] bis zu { $days } Tage
+    }. Bitte geben Sie bei Rückfragen Ihr Aktenzeichen an.
 
     Diese E-Mail wurde automatisch erstellt. Bitte antworten Sie nicht darauf.
 

@@ -158,7 +158,10 @@ apply-receipt-service = Service
 apply-receipt-submitted = Received on
 apply-receipt-authority = Responsible
 apply-receipt-next = What happens next?
-apply-receipt-next-text = The authority usually processes your application within { $days } days. Please quote your reference number if you get in touch.
+apply-receipt-next-text = The authority usually processes your application within { $days ->
+        [one] one day
+       *[other] { $days } days
+    }. Please quote your reference number if you get in touch.
 apply-receipt-answers = Your answers
 apply-receipt-print = You can print this page or save it as a PDF.
 receipt-pdf-title = Acknowledgement of receipt
@@ -201,8 +204,14 @@ error-phone = Please enter a phone number with 6 to 20 digits.
 error-iban = This IBAN is not valid. Please check it.
 error-plz = Please enter a five-digit postcode.
 error-address-part = Please fill in this field.
-error-group-min = Please enter at least { $min } entries.
-error-group-max = At most { $max } entries are possible.
+error-group-min = Please enter at least { $min ->
+        [one] one entry
+       *[other] { $min } entries
+    }.
+error-group-max = At most { $max ->
+        [one] one entry is
+       *[other] { $max } entries are
+    } possible.
 error-consent = Please agree to the processing of your answers.
 error-truth = Please confirm that your answers are correct.
 
@@ -218,7 +227,10 @@ mail-receipt-body =
     Responsible: { $authority }
     Received on: { $date }
 
-    Processing usually takes up to { $days } days. Please quote your reference if you get in touch.
+    Processing usually takes { $days ->
+        [one] one day
+       *[other] up to { $days } days
+    }. Please quote your reference if you get in touch.
 
     This e-mail was created automatically. Please do not reply to it.
 

@@ -3,6 +3,7 @@
 //! worker). It knows nothing of HTTP or HTML: a face parses its input, calls one function
 //! here with the actor and the access handle it holds, and renders the typed result.
 
+pub mod cases;
 pub mod clock;
 pub mod guard;
 pub mod secrets;

@@ -245,6 +245,7 @@ pub fn run_postkorb(
                 rathaus_web::account::set_status(
                     &db,
                     &site,
+                    &config.public_url(),
                     tenant,
                     &reference,
                     status,

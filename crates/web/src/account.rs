@@ -20,6 +20,7 @@ use axum::Form as PostForm;
 use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
 use minijinja::{context, Value};
+use rathaus_app::cases::{Actor, Change};
 use rathaus_app::secrets::{normalize_code, sha256_hex};
 use rathaus_domain::{ApplicationStatus, Lang, MessageKind};
 use rathaus_store::{ApplicationSummary, BlobStore, Db, Draft, FileMeta, Message};
@@ -767,19 +768,13 @@ pub async fn withdraw(
     };
     let from = ApplicationStatus::parse(&case.status).unwrap_or(ApplicationStatus::Received);
     if let Ok(to) = from.apply(rathaus_domain::case::Action::Withdraw) {
-        let change = rathaus_store::CaseChange {
-            tenant_id: &case.tenant_id,
-            draft_id: &draft.id,
-            transition: Some((from.as_str(), to.as_str(), None)),
-            audit: Some(rathaus_store::AuditEvent {
-                actor: "citizen".into(),
-                action: "withdraw".into(),
-                object: format!("case:{}", case.reference),
-                detail: String::new(),
-            }),
-            ..Default::default()
-        };
-        if let Err(e) = state.db.change_case(&change).await {
+        let mut change = Change::new(Actor::Citizen, &case, "withdraw");
+        change.to = Some(to);
+        let portal = site.case_portal(&state.config.public_url);
+        // Changed meanwhile (decided, say): the case page shows what it is now.
+        if let Err(rathaus_app::cases::CaseError::Store(e)) =
+            rathaus_app::cases::change(&state.db, &portal, &change).await
+        {
             return internal(e);
         }
     }
@@ -990,31 +985,22 @@ pub async fn reply(
         Ok(None) => return page.gone(),
         Err(e) => return internal(e),
     };
-    let next = ApplicationStatus::parse(&case.status)
+    let mut change = Change::new(Actor::Citizen, &case, "reply");
+    change.to = ApplicationStatus::parse(&case.status)
         .and_then(|s| s.apply(rathaus_domain::case::Action::CitizenReplied).ok());
-    let mut change = rathaus_store::CaseChange {
-        tenant_id: &case.tenant_id,
-        draft_id: &draft.id,
-        transition: next.map(|n| (case.status.as_str(), n.as_str(), None)),
-        message: Some((&m, &attachments)),
-        audit: Some(rathaus_store::AuditEvent {
-            actor: "citizen".into(),
-            action: "reply".into(),
-            object: format!("case:{}", case.reference),
-            detail: format!("files={}", attachments.len()),
-        }),
-        ..Default::default()
-    };
-    match state.db.change_case(&change).await {
-        Ok(true) => {}
-        Ok(false) => {
+    change.message = Some((&m, &attachments));
+    change.detail = format!("files={}", attachments.len());
+    let portal = site.case_portal(&state.config.public_url);
+    let done = match rathaus_app::cases::change(&state.db, &portal, &change).await {
+        Err(rathaus_app::cases::CaseError::Changed) => {
             // The status moved meanwhile: keep the reply, leave the status alone.
-            change.transition = None;
-            if let Err(e) = state.db.change_case(&change).await {
-                return internal(e);
-            }
+            change.to = None;
+            rathaus_app::cases::change(&state.db, &portal, &change).await
         }
-        Err(e) => return internal(e),
+        other => other,
+    };
+    if let Err(e) = done {
+        return internal(e);
     }
     tracing::info!(tenant = %tid, files = attachments.len(), "citizen replied in the Postkorb");
     (
@@ -1067,17 +1053,14 @@ pub enum SendError {
     Store(#[from] rathaus_store::StoreError),
 }
 
-/// Checks that the application may move from `current` to `target` (the lifecycle's rules).
-fn check_transition(current: &str, target: ApplicationStatus) -> Result<(), SendError> {
-    let ok = current == target.as_str()
-        || ApplicationStatus::parse(current).is_some_and(|c| c.action_to(target).is_some());
-    if ok {
-        Ok(())
-    } else {
-        Err(SendError::Transition(
-            current.to_owned(),
-            target.as_str().to_owned(),
-        ))
+impl From<rathaus_app::cases::CaseError> for SendError {
+    fn from(e: rathaus_app::cases::CaseError) -> Self {
+        use rathaus_app::cases::CaseError;
+        match e {
+            CaseError::NotAllowed { from, to } => SendError::Transition(from, to),
+            CaseError::Changed => SendError::Changed(String::new()),
+            CaseError::Store(e) => SendError::Store(e),
+        }
     }
 }
 
@@ -1102,9 +1085,8 @@ pub async fn send_message(
         MessageKind::Notice => Some(ApplicationStatus::Decided),
         _ => None,
     });
-    if let Some(s) = status {
-        check_transition(&app.status, s)?;
-    }
+    // Refused before any file is stored.
+    rathaus_app::cases::step(&app.status, status)?;
     let tid = app.portal_tenant_id.clone();
     let sender = authority_name(site, &tid, &app.service_id, provider);
     let now = rathaus_app::clock::now_millis();
@@ -1113,10 +1095,6 @@ pub async fn send_message(
     for (name, bytes) in &msg.files {
         attachments.push(store_attachment(blobs, &tid, &app.draft_id, name, bytes).await?);
     }
-    let notify = app
-        .contact_email
-        .as_deref()
-        .map(|to| notify_payload(site, public_url, &tid, to));
     let m = Message {
         id: id.clone(),
         tenant_id: tid.clone(),
@@ -1129,48 +1107,21 @@ pub async fn send_message(
         created_at: now,
         read_at: None,
     };
-    let transition = operator_transition(&app, status);
-    let change = rathaus_store::CaseChange {
-        tenant_id: &app.tenant_id,
-        draft_id: &app.draft_id,
-        transition: transition.map(|(from, to)| (from.as_str(), to.as_str(), None)),
-        message: Some((&m, &attachments)),
-        notify: notify.as_deref().map(|p| (rathaus_jobs::MAIL, p)),
-        audit: Some(operator_event(
-            &app,
-            "postkorb_send",
-            format!("message={id}"),
-        )),
-        deliveries: transition
-            .map(|(from, to)| crate::handover::for_transition(site, &app, from, to))
-            .unwrap_or_default(),
-        ..Default::default()
-    };
-    if !db.change_case(&change).await? {
-        return Err(SendError::Changed(reference.to_owned()));
-    }
+    let mut change = Change::new(Actor::Operator, &app, "postkorb_send");
+    change.to = status;
+    change.message = Some((&m, &attachments));
+    change.detail = format!("message={id}");
+    rathaus_app::cases::change(db, &site.case_portal(public_url), &change)
+        .await
+        .map_err(|e| changed_of(e, reference))?;
     Ok(id)
 }
 
-/// The transition an operator's status asks for; none when the status stays.
-fn operator_transition(
-    app: &rathaus_store::Case,
-    status: Option<ApplicationStatus>,
-) -> Option<(ApplicationStatus, ApplicationStatus)> {
-    let from = ApplicationStatus::parse(&app.status)?;
-    status.filter(|to| *to != from).map(|to| (from, to))
-}
-
-fn operator_event(
-    app: &rathaus_store::Case,
-    action: &str,
-    detail: String,
-) -> rathaus_store::AuditEvent {
-    rathaus_store::AuditEvent {
-        actor: "operator".into(),
-        action: action.into(),
-        object: format!("case:{}", app.reference),
-        detail,
+/// Names the application in a "changed meanwhile" error.
+fn changed_of(e: rathaus_app::cases::CaseError, reference: &str) -> SendError {
+    match SendError::from(e) {
+        SendError::Changed(_) => SendError::Changed(reference.to_owned()),
+        other => other,
     }
 }
 
@@ -1219,27 +1170,12 @@ pub(crate) fn authority_name(site: &Site, tid: &str, service: &str, provider: &s
         .unwrap_or_else(|| provider.to_owned())
 }
 
-/// The mail "something new in your Postkorb" (links only, no content), as outbox payload.
-pub(crate) fn notify_payload(site: &Site, public_url: &str, tid: &str, to: &str) -> String {
-    let messages = &site.themes.tenant(tid).messages;
-    let base = public_url.trim_end_matches('/');
-    let mut a = FluentArgs::new();
-    a.set("link", format!("{base}{}", urls::my_area(tid)));
-    a.set("guest_link", format!("{base}{}", urls::guest_access(tid)));
-    serde_json::to_string(&rathaus_jobs::MailPayload {
-        to: to.to_owned(),
-        subject: messages.get(Lang::De, "mail-postkorb-subject", None),
-        body: messages.get(Lang::De, "mail-postkorb-body", Some(&a)),
-        attachment: None,
-    })
-    .unwrap_or_default()
-}
-
 /// Sets the status of an application (operators), with its audit entry and the hand-overs
 /// the change causes, in one transaction as in the back office.
 pub async fn set_status(
     db: &Db,
     site: &Site,
+    public_url: &str,
     provider: &str,
     reference: &str,
     status: ApplicationStatus,
@@ -1249,26 +1185,12 @@ pub async fn set_status(
         .case(provider, reference)
         .await?
         .ok_or_else(|| SendError::NotFound(reference.into(), provider.into()))?;
-    check_transition(&app.status, status)?;
-    let Some((from, to)) = operator_transition(&app, Some(status)) else {
-        return Ok(());
-    };
-    let change = rathaus_store::CaseChange {
-        tenant_id: &app.tenant_id,
-        draft_id: &app.draft_id,
-        transition: Some((from.as_str(), to.as_str(), note)),
-        audit: Some(operator_event(
-            &app,
-            "postkorb_status",
-            format!("status={}", to.as_str()),
-        )),
-        deliveries: crate::handover::for_transition(site, &app, from, to),
-        ..Default::default()
-    };
-    if !db.change_case(&change).await? {
-        return Err(SendError::Changed(reference.to_owned()));
-    }
-    Ok(())
+    let mut change = Change::new(Actor::Operator, &app, "postkorb_status");
+    change.to = Some(status);
+    change.transition_note = note;
+    rathaus_app::cases::change(db, &site.case_portal(public_url), &change)
+        .await
+        .map_err(|e| changed_of(e, reference))
 }
 
 #[cfg(test)]

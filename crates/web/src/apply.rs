@@ -786,7 +786,11 @@ impl MessageCtx<'_> {
             Message::Key(k, args) => {
                 let mut fa = FluentArgs::new();
                 for (n, v) in args {
-                    fa.set(*n, v.clone());
+                    // Whole numbers as numbers, so that the plural rules apply.
+                    match v.parse::<i64>() {
+                        Ok(i) if i.to_string() == *v => fa.set(*n, i),
+                        _ => fa.set(*n, v.clone()),
+                    }
                 }
                 self.messages.get(self.lang, k, Some(&fa))
             }

@@ -5,7 +5,7 @@
 //! session of this tenant and the case's office against the staff member's grants; every
 //! view of personal data and every change is written to the audit trail.
 
-use crate::account::{notify_payload, status_text, store_attachment};
+use crate::account::{status_text, store_attachment};
 use crate::auth::{begin_login, finish_login, Refusal, ReturnQuery};
 use crate::csrf;
 use crate::prefs::Prefs;
@@ -21,12 +21,11 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
 use minijinja::{context, Value};
+use rathaus_app::cases::{Actor, CaseError, Change};
 use rathaus_app::secrets::{random_token, sha256_hex};
 use rathaus_domain::case::{fill, Action, Decision, Figures, History, Rights};
 use rathaus_domain::{ApplicationStatus, Lang, MessageKind, TenantDef};
-use rathaus_store::{
-    AuditEvent, Case, CaseChange, InboxFilter, Letter, Message, Note, StaffSession,
-};
+use rathaus_store::{AuditEvent, Case, InboxFilter, Letter, Message, Note, StaffSession};
 use serde::Deserialize;
 use serde_json::{json, Map, Value as Json};
 use std::convert::Infallible;
@@ -35,8 +34,7 @@ use std::sync::Arc;
 type St = State<Arc<AppState>>;
 
 pub const STAFF_COOKIE: &str = "rathaus_staff";
-/// Longest free text staff may write (request, reasons, note).
-pub const MAX_TEXT_CHARS: usize = 10_000;
+use rathaus_app::cases::{MAX_SUBJECT_CHARS, MAX_TEXT_CHARS};
 
 // ----- the staff member of a request -------------------------------------------------------
 
@@ -61,6 +59,11 @@ impl Staff {
                 .as_deref()
                 .is_some_and(|o| self.rights.can_process(&c.tenant_id, o))
     }
+    /// This member of staff as the actor of a case change.
+    pub(crate) fn actor(&self) -> Actor<'_> {
+        Actor::Staff(&self.session.staff_id)
+    }
+
     pub(crate) fn event(&self, action: &str, object: String, detail: String) -> AuditEvent {
         AuditEvent {
             actor: format!("staff:{}", self.session.staff_id),
@@ -966,22 +969,24 @@ pub async fn case_action(
     let Ok(to) = from.apply(action) else {
         return conflict(&page);
     };
-    let change = CaseChange {
-        tenant_id: &tid,
-        draft_id: &c.draft_id,
-        transition: Some((from.as_str(), to.as_str(), None)),
-        deliveries: crate::handover::for_transition(&site, &c, from, to),
-        audit: Some(staff.event(
-            action.as_str(),
-            format!("case:{}", c.reference),
-            format!("status={}", to.as_str()),
-        )),
-        ..Default::default()
-    };
-    match state.db.change_case(&change).await {
-        Ok(true) => crate::redirect::to(&urls::staff_case(&tid, &c.reference)).into_response(),
-        Ok(false) => conflict(&page),
-        Err(e) => internal(e),
+    let mut change = Change::new(staff.actor(), &c, action.as_str());
+    change.to = Some(to);
+    let done = rathaus_app::cases::change(
+        &state.db,
+        &site.case_portal(&state.config.public_url),
+        &change,
+    )
+    .await;
+    case_changed(done, &page, &urls::staff_case(&tid, &c.reference))
+}
+
+/// The answer to a case change: on to `next`, or the conflict page when the case changed
+/// meanwhile (or the change no longer fits its status).
+fn case_changed(done: Result<(), CaseError>, page: &Page<'_>, next: &str) -> Response {
+    match done {
+        Ok(()) => crate::redirect::to(next).into_response(),
+        Err(CaseError::Changed | CaseError::NotAllowed { .. }) => conflict(page),
+        Err(CaseError::Store(e)) => internal(e),
     }
 }
 
@@ -1024,18 +1029,19 @@ pub async fn add_note(
         body: text,
         created_at: rathaus_app::clock::now_millis(),
     };
-    let change = CaseChange {
-        tenant_id: &tid,
-        draft_id: &c.draft_id,
-        note: Some(&note),
-        audit: Some(staff.event("note", format!("case:{}", c.reference), String::new())),
-        ..Default::default()
-    };
-    match state.db.change_case(&change).await {
-        Ok(_) => crate::redirect::to(&format!("{}#notizen", urls::staff_case(&tid, &c.reference)))
-            .into_response(),
-        Err(e) => internal(e),
-    }
+    let mut change = Change::new(staff.actor(), &c, "note");
+    change.note = Some(&note);
+    let done = rathaus_app::cases::change(
+        &state.db,
+        &site.case_portal(&state.config.public_url),
+        &change,
+    )
+    .await;
+    case_changed(
+        done,
+        &page,
+        &format!("{}#notizen", urls::staff_case(&tid, &c.reference)),
+    )
 }
 
 /// The name under which the authority writes about this case.
@@ -1064,7 +1070,7 @@ pub async fn request_info(
         .unwrap_or_default()
         .trim()
         .chars()
-        .take(200)
+        .take(MAX_SUBJECT_CHARS)
         .collect::<String>();
     let text = f.text.unwrap_or_default().trim().to_owned();
     if subject.is_empty() || text.is_empty() || text.chars().count() > MAX_TEXT_CHARS {
@@ -1102,28 +1108,17 @@ pub async fn request_info(
         created_at: rathaus_app::clock::now_millis(),
         read_at: None,
     };
-    let notify = c
-        .contact_email
-        .as_deref()
-        .map(|to| notify_payload(&site, &state.config.public_url, &c.portal_tenant_id, to));
-    let change = CaseChange {
-        tenant_id: &tid,
-        draft_id: &c.draft_id,
-        transition: Some((from.as_str(), to.as_str(), None)),
-        message: Some((&m, &[])),
-        notify: notify.as_deref().map(|p| (rathaus_jobs::MAIL, p)),
-        audit: Some(staff.event(
-            "request_info",
-            format!("case:{}", c.reference),
-            format!("message={}", m.id),
-        )),
-        ..Default::default()
-    };
-    match state.db.change_case(&change).await {
-        Ok(true) => crate::redirect::to(&urls::staff_case(&tid, &c.reference)).into_response(),
-        Ok(false) => conflict(&page),
-        Err(e) => internal(e),
-    }
+    let mut change = Change::new(staff.actor(), &c, "request_info");
+    change.to = Some(to);
+    change.message = Some((&m, &[]));
+    change.detail = format!("message={}", m.id);
+    let done = rathaus_app::cases::change(
+        &state.db,
+        &site.case_portal(&state.config.public_url),
+        &change,
+    )
+    .await;
+    case_changed(done, &page, &urls::staff_case(&tid, &c.reference))
 }
 
 // ----- the notice (Bescheid) ---------------------------------------------------------------
@@ -1411,10 +1406,6 @@ pub async fn notice(
         created_at: m.created_at,
         batch: None,
     });
-    let notify = c
-        .contact_email
-        .as_deref()
-        .map(|to| notify_payload(&site, &state.config.public_url, &c.portal_tenant_id, to));
     let files = [file];
     // A fee in the notice becomes a payment the citizen can make (unless the application
     // already took one).
@@ -1426,42 +1417,34 @@ pub async fn notice(
         },
         _ => None,
     };
-    let change = CaseChange {
-        tenant_id: &tid,
-        draft_id: &c.draft_id,
-        transition: Some((from.as_str(), to.as_str(), None)),
-        decision: Some(decision.as_str()),
-        payment: notice_fee.as_ref().map(|p| (p, c.reference.as_str())),
-        deliveries: crate::handover::for_transition(&site, &c, from, to),
-        message: Some((&m, &files)),
-        notify: notify.as_deref().map(|p| (rathaus_jobs::MAIL, p)),
-        letter: letter.as_ref(),
-        audit: Some(staff.event(
-            "decide",
-            format!("case:{}", c.reference),
-            format!(
-                "decision={} fee={fee} post={by_post} sha256={}",
-                decision.as_str(),
-                files[0].sha256
-            ),
-        )),
-        ..Default::default()
-    };
-    match state.db.change_case(&change).await {
-        Ok(true) => {
-            tracing::info!(tenant = %tid, reference = %c.reference, decision = decision.as_str(), "notice released");
-            crate::redirect::to(&urls::staff_case(&tid, &c.reference)).into_response()
-        }
-        Ok(false) => {
-            let _ = state
-                .files
-                .blobs
-                .delete(&files[0].tenant_id, &files[0].id)
-                .await;
-            conflict(&page)
-        }
-        Err(e) => internal(e),
+    let mut change = Change::new(staff.actor(), &c, "decide");
+    change.to = Some(to);
+    change.decision = Some(decision.as_str());
+    change.payment = notice_fee.as_ref();
+    change.message = Some((&m, &files));
+    change.letter = letter.as_ref();
+    change.detail = format!(
+        "decision={} fee={fee} post={by_post} sha256={}",
+        decision.as_str(),
+        files[0].sha256
+    );
+    let done = rathaus_app::cases::change(
+        &state.db,
+        &site.case_portal(&state.config.public_url),
+        &change,
+    )
+    .await;
+    if done.is_ok() {
+        tracing::info!(tenant = %tid, reference = %c.reference, decision = decision.as_str(), "notice released");
+    } else {
+        // Nothing was released: the stored PDF goes too.
+        let _ = state
+            .files
+            .blobs
+            .delete(&files[0].tenant_id, &files[0].id)
+            .await;
     }
+    case_changed(done, &page, &urls::staff_case(&tid, &c.reference))
 }
 
 // ----- print queue -----------------------------------------------------------------------------

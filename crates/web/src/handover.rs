@@ -14,59 +14,21 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::future::BoxFuture;
 use futures_util::{FutureExt, StreamExt};
+use rathaus_app::cases::{Actor, CaseError, Change, MAX_SUBJECT_CHARS, MAX_TEXT_CHARS};
 use rathaus_domain::case::Action;
 use rathaus_domain::delivery::{
-    delivery_key, Application, DecisionRef, DeliveryDef, DeliveryEvent, FileRef, Named, ServiceRef,
+    Application, DecisionRef, DeliveryDef, DeliveryEvent, FileRef, Named, ServiceRef,
     APPLICATION_FORMAT,
 };
 use rathaus_domain::{ApplicationStatus, Lang, MessageKind, TenantDef};
 use rathaus_jobs::deliver::{fitconnect, rfc3339, Failure, Prepared, Source};
-use rathaus_store::{AuditEvent, Case, CaseChange, Message, QueuedDelivery};
+use rathaus_store::{Case, Message};
 use serde::Deserialize;
 use serde_json::json;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// The deliveries `provider` configured for `service` at `event`. `reference` may be the
-/// placeholder `{reference}` (a submission learns its number in the transaction).
-pub(crate) fn queued(
-    provider: &TenantDef,
-    service: &str,
-    event: DeliveryEvent,
-    reference: &str,
-) -> Vec<QueuedDelivery> {
-    let Some(service) = rathaus_domain::ServiceId::parse(service) else {
-        return Vec::new();
-    };
-    provider
-        .deliveries_for(&service, event)
-        .map(|d| QueuedDelivery {
-            id: delivery_key(provider.id.as_str(), &d.id, reference, event),
-            target: d.id.clone(),
-            reference: reference.to_owned(),
-            payload: json!({ "target": d.id, "reference": reference, "event": event }).to_string(),
-        })
-        .collect()
-}
-
-/// The deliveries a status change of case `c` causes: the start of the review (from
-/// `received` only, not a resumption) and the decision.
-pub(crate) fn for_transition(
-    site: &crate::Site,
-    c: &Case,
-    from: ApplicationStatus,
-    to: ApplicationStatus,
-) -> Vec<QueuedDelivery> {
-    let event = match (from, to) {
-        (ApplicationStatus::Received, ApplicationStatus::InReview) => DeliveryEvent::ReviewStarted,
-        (_, ApplicationStatus::Decided) => DeliveryEvent::Decided,
-        _ => return Vec::new(),
-    };
-    site.catalog
-        .tenant(&c.tenant_id)
-        .map(|t| queued(t, &c.service_id, event, &c.reference))
-        .unwrap_or_default()
-}
+pub(crate) use rathaus_app::cases::queued;
 
 /// A file's id as a UUID with hyphens (FIT-Connect attachment ids are UUIDs).
 fn file_uuid(id: &str) -> String {
@@ -354,8 +316,6 @@ pub struct InboundMessage {
     body: String,
 }
 
-const MAX_TEXT: usize = 10_000;
-
 /// `POST /api/v1/{tenant}/antraege/{reference}`: a receiver reports back on an application
 /// it received. Authenticated with the target's bearer token; only applications handed to
 /// that target can be reached (others answer 404, as if they did not exist).
@@ -433,9 +393,9 @@ pub async fn inbound(
     };
     if let Some(m) = &update.message {
         if m.subject.trim().is_empty()
-            || m.subject.chars().count() > 200
+            || m.subject.chars().count() > MAX_SUBJECT_CHARS
             || m.body.trim().is_empty()
-            || m.body.chars().count() > MAX_TEXT
+            || m.body.chars().count() > MAX_TEXT_CHARS
         {
             return problem(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -488,53 +448,35 @@ pub async fn inbound(
         created_at: rathaus_app::clock::now_millis(),
         read_at: None,
     });
-    let notify = (message.is_some() || to.is_some())
-        .then_some(())
-        .and(c.contact_email.as_deref())
-        .map(|to| {
-            crate::account::notify_payload(&site, &state.config.public_url, &c.portal_tenant_id, to)
-        });
     let mut detail = Vec::new();
     if let Some(n) = case_number {
         detail.push(format!("case_number={n}"));
     }
-    if let Some(to) = to {
-        detail.push(format!("status={}", to.as_str()));
-    }
     if let Some(m) = &message {
         detail.push(format!("message={}", m.id));
     }
-    let change = CaseChange {
-        tenant_id: &tid,
-        draft_id: &c.draft_id,
-        transition: to.map(|to| (from.as_str(), to.as_str(), None)),
-        decision,
-        message: message.as_ref().map(|m| (m, &[][..])),
-        notify: notify.as_deref().map(|p| (rathaus_jobs::MAIL, p)),
-        external_ref: case_number,
-        audit: Some(AuditEvent {
-            actor: format!("fachverfahren:{}", target.id),
-            action: format!("inbound_{}", action.map(|a| a.as_str()).unwrap_or("update")),
-            object: format!("case:{}", c.reference),
-            detail: detail.join(" "),
-        }),
-        deliveries: to
-            .map(|to| for_transition(&site, &c, from, to))
-            .unwrap_or_default(),
-        ..Default::default()
-    };
-    match state.db.change_case(&change).await {
-        Ok(true) => {
+    let audit_action = format!("inbound_{}", action.map(|a| a.as_str()).unwrap_or("update"));
+    let mut change = Change::new(Actor::Fachverfahren(&target.id), &c, &audit_action);
+    change.to = to;
+    change.decision = decision;
+    change.message = message.as_ref().map(|m| (m, &[][..]));
+    change.external_ref = case_number;
+    change.detail = detail.join(" ");
+    let portal = site.case_portal(&state.config.public_url);
+    match rathaus_app::cases::change(&state.db, &portal, &change).await {
+        Ok(()) => {
             tracing::info!(tenant = %tid, reference = %c.reference, target = %target.id, "inbound update");
             Json(json!({
                 "reference": c.reference,
                 "status": to.map(|s| s.as_str()).unwrap_or(c.status.as_str()),
-                "case_number": case_number.map(str::to_owned).or(c.external_ref),
+                "case_number": case_number.map(str::to_owned).or(c.external_ref.clone()),
             }))
             .into_response()
         }
-        Ok(false) => problem(StatusCode::CONFLICT, "the application changed meanwhile"),
-        Err(e) => problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(CaseError::Changed | CaseError::NotAllowed { .. }) => {
+            problem(StatusCode::CONFLICT, "the application changed meanwhile")
+        }
+        Err(CaseError::Store(e)) => problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 
@@ -678,18 +620,13 @@ pub async fn fit_connect_callback(
             }
             let _ = state.db.set_outbox_receipt(&d.id, &receipt).await;
             if let Ok(Some(c)) = state.db.case(&tid, &d.reference).await {
-                let change = CaseChange {
-                    tenant_id: &tid,
-                    draft_id: &c.draft_id,
-                    audit: Some(AuditEvent {
-                        actor: format!("fachverfahren:{}", target.id),
-                        action: action.into(),
-                        object: format!("case:{}", c.reference),
-                        detail: format!("submission={}", ev.submission_id),
-                    }),
-                    ..Default::default()
-                };
-                let _ = state.db.change_case(&change).await;
+                let mut change = Change::new(Actor::Fachverfahren(&target.id), &c, action);
+                change.detail = format!("submission={}", ev.submission_id);
+                let site = state.site();
+                let portal = site.case_portal(&state.config.public_url);
+                if let Err(e) = rathaus_app::cases::change(&state.db, &portal, &change).await {
+                    tracing::warn!(tenant = %tid, reference = %c.reference, error = %e, "FIT-Connect receipt not audited");
+                }
             }
             tracing::info!(tenant = %tid, reference = %d.reference, %receipt, "FIT-Connect receipt");
         }

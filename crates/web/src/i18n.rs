@@ -173,6 +173,32 @@ mod tests {
     }
 
     #[test]
+    fn numbers_take_the_plural_of_their_language() {
+        let m = Messages::new(None, None).unwrap();
+        let days = |lang: Lang, key: &str, n: i64| {
+            let mut a = FluentArgs::new();
+            a.set("days", n);
+            a.set("reference", "X");
+            a.set("service", "S");
+            a.set("authority", "A");
+            a.set("date", "D");
+            m.get(lang, key, Some(&a))
+        };
+        let de = days(Lang::De, "apply-receipt-next-text", 1);
+        assert!(de.contains("innerhalb eines Tages."), "{de}");
+        assert!(days(Lang::De, "apply-receipt-next-text", 14).contains("innerhalb von 14 Tagen."));
+        assert!(days(Lang::En, "apply-receipt-next-text", 1).contains("within one day."));
+        assert!(days(Lang::En, "apply-receipt-next-text", 3).contains("within 3 days."));
+        assert!(days(Lang::De, "mail-receipt-body", 1).contains("in der Regel einen Tag."));
+        assert!(days(Lang::De, "mail-receipt-body", 30).contains("bis zu 30 Tage."));
+        assert!(days(Lang::En, "mail-receipt-body", 1).contains("takes one day."));
+        let mut a = FluentArgs::new();
+        a.set("min", 1);
+        let one = m.get(Lang::De, "error-group-min", Some(&a));
+        assert_eq!(one, "Bitte geben Sie mindestens einen Eintrag an.");
+    }
+
+    #[test]
     fn line_col_counts_chars() {
         assert_eq!(line_col("ab\ncä d", 6), (2, 3));
         assert_eq!(line_col("x", 0), (1, 1));

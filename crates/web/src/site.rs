@@ -75,3 +75,44 @@ impl Site {
         Ok((site, versions))
     }
 }
+
+/// The site as the application layer sees it when a case changes (`rathaus_app::cases`):
+/// the tenants' hand-over targets and the notification mail in the tenant's words.
+pub struct CasePortal<'a> {
+    pub site: &'a Site,
+    pub public_url: &'a str,
+}
+
+impl Site {
+    pub fn case_portal<'a>(&'a self, public_url: &'a str) -> CasePortal<'a> {
+        CasePortal {
+            site: self,
+            public_url,
+        }
+    }
+}
+
+impl rathaus_app::cases::Portal for CasePortal<'_> {
+    fn tenant(&self, id: &str) -> Option<&rathaus_domain::TenantDef> {
+        self.site.catalog.tenant(id)
+    }
+
+    /// The mail "something new in your Postkorb" (links only, no content).
+    fn postkorb_mail(&self, tid: &str, to: &str) -> String {
+        let messages = &self.site.themes.tenant(tid).messages;
+        let base = self.public_url.trim_end_matches('/');
+        let mut a = fluent_bundle::FluentArgs::new();
+        a.set("link", format!("{base}{}", crate::urls::my_area(tid)));
+        a.set(
+            "guest_link",
+            format!("{base}{}", crate::urls::guest_access(tid)),
+        );
+        serde_json::to_string(&rathaus_jobs::MailPayload {
+            to: to.to_owned(),
+            subject: messages.get(rathaus_domain::Lang::De, "mail-postkorb-subject", None),
+            body: messages.get(rathaus_domain::Lang::De, "mail-postkorb-body", Some(&a)),
+            attachment: None,
+        })
+        .unwrap_or_default()
+    }
+}

@@ -588,3 +588,154 @@ both_backends! {
         assert_eq!(rows.len(), 3, "{rows:?}");
     }
 }
+
+/// Who makes a change in [`same_transition_same_effects_whoever_makes_it`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Face {
+    BackOffice,
+    Operator,
+    Inbound,
+}
+
+/// What one change caused: mails to the citizen, hand-overs queued, audit entries (actor,
+/// detail) — all new since `seen` (outbox rows and audit sequence).
+#[derive(Debug, PartialEq, Eq)]
+struct Effects {
+    mails: usize,
+    deliveries: Vec<String>,
+    audit: Vec<(String, String)>,
+}
+
+async fn postkorb_mails(app: &TestApp) -> usize {
+    sql_strings(app, "SELECT id FROM outbox WHERE kind = 'mail' AND payload LIKE '%Neue Nachricht zu Ihrem Antrag%'")
+        .await
+        .len()
+}
+
+async fn audit_seq(app: &TestApp) -> i64 {
+    sql_strings(
+        app,
+        "SELECT CAST(COALESCE(MAX(seq), 0) AS TEXT) FROM audit_log",
+    )
+    .await[0]
+        .parse()
+        .unwrap()
+}
+
+async fn effects_since(
+    app: &TestApp,
+    reference: &str,
+    mails_before: usize,
+    seq_before: i64,
+) -> Effects {
+    let mails = postkorb_mails(app).await;
+    let mut deliveries = sql_strings(
+        app,
+        &format!("SELECT id FROM outbox WHERE kind = 'delivery' AND id LIKE '%.{reference}.%'"),
+    )
+    .await;
+    deliveries.retain(|d| !d.ends_with(".received"));
+    deliveries.sort();
+    let audit = sql_strings(app, &format!(
+        "SELECT actor || '|' || detail FROM audit_log WHERE object = 'case:{reference}' AND seq > {seq_before} AND action NOT LIKE 'view%' ORDER BY seq"
+    )).await;
+    Effects {
+        mails: mails - mails_before,
+        deliveries,
+        audit: audit
+            .iter()
+            .map(|a| {
+                let (x, y) = a.split_once('|').unwrap();
+                (x.to_owned(), y.split(' ').next().unwrap_or("").to_owned())
+            })
+            .collect(),
+    }
+}
+
+both_backends! {
+    /// The same transition has the same effects whichever face makes it: the back office,
+    /// the operator's command or the Fachverfahren through the inbound API. A mail goes to
+    /// the citizen exactly when a message reaches the Postkorb; the decision goes to the
+    /// e-file; each change is one audit entry naming its actor and the new status.
+    async fn same_transition_same_effects_whoever_makes_it(b: Backend) {
+        let receiver = Receiver::start().await;
+        let defs = definitions(&receiver);
+        let port = free_port();
+        let provider = OidcProvider::start(port).await;
+        let dir = tempfile::tempdir().unwrap();
+        let app = TestApp::start_with(provider.options(options(b, defs.path(), 3), port, dir.path())).await;
+        let staff = client();
+        staff_login(&app, &staff, "soest", "admin-soest").await;
+        // (step, new status, mails, hand-overs queued so far beyond the receipt's)
+        let table: [(&str, &str, usize, &[&str]); 4] = [
+            ("start_review", "in_review", 0, &[]),
+            ("decide", "decided", 1, &["e-akte.{r}.decided"]),
+            ("close", "closed", 0, &["e-akte.{r}.decided"]),
+            ("request_info", "waiting_for_citizen", 1, &[]),
+        ];
+        for face in [Face::BackOffice, Face::Operator, Face::Inbound] {
+            let (reference, _, _) = apply(&app, "soest/hundeanmeldung").await;
+            receiver.wait_booked("webhook", &reference, &app).await;
+            let (second, _, _) = apply(&app, "soest/hundeanmeldung").await;
+            receiver.wait_booked("webhook", &second, &app).await;
+            for (step, status, mail_count, queued) in table {
+                let r = if step == "request_info" { &second } else { &reference };
+                let (m0, s0) = (postkorb_mails(&app).await, audit_seq(&app).await);
+                let ok = match face {
+                    Face::BackOffice => {
+                        let case_path = format!("/soest/verwaltung/fall/{r}");
+                        let (_, case) = text_of(&staff, &app, &case_path).await;
+                        let csrf = csrf_token(&case).unwrap();
+                        let (path, form): (String, Vec<(&str, &str)>) = match step {
+                            "decide" => (format!("{case_path}/bescheid"), vec![("entscheidung", "approved"), ("begruendung", "Alles vollständig."), ("gebuehr", "0,00"), ("aktion", "freigeben")]),
+                            "request_info" => (format!("{case_path}/anfrage"), vec![("betreff", "Nachweis"), ("text", "Bitte reichen Sie den Nachweis nach.")]),
+                            _ => (format!("{case_path}/status"), vec![("aktion", step)]),
+                        };
+                        let mut fields = vec![("_csrf", csrf.as_str())];
+                        fields.extend(form);
+                        let res = staff.post(app.url(&path)).form(&fields).send().await.unwrap();
+                        res.status() == 303
+                    }
+                    Face::Operator => {
+                        let args: Vec<&str> = match step {
+                            "decide" => vec!["send", "--kind", "notice", "--subject", "Bescheid", "--body", "Alles vollständig."],
+                            "request_info" => vec!["send", "--kind", "request", "--subject", "Nachweis", "--body", "Bitte reichen Sie den Nachweis nach."],
+                            _ => vec!["status", "--status", status],
+                        };
+                        let mut all = vec!["postkorb", args[0], "--tenant", "soest", "--reference", r.as_str()];
+                        all.extend(&args[1..]);
+                        let (ok, out) = run_cli(&app, &all);
+                        assert!(ok, "{out}");
+                        ok
+                    }
+                    Face::Inbound => {
+                        let body = match step {
+                            "decide" => json!({"action": "decide", "decision": "approved", "message": {"subject": "Bescheid", "body": "Alles vollständig."}}),
+                            "request_info" => json!({"action": "request_info", "message": {"subject": "Nachweis", "body": "Bitte reichen Sie den Nachweis nach."}}),
+                            _ => json!({"action": step}),
+                        };
+                        let (code, answer) = inbound(&app, INBOUND_TOKEN, "soest", r, body).await;
+                        assert_eq!(code, 200, "{answer}");
+                        true
+                    }
+                };
+                assert!(ok, "{face:?} {step}: {}", app.log());
+                let got = effects_since(&app, r, m0, s0).await;
+                let actor = match face {
+                    Face::BackOffice => "staff:",
+                    Face::Operator => "operator",
+                    Face::Inbound => "fachverfahren:hundesteuer",
+                };
+                let expected: Vec<String> = queued.iter().map(|q| format!("dlv.soest.{}", q.replace("{r}", r))).collect();
+                assert_eq!(got.mails, mail_count, "{face:?} {step}: mails");
+                assert_eq!(got.deliveries, expected, "{face:?} {step}: hand-overs");
+                assert_eq!(got.audit.len(), 1, "{face:?} {step}: one audit entry: {:?}", got.audit);
+                assert!(got.audit[0].0.starts_with(actor), "{face:?} {step}: {:?}", got.audit);
+                assert_eq!(got.audit[0].1, format!("status={status}"), "{face:?} {step}: {:?}", got.audit);
+                let now = sql_strings(&app, &format!("SELECT status FROM submissions WHERE reference = '{r}'")).await;
+                assert_eq!(now, [status], "{face:?} {step}");
+            }
+        }
+        drop(provider);
+    }
+}

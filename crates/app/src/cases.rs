@@ -1,0 +1,216 @@
+//! Changing a case: the one way every face does it. Staff in the back office, the citizen
+//! in the Postkorb, the operator with `rathaus postkorb`, a Fachverfahren through the
+//! inbound API — each describes what it wants ([`Change`]) and [`change`] derives the rest
+//! from it, in one transaction:
+//!
+//! - the transition is checked against the lifecycle (`rathaus_domain::case`);
+//! - the hand-overs configured for it are queued (the start of the review, the decision);
+//! - the citizen gets the notification mail exactly when a message reaches the Postkorb
+//!   (the mail says so, and nothing else); a status change alone shows in the case's
+//!   timeline but sends no mail, whoever made it;
+//! - the audit entry names the actor and, first in its detail, the new status.
+//!
+//! So no caller can forget a hand-over or mail differently from another.
+
+use rathaus_domain::delivery::{delivery_key, DeliveryEvent};
+use rathaus_domain::{ApplicationStatus, TenantDef};
+use rathaus_store::{
+    AuditEvent, Case, CaseChange, Db, FileMeta, Letter, Message, NewPayment, Note, QueuedDelivery,
+    StoreError,
+};
+
+/// Longest text of a message, a request or a note, in characters (every face).
+pub const MAX_TEXT_CHARS: usize = 10_000;
+/// Longest subject of a message, in characters.
+pub const MAX_SUBJECT_CHARS: usize = 200;
+
+/// Who changes a case (named in the audit trail).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor<'a> {
+    /// A member of staff, by id.
+    Staff(&'a str),
+    /// The applicant (an account or a guest session).
+    Citizen,
+    /// The operator on the command line.
+    Operator,
+    /// A receiving Fachverfahren, by its delivery target id.
+    Fachverfahren(&'a str),
+}
+
+impl Actor<'_> {
+    pub fn audit_name(&self) -> String {
+        match self {
+            Actor::Staff(id) => format!("staff:{id}"),
+            Actor::Citizen => "citizen".into(),
+            Actor::Operator => "operator".into(),
+            Actor::Fachverfahren(target) => format!("fachverfahren:{target}"),
+        }
+    }
+}
+
+/// What a case change needs to know of the portal: the responsible tenant's definition
+/// (its hand-over targets) and the text of the notification mail (in the portal tenant's
+/// words, as an outbox payload).
+pub trait Portal {
+    fn tenant(&self, id: &str) -> Option<&TenantDef>;
+    fn postkorb_mail(&self, portal_tenant: &str, to: &str) -> String;
+}
+
+/// What the caller wants done to one case.
+#[derive(Debug)]
+pub struct Change<'a> {
+    pub actor: Actor<'a>,
+    pub case: &'a Case,
+    /// The audit action (`start_review`, `reply`, `inbound_decide`, …) and its detail.
+    pub action: &'a str,
+    pub detail: String,
+    /// The new status; `None` (or the current one) leaves it.
+    pub to: Option<ApplicationStatus>,
+    /// The transition's note in the status history.
+    pub transition_note: Option<&'a str>,
+    pub decision: Option<&'a str>,
+    pub message: Option<(&'a Message, &'a [FileMeta])>,
+    pub letter: Option<&'a Letter>,
+    pub note: Option<&'a Note>,
+    pub external_ref: Option<&'a str>,
+    pub payment: Option<&'a NewPayment>,
+}
+
+impl<'a> Change<'a> {
+    /// A change of `case` by `actor`, recorded as `action`; add what it does.
+    pub fn new(actor: Actor<'a>, case: &'a Case, action: &'a str) -> Self {
+        Change {
+            actor,
+            case,
+            action,
+            detail: String::new(),
+            to: None,
+            transition_note: None,
+            decision: None,
+            message: None,
+            letter: None,
+            note: None,
+            external_ref: None,
+            payment: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    #[error("the status cannot change from {from} to {to}")]
+    NotAllowed { from: String, to: String },
+    /// The case changed meanwhile (another colleague, the citizen): nothing was done.
+    #[error("the application changed meanwhile")]
+    Changed,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The status change from `current` to `to`, if any, checked against the lifecycle
+/// (`None` when there is none to make: no new status, or the current one).
+pub fn step(
+    current: &str,
+    to: Option<ApplicationStatus>,
+) -> Result<Option<(ApplicationStatus, ApplicationStatus)>, CaseError> {
+    let Some(to) = to else { return Ok(None) };
+    let refused = || CaseError::NotAllowed {
+        from: current.to_owned(),
+        to: to.as_str().into(),
+    };
+    let from = ApplicationStatus::parse(current).ok_or_else(refused)?;
+    if from == to {
+        return Ok(None);
+    }
+    from.action_to(to).ok_or_else(refused)?;
+    Ok(Some((from, to)))
+}
+
+/// Carries out `c` in one transaction with everything it causes.
+pub async fn change(
+    db: &Db,
+    portal: &(dyn Portal + Sync),
+    c: &Change<'_>,
+) -> Result<(), CaseError> {
+    let case = c.case;
+    let transition = step(&case.status, c.to)?;
+    let deliveries = transition
+        .map(|(from, to)| for_transition(portal, case, from, to))
+        .unwrap_or_default();
+    let notify = match (c.message, case.contact_email.as_deref()) {
+        (Some((m, _)), Some(to)) if m.direction == rathaus_store::TO_CITIZEN => {
+            Some(portal.postkorb_mail(&case.portal_tenant_id, to))
+        }
+        _ => None,
+    };
+    let row = CaseChange {
+        tenant_id: &case.tenant_id,
+        draft_id: &case.draft_id,
+        transition: transition.map(|(from, to)| (from.as_str(), to.as_str(), c.transition_note)),
+        decision: c.decision,
+        message: c.message,
+        notify: notify.as_deref().map(|p| (rathaus_jobs::MAIL, p)),
+        letter: c.letter,
+        note: c.note,
+        audit: Some(AuditEvent {
+            actor: c.actor.audit_name(),
+            action: c.action.to_owned(),
+            object: format!("case:{}", case.reference),
+            detail: match transition {
+                Some((_, to)) if c.detail.is_empty() => format!("status={}", to.as_str()),
+                Some((_, to)) => format!("status={} {}", to.as_str(), c.detail),
+                None => c.detail.clone(),
+            },
+        }),
+        deliveries,
+        external_ref: c.external_ref,
+        payment: c.payment.map(|p| (p, case.reference.as_str())),
+    };
+    if db.change_case(&row).await? {
+        Ok(())
+    } else {
+        Err(CaseError::Changed)
+    }
+}
+
+/// The deliveries `provider` configured for `service` at `event`. `reference` may be the
+/// placeholder `{reference}` (a submission learns its number in the transaction).
+pub fn queued(
+    provider: &TenantDef,
+    service: &str,
+    event: DeliveryEvent,
+    reference: &str,
+) -> Vec<QueuedDelivery> {
+    let Some(service) = rathaus_domain::ServiceId::parse(service) else {
+        return Vec::new();
+    };
+    provider
+        .deliveries_for(&service, event)
+        .map(|d| QueuedDelivery {
+            id: delivery_key(provider.id.as_str(), &d.id, reference, event),
+            target: d.id.clone(),
+            reference: reference.to_owned(),
+            payload: serde_json::json!({ "target": d.id, "reference": reference, "event": event })
+                .to_string(),
+        })
+        .collect()
+}
+
+/// The deliveries a status change of case `c` causes: the start of the review (from
+/// `received` only, not a resumption) and the decision.
+pub fn for_transition(
+    portal: &dyn Portal,
+    c: &Case,
+    from: ApplicationStatus,
+    to: ApplicationStatus,
+) -> Vec<QueuedDelivery> {
+    let event = match (from, to) {
+        (ApplicationStatus::Received, ApplicationStatus::InReview) => DeliveryEvent::ReviewStarted,
+        (_, ApplicationStatus::Decided) => DeliveryEvent::Decided,
+        _ => return Vec::new(),
+    };
+    portal
+        .tenant(&c.tenant_id)
+        .map(|t| queued(t, &c.service_id, event, &c.reference))
+        .unwrap_or_default()
+}
