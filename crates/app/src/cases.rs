@@ -12,10 +12,11 @@
 //!
 //! So no caller can forget a hand-over or mail differently from another.
 
+use crate::{App, Site};
 use rathaus_domain::delivery::{delivery_key, DeliveryEvent};
 use rathaus_domain::{ApplicationStatus, TenantDef};
 use rathaus_store::{
-    AuditEvent, Case, CaseChange, Db, FileMeta, Letter, Message, NewPayment, Note, QueuedDelivery,
+    AuditEvent, Case, CaseChange, FileMeta, Letter, Message, NewPayment, Note, QueuedDelivery,
     StoreError,
 };
 
@@ -46,14 +47,6 @@ impl Actor<'_> {
             Actor::Fachverfahren(target) => format!("fachverfahren:{target}"),
         }
     }
-}
-
-/// What a case change needs to know of the portal: the responsible tenant's definition
-/// (its hand-over targets) and the text of the notification mail (in the portal tenant's
-/// words, as an outbox payload).
-pub trait Portal {
-    fn tenant(&self, id: &str) -> Option<&TenantDef>;
-    fn postkorb_mail(&self, portal_tenant: &str, to: &str) -> String;
 }
 
 /// What the caller wants done to one case.
@@ -127,19 +120,16 @@ pub fn step(
 }
 
 /// Carries out `c` in one transaction with everything it causes.
-pub async fn change(
-    db: &Db,
-    portal: &(dyn Portal + Sync),
-    c: &Change<'_>,
-) -> Result<(), CaseError> {
+pub async fn change(app: &App, c: &Change<'_>) -> Result<(), CaseError> {
     let case = c.case;
+    let site = app.site();
     let transition = step(&case.status, c.to)?;
     let deliveries = transition
-        .map(|(from, to)| for_transition(portal, case, from, to))
+        .map(|(from, to)| for_transition(&site, case, from, to))
         .unwrap_or_default();
     let notify = match (c.message, case.contact_email.as_deref()) {
         (Some((m, _)), Some(to)) if m.direction == rathaus_store::TO_CITIZEN => {
-            Some(portal.postkorb_mail(&case.portal_tenant_id, to))
+            Some(postkorb_mail(app, &site, &case.portal_tenant_id, to))
         }
         _ => None,
     };
@@ -166,7 +156,7 @@ pub async fn change(
         external_ref: c.external_ref,
         payment: c.payment.map(|p| (p, case.reference.as_str())),
     };
-    if db.change_case(&row).await? {
+    if app.db.change_case(&row).await? {
         Ok(())
     } else {
         Err(CaseError::Changed)
@@ -199,7 +189,7 @@ pub fn queued(
 /// The deliveries a status change of case `c` causes: the start of the review (from
 /// `received` only, not a resumption) and the decision.
 pub fn for_transition(
-    portal: &dyn Portal,
+    site: &Site,
     c: &Case,
     from: ApplicationStatus,
     to: ApplicationStatus,
@@ -209,8 +199,26 @@ pub fn for_transition(
         (_, ApplicationStatus::Decided) => DeliveryEvent::Decided,
         _ => return Vec::new(),
     };
-    portal
-        .tenant(&c.tenant_id)
+    site.tenant(&c.tenant_id)
         .map(|t| queued(t, &c.service_id, event, &c.reference))
         .unwrap_or_default()
+}
+
+/// The mail "something new in your Postkorb" in the portal tenant's words: links only, no
+/// content (the message itself is read after logging in).
+fn postkorb_mail(app: &App, site: &Site, tid: &str, to: &str) -> String {
+    let words = site.words(tid, rathaus_domain::Lang::De);
+    let mut a = fluent_bundle::FluentArgs::new();
+    a.set("link", app.config.url(&crate::links::my_area(tid)));
+    a.set(
+        "guest_link",
+        app.config.url(&crate::links::guest_access(tid)),
+    );
+    serde_json::to_string(&rathaus_jobs::MailPayload {
+        to: to.to_owned(),
+        subject: words.get("mail-postkorb-subject"),
+        body: words.with("mail-postkorb-body", &a),
+        attachment: None,
+    })
+    .unwrap_or_default()
 }

@@ -191,16 +191,20 @@ fn main() -> ExitCode {
 
 fn check(source: Source) -> ExitCode {
     let started = std::time::Instant::now();
-    match rathaus_defs::load(&source)
-        .and_then(|loaded| rathaus_web::theme::check(&loaded).map(|()| loaded))
-    {
-        Ok(loaded) => {
+    let checked = rathaus_defs::load(&source).and_then(|loaded| {
+        let files = loaded.file_count;
+        let (site, _) = rathaus_app::Site::from_loaded(loaded)?;
+        rathaus_web::theme::check(&site)?;
+        Ok((files, site))
+    });
+    match checked {
+        Ok((files, site)) => {
             println!(
                 "{}: {} files, {} tenants, {} services: OK ({} ms)",
                 source.describe(),
-                loaded.file_count,
-                loaded.catalog.tenants().count(),
-                loaded.catalog.service_count(),
+                files,
+                site.catalog.tenants().count(),
+                site.catalog.service_count(),
                 started.elapsed().as_millis()
             );
             ExitCode::SUCCESS

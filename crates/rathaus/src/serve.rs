@@ -121,32 +121,32 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
                 ),
             },
         )
-        .with_source(std::sync::Arc::new(rathaus_web::handover::PortalSource {
-            state: state.clone(),
+        .with_source(std::sync::Arc::new(rathaus_app::handover::PortalSource {
+            app: state.app.clone(),
             data_dir: config.data_dir.clone(),
         }));
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let worker = tokio::spawn(worker.run(stop_rx));
         // Online payments whose citizen never came back from the pay page.
         let poll = Duration::from_secs(config.payment_poll_secs.max(1));
-        let poller_state = state.clone();
+        let poller_app = state.app.clone();
         let poller = tokio::spawn(async move {
             let mut tick = tokio::time::interval(poll);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                rathaus_web::epay::poll_pending(&poller_state, poll).await;
+                rathaus_app::payments::poll_pending(&poller_app, poll).await;
             }
         });
         // Appointment reminders the day before, and erasing old appointment data.
         let remind_every = Duration::from_secs(config.reminder_poll_secs.max(1));
-        let reminder_state = state.clone();
+        let reminder_app = state.app.clone();
         let reminder = tokio::spawn(async move {
             let mut tick = tokio::time::interval(remind_every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                rathaus_web::appointments::remind(&reminder_state).await;
+                rathaus_app::appointments::remind(&reminder_app).await;
             }
         });
         rathaus_web::serve(listener, state, shutdown_signal()).await?;
@@ -224,7 +224,9 @@ pub enum PostkorbAction {
 
 /// `rathaus postkorb send|status`: the operators' way to write to a citizen from a script
 /// (the back office does the same from the browser). Uses the same database, file storage
-/// and definitions as `serve`; changes are audited as `operator` and queue hand-overs.
+/// and definitions as `serve`, and the same operation as every other face: the change is
+/// audited as `operator`, the citizen mailed when a message arrives, and the hand-overs
+/// the transition causes are queued.
 pub fn run_postkorb(
     config: &Config,
     source: Source,
@@ -234,18 +236,30 @@ pub fn run_postkorb(
     runtime()?.block_on(async {
         let db = Db::connect(&config.database_url()).await?;
         db.migrate().await?;
+        let (site, _) = rathaus_app::Site::load(&source)
+            .map_err(|d| anyhow::anyhow!("{} problem(s) in the definitions", d.len()))?;
+        let app = rathaus_app::App::open(
+            std::sync::Arc::new(site),
+            db.clone(),
+            rathaus_app::FileStore {
+                blobs: config.blob_store().map_err(anyhow::Error::msg)?,
+                max_per_application: config.max_upload_bytes_per_application,
+            },
+            rathaus_app::AppConfig {
+                public_url: config.public_url(),
+            },
+        )
+        .await?;
+        let operator = rathaus_app::postkorb::Operator::at_the_command_line();
         match action {
             PostkorbAction::Status {
                 reference,
                 status,
                 note,
             } => {
-                let (site, _) = rathaus_web::Site::load(&source, 0)
-                    .map_err(|d| anyhow::anyhow!("{} problem(s) in the definitions", d.len()))?;
-                rathaus_web::account::set_status(
-                    &db,
-                    &site,
-                    &config.public_url(),
+                rathaus_app::postkorb::set_status(
+                    &app,
+                    operator,
                     tenant,
                     &reference,
                     status,
@@ -262,8 +276,6 @@ pub fn run_postkorb(
                 attach,
                 status,
             } => {
-                let (site, _) = rathaus_web::Site::load(&source, 0)
-                    .map_err(|d| anyhow::anyhow!("{} problem(s) in the definitions", d.len()))?;
                 let mut files = Vec::new();
                 for p in attach {
                     let bytes =
@@ -274,23 +286,15 @@ pub fn run_postkorb(
                         .unwrap_or_else(|| "anhang.pdf".into());
                     files.push((name, bytes));
                 }
-                let blobs = config.blob_store().map_err(anyhow::Error::msg)?;
-                let id = rathaus_web::account::send_message(
-                    &db,
-                    &blobs,
-                    &site,
-                    &config.public_url(),
-                    tenant,
-                    &reference,
-                    rathaus_web::account::OutgoingMessage {
-                        kind,
-                        subject,
-                        body,
-                        files,
-                        status,
-                    },
-                )
-                .await?;
+                let message = rathaus_app::postkorb::OutgoingMessage {
+                    kind,
+                    subject,
+                    body,
+                    files,
+                    status,
+                };
+                let id = rathaus_app::postkorb::send(&app, operator, tenant, &reference, message)
+                    .await?;
                 println!("{reference}: message {id} posted");
             }
         }

@@ -1,8 +1,7 @@
 //! The citizen's side after submitting: Mein Bereich (applications with their status,
 //! drafts, documents, messages), the Postkorb of each application, guest access with an
 //! access code, the download of all one's data (DSGVO Art. 15/20) and deleting the
-//! account (Art. 17). Also the operators' way to post a message into a Postkorb until the
-//! back office exists ([`send_message`], used by `rathaus postkorb send`).
+//! account (Art. 17).
 //!
 //! Access: an application of an account is shown only in a session of that account; a
 //! guest's application only in the guest session opened with its access code (or right
@@ -23,8 +22,8 @@ use minijinja::{context, Value};
 use rathaus_app::cases::{Actor, Change};
 use rathaus_app::secrets::{normalize_code, sha256_hex};
 use rathaus_domain::{ApplicationStatus, Lang, MessageKind};
-use rathaus_store::{ApplicationSummary, BlobStore, Db, Draft, FileMeta, Message};
-use serde::{Deserialize, Serialize};
+use rathaus_store::{ApplicationSummary, Db, Draft, FileMeta, Message};
+use serde::Deserialize;
 use serde_json::{json, Value as Json};
 use std::sync::Arc;
 
@@ -34,34 +33,6 @@ type St = State<Arc<AppState>>;
 pub const MAX_REPLY_CHARS: usize = 5000;
 /// Largest file attached to a reply.
 pub const MAX_REPLY_FILE_BYTES: u64 = 10 * 1024 * 1024;
-
-// ----- access --------------------------------------------------------------------------
-
-pub enum Access {
-    Yes,
-    /// Belongs to an account, and nobody is logged in.
-    Login,
-    /// A guest's draft or application, and this is not the browser it is bound to: it
-    /// opens with the resume code (a draft) or reference and access code (an application).
-    Code,
-    No,
-}
-
-/// Whether the citizen may open a draft or the case of an application: an account's only
-/// in that account's session, a guest's only in the guest session it is bound to (the
-/// browser that started it, or the one the resume or access code was entered in). The
-/// draft id in the URL is never enough.
-pub fn access(draft: &Draft, c: &Citizen) -> Access {
-    match (&draft.account_id, c.account_id()) {
-        (Some(owner), Some(me)) if owner == me => Access::Yes,
-        (Some(_), Some(_)) => Access::No,
-        (Some(_), None) => Access::Login,
-        (None, _) => match (&c.live, &draft.owner_session) {
-            (Some(l), Some(owner)) if l.hash == *owner => Access::Yes,
-            _ => Access::Code,
-        },
-    }
-}
 
 /// The session bar for private pages (None when nobody is logged in).
 pub fn session_view(c: &Citizen, tid: &str, csrf: &str, here: &str) -> Option<Value> {
@@ -147,11 +118,11 @@ pub async fn my_area(
         return crate::auth::login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None)
             .await;
     };
-    let apps = match state.db.applications_of_account(&tid, &account).await {
+    let apps = match state.app.db.applications_of_account(&tid, &account).await {
         Ok(a) => a,
         Err(e) => return internal(e),
     };
-    let sessions = state.db.count_sessions(&account).await.unwrap_or(1);
+    let sessions = state.app.db.count_sessions(&account).await.unwrap_or(1);
     let appointments = crate::appointments::of_account(&state, &page, t, &account).await;
     let (submitted, drafts): (Vec<_>, Vec<_>) = apps.iter().partition(|a| a.reference.is_some());
     let mut documents = Vec::new();
@@ -163,7 +134,7 @@ pub async fn my_area(
             "href": urls::apply_receipt_pdf(&tid, &a.draft_id),
             "size": null,
         }));
-        match state.db.message_files(&a.draft_id).await {
+        match state.app.db.message_files(&a.draft_id).await {
             Ok(files) => {
                 for (_, f) in files {
                     documents.push(json!({
@@ -211,7 +182,7 @@ pub async fn my_data(
         return crate::auth::login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None)
             .await;
     };
-    match export(&state.db, &tid, &aid).await {
+    match export(&state.app.db, &tid, &aid).await {
         Ok(Some(doc)) => (
             [
                 (header::CONTENT_TYPE, "application/json; charset=utf-8"),
@@ -369,12 +340,12 @@ pub async fn delete_account(
         );
         return (jar, res).into_response();
     }
-    let files = match state.db.delete_account(&tid, &aid).await {
+    let files = match state.app.db.delete_account(&tid, &aid).await {
         Ok(f) => f,
         Err(e) => return internal(e),
     };
     for id in files {
-        if let Err(e) = state.files.blobs.delete(&tid, &id).await {
+        if let Err(e) = state.app.files.blobs.delete(&tid, &id).await {
             // The metadata is gone; a leftover blob is unreachable. Logged for cleanup.
             tracing::error!(error = %e, file = %id, "deleting a file of a deleted account failed");
         }
@@ -483,7 +454,12 @@ pub async fn guest_login(
         let res = render_guest(&state, &page, &tid, &token, &reference, Some(wait), status);
         (jar, res).into_response()
     };
-    match state.guesses.check(&state.db, &tid, &guess, ip.0).await {
+    match state
+        .app
+        .guesses
+        .check(&state.app.db, &tid, &guess, ip.0)
+        .await
+    {
         Ok(rathaus_app::guard::Verdict::Allowed) => {}
         Ok(rathaus_app::guard::Verdict::Wait(ms)) => {
             tracing::warn!(tenant = %tid, "guest access locked for a while");
@@ -494,6 +470,7 @@ pub async fn guest_login(
     }
     let found = if code.len() == 12 && !reference.is_empty() {
         match state
+            .app
             .db
             .application_by_access_code(&tid, &reference, &sha256_hex(&code))
             .await
@@ -506,12 +483,17 @@ pub async fn guest_login(
     };
     let Some(did) = found else {
         tracing::warn!(tenant = %tid, "guest access refused");
-        if let Err(e) = state.guesses.failed(&state.db, &tid, &guess).await {
+        if let Err(e) = state.app.guesses.failed(&state.app.db, &tid, &guess).await {
             return internal(e);
         }
         return refuse(None, StatusCode::UNPROCESSABLE_ENTITY);
     };
-    if let Err(e) = state.guesses.succeeded(&state.db, &tid, &guess).await {
+    if let Err(e) = state
+        .app
+        .guesses
+        .succeeded(&state.app.db, &tid, &guess)
+        .await
+    {
         return internal(e);
     }
     // This browser now holds the application (a browser it was bound to before loses it).
@@ -519,7 +501,7 @@ pub async fn guest_login(
         Ok(x) => x,
         Err(e) => return internal(e),
     };
-    if let Err(e) = bind_application(&state.db, &tid, &did, &hash).await {
+    if let Err(e) = bind_application(&state.app.db, &tid, &did, &hash).await {
         return internal(e);
     }
     (jar, crate::redirect::to(&urls::case(&tid, &did))).into_response()
@@ -538,17 +520,15 @@ pub(crate) async fn bind_application(
 
 // ----- the case: status and Postkorb ---------------------------------------------------------
 
+/// The tenant, page and the citizen's own case of the path; anyone else gets the login
+/// (an account's case), the access-code form (a guest's) or "not found".
 macro_rules! case_ctx {
     ($state:expr, $site:expr, $prefs:expr, $tid:expr, $did:expr, $citizen:expr) => {{
+        use rathaus_app::access::Denied;
         let (t, page) = tenant_page!($site, $prefs, $tid);
-        let draft = match $state.db.draft(&$tid, &$did).await {
-            Ok(Some(d)) if d.reference.is_some() => d,
-            Ok(_) => return page.gone(),
-            Err(e) => return internal(e),
-        };
-        match access(&draft, &$citizen) {
-            Access::Yes => {}
-            Access::Login if draft.account_id.is_some() => {
+        let own = match rathaus_app::access::case(&$state.app, &$citizen, &$tid, &$did).await {
+            Ok(c) => c,
+            Err(Denied::Login) => {
                 return crate::auth::login_needed(
                     &$state,
                     &page,
@@ -559,12 +539,12 @@ macro_rules! case_ctx {
                 )
                 .await
             }
-            Access::Login | Access::Code => {
+            Err(Denied::Code) => {
                 return crate::redirect::to(&urls::guest_access(&$tid)).into_response()
             }
-            Access::No => return page.gone(),
-        }
-        (t, page, draft)
+            Err(Denied::Gone) => return page.gone(),
+        };
+        (t, page, own)
     }};
 }
 
@@ -577,7 +557,8 @@ pub async fn case_page(
     Path((tid, did)): Path<(String, String)>,
 ) -> Response {
     let site = state.site();
-    let (_t, page, draft) = case_ctx!(state, site, prefs, tid, did, citizen);
+    let (_t, page, own) = case_ctx!(state, site, prefs, tid, did, citizen);
+    let draft = own.draft();
     let (jar, token) = csrf::token(jar);
     let page = page.with_session(session_view(&citizen, &tid, &token, &prefs.here));
     render_case(
@@ -586,7 +567,7 @@ pub async fn case_page(
         &page,
         jar,
         &tid,
-        &draft,
+        draft,
         &token,
         None,
         "",
@@ -608,26 +589,31 @@ async fn render_case(
     text: &str,
     status: StatusCode,
 ) -> Response {
-    let app = match state.db.application(tid, &draft.id).await {
+    let app = match state.app.db.application(tid, &draft.id).await {
         Ok(Some(a)) => a,
         Ok(None) => return page.gone(),
         Err(e) => return internal(e),
     };
-    let events = match state.db.status_events(&draft.id).await {
+    let events = match state.app.db.status_events(&draft.id).await {
         Ok(e) => e,
         Err(e) => return internal(e),
     };
-    let messages = match state.db.messages(&draft.id).await {
+    let messages = match state.app.db.messages(&draft.id).await {
         Ok(m) => m,
         Err(e) => return internal(e),
     };
-    let files = state.db.message_files(&draft.id).await.unwrap_or_default();
+    let files = state
+        .app
+        .db
+        .message_files(&draft.id)
+        .await
+        .unwrap_or_default();
     // The receiving Fachverfahren's case number, once it reported one.
-    let external_ref = match state.db.case_of_draft(&draft.id).await {
+    let external_ref = match state.app.db.case_of_draft(&draft.id).await {
         Ok(c) => c.and_then(|c| c.external_ref),
         Err(e) => return internal(e),
     };
-    let payment = match state.db.payment_of(&draft.id).await {
+    let payment = match state.app.db.payment_of(&draft.id).await {
         Ok(p) => p.and_then(|p| {
             site.catalog.tenant(&p.tenant_id).map(|provider| {
                 crate::payment::payment_view(
@@ -736,7 +722,8 @@ pub async fn withdraw(
     PostForm(f): PostForm<WithdrawForm>,
 ) -> Response {
     let site = state.site();
-    let (_t, page, draft) = case_ctx!(state, site, prefs, tid, did, citizen);
+    let (_t, page, own) = case_ctx!(state, site, prefs, tid, did, citizen);
+    let draft = own.draft();
     if !csrf::verify(&jar, f.csrf.as_deref()) {
         return page.forbidden();
     }
@@ -753,7 +740,7 @@ pub async fn withdraw(
             &page,
             jar,
             &tid,
-            &draft,
+            draft,
             &token,
             Some(error),
             WITHDRAW_MARK,
@@ -761,7 +748,7 @@ pub async fn withdraw(
         )
         .await;
     }
-    let case = match state.db.case_of_draft(&draft.id).await {
+    let case = match state.app.db.case_of_draft(&draft.id).await {
         Ok(Some(c)) => c,
         Ok(None) => return page.gone(),
         Err(e) => return internal(e),
@@ -770,10 +757,9 @@ pub async fn withdraw(
     if let Ok(to) = from.apply(rathaus_domain::case::Action::Withdraw) {
         let mut change = Change::new(Actor::Citizen, &case, "withdraw");
         change.to = Some(to);
-        let portal = site.case_portal(&state.config.public_url);
         // Changed meanwhile (decided, say): the case page shows what it is now.
         if let Err(rathaus_app::cases::CaseError::Store(e)) =
-            rathaus_app::cases::change(&state.db, &portal, &change).await
+            rathaus_app::cases::change(&state.app, &change).await
         {
             return internal(e);
         }
@@ -818,8 +804,9 @@ pub async fn message_page(
     Path((tid, did, mid)): Path<(String, String, String)>,
 ) -> Response {
     let site = state.site();
-    let (_t, page, draft) = case_ctx!(state, site, prefs, tid, did, citizen);
-    let messages = match state.db.messages(&draft.id).await {
+    let (_t, page, own) = case_ctx!(state, site, prefs, tid, did, citizen);
+    let draft = own.draft();
+    let messages = match state.app.db.messages(&draft.id).await {
         Ok(m) => m,
         Err(e) => return internal(e),
     };
@@ -827,7 +814,7 @@ pub async fn message_page(
         return page.gone();
     };
     if m.direction == rathaus_store::TO_CITIZEN && m.read_at.is_none() {
-        match state.db.mark_read(&draft.id, &m.id).await {
+        match state.app.db.mark_read(&draft.id, &m.id).await {
             Ok(at) => {
                 m.read_at = at;
                 tracing::info!(tenant = %tid, message = %m.id, "message opened by the citizen for the first time");
@@ -835,7 +822,12 @@ pub async fn message_page(
             Err(e) => return internal(e),
         }
     }
-    let files = state.db.message_files(&draft.id).await.unwrap_or_default();
+    let files = state
+        .app
+        .db
+        .message_files(&draft.id)
+        .await
+        .unwrap_or_default();
     let (jar, token) = csrf::token(jar);
     let page = page.with_session(session_view(&citizen, &tid, &token, &prefs.here));
     let view = message_json(&page, &tid, &draft.id, &m, &files);
@@ -855,8 +847,9 @@ pub async fn case_file(
     Path((tid, did, fid)): Path<(String, String, String)>,
 ) -> Response {
     let site = state.site();
-    let (_t, page, draft) = case_ctx!(state, site, prefs, tid, did, citizen);
-    let meta = match state.db.message_files(&draft.id).await {
+    let (_t, page, own) = case_ctx!(state, site, prefs, tid, did, citizen);
+    let draft = own.draft();
+    let meta = match state.app.db.message_files(&draft.id).await {
         Ok(files) => files.into_iter().map(|(_, f)| f).find(|f| f.id == fid),
         Err(e) => return internal(e),
     };
@@ -876,7 +869,8 @@ pub async fn reply(
     req: axum::extract::Request,
 ) -> Response {
     let site = state.site();
-    let (t, page, draft) = case_ctx!(state, site, prefs, tid, did, citizen);
+    let (t, page, own) = case_ctx!(state, site, prefs, tid, did, citizen);
+    let draft = own.draft();
     let step = reply_step();
     let target = crate::uploads::Target {
         tenant: &tid,
@@ -884,8 +878,7 @@ pub async fn reply(
         max_text_bytes: state.config.max_body_bytes,
         replace: false,
     };
-    let post = match crate::uploads::read(req, &jar, &state.db, &state.files, &target, &step).await
-    {
+    let post = match crate::uploads::read(req, &jar, &state.app, &target, &step).await {
         Ok(p) => p,
         Err(res) => return crate::apply::upload_refused(&state, &page, &step, res),
     };
@@ -903,7 +896,7 @@ pub async fn reply(
         .find(|(k, _)| k == "text")
         .map(|(_, v)| v.trim().to_owned())
         .unwrap_or_default();
-    let mc = crate::apply::MessageCtx {
+    let mc = rathaus_app::texts::Words {
         messages: &page.theme().messages,
         lang: page.lang(),
     };
@@ -935,7 +928,7 @@ pub async fn reply(
             &page,
             jar,
             &tid,
-            &draft,
+            draft,
             &token,
             error,
             &text,
@@ -946,7 +939,7 @@ pub async fn reply(
     let mut attachments = Vec::new();
     for (_, meta) in &post.files {
         if let Some(id) = meta.get("id").and_then(Json::as_str) {
-            match state.db.file_of_draft(&tid, &draft.id, id).await {
+            match state.app.db.file_of_draft(&tid, &draft.id, id).await {
                 Ok(Some(f)) => attachments.push(f),
                 Ok(None) => {}
                 Err(e) => return internal(e),
@@ -980,7 +973,7 @@ pub async fn reply(
         read_at: None,
     };
     // The reply lands in the case; a case waiting for the citizen goes back to review.
-    let case = match state.db.case_of_draft(&draft.id).await {
+    let case = match state.app.db.case_of_draft(&draft.id).await {
         Ok(Some(c)) => c,
         Ok(None) => return page.gone(),
         Err(e) => return internal(e),
@@ -990,12 +983,11 @@ pub async fn reply(
         .and_then(|s| s.apply(rathaus_domain::case::Action::CitizenReplied).ok());
     change.message = Some((&m, &attachments));
     change.detail = format!("files={}", attachments.len());
-    let portal = site.case_portal(&state.config.public_url);
-    let done = match rathaus_app::cases::change(&state.db, &portal, &change).await {
+    let done = match rathaus_app::cases::change(&state.app, &change).await {
         Err(rathaus_app::cases::CaseError::Changed) => {
             // The status moved meanwhile: keep the reply, leave the status alone.
             change.to = None;
-            rathaus_app::cases::change(&state.db, &portal, &change).await
+            rathaus_app::cases::change(&state.app, &change).await
         }
         other => other,
     };
@@ -1021,176 +1013,6 @@ fn reply_step() -> rathaus_domain::form::StepDef {
         ]
     });
     serde_json::from_value(def).unwrap_or_else(|e| unreachable!("reply step: {e}"))
-}
-
-// ----- operators: posting into a Postkorb ------------------------------------------------
-
-/// A message of the authority, as an operator (or later the back office) sends it.
-#[derive(Debug, Clone, Serialize)]
-pub struct OutgoingMessage {
-    pub kind: MessageKind,
-    pub subject: String,
-    pub body: String,
-    /// Files to attach: display name and bytes (PDF, JPEG or PNG).
-    pub files: Vec<(String, Vec<u8>)>,
-    /// Moves the application to this status in the same step.
-    pub status: Option<ApplicationStatus>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum SendError {
-    #[error("no application {0} of tenant {1}")]
-    NotFound(String, String),
-    #[error("{0}: only PDF, JPEG and PNG files can be attached")]
-    FileType(String),
-    #[error("storing {0} failed: {1}")]
-    Storage(String, std::io::Error),
-    #[error("the application is '{0}'; it cannot become '{1}'")]
-    Transition(String, String),
-    #[error("{0} changed meanwhile; try again")]
-    Changed(String),
-    #[error(transparent)]
-    Store(#[from] rathaus_store::StoreError),
-}
-
-impl From<rathaus_app::cases::CaseError> for SendError {
-    fn from(e: rathaus_app::cases::CaseError) -> Self {
-        use rathaus_app::cases::CaseError;
-        match e {
-            CaseError::NotAllowed { from, to } => SendError::Transition(from, to),
-            CaseError::Changed => SendError::Changed(String::new()),
-            CaseError::Store(e) => SendError::Store(e),
-        }
-    }
-}
-
-/// Posts a message of the authority into the Postkorb of the application `reference` of
-/// the responsible tenant `provider`, optionally with a new status; the citizen is told by
-/// e-mail that something is waiting (without any personal content). Returns the message id.
-pub async fn send_message(
-    db: &Db,
-    blobs: &BlobStore,
-    site: &Site,
-    public_url: &str,
-    provider: &str,
-    reference: &str,
-    msg: OutgoingMessage,
-) -> Result<String, SendError> {
-    let app = db
-        .case(provider, reference)
-        .await?
-        .ok_or_else(|| SendError::NotFound(reference.into(), provider.into()))?;
-    let status = msg.status.or(match msg.kind {
-        MessageKind::Request => Some(ApplicationStatus::WaitingForCitizen),
-        MessageKind::Notice => Some(ApplicationStatus::Decided),
-        _ => None,
-    });
-    // Refused before any file is stored.
-    rathaus_app::cases::step(&app.status, status)?;
-    let tid = app.portal_tenant_id.clone();
-    let sender = authority_name(site, &tid, &app.service_id, provider);
-    let now = rathaus_app::clock::now_millis();
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let mut attachments = Vec::new();
-    for (name, bytes) in &msg.files {
-        attachments.push(store_attachment(blobs, &tid, &app.draft_id, name, bytes).await?);
-    }
-    let m = Message {
-        id: id.clone(),
-        tenant_id: tid.clone(),
-        draft_id: app.draft_id.clone(),
-        direction: rathaus_store::TO_CITIZEN.into(),
-        kind: msg.kind.as_str().into(),
-        subject: msg.subject,
-        body: msg.body,
-        sender,
-        created_at: now,
-        read_at: None,
-    };
-    let mut change = Change::new(Actor::Operator, &app, "postkorb_send");
-    change.to = status;
-    change.message = Some((&m, &attachments));
-    change.detail = format!("message={id}");
-    rathaus_app::cases::change(db, &site.case_portal(public_url), &change)
-        .await
-        .map_err(|e| changed_of(e, reference))?;
-    Ok(id)
-}
-
-/// Names the application in a "changed meanwhile" error.
-fn changed_of(e: rathaus_app::cases::CaseError, reference: &str) -> SendError {
-    match SendError::from(e) {
-        SendError::Changed(_) => SendError::Changed(reference.to_owned()),
-        other => other,
-    }
-}
-
-/// Stores a file of the authority (PDF, JPEG or PNG, checked by its bytes) for the
-/// application `draft_id` of portal tenant `tid`.
-pub(crate) async fn store_attachment(
-    blobs: &BlobStore,
-    tid: &str,
-    draft_id: &str,
-    name: &str,
-    bytes: &[u8],
-) -> Result<FileMeta, SendError> {
-    let Some(kind) = rathaus_domain::form::FileType::sniff(bytes) else {
-        return Err(SendError::FileType(name.to_owned()));
-    };
-    let fid = uuid::Uuid::new_v4().simple().to_string();
-    let spool = blobs
-        .spool_path(&fid)
-        .await
-        .map_err(|e| SendError::Storage(name.to_owned(), e))?;
-    tokio::fs::write(&spool, bytes)
-        .await
-        .map_err(|e| SendError::Storage(name.to_owned(), e))?;
-    blobs
-        .commit(tid, &fid, &spool)
-        .await
-        .map_err(|e| SendError::Storage(name.to_owned(), e))?;
-    Ok(FileMeta {
-        tenant_id: tid.to_owned(),
-        id: fid,
-        draft_id: draft_id.to_owned(),
-        field: "postkorb".into(),
-        name: crate::uploads::sanitize_name(name),
-        size: bytes.len() as i64,
-        kind: kind.as_str().into(),
-        sha256: sha256_hex(bytes),
-    })
-}
-
-/// The name under which the authority writes ("Stadt Solingen, Ausländerbehörde"): the
-/// responsible tenant and office of the service as offered in portal `tid`.
-pub(crate) fn authority_name(site: &Site, tid: &str, service: &str, provider: &str) -> String {
-    site.catalog
-        .service(tid, service)
-        .map(|o| format!("{}, {}", o.provider.name.de, o.office.name.de))
-        .unwrap_or_else(|| provider.to_owned())
-}
-
-/// Sets the status of an application (operators), with its audit entry and the hand-overs
-/// the change causes, in one transaction as in the back office.
-pub async fn set_status(
-    db: &Db,
-    site: &Site,
-    public_url: &str,
-    provider: &str,
-    reference: &str,
-    status: ApplicationStatus,
-    note: Option<&str>,
-) -> Result<(), SendError> {
-    let app = db
-        .case(provider, reference)
-        .await?
-        .ok_or_else(|| SendError::NotFound(reference.into(), provider.into()))?;
-    let mut change = Change::new(Actor::Operator, &app, "postkorb_status");
-    change.to = Some(status);
-    change.transition_note = note;
-    rathaus_app::cases::change(db, &site.case_portal(public_url), &change)
-        .await
-        .map_err(|e| changed_of(e, reference))
 }
 
 #[cfg(test)]

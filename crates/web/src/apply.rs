@@ -18,10 +18,8 @@ use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
 use minijinja::context;
 use rathaus_app::clock::{berlin_datetime, now_millis, today, DAY_MS};
-use rathaus_domain::form::{
-    format_date_de, to_input, FieldDef, FieldError, FieldKind, Form, Message, StepDef, StepInput,
-};
-use rathaus_domain::{Lang, OfferedService, ServiceDef, TenantDef};
+use rathaus_domain::form::{to_input, FieldDef, FieldError, FieldKind, Form, StepDef, StepInput};
+use rathaus_domain::{Lang, OfferedService, TenantDef};
 use rathaus_store::{Draft, SubmitOutcome};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
@@ -40,21 +38,18 @@ macro_rules! draft_ctx {
     };
     ($state:expr, $site:expr, $prefs:expr, $tid:expr, $did:expr, $citizen:expr, $jar:ident,
      on_login: |$lt:ident, $lpage:ident, $ldraft:ident| $on_login:expr) => {{
+        use rathaus_app::access::{Denied, DraftRefusal};
         let (t, page) = tenant_page!($site, $prefs, $tid);
-        let draft = match $state.db.draft(&$tid, &$did).await {
-            Ok(Some(d)) => d,
-            Ok(None) => return page.gone(),
-            Err(e) => return PageError::Internal(e.to_string()).into_response(),
-        };
         // Every request for a draft checks its owner.
-        match crate::account::access(&draft, &$citizen) {
-            crate::account::Access::Yes => {}
-            crate::account::Access::Login | crate::account::Access::Code => {
-                let ($lt, $lpage, $ldraft) = (t, page, draft);
+        let own = match rathaus_app::access::draft(&$state.app, &$citizen, &$tid, &$did).await {
+            Ok(d) => d,
+            Err(DraftRefusal::Denied(Denied::Login | Denied::Code, Some(draft))) => {
+                let ($lt, $lpage, $ldraft) = (t, page, *draft);
                 return $on_login;
             }
-            crate::account::Access::No => return page.gone(),
-        }
+            Err(DraftRefusal::Denied(..)) => return page.gone(),
+            Err(DraftRefusal::Error(e)) => return crate::routes::internal(e),
+        };
         let ($jar, token) = csrf::token($jar);
         let page = page.with_session(crate::account::session_view(
             &$citizen,
@@ -62,7 +57,7 @@ macro_rules! draft_ctx {
             &token,
             &$prefs.here,
         ));
-        (t, page, draft, $jar)
+        (t, page, own, $jar)
     }};
 }
 
@@ -83,35 +78,7 @@ fn input_from(pairs: &[(String, String)]) -> (StepInput, Option<String>, Option<
     (input, token, action)
 }
 
-/// The service and form of a draft, in the draft's own version.
-pub(crate) struct Loaded<'a> {
-    pub(crate) offered: OfferedService<'a>,
-    pub(crate) form: Arc<FormRef<'a>>,
-}
-
-impl Loaded<'_> {
-    /// The service definition in the draft's version.
-    pub(crate) fn service(&self) -> &ServiceDef {
-        match &*self.form {
-            FormRef::Current(_) => self.offered.service,
-            FormRef::Old(b) => &b.0,
-        }
-    }
-}
-
-pub(crate) enum FormRef<'a> {
-    Current(&'a Form),
-    Old(Box<(ServiceDef, Form)>),
-}
-
-impl FormRef<'_> {
-    pub(crate) fn form(&self) -> &Form {
-        match self {
-            FormRef::Current(f) => f,
-            FormRef::Old(b) => &b.1,
-        }
-    }
-}
+pub(crate) use rathaus_app::forms::Loaded;
 
 async fn form_for<'a>(
     state: &AppState,
@@ -119,54 +86,16 @@ async fn form_for<'a>(
     tenant: &TenantDef,
     draft: &Draft,
 ) -> Result<Loaded<'a>, PageError> {
-    form_at(
-        state,
-        site,
+    rathaus_app::forms::at(
+        &state.app,
+        &site.core,
         tenant.id.as_str(),
         &draft.provider_id,
         &draft.service_id,
         draft.version,
     )
     .await
-}
-
-/// The service (as offered in portal `tenant`) and its form in `version`.
-pub(crate) async fn form_at<'a>(
-    state: &AppState,
-    site: &'a crate::Site,
-    tenant: &str,
-    provider: &str,
-    service: &str,
-    version: i64,
-) -> Result<Loaded<'a>, PageError> {
-    let offered = site
-        .catalog
-        .service(tenant, service)
-        .ok_or(PageError::NotFound)?;
-    if i64::from(offered.service.version) == version {
-        let form = offered.form.ok_or(PageError::NotFound)?;
-        return Ok(Loaded {
-            offered,
-            form: Arc::new(FormRef::Current(form)),
-        });
-    }
-    // The definition changed since the draft was started: continue with the old version.
-    let json = state
-        .db
-        .service_version(provider, service, version)
-        .await
-        .map_err(|e| PageError::Internal(e.to_string()))?
-        .ok_or(PageError::NotFound)?;
-    let def: ServiceDef =
-        serde_json::from_str(&json).map_err(|e| PageError::Internal(e.to_string()))?;
-    let form_def = def.form.clone().ok_or(PageError::NotFound)?;
-    let lists = site.catalog.codelists();
-    let form = Form::compile(&form_def, &lists, "/form")
-        .map_err(|p| PageError::Internal(format!("{p:?}")))?;
-    Ok(Loaded {
-        offered,
-        form: Arc::new(FormRef::Old(Box::new((def, form)))),
-    })
+    .map_err(PageError::from)
 }
 
 /// The form of a draft that is still open; a submitted draft answers with its receipt.
@@ -338,7 +267,7 @@ pub async fn start(
     let mut answers = Map::new();
     let mut prefilled = Map::new();
     if let Some(aid) = account.and_then(|l| l.account_id()) {
-        let profile: rathaus_domain::Profile = match state.db.account(&tid, aid).await {
+        let profile: rathaus_domain::Profile = match state.app.db.account(&tid, aid).await {
             Ok(Some(a)) => serde_json::from_str(&a.profile).unwrap_or_default(),
             Ok(None) => rathaus_domain::Profile::default(),
             Err(e) => return PageError::Internal(e.to_string()).into_response(),
@@ -375,7 +304,7 @@ pub async fn start(
         owner_session,
         access_hash: None,
     };
-    if let Err(e) = state.db.create_draft(&draft).await {
+    if let Err(e) = state.app.db.create_draft(&draft).await {
         return PageError::Internal(e.to_string()).into_response();
     }
     (
@@ -418,7 +347,8 @@ pub async fn resume(
     Path((tid, did)): Path<(String, String)>,
 ) -> Response {
     let site = state.site();
-    let (_t, _page, d, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let (_t, _page, own, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let d = own.draft();
     let _ = jar;
     if d.reference.is_some() {
         crate::redirect::to(&urls::apply_receipt(&tid, &did)).into_response()
@@ -507,17 +437,19 @@ pub async fn resume_post(
     if !csrf::verify(&jar, token.as_deref()) {
         return page.forbidden();
     }
-    let draft = match state.db.draft(&tid, &did).await {
-        Ok(Some(d)) => d,
-        Ok(None) => return page.gone(),
-        Err(e) => return PageError::Internal(e.to_string()).into_response(),
-    };
     let here = urls::apply_resume(&tid, &did);
-    match crate::account::access(&draft, &citizen) {
-        crate::account::Access::Code if draft.reference.is_none() => {}
-        crate::account::Access::No => return page.gone(),
+    // Only a guest's open draft in another browser opens with its resume code.
+    let draft = match rathaus_app::access::draft(&state.app, &citizen, &tid, &did).await {
+        Err(rathaus_app::access::DraftRefusal::Denied(
+            rathaus_app::access::Denied::Code,
+            Some(d),
+        )) if d.reference.is_none() => *d,
+        Err(rathaus_app::access::DraftRefusal::Denied(rathaus_app::access::Denied::Gone, _)) => {
+            return page.gone()
+        }
+        Err(rathaus_app::access::DraftRefusal::Error(e)) => return crate::routes::internal(e),
         _ => return crate::redirect::to(&here),
-    }
+    };
     let typed = input
         .get("code")
         .and_then(|v| v.first())
@@ -531,7 +463,12 @@ pub async fn resume_post(
         (jar, res).into_response()
     };
     let m = &page.theme().messages;
-    match state.guesses.check(&state.db, &tid, &guess, ip.0).await {
+    match state
+        .app
+        .guesses
+        .check(&state.app.db, &tid, &guess, ip.0)
+        .await
+    {
         Ok(rathaus_app::guard::Verdict::Allowed) => {}
         Ok(rathaus_app::guard::Verdict::Wait(ms)) => {
             let mut a = FluentArgs::new();
@@ -544,8 +481,8 @@ pub async fn resume_post(
         }
         Err(e) => return PageError::Internal(e.to_string()).into_response(),
     }
-    if !state.keys.resume_code_fits(&did, &typed) {
-        if let Err(e) = state.guesses.failed(&state.db, &tid, &guess).await {
+    if !state.app.keys.resume_code_fits(&did, &typed) {
+        if let Err(e) = state.app.guesses.failed(&state.app.db, &tid, &guess).await {
             return PageError::Internal(e.to_string()).into_response();
         }
         tracing::warn!(tenant = %tid, "resume code refused");
@@ -555,10 +492,17 @@ pub async fn resume_post(
         );
     }
     let bound = async {
-        state.guesses.succeeded(&state.db, &tid, &guess).await?;
+        state
+            .app
+            .guesses
+            .succeeded(&state.app.db, &tid, &guess)
+            .await?;
         let (jar, hash) = crate::auth::guest_session(&state, jar, t, &citizen).await?;
-        state.db.bind_draft(&tid, &did, &hash).await?;
-        Ok::<_, rathaus_store::StoreError>((jar, state.db.take_draft_pending(&tid, &did).await?))
+        state.app.db.bind_draft(&tid, &did, &hash).await?;
+        Ok::<_, rathaus_store::StoreError>((
+            jar,
+            state.app.db.take_draft_pending(&tid, &did).await?,
+        ))
     };
     let (jar, pending) = match bound.await {
         Ok(x) => x,
@@ -774,29 +718,7 @@ fn autocomplete(f: &FieldDef) -> Option<&'static str> {
     }
 }
 
-pub struct MessageCtx<'a> {
-    pub messages: &'a crate::i18n::Messages,
-    pub lang: Lang,
-}
-
-impl MessageCtx<'_> {
-    pub fn text(&self, m: &Message) -> String {
-        match m {
-            Message::Custom(t) => t.get(self.lang).0.to_owned(),
-            Message::Key(k, args) => {
-                let mut fa = FluentArgs::new();
-                for (n, v) in args {
-                    // Whole numbers as numbers, so that the plural rules apply.
-                    match v.parse::<i64>() {
-                        Ok(i) if i.to_string() == *v => fa.set(*n, i),
-                        _ => fa.set(*n, v.clone()),
-                    }
-                }
-                self.messages.get(self.lang, k, Some(&fa))
-            }
-        }
-    }
-}
+pub use rathaus_app::texts::Words as MessageCtx;
 
 #[allow(clippy::too_many_arguments)]
 fn field_view(
@@ -1124,8 +1046,9 @@ pub async fn step_page(
     Path((tid, did, step)): Path<(String, String, String)>,
 ) -> Response {
     let site = state.site();
-    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
-    let l = match open_draft(&state, &site, t, &draft).await {
+    let (t, page, own, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let draft = own.draft();
+    let l = match open_draft(&state, &site, t, draft).await {
         Ok(l) => l,
         Err(res) => return res,
     };
@@ -1133,17 +1056,17 @@ pub async fn step_page(
     let Some(si) = step_index(form, &step) else {
         return page.not_found();
     };
-    let answers = answers_of(&draft);
+    let answers = answers_of(draft);
     if !form.step_visible(si, &answers, &today()) {
         return crate::redirect::to(&urls::apply_step(&tid, &did, &draft.step)).into_response();
     }
     let input = to_input(&form.def.steps[si], &answers);
     render_step(
         &page,
-        &state.keys,
+        &state.app.keys,
         jar,
         &tid,
-        &draft,
+        draft,
         &l,
         si,
         &input,
@@ -1161,7 +1084,7 @@ pub async fn step_post(
     req: axum::extract::Request,
 ) -> Response {
     let site = state.site();
-    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar,
+    let (t, page, own, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar,
     on_login: |t, page, d| {
         // The session of the draft's owner has ended (an account's, or the guest session
         // this very browser held): keep what was posted and apply it once the citizen has
@@ -1176,7 +1099,8 @@ pub async fn step_post(
             gate(&state, &page, jar, &tid, &d, &citizen, &prefs.here, false).await
         }
     });
-    let l = match open_draft(&state, &site, t, &draft).await {
+    let draft = own.draft();
+    let l = match open_draft(&state, &site, t, draft).await {
         Ok(l) => l,
         Err(res) => return res,
     };
@@ -1191,24 +1115,23 @@ pub async fn step_post(
         max_text_bytes: state.config.max_body_bytes,
         replace: true,
     };
-    let post =
-        match crate::uploads::read(req, &jar, &state.db, &state.files, &target, step_def).await {
-            Ok(p) => p,
-            Err(res) => return upload_refused(&state, &page, step_def, res),
-        };
+    let post = match crate::uploads::read(req, &jar, &state.app, &target, step_def).await {
+        Ok(p) => p,
+        Err(res) => return upload_refused(&state, &page, step_def, res),
+    };
     let (mut input, token, action) = input_from(&post.pairs);
     if !csrf::verify(&jar, token.as_deref()) {
         return page.forbidden();
     }
     let today = today();
-    let mut answers = answers_of(&draft);
+    let mut answers = answers_of(draft);
     if !form.step_visible(si, &answers, &today) {
         return crate::redirect::to(&urls::apply_step(&tid, &did, &draft.step)).into_response();
     }
     // File answers never come from the browser: the verified upload, else what is stored.
-    input.retain(|name, _| crate::uploads::file_field(step_def, name).is_none());
+    input.retain(|name, _| rathaus_app::files::file_field(step_def, name).is_none());
     for (name, values) in to_input(step_def, &answers) {
-        if crate::uploads::file_field(step_def, &name).is_some() {
+        if rathaus_app::files::file_field(step_def, &name).is_some() {
             input.insert(name, values);
         }
     }
@@ -1228,7 +1151,7 @@ pub async fn step_post(
         let did = did.clone();
         async move {
             let json = serde_json::to_string(&answers).unwrap_or_else(|_| "{}".into());
-            state.db.save_draft(&tid, &did, &json, &step_id).await
+            state.app.db.save_draft(&tid, &did, &json, &step_id).await
         }
     };
     let here = form.def.steps[si].id.clone();
@@ -1269,10 +1192,10 @@ pub async fn step_post(
         let fresh = to_input(&form.def.steps[si], &answers);
         return render_step(
             &page,
-            &state.keys,
+            &state.app.keys,
             jar,
             &tid,
-            &draft,
+            draft,
             &l,
             si,
             &fresh,
@@ -1301,10 +1224,10 @@ pub async fn step_post(
             }
             render_step(
                 &page,
-                &state.keys,
+                &state.app.keys,
                 jar,
                 &tid,
-                &draft,
+                draft,
                 &l,
                 si,
                 &input,
@@ -1321,7 +1244,7 @@ pub async fn step_post(
                 "apply_saved.html",
                 context! {
                     resume => urls::apply_resume(&tid, &did),
-                    code => draft.account_id.is_none().then(|| state.keys.resume_code(&did)),
+                    code => draft.account_id.is_none().then(|| state.app.keys.resume_code(&did)),
                 },
             )
         }
@@ -1332,10 +1255,10 @@ pub async fn step_post(
                 }
                 return render_step(
                     &page,
-                    &state.keys,
+                    &state.app.keys,
                     jar,
                     &tid,
-                    &draft,
+                    draft,
                     &l,
                     si,
                     &input,
@@ -1369,8 +1292,8 @@ pub(crate) fn upload_refused(
 ) -> Response {
     match res.status() {
         StatusCode::FORBIDDEN => page.forbidden(),
-        StatusCode::PAYLOAD_TOO_LARGE => page.too_large(if crate::uploads::takes_files(step) {
-            state.files.max_per_application
+        StatusCode::PAYLOAD_TOO_LARGE => page.too_large(if rathaus_app::files::takes_files(step) {
+            state.app.files.max_per_application
         } else {
             state.config.max_body_bytes as u64
         }),
@@ -1409,16 +1332,15 @@ async fn stash_and_login(
         max_text_bytes: state.config.max_body_bytes,
         replace: true,
     };
-    let post =
-        match crate::uploads::read(req, jar, &state.db, &state.files, &target, step_def).await {
-            Ok(p) => p,
-            Err(res) => return upload_refused(state, page, step_def, res),
-        };
+    let post = match crate::uploads::read(req, jar, &state.app, &target, step_def).await {
+        Ok(p) => p,
+        Err(res) => return upload_refused(state, page, step_def, res),
+    };
     let (mut input, token, _) = input_from(&post.pairs);
     if !csrf::verify(jar, token.as_deref()) {
         return page.forbidden();
     }
-    input.retain(|name, _| crate::uploads::file_field(step_def, name).is_none());
+    input.retain(|name, _| rathaus_app::files::file_field(step_def, name).is_none());
     for (name, meta) in &post.files {
         input.insert(name.clone(), vec![meta.to_string()]);
     }
@@ -1431,6 +1353,7 @@ async fn stash_and_login(
         // A guest: kept with the draft until the resume code is entered.
         let json = serde_json::to_string(&pending).unwrap_or_default();
         if let Err(e) = state
+            .app
             .db
             .set_draft_pending(tid, &draft.id, Some(&json))
             .await
@@ -1461,6 +1384,7 @@ pub(crate) async fn restore_pending(
 ) -> Result<Option<String>, String> {
     let tid = t.id.as_str();
     let Some(draft) = state
+        .app
         .db
         .draft(tid, &p.draft)
         .await
@@ -1498,7 +1422,7 @@ async fn apply_pending(
     let mut answers = answers_of(draft);
     let mut input = p.input.clone();
     for (name, values) in to_input(step_def, &answers) {
-        if crate::uploads::file_field(step_def, &name).is_some() && !input.contains_key(&name) {
+        if rathaus_app::files::file_field(step_def, &name).is_some() && !input.contains_key(&name) {
             input.insert(name, values);
         }
     }
@@ -1506,6 +1430,7 @@ async fn apply_pending(
     let _ = form.read_step(si, &input, &mut answers, &today());
     let json = serde_json::to_string(&answers).unwrap_or_else(|_| "{}".into());
     state
+        .app
         .db
         .save_draft(tid, &draft.id, &json, &p.step)
         .await
@@ -1524,74 +1449,7 @@ struct AnswerView {
     change: String,
 }
 
-pub(crate) fn display(form: &Form, f: &FieldDef, v: &Json, mc: &MessageCtx<'_>) -> Vec<String> {
-    let lang = mc.lang;
-    let opt = |value: &str| {
-        form.options(f)
-            .iter()
-            .find(|o| o.value == value)
-            .map(|o| o.label.get(lang).0.to_owned())
-            .unwrap_or_else(|| value.to_owned())
-    };
-    match (f.kind, v) {
-        (FieldKind::YesNo, Json::Bool(b)) => {
-            vec![mc
-                .messages
-                .get(lang, if *b { "answer-yes" } else { "answer-no" }, None)]
-        }
-        (FieldKind::Date, Json::String(s)) => vec![format_date_de(s)],
-        (FieldKind::Money, Json::Number(n)) => {
-            vec![views::money(n.as_i64().unwrap_or(0).max(0) as u64, lang)]
-        }
-        (FieldKind::Choice | FieldKind::Country, Json::String(s)) => vec![opt(s)],
-        (FieldKind::MultiChoice, Json::Array(a)) => {
-            a.iter().filter_map(Json::as_str).map(opt).collect()
-        }
-        (FieldKind::File, Json::Object(o)) => {
-            let name = o.get("name").and_then(Json::as_str).unwrap_or("");
-            let size = o
-                .get("size")
-                .and_then(Json::as_u64)
-                .map(rathaus_domain::form::format_bytes)
-                .unwrap_or_default();
-            vec![format!("{name} ({size})")]
-        }
-        (FieldKind::Address, Json::Object(o)) => {
-            let g = |k: &str| o.get(k).and_then(Json::as_str).unwrap_or("").to_owned();
-            vec![
-                format!("{} {}", g("street"), g("house_number")),
-                format!("{} {}", g("postal_code"), g("city")),
-            ]
-        }
-        (FieldKind::Group, Json::Array(items)) => {
-            let item_label = f
-                .item_label
-                .as_ref()
-                .map(|l| l.get(lang).0.to_owned())
-                .unwrap_or_default();
-            let mut lines = Vec::new();
-            for (n, item) in items.iter().enumerate() {
-                let parts: Vec<String> = f
-                    .fields
-                    .iter()
-                    .filter_map(|g| {
-                        let v = item.get(&g.id)?;
-                        let label = g
-                            .label
-                            .as_ref()
-                            .map(|l| l.get(lang).0.to_owned())
-                            .unwrap_or_default();
-                        Some(format!("{label}: {}", display(form, g, v, mc).join(", ")))
-                    })
-                    .collect();
-                lines.push(format!("{item_label} {}: {}", n + 1, parts.join("; ")));
-            }
-            lines
-        }
-        (_, Json::String(s)) => vec![s.clone()],
-        (_, other) => vec![other.to_string()],
-    }
-}
+use rathaus_app::forms::{answered_steps, computed_entries, display};
 
 fn summary(
     form: &Form,
@@ -1620,54 +1478,6 @@ fn summary(
         .collect()
 }
 
-/// The visible steps with their answered, labelled fields, in form order (what the check
-/// page, the receipt page and the receipt PDF list).
-type AnsweredField<'f, 'a> = (&'f FieldDef, &'f rathaus_domain::Text, &'a Json);
-
-pub(crate) fn answered_steps<'f, 'a>(
-    form: &'f Form,
-    answers: &'a Map<String, Json>,
-) -> Vec<(&'f StepDef, Vec<AnsweredField<'f, 'a>>)> {
-    form.visible_steps(answers, &today())
-        .into_iter()
-        .map(|si| {
-            let step = &form.def.steps[si];
-            let fields = step
-                .fields
-                .iter()
-                .filter_map(|f| Some((f, f.label.as_ref()?, answers.get(&f.id)?)))
-                .collect();
-            (step, fields)
-        })
-        .collect()
-}
-
-/// The computed values a form shows (with `with_hidden` also those kept only for the
-/// authority), formatted: (label, text).
-pub(crate) fn computed_entries<'f>(
-    form: &'f Form,
-    computed: &Map<String, Json>,
-    lang: Lang,
-    with_hidden: bool,
-) -> Vec<(&'f rathaus_domain::Text, String)> {
-    form.def
-        .computed
-        .iter()
-        .filter(|c| c.show || with_hidden)
-        .filter_map(|c| {
-            let v = computed.get(&c.id)?;
-            let text = match c.format {
-                rathaus_domain::form::ComputedFormat::Money => {
-                    views::money(v.as_i64()?.max(0) as u64, lang)
-                }
-                rathaus_domain::form::ComputedFormat::Number => v.as_i64()?.to_string(),
-                rathaus_domain::form::ComputedFormat::Text => v.as_str()?.to_owned(),
-            };
-            Some((&c.label, text))
-        })
-        .collect()
-}
-
 fn computed_view(form: &Form, computed: &Map<String, Json>, lang: Lang) -> Vec<minijinja::Value> {
     computed_entries(form, computed, lang, false)
         .into_iter()
@@ -1683,12 +1493,13 @@ pub async fn check_page(
     Path((tid, did)): Path<(String, String)>,
 ) -> Response {
     let site = state.site();
-    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
-    let l = match open_draft(&state, &site, t, &draft).await {
+    let (t, page, own, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let draft = own.draft();
+    let l = match open_draft(&state, &site, t, draft).await {
         Ok(l) => l,
         Err(res) => return res,
     };
-    render_check(&page, jar, &tid, &did, &draft, &l, &[])
+    render_check(&page, jar, &tid, &did, draft, &l, &[])
 }
 
 fn render_check(
@@ -1751,12 +1562,13 @@ pub async fn submit(
     PostForm(pairs): Post,
 ) -> Response {
     let site = state.site();
-    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let (t, page, own, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let draft = own.draft();
     let (input, token, _) = input_from(&pairs);
     if !csrf::verify(&jar, token.as_deref()) {
         return page.forbidden();
     }
-    let l = match open_draft(&state, &site, t, &draft).await {
+    let l = match open_draft(&state, &site, t, draft).await {
         Ok(l) => l,
         Err(res) => return res,
     };
@@ -1769,12 +1581,12 @@ pub async fn submit(
         missing.push("truth");
     }
     if !missing.is_empty() {
-        return render_check(&page, jar, &tid, &did, &draft, &l, &missing);
+        return render_check(&page, jar, &tid, &did, draft, &l, &missing);
     }
     let form = l.form.form();
     let today = today();
     // Everything is validated again: a manipulated or replayed post cannot skip a check.
-    let answers = form.prune(&answers_of(&draft), &today);
+    let answers = form.prune(&answers_of(draft), &today);
     if let Some(si) = form.first_incomplete_step(&answers, &today) {
         return crate::redirect::to(&urls::apply_step(&tid, &did, &form.def.steps[si].id))
             .into_response();
@@ -1802,7 +1614,7 @@ pub async fn submit(
     let mut contact_email = contact_email(form, &answers);
     if contact_email.is_none() {
         if let Some(aid) = &draft.account_id {
-            if let Ok(Some(a)) = state.db.account(&tid, aid).await {
+            if let Ok(Some(a)) = state.app.db.account(&tid, aid).await {
                 contact_email = serde_json::from_str::<rathaus_domain::Profile>(&a.profile)
                     .ok()
                     .and_then(|p| p.email);
@@ -1814,7 +1626,7 @@ pub async fn submit(
     let access_code = draft
         .account_id
         .is_none()
-        .then(|| state.keys.access_code(&did));
+        .then(|| state.app.keys.access_code(&did));
     let follow_up = rathaus_store::FollowUp {
         contact_email,
         access_hash: access_code
@@ -1823,7 +1635,7 @@ pub async fn submit(
         office_id: Some(l.offered.service.office.to_string()),
         applicant: form.applicant_name(&answers),
         due_at: Some(now_millis() + i64::from(l.offered.service.processing_time.days) * DAY_MS),
-        deliveries: crate::handover::queued(
+        deliveries: rathaus_app::cases::queued(
             l.offered.provider,
             &draft.service_id,
             rathaus_domain::delivery::DeliveryEvent::Received,
@@ -1854,9 +1666,10 @@ pub async fn submit(
         follow_up.deliveries.clear();
     }
     let outcome = state
+        .app
         .db
         .submit(
-            &draft,
+            draft,
             &l.offered.provider.reference_prefix(),
             year,
             &serde_json::to_string(&answers).unwrap_or_default(),
@@ -1870,7 +1683,7 @@ pub async fn submit(
             tracing::info!(tenant = %l.offered.provider.id, service = %draft.service_id, %reference, "application submitted");
             // The guest follows the application in this browser (its session links to it).
             if let (Some(_), Some(live)) = (&access_code, &citizen.live) {
-                if let Err(e) = state.db.set_session_draft(&live.hash, &did).await {
+                if let Err(e) = state.app.db.set_session_draft(&live.hash, &did).await {
                     return PageError::Internal(e.to_string()).into_response();
                 }
             }
@@ -1883,21 +1696,7 @@ pub async fn submit(
     }
 }
 
-/// The first e-mail address answered in the form.
-fn contact_email(form: &Form, answers: &Map<String, Json>) -> Option<String> {
-    form.def
-        .steps
-        .iter()
-        .flat_map(|s| s.fields.iter())
-        .filter(|f| f.kind == FieldKind::Email)
-        .find_map(|f| {
-            answers
-                .get(&f.id)?
-                .as_str()
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        })
-}
+use rathaus_app::forms::contact_email;
 
 /// The confirmation mail, if the citizen gave an e-mail address: only what is needed to
 /// recognise the application (reference, service, authority, date); `{reference}` is filled
@@ -1933,13 +1732,7 @@ fn receipt_mail(
     serde_json::to_string(&payload).ok()
 }
 
-/// What a receipt shows, loaded once for the page and the PDF.
-pub(crate) struct ReceiptData {
-    pub sub: rathaus_store::Submission,
-    pub answers: Map<String, Json>,
-    pub computed: Map<String, Json>,
-    pub payment: Option<rathaus_store::Payment>,
-}
+use rathaus_app::receipts::ReceiptData;
 
 /// The submission of a draft and the form it was filled with; a draft not yet submitted
 /// is sent back to where the citizen was.
@@ -1950,6 +1743,7 @@ async fn receipt_data<'a>(
     draft: &Draft,
 ) -> Result<(ReceiptData, Loaded<'a>), Response> {
     let sub = match state
+        .app
         .db
         .submission_of_draft(&draft.tenant_id, &draft.id)
         .await
@@ -1966,22 +1760,13 @@ async fn receipt_data<'a>(
     let l = form_for(state, site, t, draft)
         .await
         .map_err(IntoResponse::into_response)?;
-    let answers = serde_json::from_str(&sub.answers).unwrap_or_default();
-    let computed = serde_json::from_str(&sub.computed).unwrap_or_default();
     let payment = state
+        .app
         .db
         .payment_of(&draft.id)
         .await
         .map_err(|e| PageError::Internal(e.to_string()).into_response())?;
-    Ok((
-        ReceiptData {
-            sub,
-            answers,
-            computed,
-            payment,
-        },
-        l,
-    ))
+    Ok((ReceiptData::new(sub, payment), l))
 }
 
 #[derive(Debug, Deserialize)]
@@ -1998,8 +1783,9 @@ pub async fn receipt(
     axum::extract::Query(q): axum::extract::Query<ReceiptQuery>,
 ) -> Response {
     let site = state.site();
-    let (t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
-    let (r, l) = match receipt_data(&state, &site, t, &draft).await {
+    let (t, page, own, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let draft = own.draft();
+    let (r, l) = match receipt_data(&state, &site, t, draft).await {
         Ok(x) => x,
         Err(res) => return res,
     };
@@ -2029,7 +1815,7 @@ pub async fn receipt(
                 Some(urls::apply_girocode(&tid, &did)),
             )),
             online_action => r.payment.as_ref()
-                .filter(|p| matches!(p.status.as_str(), "open" | "failed") && crate::epay::online_of(&site, p).is_some())
+                .filter(|p| matches!(p.status.as_str(), "open" | "failed") && rathaus_app::payments::epay::online_of(&site, p).is_some())
                 .map(|_| urls::pay_online(&tid, &did)),
             payment_unavailable => q.zahlung.as_deref() == Some("nicht-erreichbar"),
             payment_first => form.def.payment.as_ref().is_some_and(|p| p.upfront)
@@ -2037,148 +1823,13 @@ pub async fn receipt(
             csrf => csrf_token,
             pdf => urls::apply_receipt_pdf(&tid, &did),
             case_href => urls::case(&tid, &did),
-            access_code => guest_code(&state, &draft),
+            access_code => rathaus_app::receipts::guest_code(&state.app, draft),
             guest_href => urls::guest_access(&tid),
             account => draft.account_id.is_some(),
             appointment_href => crate::appointments::for_service(l.offered.provider, l.offered.service.id.as_str(), &did),
         },
     );
     (jar, res).into_response()
-}
-
-/// The access code of a guest's application, shown to the browser that holds it (the
-/// hash check leaves out applications whose code was drawn at random before codes were
-/// derived).
-fn guest_code(state: &AppState, draft: &Draft) -> Option<String> {
-    let hash = draft.access_hash.as_deref()?;
-    let code = state.keys.access_code(&draft.id);
-    let fits =
-        rathaus_app::secrets::sha256_hex(rathaus_app::secrets::normalize_code(&code)) == hash;
-    fits.then_some(code)
-}
-
-/// The receipt of a submission as PDF/A: every answer, computed value and file (with its
-/// SHA-256). Also the application document handed to the e-file.
-pub(crate) async fn render_receipt(
-    state: &AppState,
-    messages: &crate::i18n::Messages,
-    lang: Lang,
-    tid: &str,
-    r: &ReceiptData,
-    l: &Loaded<'_>,
-    access_code: Option<String>,
-) -> Result<Vec<u8>, String> {
-    let form = l.form.form();
-    let mc = MessageCtx { messages, lang };
-    let tr = |key: &str| messages.get(lang, key, None);
-    let text = |t: &rathaus_domain::Text| t.get(lang).0.to_owned();
-    let provider = text(&l.offered.provider.name);
-    let office = text(&l.offered.office.name);
-    let mut blocks = vec![
-        rathaus_pdf::Block::Title(tr("receipt-pdf-title")),
-        rathaus_pdf::Block::Paragraph(tr("apply-receipt-reference")),
-        rathaus_pdf::Block::Emphasis(r.sub.reference.clone()),
-        rathaus_pdf::Block::Field {
-            label: tr("apply-receipt-service"),
-            lines: vec![text(&l.offered.service.title)],
-        },
-        rathaus_pdf::Block::Field {
-            label: tr("apply-receipt-submitted"),
-            lines: vec![berlin_datetime(r.sub.submitted_at)],
-        },
-        rathaus_pdf::Block::Field {
-            label: tr("apply-receipt-authority"),
-            lines: vec![provider.clone(), office],
-        },
-    ];
-    if let Some(code) = access_code {
-        blocks.push(rathaus_pdf::Block::Field {
-            label: tr("receipt-access-code"),
-            lines: vec![
-                code,
-                format!(
-                    "{}{}",
-                    state.config.public_url.trim_end_matches('/'),
-                    urls::guest_access(tid)
-                ),
-            ],
-        });
-    }
-    blocks.push(rathaus_pdf::Block::Heading(tr("apply-receipt-answers")));
-    let mut files = Vec::new();
-    for (step, fields) in answered_steps(form, &r.answers) {
-        blocks.push(rathaus_pdf::Block::Heading(text(&step.title)));
-        for (f, label, v) in fields {
-            collect_file_ids(f, v, &mut files);
-            blocks.push(rathaus_pdf::Block::Field {
-                label: text(label),
-                lines: display(form, f, v, &mc),
-            });
-        }
-    }
-    let computed = computed_entries(form, &r.computed, lang, false);
-    if !computed.is_empty() {
-        blocks.push(rathaus_pdf::Block::Heading(tr("apply-computed")));
-        for (label, value) in computed {
-            blocks.push(rathaus_pdf::Block::Field {
-                label: text(label),
-                lines: vec![value],
-            });
-        }
-    }
-    if let Some(p) = &r.payment {
-        blocks.push(rathaus_pdf::Block::Heading(tr("payment-title")));
-        for (label, lines) in crate::payment::pdf_fields(p, l.offered.provider, messages, lang) {
-            blocks.push(rathaus_pdf::Block::Field { label, lines });
-        }
-    }
-    if !files.is_empty() {
-        blocks.push(rathaus_pdf::Block::Heading(tr("receipt-pdf-files")));
-        for id in files {
-            let meta = match state.db.file_of_draft(tid, &r.sub.draft_id, &id).await {
-                Ok(Some(m)) => m,
-                Ok(None) => continue,
-                Err(e) => return Err(e.to_string()),
-            };
-            blocks.push(rathaus_pdf::Block::Field {
-                label: meta.name.clone(),
-                lines: vec![
-                    format!(
-                        "{}, {}",
-                        meta.kind.to_uppercase(),
-                        rathaus_domain::form::format_bytes(meta.size.max(0) as u64)
-                    ),
-                    format!("SHA-256 {}", meta.sha256),
-                ],
-            });
-        }
-    }
-    let mut args = FluentArgs::new();
-    args.set("days", l.offered.service.processing_time.days);
-    blocks.push(rathaus_pdf::Block::Heading(tr("apply-receipt-next")));
-    blocks.push(rathaus_pdf::Block::Paragraph(messages.get(
-        lang,
-        "apply-receipt-next-text",
-        Some(&args),
-    )));
-    let mut args = FluentArgs::new();
-    args.set("reference", r.sub.reference.clone());
-    args.set("page", "{page}");
-    args.set("pages", "{pages}");
-    let doc = rathaus_pdf::Document {
-        lang: lang.code().to_owned(),
-        title: format!("{} {}", tr("receipt-pdf-title"), r.sub.reference),
-        author: provider,
-        creator: "Rathaus".to_owned(),
-        created: rathaus_app::clock::pdf_timestamp(r.sub.submitted_at),
-        blocks,
-        footer: messages.get(lang, "receipt-pdf-footer", Some(&args)),
-    };
-    match tokio::task::spawn_blocking(move || rathaus_pdf::render(&doc)).await {
-        Ok(Ok(b)) => Ok(b),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(e) => Err(e.to_string()),
-    }
 }
 
 /// `GET /{t}/antrag/{draft}/girocode.svg`: the EPC QR code ("GiroCode") of the application's
@@ -2191,22 +1842,9 @@ pub async fn girocode(
     Path((tid, did)): Path<(String, String)>,
 ) -> Response {
     let site = state.site();
-    let (_t, page, draft, _jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
-    let payment = match state.db.payment_of(&draft.id).await {
-        Ok(Some(p))
-            if matches!(p.status.as_str(), "open" | "failed")
-                || (p.status == "pending" && p.method.as_deref() != Some("direct_debit")) =>
-        {
-            p
-        }
-        Ok(_) => return page.not_found(),
-        Err(e) => return PageError::Internal(e.to_string()).into_response(),
-    };
-    let Some(provider) = site.catalog.tenant(&payment.tenant_id) else {
-        return page.not_found();
-    };
-    match crate::payment::girocode_svg(&payment, provider) {
-        Some(svg) => (
+    let (_t, page, own, _jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    match rathaus_app::payments::girocode(&state.app, &own).await {
+        Ok(Some(svg)) => (
             [
                 (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
                 (axum::http::header::CACHE_CONTROL, "private, no-store"),
@@ -2214,7 +1852,8 @@ pub async fn girocode(
             svg,
         )
             .into_response(),
-        None => page.not_found(),
+        Ok(None) => page.not_found(),
+        Err(e) => crate::routes::internal(e),
     }
 }
 
@@ -2228,61 +1867,22 @@ pub async fn pay_online(
     Path((tid, did)): Path<(String, String)>,
     PostForm(pairs): Post,
 ) -> Response {
+    use rathaus_app::payments::OnlineStart;
     let site = state.site();
-    let (_t, page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let (_t, page, own, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
     let (_, token, _) = input_from(&pairs);
     if !csrf::verify(&jar, token.as_deref()) {
         return page.forbidden();
     }
-    let receipt = format!("{}#zahlung", urls::apply_receipt(&tid, &did));
-    let payment = match state.db.payment_of(&draft.id).await {
-        Ok(Some(p)) if matches!(p.status.as_str(), "open" | "failed") => p,
-        Ok(_) => return crate::redirect::to(&receipt).into_response(),
-        Err(e) => return PageError::Internal(e.to_string()).into_response(),
-    };
-    let Some(def) = crate::epay::online_of(&site, &payment) else {
-        return page.not_found();
-    };
-    let service = site
-        .catalog
-        .service(&tid, &draft.service_id)
-        .map(|o| o.service.title.de.clone())
-        .unwrap_or_default();
-    let request = crate::epay::payment_request(
-        &payment,
-        &format!(
-            "{}{}",
-            state.config.public_url.trim_end_matches('/'),
-            urls::pay_return(&tid, &did)
-        ),
-        &format!("{service}, Antrag {}", payment.reference),
-    );
-    match crate::epay::create(&state, &payment.tenant_id, def, &request).await {
-        Ok(c) => {
-            match state
-                .db
-                .start_online_payment(
-                    &payment.id,
-                    crate::epay::provider_key(def),
-                    &c.transaction_id,
-                )
-                .await
-            {
-                Ok(true) => {}
-                Ok(false) => return crate::redirect::to(&receipt).into_response(),
-                Err(e) => return PageError::Internal(e.to_string()).into_response(),
-            }
-            tracing::info!(tenant = %payment.tenant_id, reference = %payment.reference, transaction = %c.transaction_id, "online payment started");
-            crate::redirect::external(&c.pay_url).into_response()
+    let receipt = urls::apply_receipt(&tid, &did);
+    match rathaus_app::payments::start_online(&state.app, &own).await {
+        Ok(OnlineStart::PayPage(url)) => crate::redirect::external(&url).into_response(),
+        Ok(OnlineStart::NotOpen) => crate::redirect::to(&format!("{receipt}#zahlung")),
+        Ok(OnlineStart::Unavailable) => {
+            crate::redirect::to(&format!("{receipt}?zahlung=nicht-erreichbar#zahlung"))
         }
-        Err(e) => {
-            tracing::warn!(tenant = %payment.tenant_id, reference = %payment.reference, %e, "online payment could not start");
-            crate::redirect::to(&format!(
-                "{}?zahlung=nicht-erreichbar#zahlung",
-                urls::apply_receipt(&tid, &did)
-            ))
-            .into_response()
-        }
+        Err(rathaus_app::AppError::NotFound) => page.not_found(),
+        Err(e) => crate::routes::internal(e),
     }
 }
 
@@ -2296,50 +1896,14 @@ pub async fn pay_return(
     Path((tid, did)): Path<(String, String)>,
 ) -> Response {
     let site = state.site();
-    let (_t, _page, draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let (_t, _page, own, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
     let receipt = urls::apply_receipt(&tid, &did);
-    let payment = match state.db.payment_of(&draft.id).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return crate::redirect::to(&receipt).into_response(),
-        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    let target = match rathaus_app::payments::came_back(&state.app, &own).await {
+        Ok(true) => format!("{receipt}#zahlung"),
+        Ok(false) => format!("{receipt}?zahlung=nicht-erreichbar#zahlung"),
+        Err(e) => return crate::routes::internal(e),
     };
-    let (Some(def), Some(tx)) = (
-        crate::epay::online_of(&site, &payment),
-        payment.transaction_id.as_deref(),
-    ) else {
-        return (jar, crate::redirect::to(&receipt)).into_response();
-    };
-    match crate::epay::status(&state, def, tx).await {
-        Ok(report) => {
-            if let Some(r) = &report.reference {
-                let _ = state.db.set_kassenzeichen(&payment.id, r).await;
-            }
-            if let Some(ev) = report.status.event() {
-                let waiting =
-                    match crate::payment::deliveries_when_paid(&state, &site, &payment).await {
-                        Ok(w) => w,
-                        Err(e) => return PageError::Internal(e.to_string()).into_response(),
-                    };
-                if let Err(e) = state
-                    .db
-                    .apply_payment_event(&payment.id, ev, Some("online"), &waiting, Some(tx))
-                    .await
-                {
-                    return PageError::Internal(e.to_string()).into_response();
-                }
-            }
-            tracing::info!(reference = %payment.reference, status = report.status.as_str(), "online payment status");
-            (jar, crate::redirect::to(&format!("{receipt}#zahlung"))).into_response()
-        }
-        Err(e) => {
-            tracing::warn!(reference = %payment.reference, %e, "online payment status unknown");
-            (
-                jar,
-                crate::redirect::to(&format!("{receipt}?zahlung=nicht-erreichbar#zahlung")),
-            )
-                .into_response()
-        }
-    }
+    (jar, crate::redirect::to(&target)).into_response()
 }
 
 /// `GET /{t}/demo-bezahldienst/{id}`: the built-in demo pay page (no money moves).
@@ -2351,10 +1915,10 @@ pub async fn demo_pay_page(
 ) -> Response {
     let site = state.site();
     let (t, page) = tenant_page!(site, prefs, tid);
-    let tx = match state.db.demo_transaction(&id).await {
-        Ok(Some(x)) if x.tenant_id == t.id.as_str() => x,
-        Ok(_) => return page.not_found(),
-        Err(e) => return PageError::Internal(e.to_string()).into_response(),
+    let tx = match rathaus_app::payments::demo_transaction(&state.app, t.id.as_str(), &id).await {
+        Ok(x) => x,
+        Err(rathaus_app::AppError::NotFound) => return page.not_found(),
+        Err(e) => return crate::routes::internal(e),
     };
     let request: Json = serde_json::from_str(&tx.request).unwrap_or(Json::Null);
     let amount = request["grosAmount"].to_string();
@@ -2364,7 +1928,7 @@ pub async fn demo_pay_page(
         StatusCode::OK,
         "demo_pay.html",
         context! {
-            amount => crate::views::money(u64::try_from(cents).unwrap_or(0), page.lang()),
+            amount => rathaus_app::texts::money(cents, page.lang()),
             purpose => request["purpose"].as_str().unwrap_or_default(),
             description => request["description"].as_str().unwrap_or_default(),
             open => tx.status == "INITIAL",
@@ -2385,37 +1949,24 @@ pub async fn demo_pay_action(
     Path((tid, id)): Path<(String, String)>,
     PostForm(pairs): Post,
 ) -> Response {
+    use rathaus_app::payments::DemoOutcome;
     let site = state.site();
     let (t, page) = tenant_page!(site, prefs, tid);
     let (_, token, action) = input_from(&pairs);
     if !csrf::verify(&jar, token.as_deref()) {
         return page.forbidden();
     }
-    let tx = match state.db.demo_transaction(&id).await {
-        Ok(Some(x)) if x.tenant_id == t.id.as_str() => x,
-        Ok(_) => return page.not_found(),
-        Err(e) => return PageError::Internal(e.to_string()).into_response(),
-    };
-    let (status, reference) = match action.as_deref() {
-        Some("bezahlen") => (
-            "PAYED",
-            Some(format!(
-                "DEMO-KZ-{}",
-                &id[..12.min(id.len())].to_ascii_uppercase()
-            )),
-        ),
-        Some("fehlschlagen") => ("FAILED", None),
-        Some("abbrechen") => ("CANCELED", None),
+    let outcome = match action.as_deref() {
+        Some("bezahlen") => DemoOutcome::Pay,
+        Some("fehlschlagen") => DemoOutcome::Fail,
+        Some("abbrechen") => DemoOutcome::Cancel,
         _ => return StatusCode::BAD_REQUEST.into_response(),
     };
-    if let Err(e) = state
-        .db
-        .finish_demo_transaction(&id, status, reference.as_deref())
-        .await
-    {
-        return PageError::Internal(e.to_string()).into_response();
+    match rathaus_app::payments::demo_finish(&state.app, t.id.as_str(), &id, outcome).await {
+        Ok(back) => crate::redirect::external(&back).into_response(),
+        Err(rathaus_app::AppError::NotFound) => page.not_found(),
+        Err(e) => crate::routes::internal(e),
     }
-    crate::redirect::external(&tx.redirect_url).into_response()
 }
 
 /// `GET /{t}/antrag/{draft}/eingang.pdf`: the receipt as an archivable PDF/A file with
@@ -2428,26 +1979,20 @@ pub async fn receipt_pdf(
     Path((tid, did)): Path<(String, String)>,
 ) -> Response {
     let site = state.site();
-    let (t, page, draft, _jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
-    let (r, l) = match receipt_data(&state, &site, t, &draft).await {
+    let (t, page, own, _jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
+    let draft = own.draft();
+    let (r, l) = match receipt_data(&state, &site, t, draft).await {
         Ok(x) => x,
         Err(res) => return res,
     };
-    let code = guest_code(&state, &draft);
-    let bytes = match render_receipt(
-        &state,
-        &page.theme().messages,
-        page.lang(),
-        &tid,
-        &r,
-        &l,
-        code,
-    )
-    .await
-    {
-        Ok(b) => b,
-        Err(e) => return PageError::Internal(e).into_response(),
-    };
+    let code = rathaus_app::receipts::guest_code(&state.app, draft);
+    let bytes =
+        match rathaus_app::receipts::pdf(&state.app, &site.core, page.lang(), &tid, &r, &l, code)
+            .await
+        {
+            Ok(b) => b,
+            Err(e) => return PageError::Internal(e).into_response(),
+        };
     let name = format!(
         "Eingangsbestaetigung-{}.pdf",
         r.sub
@@ -2471,27 +2016,6 @@ pub async fn receipt_pdf(
         .into_response()
 }
 
-/// The ids of the files in answer `v` of field `f` (a file field or a group's file members).
-fn collect_file_ids(f: &FieldDef, v: &Json, out: &mut Vec<String>) {
-    match (f.kind, v) {
-        (FieldKind::File, Json::Object(o)) => {
-            if let Some(id) = o.get("id").and_then(Json::as_str) {
-                out.push(id.to_owned());
-            }
-        }
-        (FieldKind::Group, Json::Array(items)) => {
-            for item in items {
-                for g in &f.fields {
-                    if let Some(v) = item.get(&g.id) {
-                        collect_file_ids(g, v, out);
-                    }
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
 /// `GET /{t}/antrag/{draft}/datei/{file}`: a file of this draft, as a download.
 pub async fn file(
     State(state): St,
@@ -2503,7 +2027,7 @@ pub async fn file(
     let site = state.site();
     let (_t, page, _draft, jar) = draft_ctx!(state, site, prefs, tid, did, citizen, jar);
     let _ = jar;
-    match state.db.file_of_draft(&tid, &did, &fid).await {
+    match state.app.db.file_of_draft(&tid, &did, &fid).await {
         Ok(Some(m)) => send_file(&state, &m).await,
         Ok(None) => page.not_found(),
         Err(e) => PageError::Internal(e.to_string()).into_response(),
@@ -2512,7 +2036,7 @@ pub async fn file(
 
 /// A stored file as a download (never shown inline: no content sniffing, no script).
 pub(crate) async fn send_file(state: &AppState, meta: &rathaus_store::FileMeta) -> Response {
-    let f = match state.files.blobs.open(&meta.tenant_id, &meta.id).await {
+    let f = match state.app.files.blobs.open(&meta.tenant_id, &meta.id).await {
         Ok(f) => f,
         Err(e) => return PageError::Internal(format!("file {}: {e}", meta.id)).into_response(),
     };

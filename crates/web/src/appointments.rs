@@ -15,34 +15,24 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use minijinja::context;
-use rathaus_app::secrets::{random_token, sha256_hex};
-use rathaus_domain::appointment::{
-    self as appt, booking_code, day_start, local, local_date, Booked, Calendar, CalendarDef, Slot,
-    VisitError,
-};
+pub(crate) use rathaus_app::appointments::{calendar_of, service_names, time_label, MAX_SERVICES};
+use rathaus_app::appointments::{Booking, Contact, NotBookable, OwnAppointment, Wanted};
+use rathaus_domain::appointment::{self as appt, local_date, Slot, VisitError};
 use rathaus_domain::{Lang, OfficeDef, TenantDef};
-use rathaus_store::{Appointment, BookOutcome, NewAppointment};
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
-use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 type St = State<Arc<AppState>>;
 pub(crate) type Pairs = Vec<(String, String)>;
 
-/// Most services one visit may combine.
-pub const MAX_SERVICES: usize = 5;
 /// How many of the next free times the office page lists.
 const NEXT_SLOTS: usize = 6;
-/// Name and e-mail of an appointment are erased this long after it.
-pub const KEEP_PERSONAL_DATA_MS: i64 = 30 * 86_400_000;
-const MAX_NAME_CHARS: usize = 100;
 
 /// Every value of `key` in a form or query.
 pub(crate) fn all(p: &[(String, String)], key: &str) -> Vec<String> {
@@ -92,106 +82,7 @@ impl FromRequestParts<Arc<AppState>> for ClientIp {
     }
 }
 
-/// Bookings per network address and hour, per office (in memory: no address is stored).
-#[derive(Default)]
-pub struct BookingLimiter {
-    offices: Mutex<HashMap<LimiterKey, Arc<DefaultKeyedRateLimiter<IpAddr>>>>,
-}
-
-/// Tenant, office and allowance per hour.
-type LimiterKey = (String, String, u32);
-
-impl BookingLimiter {
-    /// Whether `ip` may book once more at the office now (and counts it).
-    fn allow(&self, tenant: &str, office: &str, per_hour: u32, ip: Option<IpAddr>) -> bool {
-        let Some(ip) = ip else {
-            return true;
-        };
-        let Some(n) = NonZeroU32::new(per_hour) else {
-            return false;
-        };
-        let limiter = {
-            let mut map = self
-                .offices
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            map.entry((tenant.to_owned(), office.to_owned(), per_hour))
-                .or_insert_with(|| Arc::new(RateLimiter::keyed(Quota::per_hour(n))))
-                .clone()
-        };
-        limiter.check_key(&ip).is_ok()
-    }
-
-    /// Forgets addresses whose allowance is full again.
-    pub fn tidy(&self) {
-        let map = self
-            .offices
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for l in map.values() {
-            l.retain_recent();
-        }
-    }
-}
-
-// ----- calendars ------------------------------------------------------------------------
-
-/// The office `oid` of tenant `t` and its calendar, if it takes appointments.
-pub(crate) fn calendar_of<'a>(
-    t: &'a TenantDef,
-    oid: &str,
-) -> Option<(&'a OfficeDef, &'a CalendarDef)> {
-    t.offices
-        .iter()
-        .find(|o| o.id.as_str() == oid)
-        .and_then(|o| o.appointments.as_ref().map(|c| (o, c)))
-}
-
-/// Every free slot for a visit of `minutes` within the booking horizon (or on `only` that
-/// day), leaving out the appointment `except` (the one being moved).
-async fn free_slots(
-    state: &AppState,
-    tid: &str,
-    oid: &str,
-    cal: Calendar<'_>,
-    minutes: u32,
-    except: Option<&str>,
-    only: Option<Date>,
-) -> Result<Vec<Slot>, Response> {
-    let now = rathaus_app::clock::now_millis();
-    let (first, last) = match only {
-        Some(d) => (d, d),
-        None => cal.bookable_days(now),
-    };
-    let booked = state
-        .db
-        .booked_slots(
-            tid,
-            oid,
-            day_start(first),
-            day_start(last.saturating_add(1.day())),
-        )
-        .await
-        .map_err(internal)?;
-    let booked: Vec<Booked> = booked
-        .into_iter()
-        .filter(|(id, ..)| Some(id.as_str()) != except)
-        .map(|(_, s, e, c)| Booked {
-            start_ms: s,
-            end_ms: e,
-            counter: u32::try_from(c).unwrap_or(0),
-        })
-        .collect();
-    Ok(cal.free_slots(minutes, first, last, now, &booked))
-}
-
 // ----- formatting -----------------------------------------------------------------------
-
-const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
-fn weekday_key(d: Date) -> &'static str {
-    WEEKDAYS[d.weekday().to_monday_zero_offset() as usize]
-}
 
 fn month_name(page: &Page<'_>, month: i8) -> String {
     page.theme()
@@ -201,37 +92,11 @@ fn month_name(page: &Page<'_>, month: i8) -> String {
 
 /// "Donnerstag, 26. November 2026" / "Thursday, 26 November 2026", in the page's language.
 pub(crate) fn date_label(page: &Page<'_>, d: Date) -> String {
-    date_label_in(page, page.lang(), d)
-}
-
-/// The date in `lang` (mails go out in the language the booking was made in).
-fn date_label_in(page: &Page<'_>, lang: Lang, d: Date) -> String {
-    let m = &page.theme().messages;
-    let mut a = FluentArgs::new();
-    a.set(
-        "weekday",
-        m.get(lang, &format!("weekday-{}", weekday_key(d)), None),
-    );
-    a.set("day", i64::from(d.day()));
-    a.set("month", m.get(lang, &format!("month-{}", d.month()), None));
-    a.set("year", i64::from(d.year()));
-    m.get(lang, "appt-date", Some(&a))
-}
-
-pub(crate) fn time_label(ms: i64) -> String {
-    let t = local(ms);
-    format!("{:02}:{:02}", t.hour(), t.minute())
-}
-
-/// The services of a visit by name.
-pub(crate) fn service_names(cal: &CalendarDef, ids: &[String], lang: Lang) -> Vec<String> {
-    ids.iter()
-        .map(|id| {
-            cal.bookable(id)
-                .map(|b| b.name.get(lang).0.to_owned())
-                .unwrap_or_else(|| id.clone())
-        })
-        .collect()
+    let w = rathaus_app::texts::Words {
+        messages: &page.theme().messages,
+        lang: page.lang(),
+    };
+    rathaus_app::appointments::date_label(&w, d)
 }
 
 fn office_view(t: &TenantDef, o: &OfficeDef, lang: Lang) -> Json {
@@ -391,10 +256,12 @@ pub async fn office(
     let mut moving = None;
     if let Some((id, k)) = &choice.moving {
         let key = Some(k.as_str()).filter(|k| !k.is_empty());
-        match authorized(&state, &tid, id, key, &citizen).await {
-            Ok(Some(a)) if a.office_id == oid && a.status == "booked" => moving = Some(a),
-            Ok(_) => return page.gone(),
-            Err(r) => return r,
+        match rathaus_app::appointments::open(&state.app, &tid, id, key, &citizen).await {
+            Ok(a) if a.appointment.office_id == oid && a.appointment.status == "booked" => {
+                moving = Some(a.appointment)
+            }
+            Ok(_) | Err(rathaus_app::AppError::NotFound) => return page.gone(),
+            Err(e) => return internal(e),
         }
     }
     let services: Vec<Json> = def
@@ -438,8 +305,8 @@ pub async fn office(
     let mut month = Json::Null;
     let mut day = Json::Null;
     if let Some(minutes) = minutes {
-        let slots = match free_slots(
-            &state,
+        let slots = match rathaus_app::appointments::free_slots(
+            &state.app,
             &tid,
             &oid,
             cal,
@@ -450,7 +317,7 @@ pub async fn office(
         .await
         {
             Ok(s) => s,
-            Err(r) => return r,
+            Err(e) => return internal(e),
         };
         let slot_view = |s: &Slot| {
             let d = local_date(s.start_ms);
@@ -588,7 +455,7 @@ fn month_view(
         "prev_label": format!("{} {}", month_name(page, prev.month()), prev.year()),
         "next": (next <= last).then(|| choice.href(tid, oid, &format!("monat={}", ym(next)))),
         "next_label": format!("{} {}", month_name(page, next.month()), next.year()),
-        "weekdays": WEEKDAYS.iter().map(|w| json!({
+        "weekdays": rathaus_app::appointments::weekdays().iter().map(|w| json!({
             "short": page.theme().messages.get(page.lang(), &format!("weekday-short-{w}"), None),
             "long": page.theme().messages.get(page.lang(), &format!("weekday-{w}"), None),
         })).collect::<Vec<_>>(),
@@ -598,52 +465,25 @@ fn month_view(
 /// What the booking form keeps between tries.
 #[derive(Default)]
 struct BookingForm {
-    name: String,
-    email: String,
-    consent: bool,
+    contact: Contact,
     errors: Vec<(&'static str, String)>,
 }
 
-/// Checks the slot of a booking request; `Err` is the page to show instead.
-struct Wanted<'a> {
-    office: &'a OfficeDef,
-    def: &'a CalendarDef,
-    services: Vec<String>,
-    minutes: u32,
-    start: i64,
-    draft: Option<String>,
-}
-
+/// The visit a booking request asks for; `Err` is the page to show instead.
 fn wanted<'a>(
     page: &Page<'_>,
     t: &'a TenantDef,
     oid: &str,
     p: &[(String, String)],
 ) -> Result<Wanted<'a>, Box<Response>> {
-    let Some((office, def)) = calendar_of(t, oid) else {
-        return Err(Box::new(page.not_found()));
-    };
-    let services = all(p, "leistung");
-    let cal = def.with(&office.opening_hours);
     let start = one(p, "beginn").and_then(|s| s.parse::<i64>().ok());
-    let (Some(start), Ok(minutes)) = (start, cal.visit_minutes(&services)) else {
-        return Err(Box::new(
+    match rathaus_app::appointments::wanted(t, oid, all(p, "leistung"), start, one(p, "antrag")) {
+        Ok(w) => Ok(w),
+        Err(NotBookable::NoOffice) => Err(Box::new(page.not_found())),
+        Err(NotBookable::Choose) => Err(Box::new(
             crate::redirect::to(&office_href(t.id.as_str(), oid)).into_response(),
-        ));
-    };
-    if services.len() > MAX_SERVICES {
-        return Err(Box::new(
-            crate::redirect::to(&office_href(t.id.as_str(), oid)).into_response(),
-        ));
+        )),
     }
-    Ok(Wanted {
-        office,
-        def,
-        services,
-        minutes,
-        start,
-        draft: one(p, "antrag"),
-    })
 }
 
 /// The slot is offered and some counter is free for it (else the "taken" page).
@@ -653,27 +493,12 @@ async fn still_free(
     tid: &str,
     w: &Wanted<'_>,
     except: Option<&str>,
-) -> Result<Vec<u32>, Response> {
-    let cal = w.def.with(&w.office.opening_hours);
-    let now = rathaus_app::clock::now_millis();
-    if cal.offers(w.minutes, w.start, now) {
-        // Only the day of the wanted start: bookings are checked where they matter.
-        let day = Some(local_date(w.start));
-        let slots = free_slots(
-            state,
-            tid,
-            w.office.id.as_str(),
-            cal,
-            w.minutes,
-            except,
-            day,
-        )
-        .await?;
-        if let Some(s) = slots.iter().find(|s| s.start_ms == w.start) {
-            return Ok(s.counters.clone());
-        }
+) -> Result<(), Response> {
+    match rathaus_app::appointments::still_free(&state.app, tid, w, except).await {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(taken(page, tid, w)),
+        Err(e) => Err(internal(e)),
     }
-    Err(taken(page, tid, w))
 }
 
 fn taken(page: &Page<'_>, tid: &str, w: &Wanted<'_>) -> Response {
@@ -706,7 +531,6 @@ fn summary(page: &Page<'_>, t: &TenantDef, w: &Wanted<'_>) -> Json {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn render_form(
     page: &Page<'_>,
     t: &TenantDef,
@@ -738,16 +562,16 @@ fn render_form(
             services => w.services.clone(),
             start => w.start,
             draft => w.draft.clone(),
-            name => form.name.clone(),
-            email => form.email.clone(),
-            consent => form.consent,
+            name => form.contact.name.clone(),
+            email => form.contact.email.clone(),
+            consent => form.contact.consent,
             errors,
             name_error => error_of("name"),
             email_error => error_of("email"),
             consent_error => error_of("consent"),
             privacy_href => urls::legal(tid, "datenschutz"),
             provider => loc(&t.name, page.lang()),
-            max_name => MAX_NAME_CHARS,
+            max_name => rathaus_app::appointments::MAX_NAME_CHARS,
             csrf => token,
         },
     )
@@ -758,7 +582,7 @@ async fn account_contact(state: &AppState, tid: &str, citizen: &Citizen) -> (Str
     let Some(id) = citizen.account_id() else {
         return Default::default();
     };
-    let Ok(Some(a)) = state.db.account(tid, id).await else {
+    let Ok(Some(a)) = state.app.db.account(tid, id).await else {
         return Default::default();
     };
     let p: rathaus_domain::Profile = serde_json::from_str(&a.profile).unwrap_or_default();
@@ -791,8 +615,11 @@ pub async fn book_form(
     let (name, email) = account_contact(&state, &tid, &citizen).await;
     let (jar, token) = csrf::token(jar);
     let form = BookingForm {
-        name,
-        email,
+        contact: Contact {
+            name,
+            email,
+            consent: false,
+        },
         ..Default::default()
     };
     (
@@ -821,39 +648,29 @@ pub async fn book(
         Ok(w) => w,
         Err(r) => return *r,
     };
-    let lang = prefs.lang;
-    let m = &page.theme().messages;
-    let mut form = BookingForm {
+    let contact = Contact {
         name: one(&p, "name").unwrap_or_default(),
         email: one(&p, "email").unwrap_or_default(),
         consent: one(&p, "einwilligung").as_deref() == Some("ja"),
-        errors: Vec::new(),
     };
-    if form.name.is_empty() {
-        form.errors
-            .push(("name", m.get(lang, "appt-error-name", None)));
-    } else if looks_like_link(&form.name) {
-        // The name goes into mails sent in the authority's name: no links in it.
-        form.errors
-            .push(("name", m.get(lang, "appt-error-name-link", None)));
-    } else if form.name.chars().count() > MAX_NAME_CHARS {
-        let mut a = FluentArgs::new();
-        a.set("max", MAX_NAME_CHARS as i64);
-        form.errors
-            .push(("name", m.get(lang, "error-too-long", Some(&a))));
-    }
-    if !rathaus_domain::form::email_valid(&form.email) {
-        form.errors
-            .push(("email", m.get(lang, "error-email", None)));
-    }
-    if !form.consent {
-        form.errors
-            .push(("consent", m.get(lang, "appt-error-consent", None)));
-    }
     let (jar, token) = csrf::token(jar);
-    if !form.errors.is_empty() {
-        return (
-            jar,
+    let booking =
+        rathaus_app::appointments::book(&state.app, &citizen, ip.0, t, &w, &contact, prefs.lang)
+            .await;
+    let res = match booking {
+        Ok(Booking::Booked { id, key }) => crate::redirect::to(&format!(
+            "{}&geaendert=gebucht",
+            with_key(&manage_base(&tid, &id), Some(&key))
+        )),
+        Ok(Booking::Invalid(errors)) => {
+            let words = rathaus_app::texts::Words {
+                messages: &page.theme().messages,
+                lang: prefs.lang,
+            };
+            let form = BookingForm {
+                contact,
+                errors: errors.iter().map(|(f, m)| (*f, words.text(m))).collect(),
+            };
             render_form(
                 &page,
                 t,
@@ -861,342 +678,43 @@ pub async fn book(
                 &form,
                 &token,
                 StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-        )
-            .into_response();
-    }
-    if !state
-        .bookings
-        .allow(&tid, &oid, w.def.limits.per_address_per_hour, ip.0)
-    {
-        let mut res = page.render_private(
-            StatusCode::TOO_MANY_REQUESTS,
-            "appointment_notice.html",
-            context! {
-                active => "appointments",
-                title_key => "appt-rate-title",
-                text_key => "appt-rate-text",
-                back => office_href(&tid, &oid),
-            },
-        );
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("3600"));
-        return (jar, res).into_response();
-    }
-    let counters = match still_free(&state, &page, &tid, &w, None).await {
-        Ok(c) => c,
-        Err(r) => return (jar, r).into_response(),
-    };
-    // The application this visit belongs to: a submitted one of this tenant.
-    let reference = match &w.draft {
-        Some(d) => match state.db.submission_of_draft(&tid, d).await {
-            Ok(Some(s)) => Some(s.reference),
-            _ => None,
-        },
-        None => None,
-    };
-    let key = random_token();
-    let end = w.start + i64::from(w.minutes) * 60_000;
-    let mut outcome = BookOutcome::CodeClash;
-    let mut booked = None;
-    for _ in 0..5 {
-        let id = uuid::Uuid::new_v4().simple().to_string();
-        let random = *uuid::Uuid::new_v4().as_bytes();
-        let code = booking_code([
-            random[0], random[1], random[2], random[3], random[4], random[5],
-        ]);
-        let a = NewAppointment {
-            id: id.clone(),
-            tenant_id: tid.clone(),
-            office_id: oid.clone(),
-            code,
-            token_hash: sha256_hex(&key),
-            services: serde_json::to_string(&w.services).unwrap_or_default(),
-            starts_at: w.start,
-            ends_at: end,
-            name: form.name.clone(),
-            email: form.email.clone(),
-            lang: lang.code().to_owned(),
-            account_id: citizen.account_id().map(str::to_owned),
-            reference: reference.clone(),
-        };
-        let mail = appointment_mail(
-            &state,
-            &page,
-            t,
-            w.office,
-            w.def,
-            &a_view(&a),
-            Some(&key),
-            "booked",
-        );
-        outcome = match state
-            .db
-            .book_appointment(&a, &counters, w.def.limits.per_email, mail)
-            .await
-        {
-            Ok(o) => o,
-            Err(e) => return internal(e),
-        };
-        if outcome != BookOutcome::CodeClash {
-            booked = Some(id);
-            break;
-        }
-    }
-    match (outcome, booked) {
-        (BookOutcome::Booked(_), Some(id)) => {
-            audit(&state, &tid, &citizen, "book_appointment", &id).await;
-            crate::redirect::to(&format!(
-                "{}&geaendert=gebucht",
-                with_key(&manage_base(&tid, &id), Some(&key))
-            ))
-            .into_response()
-        }
-        (BookOutcome::EmailLimit, _) => {
-            let mut a = FluentArgs::new();
-            a.set("max", i64::from(w.def.limits.per_email));
-            form.errors
-                .push(("email", m.get(lang, "appt-error-email-limit", Some(&a))));
-            (
-                jar,
-                render_form(
-                    &page,
-                    t,
-                    &w,
-                    &form,
-                    &token,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                ),
             )
-                .into_response()
         }
-        (BookOutcome::Taken, _) => (jar, taken(&page, &tid, &w)).into_response(),
-        _ => internal("no free booking code after 5 tries"),
-    }
-}
-
-/// Text that mail programs would turn into a link.
-fn looks_like_link(s: &str) -> bool {
-    let l = s.to_lowercase();
-    l.contains("://") || l.contains("www.") || l.contains('@')
-}
-
-async fn audit(state: &AppState, tid: &str, citizen: &Citizen, action: &str, id: &str) {
-    let actor = match citizen.account_id() {
-        Some(a) => format!("citizen:{a}"),
-        None => "guest".to_owned(),
+        Ok(Booking::RateLimited) => {
+            let mut res = page.render_private(
+                StatusCode::TOO_MANY_REQUESTS,
+                "appointment_notice.html",
+                context! {
+                    active => "appointments",
+                    title_key => "appt-rate-title",
+                    text_key => "appt-rate-text",
+                    back => office_href(&tid, &oid),
+                },
+            );
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("3600"));
+            res
+        }
+        Ok(Booking::Taken) => taken(&page, &tid, &w),
+        Err(e) => internal(e),
     };
-    state
-        .db
-        .audit(
-            tid,
-            &rathaus_store::AuditEvent {
-                actor,
-                action: action.to_owned(),
-                object: format!("appointment:{id}"),
-                detail: String::new(),
-            },
-        )
-        .await
-        .ok();
+    (jar, res).into_response()
 }
 
-/// Whether `key` opens the appointment (its link's key; compared as hashes).
-fn key_fits(a: &Appointment, key: Option<&str>) -> bool {
-    key.is_some_and(|k| rathaus_app::secrets::token_matches(&sha256_hex(k), &a.token_hash))
-}
-
-/// The appointment, if the key fits or it belongs to the logged-in account.
-async fn authorized(
+/// The appointment of the path, opened by the link's key or its owner; else "gone".
+async fn opened(
     state: &AppState,
+    page: &Page<'_>,
     tid: &str,
     id: &str,
     key: Option<&str>,
     citizen: &Citizen,
-) -> Result<Option<Appointment>, Response> {
-    let a = state.db.appointment(tid, id).await.map_err(internal)?;
-    // The link's key works until the end of the appointment's day; the owning account's
-    // session always does.
-    let now = rathaus_app::clock::now_millis();
-    Ok(a.filter(|a| {
-        (key_fits(a, key) && now < day_start(local_date(a.ends_at).saturating_add(1.day())))
-            || owns(a, citizen)
-    }))
-}
-
-/// Whether the appointment belongs to the logged-in account.
-fn owns(a: &Appointment, citizen: &Citizen) -> bool {
-    a.account_id.is_some() && a.account_id.as_deref() == citizen.account_id()
-}
-
-/// What the templates, mails and the `.ics` file need of an appointment.
-struct ApptView {
-    id: String,
-    code: String,
-    services: Vec<String>,
-    starts_at: i64,
-    ends_at: i64,
-    name: String,
-    email: String,
-    status: String,
-    sequence: i64,
-    lang: String,
-}
-
-fn a_view(a: &NewAppointment) -> ApptView {
-    ApptView {
-        id: a.id.clone(),
-        code: a.code.clone(),
-        services: serde_json::from_str(&a.services).unwrap_or_default(),
-        starts_at: a.starts_at,
-        ends_at: a.ends_at,
-        name: a.name.clone(),
-        email: a.email.clone(),
-        status: "booked".into(),
-        sequence: 0,
-        lang: a.lang.clone(),
+) -> Result<OwnAppointment, Response> {
+    match rathaus_app::appointments::open(&state.app, tid, id, key, citizen).await {
+        Ok(a) => Ok(a),
+        Err(rathaus_app::AppError::NotFound) => Err(page.gone()),
+        Err(e) => Err(internal(e)),
     }
-}
-
-fn stored_view(a: &Appointment) -> ApptView {
-    ApptView {
-        id: a.id.clone(),
-        code: a.code.clone(),
-        services: a.services(),
-        starts_at: a.starts_at,
-        ends_at: a.ends_at,
-        name: a.name.clone(),
-        email: a.email.clone(),
-        status: a.status.clone(),
-        sequence: (a.updated_at - a.created_at).max(0) / 1000,
-        lang: a.lang.clone(),
-    }
-}
-
-/// The appointment as an iCalendar file (RFC 5545), times in UTC.
-fn ics(
-    state: &AppState,
-    t: &TenantDef,
-    o: &OfficeDef,
-    def: &CalendarDef,
-    a: &ApptView,
-    key: Option<&str>,
-    lang: Lang,
-) -> String {
-    use icalendar::{Component, EventLike};
-    let utc = |ms: i64| {
-        jiff::Timestamp::from_millisecond(ms)
-            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-            .strftime("%Y%m%dT%H%M%SZ")
-            .to_string()
-    };
-    let base = state.config.public_url.trim_end_matches('/');
-    let host = base
-        .split("://")
-        .nth(1)
-        .unwrap_or("rathaus.invalid")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("rathaus.invalid");
-    let services = service_names(def, &a.services, lang).join(", ");
-    let office = o.name.get(lang).0;
-    let mut description = match lang {
-        Lang::De => format!("Buchungscode: {}\nAnliegen: {services}", a.code),
-        Lang::En => format!("Booking code: {}\nServices: {services}", a.code),
-    };
-    if let Some(k) = key {
-        description.push_str(&format!(
-            "\n{}: {base}{}",
-            match lang {
-                Lang::De => "Verlegen oder absagen",
-                Lang::En => "Move or cancel",
-            },
-            with_key(&manage_base(t.id.as_str(), &a.id), Some(k))
-        ));
-    }
-    let cancelled = a.status == "cancelled";
-    let event = icalendar::Event::new()
-        .uid(&format!("{}@{host}", a.id))
-        .summary(&format!("{office} – {services}"))
-        .location(&format!(
-            "{}, {} {} {}, {} {}",
-            o.name.get(lang).0,
-            t.name.get(lang).0,
-            o.address.street,
-            o.address.house_number,
-            o.address.postal_code,
-            o.address.city
-        ))
-        .description(&description)
-        .add_property("DTSTART", utc(a.starts_at))
-        .add_property("DTEND", utc(a.ends_at))
-        .add_property("DTSTAMP", utc(rathaus_app::clock::now_millis()))
-        .add_property("SEQUENCE", a.sequence.to_string())
-        .add_property("STATUS", if cancelled { "CANCELLED" } else { "CONFIRMED" })
-        .done();
-    let mut cal = icalendar::Calendar::new();
-    cal.push(event);
-    cal.append_property(("METHOD", "PUBLISH"));
-    cal.to_string()
-}
-
-/// The mail of a booking, a move, a cancellation (`event`: `booked`, `moved`,
-/// `cancelled`) or the reminder (`reminder`), with the `.ics` attached. The link opens the
-/// appointment with `key`, or (without it) in its account's session.
-#[allow(clippy::too_many_arguments)]
-fn appointment_mail(
-    state: &AppState,
-    page: &Page<'_>,
-    t: &TenantDef,
-    o: &OfficeDef,
-    def: &CalendarDef,
-    a: &ApptView,
-    key: Option<&str>,
-    event: &str,
-) -> rathaus_store::QueuedMail {
-    let lang = Lang::parse(&a.lang).unwrap_or(Lang::De);
-    let m = &page.theme().messages;
-    let base = state.config.public_url.trim_end_matches('/');
-    let mut args = FluentArgs::new();
-    args.set("name", a.name.clone());
-    args.set("office", o.name.get(lang).0.to_owned());
-    args.set("authority", t.name.get(lang).0.to_owned());
-    args.set(
-        "address",
-        format!(
-            "{} {}, {} {}",
-            o.address.street, o.address.house_number, o.address.postal_code, o.address.city
-        ),
-    );
-    args.set("date", date_label_in(page, lang, local_date(a.starts_at)));
-    args.set("time", time_label(a.starts_at));
-    args.set("code", a.code.clone());
-    args.set("services", service_names(def, &a.services, lang).join(", "));
-    args.set(
-        "link",
-        format!(
-            "{base}{}",
-            with_key(&manage_base(t.id.as_str(), &a.id), key)
-        ),
-    );
-    let payload = rathaus_jobs::MailPayload {
-        to: a.email.clone(),
-        subject: m.get(lang, &format!("appt-mail-{event}-subject"), Some(&args)),
-        body: m.get(lang, &format!("appt-mail-{event}-body"), Some(&args)),
-        attachment: Some(rathaus_jobs::MailAttachment {
-            filename: "termin.ics".into(),
-            content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
-            content: ics(state, t, o, def, a, key, lang),
-        }),
-    };
-    // The outbox id makes each mail go out once: a reminder once per start time (a moved
-    // appointment is reminded again), every change mail once.
-    let id = if event == "reminder" {
-        format!("appt.{}.reminder.{}", a.id, a.starts_at)
-    } else {
-        format!("appt.{}.{event}.{}", a.id, rathaus_app::clock::now_millis())
-    };
-    Some((id, serde_json::to_string(&payload).unwrap_or_default()))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -1216,11 +734,11 @@ pub async fn manage(
 ) -> Response {
     let site = state.site();
     let (t, page) = tenant_page!(site, prefs, tid);
-    let a = match authorized(&state, &tid, &id, q.k.as_deref(), &citizen).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return page.gone(),
+    let own = match opened(&state, &page, &tid, &id, q.k.as_deref(), &citizen).await {
+        Ok(a) => a,
         Err(r) => return r,
     };
+    let a = &own.appointment;
     let Some((o, def)) = calendar_of(t, &a.office_id) else {
         return page.gone();
     };
@@ -1228,12 +746,10 @@ pub async fn manage(
     let (jar, token) = csrf::token(jar);
     let key = q.k.clone();
     let base = manage_base(&tid, &a.id);
-    let now = rathaus_app::clock::now_millis();
-    let checked_in = match state.db.checked_in(&a.id).await {
-        Ok(c) => c,
+    let ahead = match own.ahead(&state.app).await {
+        Ok(x) => x,
         Err(e) => return internal(e),
     };
-    let ahead = a.starts_at > now && !checked_in;
     let view = json!({
         "code": a.code,
         "date": date_label(&page, local_date(a.starts_at)),
@@ -1242,8 +758,8 @@ pub async fn manage(
         "services": service_names(def, &a.services(), lang),
         "minutes": (a.ends_at - a.starts_at) / 60_000,
         // Opened by the mail's link alone, the page shows no personal data.
-        "name": owns(&a, &citizen).then(|| a.name.clone()),
-        "email": owns(&a, &citizen).then(|| a.email.clone()),
+        "name": own.by_owner.then(|| a.name.clone()),
+        "email": own.by_owner.then(|| a.email.clone()),
         "cancelled": a.status == "cancelled",
         "ahead": ahead,
         "reference": a.reference,
@@ -1286,23 +802,16 @@ pub async fn ics_file(
 ) -> Response {
     let site = state.site();
     let (t, page) = tenant_page!(site, prefs, tid);
-    let a = match authorized(&state, &tid, &id, q.k.as_deref(), &citizen).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return page.gone(),
+    let own = match opened(&state, &page, &tid, &id, q.k.as_deref(), &citizen).await {
+        Ok(a) => a,
         Err(r) => return r,
     };
-    let Some((o, def)) = calendar_of(t, &a.office_id) else {
+    let Some((o, def)) = calendar_of(t, &own.appointment.office_id) else {
         return page.gone();
     };
-    let body = ics(
-        &state,
-        t,
-        o,
-        def,
-        &stored_view(&a),
-        q.k.as_deref(),
-        prefs.lang,
-    );
+    let visit = rathaus_app::appointments::Visit::stored(&own.appointment);
+    let body =
+        rathaus_app::appointments::ics(&state.app, t, o, def, &visit, q.k.as_deref(), prefs.lang);
     (
         [
             (
@@ -1320,6 +829,15 @@ pub async fn ics_file(
         .into_response()
 }
 
+/// The appointment's page after a change, keeping the link's key.
+fn changed_page(tid: &str, id: &str, key: Option<&str>, what: &str) -> Response {
+    crate::redirect::to(&format!(
+        "{}{}geaendert={what}",
+        with_key(&manage_base(tid, id), key),
+        if key.is_some() { "&" } else { "?" }
+    ))
+}
+
 /// `POST /{t}/termin/{id}/absagen`: cancels; the slot is free again at once.
 pub async fn cancel(
     State(state): St,
@@ -1330,34 +848,20 @@ pub async fn cancel(
     axum::Form(p): axum::Form<Pairs>,
 ) -> Response {
     let site = state.site();
-    let (t, page) = tenant_page!(site, prefs, tid);
+    let (_t, page) = tenant_page!(site, prefs, tid);
     if !csrf::verify(&jar, one(&p, "_csrf").as_deref()) {
         return page.forbidden();
     }
     let key = one(&p, "k");
-    let a = match authorized(&state, &tid, &id, key.as_deref(), &citizen).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return page.gone(),
+    let own = match opened(&state, &page, &tid, &id, key.as_deref(), &citizen).await {
+        Ok(a) => a,
         Err(r) => return r,
     };
-    let Some((o, def)) = calendar_of(t, &a.office_id) else {
-        return page.gone();
-    };
-    let mut v = stored_view(&a);
-    v.status = "cancelled".into();
-    v.sequence += 1;
-    let mail = appointment_mail(&state, &page, t, o, def, &v, key.as_deref(), "cancelled");
-    match state.db.cancel_appointment(&tid, &id, mail).await {
-        Ok(true) => audit(&state, &tid, &citizen, "cancel_appointment", &id).await,
-        Ok(false) => {}
-        Err(e) => return internal(e),
+    match rathaus_app::appointments::cancel(&state.app, &citizen, &own).await {
+        Ok(()) => changed_page(&tid, &id, key.as_deref(), "abgesagt"),
+        Err(rathaus_app::AppError::NotFound) => page.gone(),
+        Err(e) => internal(e),
     }
-    crate::redirect::to(&format!(
-        "{}{}geaendert=abgesagt",
-        with_key(&manage_base(&tid, &id), key.as_deref()),
-        if key.is_some() { "&" } else { "?" }
-    ))
-    .into_response()
 }
 
 /// `POST /{t}/termin/{id}/verlegen`: to another free time (the old one is kept if the new
@@ -1376,106 +880,24 @@ pub async fn reschedule(
         return page.forbidden();
     }
     let key = one(&p, "k");
-    let a = match authorized(&state, &tid, &id, key.as_deref(), &citizen).await {
-        Ok(Some(a)) if a.status == "booked" => a,
+    let own = match opened(&state, &page, &tid, &id, key.as_deref(), &citizen).await {
+        Ok(a) if a.appointment.status == "booked" => a,
         Ok(_) => return page.gone(),
         Err(r) => return r,
     };
-    let mut pairs: Pairs = a
-        .services()
-        .into_iter()
-        .map(|s| ("leistung".to_owned(), s))
-        .collect();
-    if let Some(b) = one(&p, "beginn") {
-        pairs.push(("beginn".into(), b));
-    }
-    let w = match wanted(&page, t, &a.office_id, &pairs) {
+    let a = &own.appointment;
+    let start = one(&p, "beginn").and_then(|s| s.parse::<i64>().ok());
+    let w = match rathaus_app::appointments::wanted(t, &a.office_id, a.services(), start, None) {
         Ok(w) => w,
-        Err(r) => return *r,
+        Err(NotBookable::NoOffice) => return page.not_found(),
+        Err(NotBookable::Choose) => return crate::redirect::to(&office_href(&tid, &a.office_id)),
     };
-    let counters = match still_free(&state, &page, &tid, &w, Some(&a.id)).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let end = w.start + i64::from(w.minutes) * 60_000;
-    let mut v = stored_view(&a);
-    v.starts_at = w.start;
-    v.ends_at = end;
-    v.sequence += 1;
-    let mail = appointment_mail(
-        &state,
-        &page,
-        t,
-        w.office,
-        w.def,
-        &v,
-        key.as_deref(),
-        "moved",
-    );
-    match state
-        .db
-        .move_appointment(&tid, &id, w.start, end, &counters, mail)
-        .await
-    {
-        Ok(BookOutcome::Booked(_)) => {
-            audit(&state, &tid, &citizen, "move_appointment", &id).await;
-            crate::redirect::to(&format!(
-                "{}{}geaendert=verlegt",
-                with_key(&manage_base(&tid, &id), key.as_deref()),
-                if key.is_some() { "&" } else { "?" }
-            ))
-            .into_response()
-        }
-        Ok(BookOutcome::Taken) => taken(&page, &tid, &w),
-        Ok(_) => page.gone(),
+    match rathaus_app::appointments::reschedule(&state.app, &citizen, &own, &w).await {
+        Ok(true) => changed_page(&tid, &id, key.as_deref(), "verlegt"),
+        Ok(false) => taken(&page, &tid, &w),
+        Err(rathaus_app::AppError::NotFound) => page.gone(),
         Err(e) => internal(e),
     }
-}
-
-// ----- reminders and clean-up -------------------------------------------------------------
-
-/// Queues the reminder of every appointment of tomorrow (Berlin) that was booked at least a
-/// day ahead, erases personal data of appointments long past, and forgets idle rate-limit
-/// entries. Runs every minute or so; each reminder goes out once.
-pub async fn remind(state: &AppState) {
-    let now = rathaus_app::clock::now_millis();
-    let tomorrow = local_date(now).saturating_add(1.day());
-    let from = day_start(tomorrow).max(now);
-    let to = day_start(tomorrow.saturating_add(1.day()));
-    let due = match state.db.reminders_due(from, to, 86_400_000).await {
-        Ok(d) => d,
-        Err(e) => {
-            tracing::warn!(error = %e, "reading due reminders failed");
-            return;
-        }
-    };
-    let site = state.site();
-    for a in due {
-        let Some(t) = site.catalog.tenant(&a.tenant_id) else {
-            continue;
-        };
-        let Some((o, def)) = calendar_of(t, &a.office_id) else {
-            continue;
-        };
-        let prefs = Prefs {
-            lang: Lang::parse(&a.lang).unwrap_or(Lang::De),
-            here: String::new(),
-        };
-        let page = Page::new(&site, &prefs, Some(t));
-        // No key: it is only ever in the confirmation (the body links nothing).
-        let mail = appointment_mail(state, &page, t, o, def, &stored_view(&a), None, "reminder");
-        if let Err(e) = state.db.mark_reminded(&a.tenant_id, &a.id, mail).await {
-            tracing::warn!(error = %e, "queueing a reminder failed");
-        }
-    }
-    if let Err(e) = state
-        .db
-        .purge_appointments(now - KEEP_PERSONAL_DATA_MS)
-        .await
-    {
-        tracing::warn!(error = %e, "erasing old appointment data failed");
-    }
-    state.bookings.tidy();
 }
 
 /// A citizen's upcoming appointments for Mein Bereich.
@@ -1485,9 +907,7 @@ pub(crate) async fn of_account(
     t: &TenantDef,
     account: &str,
 ) -> Vec<Json> {
-    let list = state
-        .db
-        .appointments_of_account(t.id.as_str(), account, false)
+    let list = rathaus_app::appointments::of_account(&state.app, t.id.as_str(), account)
         .await
         .unwrap_or_default();
     list.iter()

@@ -179,37 +179,18 @@ impl Oidc {
 
 // ----- the citizen of a request ----------------------------------------------------------
 
-/// The live session of the request's tenant, if any. Reading it moves the idle clock.
-#[derive(Debug, Clone)]
-pub struct Live {
-    pub hash: String,
-    pub session: Session,
-    /// When the session ends without further requests (unix ms).
-    pub idle_ends: i64,
-    pub warn_ms: i64,
-}
+pub use rathaus_app::access::Live;
 
-impl Live {
-    pub fn account_id(&self) -> Option<&str> {
-        self.session.account_id.as_deref()
-    }
-    pub fn level(&self) -> Level {
-        Level::parse(&self.session.level).unwrap_or(Level::Low)
-    }
-}
-
+/// The citizen of a request: the live session of the path's tenant, if any (reading it
+/// moves the idle clock).
 #[derive(Debug, Clone, Default)]
-pub struct Citizen {
-    pub live: Option<Live>,
-    /// A session cookie was sent but its session has ended (idle or lifetime).
-    pub expired: bool,
-    /// The SHA-256 of that ended session's cookie (the browser that held it).
-    pub stale: Option<String>,
-}
+pub struct Citizen(pub rathaus_app::access::Citizen);
 
-impl Citizen {
-    pub fn account_id(&self) -> Option<&str> {
-        self.live.as_ref().and_then(Live::account_id)
+impl std::ops::Deref for Citizen {
+    type Target = rathaus_app::access::Citizen;
+
+    fn deref(&self) -> &rathaus_app::access::Citizen {
+        &self.0
     }
 }
 
@@ -233,41 +214,11 @@ impl FromRequestParts<Arc<AppState>> for Citizen {
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
-            return Ok(Citizen::default());
-        };
+        let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned());
         let tenant = path_tenant(parts);
-        let site = state.site();
-        let Some(t) = site.catalog.tenant(&tenant) else {
-            return Ok(Citizen::default());
-        };
-        let policy = &t.session;
-        let hash = sha256_hex(&token);
-        match state
-            .db
-            .touch_session(&tenant, &hash, policy.idle_ms())
-            .await
-        {
-            Ok(Some(session)) => Ok(Citizen {
-                live: Some(Live {
-                    idle_ends: (session.last_seen_at + policy.idle_ms()).min(session.expires_at),
-                    warn_ms: policy.warn_ms(),
-                    hash,
-                    session,
-                }),
-                expired: false,
-                stale: None,
-            }),
-            Ok(None) => Ok(Citizen {
-                live: None,
-                expired: true,
-                stale: Some(hash),
-            }),
-            Err(e) => {
-                tracing::error!(error = %e, "reading the session failed");
-                Ok(Citizen::default())
-            }
-        }
+        Ok(Citizen(
+            rathaus_app::access::Citizen::of_session(&state.app, &tenant, token.as_deref()).await,
+        ))
     }
 }
 
@@ -311,7 +262,7 @@ pub async fn start_session(
     level: Level,
 ) -> Result<(CookieJar, String), rathaus_store::StoreError> {
     if let Some(old) = jar.get(SESSION_COOKIE) {
-        state.db.end_session(&sha256_hex(old.value())).await?;
+        state.app.db.end_session(&sha256_hex(old.value())).await?;
     }
     let token = random_token();
     let now = rathaus_app::clock::now_millis();
@@ -326,7 +277,7 @@ pub async fn start_session(
         expires_at: now + t.session.max_ms(),
     };
     let hash = sha256_hex(&token);
-    state.db.create_session(&hash, &s).await?;
+    state.app.db.create_session(&hash, &s).await?;
     Ok((
         jar.add(session_cookie(&state.auth, t.id.as_str(), token)),
         hash,
@@ -395,6 +346,7 @@ pub(crate) async fn begin_login(
         created_at: rathaus_app::clock::now_millis(),
     };
     state
+        .app
         .db
         .add_login_attempt(&sha256_hex(csrf_state.secret()), &attempt)
         .await
@@ -495,6 +447,7 @@ pub async fn login_return(
         n => n,
     };
     let account_id = match state
+        .app
         .db
         .upsert_account(
             &tid,
@@ -569,7 +522,7 @@ pub(crate) async fn finish_login<'a>(
         return refuse("login-error-state", "no state");
     };
     // The attempt is taken (deleted) before anything else: a state works once.
-    let attempt = match state.db.take_login_attempt(tid, &sha256_hex(st)).await {
+    let attempt = match state.app.db.take_login_attempt(tid, &sha256_hex(st)).await {
         Ok(Some(a)) => a,
         Ok(None) => return refuse("login-error-state", "unknown or used state"),
         Err(e) => return Err(Refusal::Internal(e.to_string())),
@@ -684,7 +637,7 @@ pub async fn extend(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"));
-    match citizen.live {
+    match citizen.0.live {
         // Reading the session (the extractor) already moved its idle clock to now.
         Some(live) => {
             if wants_json {
@@ -742,8 +695,8 @@ async fn logout_impl(
     }
     if let Some(live) = &citizen.live {
         let r = match (everywhere, live.account_id()) {
-            (true, Some(a)) => state.db.end_all_sessions(a).await.map(|_| ()),
-            _ => state.db.end_session(&live.hash).await,
+            (true, Some(a)) => state.app.db.end_all_sessions(a).await.map(|_| ()),
+            _ => state.app.db.end_session(&live.hash).await,
         };
         if let Err(e) = r {
             return PageError::Internal(e.to_string()).into_response();

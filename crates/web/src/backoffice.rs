@@ -5,7 +5,7 @@
 //! session of this tenant and the case's office against the staff member's grants; every
 //! view of personal data and every change is written to the audit trail.
 
-use crate::account::{status_text, store_attachment};
+use crate::account::status_text;
 use crate::auth::{begin_login, finish_login, Refusal, ReturnQuery};
 use crate::csrf;
 use crate::prefs::Prefs;
@@ -22,6 +22,7 @@ use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
 use minijinja::{context, Value};
 use rathaus_app::cases::{Actor, CaseError, Change};
+use rathaus_app::postkorb::store_attachment;
 use rathaus_app::secrets::{random_token, sha256_hex};
 use rathaus_domain::case::{fill, Action, Decision, Figures, History, Rights};
 use rathaus_domain::{ApplicationStatus, Lang, MessageKind, TenantDef};
@@ -96,6 +97,7 @@ impl FromRequestParts<Arc<AppState>> for MaybeStaff {
         };
         let hash = sha256_hex(&token);
         match state
+            .app
             .db
             .touch_staff_session(&tenant, &hash, t.session.idle_ms())
             .await
@@ -270,6 +272,7 @@ pub async fn login_return(
         .to_owned();
     let grants = serde_json::to_string(&rights.grants).unwrap_or_else(|_| "[]".into());
     let staff_id = match state
+        .app
         .db
         .upsert_staff(
             &tid,
@@ -285,7 +288,12 @@ pub async fn login_return(
         Err(e) => return internal(e),
     };
     if let Some(old) = jar.get(STAFF_COOKIE) {
-        if let Err(e) = state.db.end_staff_session(&sha256_hex(old.value())).await {
+        if let Err(e) = state
+            .app
+            .db
+            .end_staff_session(&sha256_hex(old.value()))
+            .await
+        {
             return internal(e);
         }
     }
@@ -301,6 +309,7 @@ pub async fn login_return(
         expires_at: now + t.session.max_ms(),
     };
     if let Err(e) = state
+        .app
         .db
         .create_staff_session(&sha256_hex(&token), &session)
         .await
@@ -313,7 +322,7 @@ pub async fn login_return(
         object: format!("staff:{staff_id}"),
         detail: String::new(),
     };
-    if let Err(e) = state.db.audit(&tid, &ev).await {
+    if let Err(e) = state.app.db.audit(&tid, &ev).await {
         return internal(e);
     }
     tracing::info!(tenant = %tid, "staff logged in");
@@ -343,7 +352,7 @@ pub async fn logout(
         return page.forbidden();
     }
     if let Some(s) = &staff.0 {
-        if let Err(e) = state.db.end_staff_session(&s.hash).await {
+        if let Err(e) = state.app.db.end_staff_session(&s.hash).await {
             return internal(e);
         }
     }
@@ -411,15 +420,15 @@ pub async fn inbox(
         },
         limit: 200,
     };
-    let cases = match state.db.inbox(&tid, &filter).await {
+    let cases = match state.app.db.inbox(&tid, &filter).await {
         Ok(c) => c,
         Err(e) => return internal(e),
     };
-    let counts = match state.db.status_counts(&tid, &offices).await {
+    let counts = match state.app.db.status_counts(&tid, &offices).await {
         Ok(c) => c,
         Err(e) => return internal(e),
     };
-    let colleagues = match state.db.staff(&tid).await {
+    let colleagues = match state.app.db.staff(&tid).await {
         Ok(members) => colleagues(&tid, &staff, &offices, &members),
         Err(e) => return internal(e),
     };
@@ -428,7 +437,7 @@ pub async fn inbox(
         format!("inbox:{tid}"),
         format!("cases={}", cases.len()),
     );
-    if let Err(e) = state.db.audit(&tid, &ev).await {
+    if let Err(e) = state.app.db.audit(&tid, &ev).await {
         return internal(e);
     }
     let services: Vec<Json> = site
@@ -559,7 +568,7 @@ pub async fn assign(
         "ich" => Some(staff.id().to_owned()),
         other => Some(other.to_owned()),
     };
-    let members = match state.db.staff(&tid).await {
+    let members = match state.app.db.staff(&tid).await {
         Ok(m) => m,
         Err(e) => return internal(e),
     };
@@ -574,7 +583,7 @@ pub async fn assign(
     }
     let mut ids = Vec::new();
     for r in refs {
-        let c = match state.db.case(&tid, r).await {
+        let c = match state.app.db.case(&tid, r).await {
             Ok(Some(c)) if staff.can_see(&c) => c,
             Ok(_) => return page.not_found(),
             Err(e) => return internal(e),
@@ -594,7 +603,12 @@ pub async fn assign(
         ids.push(c.draft_id);
     }
     let actor = format!("staff:{}", staff.id());
-    if let Err(e) = state.db.assign(&tid, &ids, target.as_deref(), &actor).await {
+    if let Err(e) = state
+        .app
+        .db
+        .assign(&tid, &ids, target.as_deref(), &actor)
+        .await
+    {
         return internal(e);
     }
     let back = staff_return(&tid, get("zurueck"));
@@ -606,7 +620,7 @@ pub async fn assign(
 /// The case `reference` if this staff member may see it; otherwise "not found".
 macro_rules! case_of {
     ($state:expr, $page:expr, $tid:expr, $reference:expr, $staff:expr) => {{
-        match $state.db.case(&$tid, &$reference).await {
+        match $state.app.db.case(&$tid, &$reference).await {
             Ok(Some(c)) if $staff.can_see(&c) => c,
             Ok(_) => return $page.not_found(),
             Err(e) => return internal(e),
@@ -673,9 +687,9 @@ async fn render_case(
 ) -> Response {
     let tid = t.id.as_str();
     let lang = page.lang();
-    let l = match crate::apply::form_at(
-        state,
-        site,
+    let l = match rathaus_app::forms::at(
+        &state.app,
+        &site.core,
         &c.portal_tenant_id,
         &c.tenant_id,
         &c.service_id,
@@ -684,32 +698,33 @@ async fn render_case(
     .await
     {
         Ok(l) => l,
-        Err(e) => return e.into_response(),
+        Err(e) => return crate::routes::PageError::from(e).into_response(),
     };
     let form = l.form.form();
     let answers: Map<String, Json> = serde_json::from_str(&c.answers).unwrap_or_default();
     let computed: Map<String, Json> = serde_json::from_str(&c.computed).unwrap_or_default();
-    let mc = crate::apply::MessageCtx {
+    let mc = rathaus_app::texts::Words {
         messages: &page.theme().messages,
         lang,
     };
-    let steps: Vec<Json> = crate::apply::answered_steps(form, &answers)
+    let steps: Vec<Json> = rathaus_app::forms::answered_steps(form, &answers)
         .into_iter()
         .map(|(step, fields)| {
             let rows: Vec<Json> = fields
                 .into_iter()
                 .map(|(f, label, v)| {
-                    json!({"label": loc(label, lang).text, "lines": crate::apply::display(form, f, v, &mc)})
+                    json!({"label": loc(label, lang).text, "lines": rathaus_app::forms::display(form, f, v, &mc)})
                 })
                 .collect();
             json!({"title": loc(&step.title, lang).text, "rows": rows})
         })
         .collect();
     // Staff see every computed value, also those not shown to the citizen.
-    let computed_rows: Vec<Json> = crate::apply::computed_entries(form, &computed, lang, true)
-        .into_iter()
-        .map(|(label, text)| json!({"label": loc(label, lang).text, "text": text}))
-        .collect();
+    let computed_rows: Vec<Json> =
+        rathaus_app::forms::computed_entries(form, &computed, lang, true)
+            .into_iter()
+            .map(|(label, text)| json!({"label": loc(label, lang).text, "text": text}))
+            .collect();
     let today = rathaus_app::clock::today();
     let checks: Vec<Json> = form
         .checks(&answers, &today)
@@ -719,7 +734,7 @@ async fn render_case(
                    "state": match met { Some(true) => "met", Some(false) => "not_met", None => "unknown" }})
         })
         .collect();
-    let files = match state.db.case_files(&c.draft_id).await {
+    let files = match state.app.db.case_files(&c.draft_id).await {
         Ok(f) => f,
         Err(e) => return internal(e),
     };
@@ -732,7 +747,7 @@ async fn render_case(
                    "preview": f.kind != "pdf"})
         })
         .collect();
-    let messages = match state.db.messages(&c.draft_id).await {
+    let messages = match state.app.db.messages(&c.draft_id).await {
         Ok(m) => m,
         Err(e) => return internal(e),
     };
@@ -746,7 +761,7 @@ async fn render_case(
                    "read": m.read_at.map(rathaus_app::clock::berlin_datetime)})
         })
         .collect();
-    let notes = match state.db.notes(&c.draft_id).await {
+    let notes = match state.app.db.notes(&c.draft_id).await {
         Ok(n) => n,
         Err(e) => return internal(e),
     };
@@ -754,11 +769,12 @@ async fn render_case(
         .iter()
         .map(|n| json!({"author": n.author, "body": n.body, "at": rathaus_app::clock::berlin_datetime(n.created_at)}))
         .collect();
-    let events = match state.db.status_events(&c.draft_id).await {
+    let events = match state.app.db.status_events(&c.draft_id).await {
         Ok(e) => e,
         Err(e) => return internal(e),
     };
     let audit = match state
+        .app
         .db
         .audit_entries(tid, Some(&format!("case:{}", c.reference)))
         .await
@@ -766,7 +782,7 @@ async fn render_case(
         Ok(a) => a,
         Err(e) => return internal(e),
     };
-    let members = match state.db.staff(tid).await {
+    let members = match state.app.db.staff(tid).await {
         Ok(m) => m,
         Err(e) => return internal(e),
     };
@@ -838,16 +854,16 @@ async fn render_case(
     });
     // Looking at a case is a view of personal data: recorded.
     let ev = staff.event("view", format!("case:{}", c.reference), String::new());
-    if let Err(e) = state.db.audit(tid, &ev).await {
+    if let Err(e) = state.app.db.audit(tid, &ev).await {
         return internal(e);
     }
     let (jar, token) = csrf::token(jar);
     let base = urls::staff_case(tid, &c.reference);
-    let delivery_rows: Vec<Json> = match state.db.deliveries_of(tid, &c.reference).await {
+    let delivery_rows: Vec<Json> = match state.app.db.deliveries_of(tid, &c.reference).await {
         Ok(rows) => rows.iter().map(|d| delivery_view(page, t, d)).collect(),
         Err(e) => return internal(e),
     };
-    let payment = match state.db.payment_of(&c.draft_id).await {
+    let payment = match state.app.db.payment_of(&c.draft_id).await {
         Ok(p) => p.map(|p| crate::payment::payment_view(&p, t, mc.messages, lang, None)),
         Err(e) => return internal(e),
     };
@@ -906,7 +922,7 @@ pub async fn case_file(
     let site = state.site();
     let (_t, page, staff) = staff_ctx!(site, prefs, tid, staff);
     let c = case_of!(state, page, tid, reference, staff);
-    let meta = match state.db.case_files(&c.draft_id).await {
+    let meta = match state.app.db.case_files(&c.draft_id).await {
         Ok(files) => files.into_iter().find(|f| f.id == fid),
         Err(e) => return internal(e),
     };
@@ -918,7 +934,7 @@ pub async fn case_file(
         format!("case:{}", c.reference),
         format!("file={fid}"),
     );
-    if let Err(e) = state.db.audit(&tid, &ev).await {
+    if let Err(e) = state.app.db.audit(&tid, &ev).await {
         return internal(e);
     }
     let mut res = crate::apply::send_file(&state, &meta).await;
@@ -971,12 +987,7 @@ pub async fn case_action(
     };
     let mut change = Change::new(staff.actor(), &c, action.as_str());
     change.to = Some(to);
-    let done = rathaus_app::cases::change(
-        &state.db,
-        &site.case_portal(&state.config.public_url),
-        &change,
-    )
-    .await;
+    let done = rathaus_app::cases::change(&state.app, &change).await;
     case_changed(done, &page, &urls::staff_case(&tid, &c.reference))
 }
 
@@ -1031,12 +1042,7 @@ pub async fn add_note(
     };
     let mut change = Change::new(staff.actor(), &c, "note");
     change.note = Some(&note);
-    let done = rathaus_app::cases::change(
-        &state.db,
-        &site.case_portal(&state.config.public_url),
-        &change,
-    )
-    .await;
+    let done = rathaus_app::cases::change(&state.app, &change).await;
     case_changed(
         done,
         &page,
@@ -1046,7 +1052,7 @@ pub async fn add_note(
 
 /// The name under which the authority writes about this case.
 fn sender_of(site: &crate::Site, c: &Case) -> String {
-    crate::account::authority_name(site, &c.portal_tenant_id, &c.service_id, &c.tenant_id)
+    site.authority_name(&c.portal_tenant_id, &c.service_id, &c.tenant_id)
 }
 
 /// `POST /{t}/verwaltung/fall/{reference}/anfrage`: ask the citizen for information or
@@ -1112,12 +1118,7 @@ pub async fn request_info(
     change.to = Some(to);
     change.message = Some((&m, &[]));
     change.detail = format!("message={}", m.id);
-    let done = rathaus_app::cases::change(
-        &state.db,
-        &site.case_portal(&state.config.public_url),
-        &change,
-    )
-    .await;
+    let done = rathaus_app::cases::change(&state.app, &change).await;
     case_changed(done, &page, &urls::staff_case(&tid, &c.reference))
 }
 
@@ -1139,7 +1140,7 @@ struct NoticeText {
 fn notice_text(
     site: &crate::Site,
     page: &Page<'_>,
-    l: &crate::apply::Loaded<'_>,
+    l: &rathaus_app::forms::Loaded<'_>,
     c: &Case,
     decision: Decision,
     reasons: &str,
@@ -1273,9 +1274,9 @@ pub async fn notice(
     let Ok(to) = from.apply(Action::Decide) else {
         return conflict(&page);
     };
-    let l = match crate::apply::form_at(
-        &state,
-        &site,
+    let l = match rathaus_app::forms::at(
+        &state.app,
+        &site.core,
         &c.portal_tenant_id,
         &c.tenant_id,
         &c.service_id,
@@ -1284,7 +1285,7 @@ pub async fn notice(
     .await
     {
         Ok(l) => l,
-        Err(e) => return e.into_response(),
+        Err(e) => return crate::routes::PageError::from(e).into_response(),
     };
     let tr = |k: &str| page.theme().messages.get(page.lang(), k, None);
     let decision = f.entscheidung.as_deref().and_then(Decision::parse);
@@ -1373,7 +1374,7 @@ pub async fn notice(
     };
     let name = format!("Bescheid-{}.pdf", c.reference);
     let file = match store_attachment(
-        &state.files.blobs,
+        &state.app.files.blobs,
         &c.portal_tenant_id,
         &c.draft_id,
         &name,
@@ -1410,7 +1411,7 @@ pub async fn notice(
     // A fee in the notice becomes a payment the citizen can make (unless the application
     // already took one).
     let notice_fee = match (fee > 0, t.cash_office.is_some()) {
-        (true, true) => match state.db.payment_of(&c.draft_id).await {
+        (true, true) => match state.app.db.payment_of(&c.draft_id).await {
             Ok(None) => Some(notice_payment(&l, fee)),
             Ok(Some(_)) => None,
             Err(e) => return internal(e),
@@ -1428,17 +1429,13 @@ pub async fn notice(
         decision.as_str(),
         files[0].sha256
     );
-    let done = rathaus_app::cases::change(
-        &state.db,
-        &site.case_portal(&state.config.public_url),
-        &change,
-    )
-    .await;
+    let done = rathaus_app::cases::change(&state.app, &change).await;
     if done.is_ok() {
         tracing::info!(tenant = %tid, reference = %c.reference, decision = decision.as_str(), "notice released");
     } else {
         // Nothing was released: the stored PDF goes too.
         let _ = state
+            .app
             .files
             .blobs
             .delete(&files[0].tenant_id, &files[0].id)
@@ -1462,7 +1459,7 @@ pub async fn print_queue(
     if !staff.rights.is_admin(&tid) {
         return page.forbidden();
     }
-    let letters = match state.db.letters(&tid, true).await {
+    let letters = match state.app.db.letters(&tid, true).await {
         Ok(l) => l,
         Err(e) => return internal(e),
     };
@@ -1503,7 +1500,7 @@ pub async fn print_export(
     if !staff.rights.is_admin(&tid) {
         return page.forbidden();
     }
-    let letters = match state.db.letters(&tid, true).await {
+    let letters = match state.app.db.letters(&tid, true).await {
         Ok(l) => l,
         Err(e) => return internal(e),
     };
@@ -1515,7 +1512,7 @@ pub async fn print_export(
     let mut csv = String::from("datei;aktenzeichen;zeile1;zeile2;zeile3\r\n");
     for l in &letters {
         let mut bytes = Vec::new();
-        match state.files.blobs.open(&l.tenant_id, &l.file_id).await {
+        match state.app.files.blobs.open(&l.tenant_id, &l.file_id).await {
             Ok(mut s) => {
                 use futures_util::StreamExt;
                 while let Some(chunk) = s.next().await {
@@ -1556,6 +1553,7 @@ pub async fn print_export(
     };
     let ids: Vec<String> = letters.iter().map(|l| l.id.clone()).collect();
     if let Err(e) = state
+        .app
         .db
         .mark_exported(&tid, &ids, &batch, &format!("staff:{}", staff.id()))
         .await
@@ -1598,7 +1596,7 @@ pub async fn figures(
     if offices.is_empty() {
         return page.forbidden();
     }
-    let rows = match state.db.case_histories(&tid, &offices).await {
+    let rows = match state.app.db.case_histories(&tid, &offices).await {
         Ok(r) => r,
         Err(e) => return internal(e),
     };
@@ -1665,11 +1663,11 @@ pub async fn audit_page(
     if !staff.rights.is_admin(&tid) {
         return page.forbidden();
     }
-    let check = match state.db.verify_audit(&tid).await {
+    let check = match state.app.db.verify_audit(&tid).await {
         Ok(c) => c,
         Err(e) => return internal(e),
     };
-    let entries = match state.db.audit_entries(&tid, None).await {
+    let entries = match state.app.db.audit_entries(&tid, None).await {
         Ok(e) => e,
         Err(e) => return internal(e),
     };
@@ -1712,10 +1710,10 @@ pub async fn audit_export(
         return page.forbidden();
     }
     let ev = staff.event("audit_export", format!("audit:{tid}"), String::new());
-    if let Err(e) = state.db.audit(&tid, &ev).await {
+    if let Err(e) = state.app.db.audit(&tid, &ev).await {
         return internal(e);
     }
-    let entries = match state.db.audit_entries(&tid, None).await {
+    let entries = match state.app.db.audit_entries(&tid, None).await {
         Ok(e) => e,
         Err(e) => return internal(e),
     };
@@ -1803,8 +1801,8 @@ pub async fn deliveries(
         rathaus_store::DeliveryFilter::Troubled
     };
     let (rows, counts) = match (
-        state.db.deliveries(&tid, filter, 200).await,
-        state.db.delivery_counts(&tid).await,
+        state.app.db.deliveries(&tid, filter, 200).await,
+        state.app.db.delivery_counts(&tid).await,
     ) {
         (Ok(r), Ok(c)) => (r, c),
         (Err(e), _) | (_, Err(e)) => return internal(e),
@@ -1841,6 +1839,7 @@ pub async fn deliveries(
         },
     );
     state
+        .app
         .db
         .audit(
             &tid,
@@ -1877,7 +1876,7 @@ pub async fn delivery_action(
     if !staff.rights.is_admin(&tid) {
         return page.forbidden();
     }
-    let d = match state.db.delivery(&tid, &f.id).await {
+    let d = match state.app.db.delivery(&tid, &f.id).await {
         Ok(Some(d)) => d,
         Ok(None) => return page.not_found(),
         Err(e) => return internal(e),
@@ -1892,7 +1891,12 @@ pub async fn delivery_action(
         format!("case:{}", d.reference),
         format!("delivery={}", d.id),
     );
-    match state.db.change_delivery(&tid, &d.id, retry, &event).await {
+    match state
+        .app
+        .db
+        .change_delivery(&tid, &d.id, retry, &event)
+        .await
+    {
         Ok(true) => {
             tracing::info!(tenant = %tid, delivery = %d.id, action, "delivery changed by an administrator");
             crate::redirect::to(&urls::staff_deliveries(&tid)).into_response()
@@ -1945,13 +1949,13 @@ async fn render_cash_office(
     let tid = t.id.as_str();
     let lang = page.lang();
     let (waiting, recent) = match (
-        state.db.bank_lines(tid, true, 200).await,
-        state.db.bank_lines(tid, false, 50).await,
+        state.app.db.bank_lines(tid, true, 200).await,
+        state.app.db.bank_lines(tid, false, 50).await,
     ) {
         (Ok(w), Ok(r)) => (w, r),
         (Err(e), _) | (_, Err(e)) => return internal(e),
     };
-    let debits_waiting = match state.db.direct_debits_waiting(tid).await {
+    let debits_waiting = match state.app.db.direct_debits_waiting(tid).await {
         Ok(n) => {
             let mut a = FluentArgs::new();
             a.set("count", n);
@@ -2101,7 +2105,7 @@ pub async fn import_statement(
             if fees.contains_key(r.as_str()) {
                 continue;
             }
-            match state.db.payment_by_creditor_ref(&tid, r.as_str()).await {
+            match state.app.db.payment_by_creditor_ref(&tid, r.as_str()).await {
                 Ok(Some(p)) => {
                     let open = !rathaus_domain::payment::PaymentStatus::parse(&p.status)
                         .is_some_and(|s| s.money_received());
@@ -2157,9 +2161,9 @@ pub async fn import_statement(
             imported_at: now,
         };
         let held = match (outcome, payment_id_of(&row)) {
-            ("pays", Some(pid)) => match state.db.payment(&tid, pid).await {
+            ("pays", Some(pid)) => match state.app.db.payment(&tid, pid).await {
                 Ok(Some(p)) => {
-                    match crate::payment::deliveries_when_paid(&state, &site, &p).await {
+                    match rathaus_app::payments::held_deliveries(&state.app, &site.core, &p).await {
                         Ok(w) => w,
                         Err(e) => return internal(e),
                     }
@@ -2169,7 +2173,7 @@ pub async fn import_statement(
             },
             _ => Vec::new(),
         };
-        match state.db.record_bank_line(&row, &held).await {
+        match state.app.db.record_bank_line(&row, &held).await {
             Ok(true) => {
                 new += 1;
                 if outcome == "pays" {
@@ -2183,6 +2187,7 @@ pub async fn import_statement(
         }
     }
     state
+        .app
         .db
         .audit(
             &tid,
@@ -2251,6 +2256,7 @@ pub async fn bookings_export(
         return (StatusCode::BAD_REQUEST, "tag").into_response();
     };
     let payments = match state
+        .app
         .db
         .paid_between(&tid, from.as_millisecond(), to.as_millisecond())
         .await
@@ -2279,6 +2285,7 @@ pub async fn bookings_export(
         })
         .collect();
     state
+        .app
         .db
         .audit(
             &tid,
@@ -2346,7 +2353,7 @@ pub async fn export_direct_debits(
     let Some(creditor_id) = office.creditor_id.as_deref() else {
         return page.forbidden();
     };
-    let payments = match state.db.take_direct_debits(&tid).await {
+    let payments = match state.app.db.take_direct_debits(&tid).await {
         Ok(p) => p,
         Err(e) => return internal(e),
     };
@@ -2413,6 +2420,7 @@ pub async fn export_direct_debits(
         Err(e) => return internal(e),
     };
     state
+        .app
         .db
         .audit(
             &tid,
@@ -2446,7 +2454,7 @@ fn payment_id_of(row: &rathaus_store::BankLine) -> Option<&str> {
 }
 
 /// The payment of a fee set in a notice: one item, the service's booking code.
-fn notice_payment(l: &crate::apply::Loaded<'_>, fee_cents: i64) -> rathaus_store::NewPayment {
+fn notice_payment(l: &rathaus_app::forms::Loaded<'_>, fee_cents: i64) -> rathaus_store::NewPayment {
     let service = l.service();
     let line = rathaus_domain::payment::FeeLine {
         label: rathaus_domain::Text {

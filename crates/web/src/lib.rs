@@ -21,10 +21,8 @@ pub mod auth;
 mod backoffice;
 mod cache;
 mod csrf;
-pub mod epay;
 mod error;
 pub mod handover;
-pub mod i18n;
 mod metrics;
 mod payment;
 mod prefs;
@@ -40,9 +38,9 @@ mod views;
 mod visitors;
 
 pub use auth::OidcSettings;
+pub use rathaus_app::FileStore;
 pub use site::Site;
 pub use state::{AppState, ReloadError, StartError, WebConfig};
-pub use uploads::FileStore;
 
 use axum::Router;
 use std::future::Future;

@@ -79,7 +79,7 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .layer(
                     // Steps may carry files: up to the per-application limit plus the form.
                     DefaultBodyLimit::max(
-                        usize::try_from(state.files.max_per_application)
+                        usize::try_from(state.app.files.max_per_application)
                             .unwrap_or(usize::MAX)
                             .saturating_add(state.config.max_body_bytes),
                     ),
@@ -153,7 +153,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/{tenant}/vorgang/{draft}/antwort",
             post(crate::account::reply).layer(DefaultBodyLimit::max(
-                usize::try_from(state.files.max_per_application)
+                usize::try_from(state.app.files.max_per_application)
                     .unwrap_or(usize::MAX)
                     .saturating_add(state.config.max_body_bytes),
             )),
@@ -348,6 +348,15 @@ pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
 pub(crate) enum PageError {
     NotFound,
     Internal(String),
+}
+
+impl From<rathaus_app::forms::FormError> for PageError {
+    fn from(e: rathaus_app::forms::FormError) -> Self {
+        match e {
+            rathaus_app::forms::FormError::NotFound => PageError::NotFound,
+            rathaus_app::forms::FormError::Internal(s) => PageError::Internal(s),
+        }
+    }
 }
 
 impl IntoResponse for PageError {
@@ -1031,7 +1040,7 @@ async fn healthz() -> &'static str {
 }
 
 async fn readyz(State(state): AppStateRef) -> Response {
-    match state.db.ping().await {
+    match state.app.db.ping().await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(e) => {
             tracing::warn!(%e, "not ready: database");

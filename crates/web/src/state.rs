@@ -1,8 +1,10 @@
-//! Shared application state and the reload of definitions.
+//! The web face's state: the application core it calls, its own view of the loaded
+//! definitions (templates, assets, page cache), and the reload of both as one.
 
 use crate::metrics::Metrics;
 use crate::site::Site;
 use arc_swap::ArcSwap;
+use rathaus_app::App;
 use rathaus_defs::{Diagnostic, Source};
 use rathaus_store::{Db, StoreError};
 use std::sync::Arc;
@@ -18,7 +20,7 @@ pub struct WebConfig {
     /// Memory for rendered catalogue pages; 0 disables the cache.
     pub page_cache_bytes: u64,
     /// Where uploaded files are stored, and the limit per application.
-    pub files: crate::uploads::FileStore,
+    pub files: rathaus_app::FileStore,
     /// Identity providers for citizen login; none: only guests can apply.
     pub oidc: Vec<crate::auth::OidcSettings>,
     /// The portal's address as citizens' browsers reach it (for the login's redirect URI).
@@ -35,7 +37,7 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 64 * 1024,
             page_cache_bytes: 8 * 1024 * 1024,
-            files: crate::uploads::FileStore {
+            files: rathaus_app::FileStore {
                 blobs: rathaus_store::BlobStore::local(std::path::Path::new("rathaus-data/files")),
                 max_per_application: 50 * 1024 * 1024,
             },
@@ -63,86 +65,52 @@ pub enum ReloadError {
 }
 
 pub struct AppState {
+    /// The application core every handler calls.
+    pub app: Arc<App>,
     site: ArcSwap<Site>,
-    pub db: Db,
     pub source: Source,
     pub config: WebConfig,
     pub metrics: Metrics,
-    pub files: crate::uploads::FileStore,
     pub auth: crate::auth::Oidc,
     reload_lock: tokio::sync::Mutex<()>,
-    /// Bookings per network address (appointments).
-    pub bookings: crate::appointments::BookingLimiter,
     /// Cancelled at shutdown: ends the display's event streams so the server can stop.
     pub shutdown: tokio_util::sync::CancellationToken,
-    /// The portal's secret key (derived codes, CSRF tokens).
-    pub keys: rathaus_app::secrets::Keys,
-    /// Tries of access and resume codes (lock-outs with growing delays).
-    pub guesses: rathaus_app::guard::Guesses,
-}
-
-/// Submissions from before the back office lack their office, due date and applicant
-/// name; the service definitions tell them (once, at start).
-async fn backfill_cases(db: &Db, site: &Site) -> Result<(), rathaus_store::StoreError> {
-    for (draft, tenant, service, submitted_at, answers) in db.cases_to_backfill().await? {
-        // The responsible tenant's own portal offers its services, with the compiled form.
-        let Some(o) = site.catalog.service(&tenant, &service) else {
-            continue;
-        };
-        let answers: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(&answers).unwrap_or_default();
-        let name = o
-            .form
-            .map(|f| f.applicant_name(&answers))
-            .unwrap_or_default();
-        let due =
-            submitted_at + i64::from(o.service.processing_time.days) * rathaus_app::clock::DAY_MS;
-        db.backfill_case(&draft, o.service.office.as_str(), Some(due), &name)
-            .await?;
-    }
-    Ok(())
 }
 
 impl AppState {
-    /// Loads the definitions, records their versions and returns the ready state.
+    /// Loads the definitions, starts the application core (migrations, definition
+    /// versions) and returns the ready state.
     pub async fn start(
         source: Source,
         db: Db,
         config: WebConfig,
     ) -> Result<Arc<AppState>, StartError> {
-        let (site, versions) =
-            Site::load(&source, config.page_cache_bytes).map_err(StartError::Definitions)?;
-        db.migrate().await?;
-        let keys = rathaus_app::secrets::Keys::load(&db).await?;
-        crate::csrf::init(keys.clone());
-        publish(&db, &site, &versions).await?;
-        backfill_cases(&db, &site).await?;
-        // Uploads cut off by a crash left spool files behind; none is in progress yet.
-        match config
-            .files
-            .blobs
-            .sweep_spool(Duration::from_secs(60))
-            .await
-        {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(files = n, "removed spool files of cut-off uploads"),
-            Err(e) => tracing::warn!(error = %e, "sweeping the upload spool failed"),
-        }
+        let (core, versions) = rathaus_app::Site::load(&source).map_err(StartError::Definitions)?;
+        let core = Arc::new(core);
+        let site =
+            Site::build(core.clone(), config.page_cache_bytes).map_err(StartError::Definitions)?;
+        let app = App::start(
+            core,
+            &versions,
+            db,
+            config.files.clone(),
+            rathaus_app::AppConfig {
+                public_url: config.public_url.clone(),
+            },
+        )
+        .await?;
+        crate::csrf::init(app.keys.clone());
         let metrics = Metrics::new();
         metrics.set_services(site.catalog.service_count());
         Ok(Arc::new(AppState {
+            app,
             site: ArcSwap::from_pointee(site),
-            db,
             source,
-            files: config.files.clone(),
             auth: crate::auth::Oidc::new(config.oidc.clone(), &config.public_url),
             config,
             metrics,
             reload_lock: tokio::sync::Mutex::new(()),
-            bookings: crate::appointments::BookingLimiter::default(),
             shutdown: tokio_util::sync::CancellationToken::new(),
-            keys,
-            guesses: rathaus_app::guard::Guesses::default(),
         }))
     }
 
@@ -166,7 +134,7 @@ impl AppState {
             });
         let outcome = match result {
             Err(diags) => Err(ReloadError::Definitions(diags)),
-            Ok((site, versions)) => match publish(&self.db, &site, &versions).await {
+            Ok((site, versions)) => match self.app.install(site.core.clone(), &versions).await {
                 Err(e) => Err(ReloadError::Store(e)),
                 Ok(()) => {
                     let n = site.catalog.service_count();
@@ -189,24 +157,4 @@ impl AppState {
         }
         outcome
     }
-}
-
-async fn publish(
-    db: &Db,
-    site: &Site,
-    versions: &[rathaus_store::ServiceVersion],
-) -> Result<(), StoreError> {
-    let tenants: Vec<(String, String)> = site
-        .catalog
-        .tenants()
-        .map(|t| (t.id.to_string(), t.name.de.clone()))
-        .collect();
-    db.sync_tenants(&tenants).await?;
-    let out = db.publish_versions(versions).await?;
-    tracing::info!(
-        published = out.published,
-        unchanged = out.unchanged,
-        "service definition versions recorded"
-    );
-    Ok(())
 }

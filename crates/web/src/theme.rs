@@ -3,12 +3,12 @@
 //! the same name in `<tenant>/templates/` — no recompiling. Broken overrides are found at
 //! load time with file, line and reason, like broken definitions.
 
-use crate::i18n::{fluent_value, Messages};
-use fluent_bundle::FluentArgs;
+use fluent_bundle::{FluentArgs, FluentValue};
 use include_dir::{include_dir, Dir};
 use minijinja::value::Kwargs;
 use minijinja::{Environment, State};
-use rathaus_defs::{Diagnostic, Loaded, TenantFiles};
+use rathaus_app::texts::Messages;
+use rathaus_defs::{Diagnostic, TenantFiles};
 use rathaus_domain::{Lang, TenantId};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -37,11 +37,10 @@ impl std::fmt::Debug for Theme {
 }
 
 impl Theme {
-    fn build(files: Option<&TenantFiles>) -> Result<Theme, Vec<Diagnostic>> {
-        let messages = Messages::new(
-            files.and_then(|f| f.locales.get("de")),
-            files.and_then(|f| f.locales.get("en")),
-        )?;
+    fn build(
+        files: Option<&TenantFiles>,
+        messages: Arc<Messages>,
+    ) -> Result<Theme, Vec<Diagnostic>> {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
@@ -135,12 +134,13 @@ pub struct Themes {
 }
 
 impl Themes {
-    pub fn build(loaded: &Loaded) -> Result<Themes, Vec<Diagnostic>> {
+    pub fn build(site: &rathaus_app::Site) -> Result<Themes, Vec<Diagnostic>> {
         let mut diags = Vec::new();
-        let portal = Theme::build(None).map_err(|d| diags.extend(d));
+        let portal =
+            Theme::build(None, site.portal_messages().clone()).map_err(|d| diags.extend(d));
         let mut tenants = BTreeMap::new();
-        for t in loaded.catalog.tenants() {
-            match Theme::build(loaded.tenant_files.get(&t.id)) {
+        for t in site.catalog.tenants() {
+            match Theme::build(site.files.get(&t.id), site.messages(t.id.as_str()).clone()) {
                 Ok(theme) => {
                     tenants.insert(t.id.clone(), theme);
                 }
@@ -167,6 +167,15 @@ impl Themes {
 }
 
 /// Validates the presentation files of a loaded set (template overrides, translations).
-pub fn check(loaded: &Loaded) -> Result<(), Vec<Diagnostic>> {
-    Themes::build(loaded).map(|_| ())
+pub fn check(site: &rathaus_app::Site) -> Result<(), Vec<Diagnostic>> {
+    Themes::build(site).map(|_| ())
+}
+
+/// Converts a template argument to a Fluent value (numbers stay numbers, for plurals).
+fn fluent_value(v: &minijinja::Value) -> FluentValue<'static> {
+    if let Some(n) = v.as_i64() {
+        FluentValue::from(n)
+    } else {
+        FluentValue::from(v.to_string())
+    }
 }

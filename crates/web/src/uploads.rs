@@ -1,7 +1,6 @@
-//! Reading a step's post, with or without files. Files are streamed to storage chunk by
-//! chunk (never held whole in memory), limited per file and per application with the
-//! limit named in the error, typed by their content (not their name), stored under a
-//! random id with a sanitised display name, and only ever served through the draft.
+//! Reading a step's post, with or without files: the HTTP side of uploads. Bodies are
+//! limited before they are read; multipart file parts are pumped chunk by chunk into the
+//! application layer's [`Uploads`], which limits, types, stores and records them.
 
 use crate::csrf;
 use axum::extract::{FromRequest, Multipart, Request};
@@ -9,13 +8,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use axum_extra::extract::CookieJar;
-use rathaus_domain::form::{
-    format_bytes, FieldDef, FieldError, FieldKind, FileType, Message, StepDef,
-};
-use rathaus_store::{BlobStore, Db, FileMeta};
-use serde_json::{json, Value as Json};
-use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt;
+use rathaus_app::files::{Received, Uploads};
+use rathaus_domain::form::{FieldError, StepDef};
+use serde_json::Value as Json;
 
 /// A step post: the text fields, the verified file answers by input name, upload problems.
 pub struct StepPost {
@@ -24,59 +19,7 @@ pub struct StepPost {
     pub errors: Vec<FieldError>,
 }
 
-/// Where the bytes of uploads live (a local folder or S3-compatible storage), and the
-/// limit per application.
-#[derive(Debug, Clone)]
-pub struct FileStore {
-    pub blobs: BlobStore,
-    /// Upper bound of all files of one application together.
-    pub max_per_application: u64,
-}
-
-/// The file field an input name refers to (`nachweis`, or `kinder.0.urkunde` in a group).
-pub fn file_field<'a>(step: &'a StepDef, name: &str) -> Option<&'a FieldDef> {
-    let mut parts = name.split('.');
-    let top_id = parts.next()?;
-    let top = step.fields.iter().find(|f| f.id == top_id)?;
-    match (top.kind, parts.next(), parts.next()) {
-        (FieldKind::File, None, None) => Some(top),
-        (FieldKind::Group, Some(n), Some(member)) if n.parse::<usize>().is_ok() => top
-            .fields
-            .iter()
-            .find(|g| g.id == member && g.kind == FieldKind::File),
-        _ => None,
-    }
-}
-
-/// Keeps the base name, replaces characters that are unsafe in file systems and headers,
-/// and limits the length; never empty.
-pub fn sanitize_name(raw: &str) -> String {
-    let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
-    let cleaned: String = base
-        .chars()
-        .map(|c| {
-            if c.is_control() || "<>:\"/\\|?*;".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let trimmed = cleaned.trim_matches(|c: char| c == '.' || c.is_whitespace());
-    let limited: String = trimmed.chars().take(100).collect();
-    if limited.is_empty() {
-        "datei".into()
-    } else {
-        limited
-    }
-}
-
-fn upload_error(name: &str, key: &'static str, args: Vec<(&'static str, String)>) -> FieldError {
-    FieldError {
-        name: name.to_owned(),
-        message: Message::Key(key, args),
-    }
-}
+pub use rathaus_app::files::{file_field, takes_files};
 
 /// How a post is read: the tenant and draft its files belong to, the limit of its text
 /// part, and whether a new file replaces the field's earlier one (form steps; a reply's
@@ -86,17 +29,6 @@ pub struct Target<'a> {
     pub draft: &'a str,
     pub max_text_bytes: usize,
     pub replace: bool,
-}
-
-/// An upload being spooled: its file is removed on every way out (an error, a cut-off
-/// body, a client that went away and dropped the request) unless it was committed.
-struct Spool(std::path::PathBuf);
-
-impl Drop for Spool {
-    fn drop(&mut self) {
-        // After a commit the file has been moved away and this does nothing.
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 /// How much of a too-large post is still read (and thrown away) before answering, so that
@@ -134,27 +66,19 @@ fn too_large() -> Response {
     StatusCode::PAYLOAD_TOO_LARGE.into_response()
 }
 
-/// Whether a step takes files at all (only then may its post be multipart and large).
-pub fn takes_files(step: &StepDef) -> bool {
-    step.fields
-        .iter()
-        .any(|f| f.kind == FieldKind::File || f.fields.iter().any(|g| g.kind == FieldKind::File))
-}
-
 /// Reads the post of `step`. Refuses before reading: a body larger than the step allows
 /// (413: the text limit without files, the application's file limit with them) and, for
 /// multipart, a missing or wrong CSRF token in the first field (403).
 pub async fn read(
     req: Request,
     jar: &CookieJar,
-    db: &Db,
-    store: &FileStore,
+    app: &rathaus_app::App,
     target: &Target<'_>,
     step: &StepDef,
 ) -> Result<StepPost, Response> {
     let files = takes_files(step);
     let limit = if files {
-        usize::try_from(store.max_per_application)
+        usize::try_from(app.files.max_per_application)
             .unwrap_or(usize::MAX)
             .saturating_add(target.max_text_bytes)
     } else {
@@ -213,11 +137,9 @@ pub async fn read(
         errors: Vec::new(),
     };
     let mut csrf_ok = false;
-    let stored = db
-        .draft_file_sizes(target.tenant, target.draft)
+    let mut uploads = Uploads::begin(app, target.tenant, target.draft, target.replace)
         .await
-        .map_err(|e| crate::routes::PageError::Internal(e.to_string()).into_response())?;
-    let mut used: u64 = stored.iter().map(|(_, n)| (*n).max(0) as u64).sum();
+        .map_err(crate::routes::internal)?;
     let mut text_bytes = 0usize;
     while let Some(mut field) = mp.next_field().await.map_err(IntoResponse::into_response)? {
         let name = field.name().unwrap_or("").to_owned();
@@ -254,148 +176,21 @@ pub async fn read(
             while let Ok(Some(_)) = field.chunk().await {}
             continue;
         };
-        // A replaced file does not count against the application's limit.
-        let replaced: u64 = if target.replace {
-            stored
-                .iter()
-                .filter(|(f, _)| *f == name)
-                .map(|(_, n)| (*n).max(0) as u64)
-                .sum()
-        } else {
-            0
-        };
-        let budget = store
-            .max_per_application
-            .saturating_sub(used.saturating_sub(replaced));
-        let limit = def.max_file_bytes();
-        let id = uuid::Uuid::new_v4().simple().to_string();
-        let spool = Spool(store.blobs.spool_path(&id).await.map_err(io_error)?);
-        let mut out = tokio::fs::File::create(&spool.0).await.map_err(io_error)?;
-        let mut size: u64 = 0;
-        let mut head: Vec<u8> = Vec::with_capacity(16);
-        let mut hash = Sha256::new();
-        let mut too_big = false;
-        while let Some(chunk) = field.chunk().await.map_err(IntoResponse::into_response)? {
-            size += chunk.len() as u64;
-            if size > limit || size > budget {
-                too_big = true;
-                // Keep reading (and discarding) so the error page can be sent.
-                continue;
-            }
-            if head.len() < 16 {
-                head.extend(chunk.iter().take(16 - head.len()));
-            }
-            hash.update(&chunk);
-            out.write_all(&chunk).await.map_err(io_error)?;
-        }
-        out.flush().await.map_err(io_error)?;
-        drop(out);
-        if size == 0 && original.is_empty() {
-            continue; // no file chosen: keep what was there
-        }
-        if too_big {
-            let e = if size > limit {
-                upload_error(
-                    &name,
-                    "error-file-size",
-                    vec![("limit", format_bytes(limit))],
-                )
-            } else {
-                upload_error(
-                    &name,
-                    "error-application-size",
-                    vec![("limit", format_bytes(store.max_per_application))],
-                )
-            };
-            post.errors.push(e);
-            continue;
-        }
-        let kind = FileType::sniff(&head);
-        let Some(kind) = kind.filter(|k| def.accept.contains(k)) else {
-            let allowed: Vec<&str> = def.accept.iter().map(|t| t.as_str()).collect();
-            post.errors.push(upload_error(
-                &name,
-                "error-file-type",
-                vec![("allowed", allowed.join(", ").to_uppercase())],
-            ));
-            continue;
-        };
-        if let Err(e) = store.blobs.commit(target.tenant, &id, &spool.0).await {
-            // Storage is down: say so at the field and keep every other answer.
-            tracing::error!(error = %e, store = %store.blobs.describe(), "storing an upload failed");
-            post.errors
-                .push(upload_error(&name, "error-file-store", Vec::new()));
-            continue;
-        }
-        let meta = FileMeta {
-            tenant_id: target.tenant.to_owned(),
-            id: id.clone(),
-            draft_id: target.draft.to_owned(),
-            field: name.clone(),
-            name: sanitize_name(&original),
-            size: size as i64,
-            kind: kind.as_str().to_owned(),
-            sha256: rathaus_app::secrets::hex(&hash.finalize()),
-        };
-        let old = db
-            .add_file(&meta, target.replace)
+        let mut up = uploads
+            .file(&name, &original, def)
             .await
-            .map_err(|e| crate::routes::PageError::Internal(e.to_string()).into_response())?;
-        for old_id in old {
-            // The earlier file of this field is no longer part of the application.
-            if let Err(e) = store.blobs.delete(target.tenant, &old_id).await {
-                tracing::warn!(error = %e, "removing a replaced upload failed");
-            }
+            .map_err(crate::routes::internal)?;
+        while let Some(chunk) = field.chunk().await.map_err(IntoResponse::into_response)? {
+            up.write(&chunk).await.map_err(crate::routes::internal)?;
         }
-        used = used.saturating_sub(replaced) + size;
-        post.files.push((
-            name,
-            json!({"id": meta.id, "name": meta.name, "size": meta.size, "type": meta.kind}),
-        ));
+        match uploads.finish(up).await.map_err(crate::routes::internal)? {
+            Received::Stored(_, answer) => post.files.push((name, answer)),
+            Received::Nothing => {}
+            Received::Refused(e) => post.errors.push(e),
+        }
     }
     if !csrf_ok {
         return Err(StatusCode::FORBIDDEN.into_response());
     }
     Ok(post)
-}
-
-fn io_error(e: std::io::Error) -> Response {
-    crate::routes::PageError::Internal(format!("file storage: {e}")).into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_fields_are_found_anywhere_on_the_step() {
-        let step: StepDef = serde_json::from_value(json!({
-        "id": "s", "title": {"de": "S"}, "fields": [
-            {"id": "a", "kind": "text", "label": {"de": "A"}},
-            {"id": "b", "kind": "file", "label": {"de": "B"}, "accept": ["pdf"]},
-            {"id": "g", "kind": "group", "label": {"de": "G"}, "fields": [
-                {"id": "x", "kind": "text", "label": {"de": "X"}},
-                {"id": "f", "kind": "file", "label": {"de": "F"}, "accept": ["png"]}]}
-        ]}))
-        .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(file_field(&step, "b").map(|f| f.id.as_str()), Some("b"));
-        assert_eq!(file_field(&step, "g.3.f").map(|f| f.id.as_str()), Some("f"));
-        assert!(file_field(&step, "a").is_none());
-        assert!(file_field(&step, "g.0.x").is_none());
-        assert!(file_field(&step, "g.x.f").is_none());
-        assert!(file_field(&step, "nope").is_none());
-    }
-
-    #[test]
-    fn names_are_sanitised() {
-        assert_eq!(sanitize_name("C:\\Users\\x\\Pass.pdf"), "Pass.pdf");
-        assert_eq!(sanitize_name("../../etc/passwd"), "passwd");
-        assert_eq!(sanitize_name("a\u{0}b<script>.pdf"), "a_b_script_.pdf");
-        assert_eq!(sanitize_name("..."), "datei");
-        assert_eq!(sanitize_name(&"x".repeat(300)).len(), 100);
-        assert_eq!(
-            sanitize_name("Geburtsurkunde Müller.pdf"),
-            "Geburtsurkunde Müller.pdf"
-        );
-    }
 }

@@ -81,7 +81,7 @@ async fn check_in_code(
     let Some(code) = normalize_code(typed) else {
         return Ok(CheckIn::Unknown);
     };
-    let a = match state.db.appointment_by_code(tid, oid, &code).await {
+    let a = match state.app.db.appointment_by_code(tid, oid, &code).await {
         Ok(Some(a)) if a.status == "booked" => a,
         Ok(_) => return Ok(CheckIn::Unknown),
         Err(e) => return Err(internal(e)),
@@ -95,6 +95,7 @@ async fn check_in_code(
         });
     }
     let (v, _) = state
+        .app
         .db
         .check_in(&NewVisit {
             tenant_id: tid.to_owned(),
@@ -126,6 +127,7 @@ async fn check_in_walk_in(
         return Ok(None);
     }
     let (v, _) = state
+        .app
         .db
         .check_in(&NewVisit {
             tenant_id: tid.to_owned(),
@@ -315,6 +317,7 @@ async fn board_cached(state: &AppState, tid: &str, oid: &str) -> Result<Json, St
 /// What the waiting room's screen shows: the latest calls and how many wait.
 async fn board(state: &AppState, tid: &str, oid: &str) -> Result<Json, String> {
     let visits = state
+        .app
         .db
         .visits_of_day(tid, oid, &today())
         .await
@@ -447,6 +450,7 @@ pub async fn staff_page(
     let day = local_date(now);
     let (appts, visits) = match (
         state
+            .app
             .db
             .appointments_between(
                 &tid,
@@ -455,7 +459,11 @@ pub async fn staff_page(
                 day_start(day.saturating_add(1.day())),
             )
             .await,
-        state.db.visits_of_day(&tid, &oid, &day.to_string()).await,
+        state
+            .app
+            .db
+            .visits_of_day(&tid, &oid, &day.to_string())
+            .await,
     ) {
         (Ok(a), Ok(v)) => (a, v),
         (Err(e), _) | (_, Err(e)) => return internal(e),
@@ -511,6 +519,7 @@ pub async fn staff_page(
         .collect();
     let from = day.saturating_sub(29.days());
     let times = state
+        .app
         .db
         .visit_times(&tid, &oid, &from.to_string(), &day.to_string())
         .await
@@ -574,6 +583,7 @@ pub async fn staff_page(
         },
     );
     state
+        .app
         .db
         .audit(
             &tid,
@@ -641,7 +651,7 @@ pub async fn staff_action(
         let state = state.clone();
         let tid = tid.clone();
         async move {
-            state.db.audit(&tid, &ev).await.ok();
+            state.app.db.audit(&tid, &ev).await.ok();
         }
     };
     let aktion = one(&p, "aktion").unwrap_or_default();
@@ -692,7 +702,7 @@ pub async fn staff_action(
             // Whoever comes next; if a colleague was quicker, the one after.
             let mut called = None;
             for _ in 0..5 {
-                let visits = match state.db.visits_of_day(&tid, &oid, &today()).await {
+                let visits = match state.app.db.visits_of_day(&tid, &oid, &today()).await {
                     Ok(v) => v,
                     Err(e) => return internal(e),
                 };
@@ -700,7 +710,12 @@ pub async fn staff_action(
                 let Some(v) = order(&visits, now).first().map(|v| (*v).clone()) else {
                     break;
                 };
-                match state.db.call_visit(&tid, &oid, &v.id, &counter, &by).await {
+                match state
+                    .app
+                    .db
+                    .call_visit(&tid, &oid, &v.id, &counter, &by)
+                    .await
+                {
                     Ok(true) => {
                         called = Some(v);
                         break;
@@ -720,15 +735,17 @@ pub async fn staff_action(
         "erneut" | "erledigt" | "nicht-erschienen" => {
             let id = one(&p, "id").unwrap_or_default();
             let ok = match aktion.as_str() {
-                "erneut" => state.db.recall_visit(&tid, &oid, &id).await,
+                "erneut" => state.app.db.recall_visit(&tid, &oid, &id).await,
                 "erledigt" => {
                     state
+                        .app
                         .db
                         .finish_visit(&tid, &oid, &id, VisitStatus::Done.key())
                         .await
                 }
                 _ => {
                     state
+                        .app
                         .db
                         .finish_visit(&tid, &oid, &id, VisitStatus::Missed.key())
                         .await

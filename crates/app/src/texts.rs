@@ -1,9 +1,12 @@
-//! Translations in Fluent. The portal's messages live in `assets/locales/{de,en}.ftl`;
-//! a tenant may override any message in `<tenant>/locales/{de,en}.ftl`.
+//! The portal's words in Fluent, for every face: pages, mails, PDFs. The messages live
+//! in `assets/locales/{de,en}.ftl`; a tenant may override any of them in
+//! `<tenant>/locales/{de,en}.ftl`. Numbers are passed as numbers, so Fluent's plural rules
+//! of each language apply ("1 Tag", "3 Tage").
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use rathaus_defs::Diagnostic;
+use rathaus_domain::form::Message;
 use rathaus_domain::Lang;
 use std::sync::Arc;
 
@@ -42,7 +45,7 @@ fn parse(display: &str, source: &str) -> Result<FluentResource, Vec<Diagnostic>>
 }
 
 /// 1-based line and column of a byte offset.
-pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let before = &source[..offset.min(source.len())];
     let line = before.matches('\n').count() + 1;
     let column = before
@@ -112,12 +115,64 @@ impl Messages {
     }
 }
 
-/// Converts a template argument to a Fluent value.
-pub(crate) fn fluent_value(v: &minijinja::Value) -> FluentValue<'static> {
-    if let Some(n) = v.as_i64() {
-        FluentValue::from(n)
-    } else {
-        FluentValue::from(v.to_string())
+/// The messages of one tenant in one language: what every text of a page, mail or PDF
+/// is made with.
+#[derive(Clone, Copy)]
+pub struct Words<'a> {
+    pub messages: &'a Messages,
+    pub lang: Lang,
+}
+
+impl Words<'_> {
+    /// The message `key` without arguments.
+    pub fn get(&self, key: &str) -> String {
+        self.messages.get(self.lang, key, None)
+    }
+
+    /// The message `key` with arguments.
+    pub fn with(&self, key: &str, args: &FluentArgs<'_>) -> String {
+        self.messages.get(self.lang, key, Some(args))
+    }
+
+    /// A message of the domain (a field error, an eligibility verdict): a text of the
+    /// definition, or a key with arguments.
+    pub fn text(&self, m: &Message) -> String {
+        match m {
+            Message::Custom(t) => t.get(self.lang).0.to_owned(),
+            Message::Key(k, args) => {
+                let mut fa = FluentArgs::new();
+                for (n, v) in args {
+                    // Whole numbers as numbers, so that the plural rules apply.
+                    match v.parse::<i64>() {
+                        Ok(i) if i.to_string() == *v => fa.set(*n, i),
+                        _ => fa.set(*n, v.clone()),
+                    }
+                }
+                self.messages.get(self.lang, k, Some(&fa))
+            }
+        }
+    }
+
+    /// An amount of money in this language ("12,50 €" / "€12.50").
+    pub fn money(&self, cents: i64) -> String {
+        money(cents, self.lang)
+    }
+}
+
+/// An amount of money in `lang`; negative amounts are shown as zero.
+pub fn money(cents: i64, lang: Lang) -> String {
+    let c = u64::try_from(cents).unwrap_or(0);
+    match lang {
+        Lang::De => rathaus_domain::service::format_eur_de(c),
+        Lang::En => rathaus_domain::service::format_eur_en(c),
+    }
+}
+
+/// A Fluent argument from a number (plural rules apply) or from text.
+pub fn number_or_text(v: &str) -> FluentValue<'static> {
+    match v.parse::<i64>() {
+        Ok(i) if i.to_string() == v => FluentValue::from(i),
+        _ => FluentValue::from(v.to_owned()),
     }
 }
 
@@ -174,7 +229,7 @@ mod tests {
 
     #[test]
     fn numbers_take_the_plural_of_their_language() {
-        let m = Messages::new(None, None).unwrap();
+        let m = Messages::new(None, None).unwrap_or_else(|d| panic!("{d:?}"));
         let days = |lang: Lang, key: &str, n: i64| {
             let mut a = FluentArgs::new();
             a.set("days", n);

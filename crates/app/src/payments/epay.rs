@@ -4,7 +4,7 @@
 //! service, whose transactions live in the database and whose pay page is part of the
 //! portal (`/demo-bezahldienst/{id}`). Both receive the same XBezahldienste payment request.
 
-use crate::AppState;
+use crate::{App, Site};
 use rathaus_domain::payment::{cents_to_decimal, FeeLine, ProviderStatus};
 use rathaus_domain::tenant::{OnlinePaymentDef, XbezahldiensteDef};
 use rathaus_store::Payment;
@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// A transaction the payment service created.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Created {
+pub struct Created {
     pub transaction_id: String,
     /// Where the citizen pays.
     pub pay_url: String,
@@ -21,14 +21,14 @@ pub(crate) struct Created {
 
 /// What the payment service says about a transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Report {
+pub struct Report {
     pub status: ProviderStatus,
     /// `transactionReference`, e.g. the Kassenzeichen.
     pub reference: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum EpayError {
+pub enum EpayError {
     /// The service refused the request (problem+json: its `functionalCode` and `detail`).
     #[error("the payment service refused: {0}")]
     Refused(String),
@@ -38,7 +38,7 @@ pub(crate) enum EpayError {
 }
 
 /// The online payment service of the tenant that receives payment `p`.
-pub(crate) fn online_of<'a>(site: &'a crate::Site, p: &Payment) -> Option<&'a OnlinePaymentDef> {
+pub fn online_of<'a>(site: &'a Site, p: &Payment) -> Option<&'a OnlinePaymentDef> {
     site.catalog
         .tenant(&p.tenant_id)?
         .cash_office
@@ -47,7 +47,7 @@ pub(crate) fn online_of<'a>(site: &'a crate::Site, p: &Payment) -> Option<&'a On
         .as_ref()
 }
 
-pub(crate) fn provider_key(def: &OnlinePaymentDef) -> &'static str {
+pub fn provider_key(def: &OnlinePaymentDef) -> &'static str {
     match def {
         OnlinePaymentDef::Demo => "demo",
         OnlinePaymentDef::Xbezahldienste(_) => "xbezahldienste",
@@ -68,7 +68,7 @@ fn purpose_text(s: &str) -> String {
 }
 
 /// The XBezahldienste payment request for `p`.
-pub(crate) fn payment_request(p: &Payment, redirect_url: &str, description: &str) -> Json {
+pub fn payment_request(p: &Payment, redirect_url: &str, description: &str) -> Json {
     let lines: Vec<FeeLine> = serde_json::from_str(&p.lines).unwrap_or_default();
     let items: Vec<Json> = lines
         .iter()
@@ -101,8 +101,8 @@ pub(crate) fn payment_request(p: &Payment, redirect_url: &str, description: &str
 }
 
 /// Starts an online payment of `p` at the tenant's service.
-pub(crate) async fn create(
-    state: &AppState,
+pub async fn create(
+    app: &App,
     tenant: &str,
     def: &OnlinePaymentDef,
     request: &Json,
@@ -121,13 +121,12 @@ pub(crate) async fn create(
                 status: ProviderStatus::Initial.as_str().to_owned(),
                 reference: None,
             };
-            state
-                .db
+            app.db
                 .insert_demo_transaction(&t)
                 .await
                 .map_err(|e| EpayError::Unavailable(e.to_string()))?;
             Ok(Created {
-                pay_url: crate::urls::demo_pay(tenant, &id),
+                pay_url: crate::links::demo_pay(tenant, &id),
                 transaction_id: id,
             })
         }
@@ -159,14 +158,10 @@ pub(crate) async fn create(
 }
 
 /// Asks the service where transaction `id` stands.
-pub(crate) async fn status(
-    state: &AppState,
-    def: &OnlinePaymentDef,
-    id: &str,
-) -> Result<Report, EpayError> {
+pub async fn status(app: &App, def: &OnlinePaymentDef, id: &str) -> Result<Report, EpayError> {
     match def {
         OnlinePaymentDef::Demo => {
-            let t = state
+            let t = app
                 .db
                 .demo_transaction(id)
                 .await
@@ -306,72 +301,6 @@ async fn send(
     } else {
         Err(EpayError::Unavailable(what))
     }
-}
-
-/// Asks the payment services about online payments that are still pending after `age`:
-/// a citizen who paid and closed the browser never comes back to the portal, but the money
-/// must not be lost. Returns how many changed.
-pub async fn poll_pending(state: &AppState, age: Duration) -> usize {
-    let before = rathaus_app::clock::now_millis() - i64::try_from(age.as_millis()).unwrap_or(0);
-    let payments = match state.db.stale_online_payments(before).await {
-        Ok(p) => p,
-        Err(e) => {
-            tracing::warn!(%e, "payments: cannot list pending ones");
-            return 0;
-        }
-    };
-    let site = state.site();
-    let mut changed = 0;
-    for p in payments {
-        let Some(tx) = p.transaction_id.as_deref() else {
-            continue;
-        };
-        let Some(def) = online_of(&site, &p) else {
-            continue;
-        };
-        match status(state, def, tx).await {
-            Ok(report) => {
-                if let Some(r) = &report.reference {
-                    let _ = state.db.set_kassenzeichen(&p.id, r).await;
-                }
-                match report.status.event() {
-                    Some(ev) => {
-                        let waiting = match crate::payment::deliveries_when_paid(state, &site, &p)
-                            .await
-                        {
-                            Ok(w) => w,
-                            Err(e) => {
-                                tracing::warn!(reference = %p.reference, %e, "payments: cannot read the case");
-                                continue;
-                            }
-                        };
-                        match state
-                            .db
-                            .apply_payment_event(&p.id, ev, Some("online"), &waiting, Some(tx))
-                            .await
-                        {
-                            Ok(rathaus_domain::payment::Outcome::Changed(to)) => {
-                                tracing::info!(reference = %p.reference, status = to.as_str(), "online payment settled by polling");
-                                changed += 1;
-                            }
-                            Ok(_) => {}
-                            Err(e) => {
-                                tracing::warn!(reference = %p.reference, %e, "payments: cannot record")
-                            }
-                        }
-                    }
-                    None => {
-                        let _ = state.db.touch_payment(&p.id).await;
-                    }
-                }
-            }
-            Err(e) => {
-                tracing::warn!(reference = %p.reference, %e, "payments: status unknown");
-                let _ = state.db.touch_payment(&p.id).await;
-            }
-        }
-    }
-    changed
 }
 
 #[cfg(test)]
