@@ -7,9 +7,12 @@
 //! the file store, the portal's keys and the in-memory limits.
 
 pub mod access;
+pub mod accounts;
 pub mod appointments;
 pub mod cases;
+pub mod cash;
 pub mod clock;
+pub mod drafts;
 pub mod error;
 pub mod files;
 pub mod forms;
@@ -21,7 +24,9 @@ pub mod postkorb;
 pub mod receipts;
 pub mod secrets;
 pub mod site;
+pub mod staff;
 pub mod texts;
+pub mod visitors;
 
 pub use error::{AppError, AppResult};
 pub use site::Site;

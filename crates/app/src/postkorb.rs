@@ -174,3 +174,194 @@ pub async fn store_attachment(
         sha256: crate::secrets::sha256_hex(bytes),
     })
 }
+
+// ----- the citizen's side ---------------------------------------------------------------------
+
+use crate::access::{Citizen, OwnCase};
+use crate::{AppError, AppResult};
+use rathaus_domain::form::{FieldError, StepDef};
+use rathaus_domain::Lang;
+use rathaus_store::{ApplicationSummary, Payment, StatusEvent};
+
+/// Longest reply text in characters.
+pub const MAX_REPLY_CHARS: usize = 5000;
+/// Largest file attached to a reply.
+pub const MAX_REPLY_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// The reply form as a step, so that its file goes through the same checks as in forms.
+pub fn reply_step() -> StepDef {
+    let def = serde_json::json!({
+        "id": "antwort", "title": {"de": "Antwort", "en": "Reply"},
+        "fields": [
+            {"id": "text", "kind": "textarea", "label": {"de": "Ihre Nachricht", "en": "Your message"}, "required": false},
+            {"id": "datei", "kind": "file", "label": {"de": "Datei", "en": "File"}, "required": false,
+             "accept": ["pdf", "jpeg", "png"], "max_bytes": MAX_REPLY_FILE_BYTES}
+        ]
+    });
+    serde_json::from_value(def).unwrap_or_else(|e| unreachable!("reply step: {e}"))
+}
+
+/// Everything the citizen's case page shows.
+pub struct CaseView {
+    pub summary: ApplicationSummary,
+    pub events: Vec<StatusEvent>,
+    pub messages: Vec<Message>,
+    /// Attachments by message id.
+    pub files: Vec<(String, FileMeta)>,
+    /// The receiving Fachverfahren's case number, once it reported one.
+    pub external_ref: Option<String>,
+    pub payment: Option<Payment>,
+    pub status: ApplicationStatus,
+}
+
+/// The citizen's view of their application: status timeline, messages, payment.
+pub async fn case_view(app: &App, own: &OwnCase) -> AppResult<CaseView> {
+    let summary = app
+        .db
+        .application(own.tenant(), own.id())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let status = summary
+        .status
+        .as_deref()
+        .and_then(ApplicationStatus::parse)
+        .unwrap_or(ApplicationStatus::Received);
+    Ok(CaseView {
+        events: app.db.status_events(own.id()).await?,
+        messages: app.db.messages(own.id()).await?,
+        files: app.db.message_files(own.id()).await?,
+        external_ref: app
+            .db
+            .case_of_draft(own.id())
+            .await?
+            .and_then(|c| c.external_ref),
+        payment: app.db.payment_of(own.id()).await?,
+        summary,
+        status,
+    })
+}
+
+/// One message of the case, with its attachments; the first opening of a message of the
+/// authority is recorded (the authority sees when it was read).
+pub async fn read(
+    app: &App,
+    own: &OwnCase,
+    id: &str,
+) -> AppResult<(Message, Vec<(String, FileMeta)>)> {
+    let mut m = app
+        .db
+        .messages(own.id())
+        .await?
+        .into_iter()
+        .find(|m| m.id == id)
+        .ok_or(AppError::NotFound)?;
+    if m.direction == rathaus_store::TO_CITIZEN && m.read_at.is_none() {
+        m.read_at = app.db.mark_read(own.id(), &m.id).await?;
+        tracing::info!(tenant = %own.tenant(), message = %m.id, "message opened by the citizen for the first time");
+    }
+    Ok((m, app.db.message_files(own.id()).await?))
+}
+
+/// An attachment of a message of the case.
+pub async fn file(app: &App, own: &OwnCase, id: &str) -> AppResult<FileMeta> {
+    app.db
+        .message_files(own.id())
+        .await?
+        .into_iter()
+        .map(|(_, f)| f)
+        .find(|f| f.id == id)
+        .ok_or(AppError::NotFound)
+}
+
+/// Sends the citizen's reply (text and the files stored for it) into the case; a case
+/// waiting for the citizen goes back to review — if the status moved meanwhile, the reply
+/// is kept and the status left alone. `Ok(Err(message))`: what is wrong with the reply.
+pub async fn reply(
+    app: &App,
+    own: &OwnCase,
+    c: &Citizen,
+    text: &str,
+    file_ids: &[String],
+    upload_error: Option<FieldError>,
+    lang: Lang,
+) -> AppResult<Result<(), rathaus_domain::form::Message>> {
+    use rathaus_domain::form::Message as Said;
+    let text = text.trim();
+    if let Some(e) = upload_error {
+        return Ok(Err(e.message));
+    }
+    if text.chars().count() > MAX_REPLY_CHARS {
+        return Ok(Err(Said::Key(
+            "reply-error-long",
+            vec![("max", MAX_REPLY_CHARS.to_string())],
+        )));
+    }
+    if text.is_empty() && file_ids.is_empty() {
+        return Ok(Err(Said::Key("reply-error-empty", Vec::new())));
+    }
+    let mut attachments = Vec::new();
+    for id in file_ids {
+        if let Some(f) = app.db.file_of_draft(own.tenant(), own.id(), id).await? {
+            attachments.push(f);
+        }
+    }
+    let site = app.site();
+    let sender = c
+        .live
+        .as_ref()
+        .map(|l| l.session.display_name.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| {
+            site.words(own.tenant(), Lang::De)
+                .get("message-sender-guest")
+        });
+    let m = Message {
+        id: uuid::Uuid::new_v4().simple().to_string(),
+        tenant_id: own.tenant().to_owned(),
+        draft_id: own.id().to_owned(),
+        direction: rathaus_store::FROM_CITIZEN.into(),
+        kind: MessageKind::Reply.as_str().into(),
+        subject: site.words(own.tenant(), lang).get("reply-subject"),
+        body: text.to_owned(),
+        sender,
+        created_at: crate::clock::now_millis(),
+        read_at: None,
+    };
+    let case = own.case(app).await?;
+    let mut change = Change::new(Actor::Citizen, &case, "reply");
+    change.to = ApplicationStatus::parse(&case.status)
+        .and_then(|s| s.apply(rathaus_domain::case::Action::CitizenReplied).ok());
+    change.message = Some((&m, &attachments));
+    change.detail = format!("files={}", attachments.len());
+    match crate::cases::change(app, &change).await {
+        Err(CaseError::Changed) => {
+            // The status moved meanwhile: keep the reply, leave the status alone.
+            change.to = None;
+            crate::cases::change(app, &change).await?;
+        }
+        other => other?,
+    }
+    tracing::info!(tenant = %own.tenant(), files = attachments.len(), "citizen replied in the Postkorb");
+    Ok(Ok(()))
+}
+
+/// Whether the citizen may still withdraw (only before a decision; the lifecycle decides).
+pub fn can_withdraw(status: ApplicationStatus) -> bool {
+    status.apply(rathaus_domain::case::Action::Withdraw).is_ok()
+}
+
+/// The citizen withdraws the application. If it changed meanwhile (decided, say), nothing
+/// happens: the case page shows what it is now.
+pub async fn withdraw(app: &App, own: &OwnCase) -> AppResult<()> {
+    let case = own.case(app).await?;
+    let from = ApplicationStatus::parse(&case.status).unwrap_or(ApplicationStatus::Received);
+    if let Ok(to) = from.apply(rathaus_domain::case::Action::Withdraw) {
+        let mut change = Change::new(Actor::Citizen, &case, "withdraw");
+        change.to = Some(to);
+        match crate::cases::change(app, &change).await {
+            Err(CaseError::Store(e)) => return Err(e.into()),
+            _ => return Ok(()),
+        }
+    }
+    Ok(())
+}

@@ -125,7 +125,7 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<(String, Vec<u8>)>) {
 /// A tenant's overrides: templates, static assets and translations.
 #[derive(Debug, Clone, Default)]
 pub struct TenantFiles {
-    /// Template name (e.g. `base.html`) → (display path, source).
+    /// Template name (e.g. `kit/base.html`) → (display path, source).
     pub templates: BTreeMap<String, (String, String)>,
     /// Asset file name → bytes.
     pub assets: BTreeMap<String, Arc<Vec<u8>>>,
@@ -237,16 +237,20 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
                     services.push(((*tenant).to_owned(), p));
                 }
             }
-            [tenant, "templates", name] if name.ends_with(".html") => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    tenant_files
-                        .entry((*tenant).to_owned())
-                        .or_default()
-                        .templates
-                        .insert((*name).to_owned(), (display, text));
+            [tenant, "templates", path @ ..]
+                if (1..=2).contains(&path.len()) && path.last().is_some_and(|n| n.ends_with(".html")) =>
+            {
+                match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        tenant_files
+                            .entry((*tenant).to_owned())
+                            .or_default()
+                            .templates
+                            .insert(path.join("/"), (display, text));
+                    }
+                    Err(_) => diags.push(Diagnostic::file(display, "template is not valid UTF-8")),
                 }
-                Err(_) => diags.push(Diagnostic::file(display, "template is not valid UTF-8")),
-            },
+            }
             [tenant, "locales", name] if *name == "de.ftl" || *name == "en.ftl" => match String::from_utf8(bytes) {
                 Ok(text) => {
                     let lang = name.trim_end_matches(".ftl").to_owned();
@@ -271,7 +275,7 @@ pub fn load(source: &Source) -> Result<Loaded, Vec<Diagnostic>> {
             _ => diags.push(Diagnostic::file(
                 display,
                 "unexpected file: expected portal.yaml, codelists/<id>.yaml, <tenant>/tenant.yaml, <tenant>/services/<id>.yaml, \
-                 <tenant>/templates/<name>.html, <tenant>/locales/de.ftl|en.ftl or <tenant>/assets/<file>",
+                 <tenant>/templates/<folder>/<name>.html, <tenant>/locales/de.ftl|en.ftl or <tenant>/assets/<file>",
             )),
         }
     }

@@ -1,0 +1,182 @@
+//! Mein Bereich of an account: applications with their status, drafts, documents and
+//! appointments; the download of all one's data (DSGVO Art. 15/20) and deleting the
+//! account (Art. 17).
+
+use super::{login_needed, service_title, Frame};
+use crate::kit::extract::without_session;
+use crate::kit::views::loc;
+use crate::kit::{download, paths, redirect, Citizen, Form, Page, Prefs, St, WebResult};
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum_extra::extract::CookieJar;
+use minijinja::{context, Value};
+use rathaus_app::accounts::own_account;
+use rathaus_app::appointments::{calendar_of, date_label, service_names, time_label};
+use rathaus_domain::appointment::local_date;
+use rathaus_store::ApplicationSummary;
+use serde_json::json;
+
+fn summary_view(page: &Page<'_>, tid: &str, a: &ApplicationSummary) -> Value {
+    Value::from_serialize(json!({
+        "service": service_title(page.site(), tid, &a.service_id, page.lang()),
+        "reference": a.reference,
+        "status": a.status.as_deref().map(|s| page.status_label(s)),
+        "status_key": a.status,
+        "submitted": a.submitted_at.map(rathaus_app::clock::berlin_datetime),
+        "updated": rathaus_app::clock::berlin_datetime(a.updated_at),
+        "unread": a.unread,
+        "href": if a.reference.is_some() { paths::case(tid, &a.draft_id) } else { paths::apply_resume(tid, &a.draft_id) },
+    }))
+}
+
+/// `GET /{t}/mein-bereich`. A guest session opened for one application leads to it.
+pub async fn my_area(
+    state: St,
+    prefs: Prefs,
+    jar: CookieJar,
+    citizen: Citizen,
+    Path(tid): Path<String>,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = Page::of(&site, &prefs, &tid)?;
+    let Some(account) = own_account(&citizen, &tid) else {
+        if let Some(d) = rathaus_app::accounts::session_case(&citizen) {
+            return Ok(redirect::to(&paths::case(&tid, d)));
+        }
+        return Ok(login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None).await);
+    };
+    let o = rathaus_app::accounts::overview(&state.app, &account).await?;
+    let lang = page.lang();
+    let (submitted, drafts): (Vec<_>, Vec<_>) =
+        o.applications.iter().partition(|a| a.reference.is_some());
+    let mut documents = Vec::new();
+    for a in &submitted {
+        let title = service_title(&site, &tid, &a.service_id, lang);
+        documents.push(json!({
+            "name": page.text("my-receipt-document"), "context": a.reference, "service": title,
+            "href": paths::apply_receipt_pdf(&tid, &a.draft_id), "size": null,
+        }));
+        for (_, f) in o.files.iter().filter(|(d, _)| *d == a.draft_id) {
+            documents.push(json!({
+                "name": f.name, "context": a.reference, "service": title,
+                "href": paths::case_file(&tid, &a.draft_id, &f.id),
+                "size": rathaus_domain::form::format_bytes(f.size.max(0) as u64),
+            }));
+        }
+    }
+    let w = page.words();
+    let appointments: Vec<_> = o
+        .appointments
+        .iter()
+        .filter_map(|a| {
+            let (office, def) = calendar_of(t, &a.office_id)?;
+            Some(json!({
+                "office": loc(&office.name, lang),
+                "date": date_label(&w, local_date(a.starts_at)),
+                "time": time_label(a.starts_at),
+                "services": service_names(def, &a.services(), lang),
+                "href": paths::appointment(&tid, &a.id),
+            }))
+        })
+        .collect();
+    let fr = Frame::new(t, page, &citizen, jar);
+    Ok(fr.ok(
+        "citizen/my_area.html",
+        context! {
+            applications => submitted.iter().map(|a| summary_view(&fr.page, &tid, a)).collect::<Vec<_>>(),
+            drafts => drafts.iter().map(|a| summary_view(&fr.page, &tid, a)).collect::<Vec<_>>(),
+            documents, appointments,
+            unread => submitted.iter().map(|a| a.unread).sum::<i64>(),
+            sessions => o.sessions,
+            level => citizen.live.as_ref().map(|l| l.level().as_str()),
+            data_href => paths::my_data(&tid),
+            delete_href => paths::my_delete(&tid),
+            logout_everywhere => paths::logout_everywhere(&tid),
+            services_href => paths::services(&tid),
+        },
+    ))
+}
+
+/// `GET /{t}/mein-bereich/daten.json`: everything stored about the citizen, as JSON.
+pub async fn my_data(
+    state: St,
+    prefs: Prefs,
+    citizen: Citizen,
+    Path(tid): Path<String>,
+) -> WebResult {
+    let site = state.site();
+    let (_t, page) = Page::of(&site, &prefs, &tid)?;
+    let Some(account) = own_account(&citizen, &tid) else {
+        return Ok(login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None).await);
+    };
+    let doc = rathaus_app::accounts::export(&state.app, &account).await?;
+    let body = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let disposition = "attachment; filename=\"meine-daten.json\"";
+    Ok(download(
+        "application/json; charset=utf-8",
+        disposition,
+        body,
+    ))
+}
+
+fn delete_form(fr: &Frame<'_>, tid: &str, error: bool) -> axum::response::Response {
+    let status = if error {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    fr.render(
+        status,
+        "citizen/delete_account.html",
+        context! {
+            action => paths::my_delete(tid), error,
+            back => paths::my_area(tid), data_href => paths::my_data(tid),
+        },
+    )
+}
+
+/// `GET /{t}/mein-bereich/konto-loeschen`: what deleting means, and the button.
+pub async fn delete_page(
+    state: St,
+    prefs: Prefs,
+    jar: CookieJar,
+    citizen: Citizen,
+    Path(tid): Path<String>,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = Page::of(&site, &prefs, &tid)?;
+    if own_account(&citizen, &tid).is_none() {
+        return Ok(login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None).await);
+    }
+    Ok(delete_form(
+        &Frame::new(t, page, &citizen, jar),
+        &tid,
+        false,
+    ))
+}
+
+/// `POST /{t}/mein-bereich/konto-loeschen`: with the confirmation ticked, the account goes.
+pub async fn delete(
+    state: St,
+    prefs: Prefs,
+    citizen: Citizen,
+    Path(tid): Path<String>,
+    Form(p, jar): Form,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = Page::of(&site, &prefs, &tid)?;
+    let Some(account) = own_account(&citizen, &tid) else {
+        return Ok(login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None).await);
+    };
+    if !p.ticked("bestaetigt") {
+        return Ok(delete_form(&Frame::new(t, page, &citizen, jar), &tid, true));
+    }
+    rathaus_app::accounts::delete(&state.app, account).await?;
+    let jar = without_session(&state, jar, &tid);
+    let res = page.private(
+        "kit/logged_out.html",
+        context! { deleted => true, everywhere => false, login => None::<String> },
+    );
+    Ok((jar, res).into_response())
+}

@@ -1,0 +1,225 @@
+//! Every route of the web face, declared once: its pattern (what the router matches), the
+//! methods it answers, and its builder (what links are made with). A link therefore cannot
+//! point to a route that does not exist: the builder *is* the pattern, filled in, and the
+//! router registers exactly these patterns (`pattern::*`). The test
+//! `paths::every_builder_reaches_its_route` walks the running router against this list,
+//! and the access matrix enumerates its routes from [`ALL`].
+//!
+//! Path segments are German: the portal speaks German first. Arguments are
+//! percent-encoded.
+
+use rathaus_app::links::encode;
+
+/// One declared route.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    pub name: &'static str,
+    pub pattern: &'static str,
+    pub methods: &'static [&'static str],
+}
+
+macro_rules! paths {
+    ($( $(#[$m:meta])* $name:ident ( $($arg:ident),* ) = $pat:literal, $($method:ident)|+ ; )*) => {
+        $(
+            $(#[$m])*
+            pub fn $name($($arg: &str),*) -> String {
+                $( let $arg = encode($arg); )*
+                format!($pat)
+            }
+        )*
+        /// The patterns the router registers, by builder name.
+        #[allow(non_upper_case_globals)]
+        pub mod pattern {
+            $( pub const $name: &str = $pat; )*
+        }
+        /// Every route of the web face.
+        pub const ALL: &[Route] = &[
+            $( Route { name: stringify!($name), pattern: $pat, methods: &[$(stringify!($method)),+] } ),*
+        ];
+    };
+}
+
+paths! {
+    // ----- public: the catalogue ------------------------------------------------------------
+    portal_home() = "/", GET;
+    static_file(file) = "/static/{file}", GET;
+    /// The language switch (see [`switch_lang`]).
+    language(lang) = "/sprache/{lang}", GET;
+    tenant_home(tenant) = "/{tenant}", GET;
+    /// `/{tenant}/` redirects to the tenant's home.
+    tenant_slash(tenant) = "/{tenant}/", GET;
+    services(tenant) = "/{tenant}/leistungen", GET;
+    service(tenant, service) = "/{tenant}/leistungen/{service}", GET;
+    service_easy(tenant, service) = "/{tenant}/leistungen/{service}/leichte-sprache", GET;
+    topics(tenant) = "/{tenant}/themen", GET;
+    topic(tenant, topic) = "/{tenant}/themen/{topic}", GET;
+    life_situations(tenant) = "/{tenant}/lebenslagen", GET;
+    life_situation(tenant, situation) = "/{tenant}/lebenslagen/{situation}", GET;
+    offices(tenant) = "/{tenant}/aemter", GET;
+    /// An office page (`tenant`: the tenant that owns the office).
+    office(tenant, office) = "/{tenant}/aemter/{office}", GET;
+    search(tenant) = "/{tenant}/suche", GET;
+    imprint(tenant) = "/{tenant}/impressum", GET;
+    privacy(tenant) = "/{tenant}/datenschutz", GET;
+    accessibility(tenant) = "/{tenant}/barrierefreiheit", GET;
+    theme_css(tenant) = "/{tenant}/theme.css", GET;
+    asset(tenant, file) = "/{tenant}/assets/{file}", GET;
+
+    // ----- citizen: the form assistant, receipt and payment ---------------------------------------
+    apply_start(tenant, service) = "/{tenant}/leistungen/{service}/antrag", GET | POST;
+    precheck(tenant, service) = "/{tenant}/leistungen/{service}/vorpruefung", GET | POST;
+    /// The resume link of a draft (opens only with the resume code in another browser).
+    apply_resume(tenant, draft) = "/{tenant}/antrag/{draft}", GET | POST;
+    apply_step(tenant, draft, step) = "/{tenant}/antrag/{draft}/schritt/{step}", GET | POST;
+    apply_file(tenant, draft, file) = "/{tenant}/antrag/{draft}/datei/{file}", GET;
+    apply_check(tenant, draft) = "/{tenant}/antrag/{draft}/pruefen", GET;
+    apply_submit(tenant, draft) = "/{tenant}/antrag/{draft}/absenden", POST;
+    apply_receipt(tenant, draft) = "/{tenant}/antrag/{draft}/eingang", GET;
+    apply_receipt_pdf(tenant, draft) = "/{tenant}/antrag/{draft}/eingang.pdf", GET;
+    apply_girocode(tenant, draft) = "/{tenant}/antrag/{draft}/girocode.svg", GET;
+    pay_online(tenant, draft) = "/{tenant}/antrag/{draft}/zahlung", POST;
+    pay_return(tenant, draft) = "/{tenant}/antrag/{draft}/zahlung/rueckkehr", GET;
+    demo_pay(tenant, id) = "/{tenant}/demo-bezahldienst/{id}", GET | POST;
+
+    // ----- citizen: login, Mein Bereich, Postkorb ------------------------------------------------
+    login(tenant) = "/{tenant}/anmelden", GET;
+    login_return(tenant) = "/{tenant}/anmelden/rueckkehr", GET;
+    logout(tenant) = "/{tenant}/abmelden", POST;
+    logout_everywhere(tenant) = "/{tenant}/abmelden/ueberall", POST;
+    session_extend(tenant) = "/{tenant}/sitzung", POST;
+    my_area(tenant) = "/{tenant}/mein-bereich", GET;
+    my_data(tenant) = "/{tenant}/mein-bereich/daten.json", GET;
+    my_delete(tenant) = "/{tenant}/mein-bereich/konto-loeschen", GET | POST;
+    guest_access(tenant) = "/{tenant}/zugang", GET | POST;
+    case(tenant, draft) = "/{tenant}/vorgang/{draft}", GET;
+    case_message(tenant, draft, message) = "/{tenant}/vorgang/{draft}/nachricht/{message}", GET;
+    case_reply(tenant, draft) = "/{tenant}/vorgang/{draft}/antwort", POST;
+    case_file(tenant, draft, file) = "/{tenant}/vorgang/{draft}/datei/{file}", GET;
+    case_withdraw(tenant, draft) = "/{tenant}/vorgang/{draft}/zurueckziehen", POST;
+
+    // ----- citizen: appointments ---------------------------------------------------------------
+    appointments(tenant) = "/{tenant}/termine", GET;
+    appointment_office(tenant, office) = "/{tenant}/termine/{office}", GET;
+    appointment_book(tenant, office) = "/{tenant}/termine/{office}/buchen", GET | POST;
+    appointment(tenant, id) = "/{tenant}/termin/{id}", GET;
+    appointment_ics(tenant, id) = "/{tenant}/termin/{id}/termin.ics", GET;
+    appointment_cancel(tenant, id) = "/{tenant}/termin/{id}/absagen", POST;
+    appointment_move(tenant, id) = "/{tenant}/termin/{id}/verlegen", POST;
+
+    // ----- staff: the back office -----------------------------------------------------------------
+    staff_home(tenant) = "/{tenant}/verwaltung", GET;
+    staff_login(tenant) = "/{tenant}/verwaltung/anmelden", GET;
+    staff_login_return(tenant) = "/{tenant}/verwaltung/anmelden/rueckkehr", GET;
+    staff_logout(tenant) = "/{tenant}/verwaltung/abmelden", POST;
+    staff_assign(tenant) = "/{tenant}/verwaltung/zuweisen", POST;
+    staff_case(tenant, reference) = "/{tenant}/verwaltung/fall/{reference}", GET;
+    staff_case_file(tenant, reference, file) = "/{tenant}/verwaltung/fall/{reference}/datei/{file}", GET;
+    staff_case_status(tenant, reference) = "/{tenant}/verwaltung/fall/{reference}/status", POST;
+    staff_case_note(tenant, reference) = "/{tenant}/verwaltung/fall/{reference}/notiz", POST;
+    staff_case_request(tenant, reference) = "/{tenant}/verwaltung/fall/{reference}/anfrage", POST;
+    staff_case_notice(tenant, reference) = "/{tenant}/verwaltung/fall/{reference}/bescheid", POST;
+    staff_print(tenant) = "/{tenant}/verwaltung/druck", GET;
+    staff_print_export(tenant) = "/{tenant}/verwaltung/druck/export", POST;
+    staff_deliveries(tenant) = "/{tenant}/verwaltung/zustellungen", GET;
+    staff_delivery_action(tenant) = "/{tenant}/verwaltung/zustellungen/aktion", POST;
+    staff_cash(tenant) = "/{tenant}/verwaltung/kasse", GET;
+    /// The booking file of a day: `buchungen.csv` or `buchungen.xml`.
+    staff_cash_bookings(tenant, file) = "/{tenant}/verwaltung/kasse/{file}", GET;
+    staff_cash_debits(tenant) = "/{tenant}/verwaltung/kasse/lastschriften", POST;
+    staff_cash_statement(tenant) = "/{tenant}/verwaltung/kasse/kontoauszug", POST;
+    staff_figures(tenant) = "/{tenant}/verwaltung/kennzahlen", GET;
+    staff_audit(tenant) = "/{tenant}/verwaltung/protokoll", GET;
+    staff_audit_export(tenant) = "/{tenant}/verwaltung/protokoll.jsonl", GET;
+    staff_visitors(tenant, office) = "/{tenant}/verwaltung/vor-ort/{office}", GET;
+    staff_visitors_action(tenant, office) = "/{tenant}/verwaltung/vor-ort/{office}/aktion", POST;
+
+    // ----- machine: systems, screens, operations ---------------------------------------------------
+    healthz() = "/healthz", GET;
+    readyz() = "/readyz", GET;
+    metrics() = "/metrics", GET;
+    admin_reload() = "/admin/reload", POST;
+    /// The JSON Schema of a service's answers (for specialist systems and apps).
+    answer_schema(tenant, service) = "/{tenant}/leistungen/{service}/antrag/schema.json", GET;
+    inbound(tenant, reference) = "/api/v1/{tenant}/antraege/{reference}", POST;
+    fit_connect_callback(tenant) = "/api/fit-connect/callback/{tenant}", POST;
+    display(tenant, office) = "/{tenant}/vor-ort/{office}/anzeige", GET;
+    display_events(tenant, office) = "/{tenant}/vor-ort/{office}/anzeige/ereignisse", GET;
+    kiosk(tenant, office, key) = "/{tenant}/vor-ort/{office}/kiosk/{key}", GET | POST;
+}
+
+/// The language switch to `lang`, returning to `back`.
+pub fn switch_lang(lang: &str, back: &str) -> String {
+    format!("{}?zurueck={}", language(lang), encode(back))
+}
+
+/// The citizens' login, returning to `back`.
+pub fn login_to(t: &str, back: Option<&str>) -> String {
+    match back {
+        Some(b) => format!("{}?zurueck={}", login(t), encode(b)),
+        None => login(t),
+    }
+}
+
+/// A new login at the provider (e.g. with the ID card for a higher level).
+pub fn login_stronger(t: &str, back: &str) -> String {
+    format!("{}?neu=1&zurueck={}", login(t), encode(back))
+}
+
+/// The staff login, returning to `back`.
+pub fn staff_login_to(t: &str, back: &str) -> String {
+    format!("{}?zurueck={}", staff_login(t), encode(back))
+}
+
+/// A legal page by its key (`impressum`, `datenschutz`, `barrierefreiheit`).
+pub fn legal(t: &str, page: &str) -> String {
+    match page {
+        "impressum" => imprint(t),
+        "datenschutz" => privacy(t),
+        _ => accessibility(t),
+    }
+}
+
+/// `path` with the appointment link's key, if any.
+pub fn with_key(path: &str, key: Option<&str>) -> String {
+    match key {
+        Some(k) => format!("{path}?k={}", encode(k)),
+        None => path.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builders_fill_their_patterns() {
+        assert_eq!(
+            apply_step("soest", "d1", "s1"),
+            "/soest/antrag/d1/schritt/s1"
+        );
+        assert_eq!(staff_case("soest", "SO 1"), "/soest/verwaltung/fall/SO%201");
+        assert_eq!(switch_lang("en", "/soest"), "/sprache/en?zurueck=/soest");
+        assert_eq!(portal_home(), "/");
+        // Every builder's name is unique, and so is every pattern with its methods.
+        let mut names: Vec<&str> = ALL.iter().map(|r| r.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len());
+    }
+
+    /// The few addresses the application layer puts into mails and PDFs are routes here.
+    #[test]
+    fn the_application_layers_links_are_routes() {
+        assert_eq!(rathaus_app::links::my_area("t"), my_area("t"));
+        assert_eq!(rathaus_app::links::guest_access("t"), guest_access("t"));
+        assert_eq!(
+            rathaus_app::links::appointment("t", "a", None),
+            appointment("t", "a")
+        );
+        assert_eq!(rathaus_app::links::demo_pay("t", "x"), demo_pay("t", "x"));
+        assert_eq!(
+            rathaus_app::links::pay_return("t", "d"),
+            pay_return("t", "d")
+        );
+    }
+}
