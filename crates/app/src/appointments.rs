@@ -10,7 +10,8 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use rathaus_domain::appointment::{
-    booking_code, day_start, local, local_date, Booked, Calendar, CalendarDef, Slot,
+    booking_code, day_start, local, local_date, AppointmentStatus, Booked, Calendar, CalendarDef,
+    Slot,
 };
 use rathaus_domain::form::Message;
 use rathaus_domain::{Lang, OfficeDef, TenantDef};
@@ -405,7 +406,7 @@ pub async fn cancel(app: &App, citizen: &Citizen, a: &OwnAppointment) -> AppResu
     let t = site.tenant(&appt.tenant_id).ok_or(AppError::NotFound)?;
     let (o, def) = calendar_of(t, &appt.office_id).ok_or(AppError::NotFound)?;
     let mut v = Visit::stored(appt);
-    v.status = "cancelled".into();
+    v.status = AppointmentStatus::Cancelled;
     v.sequence += 1;
     let mail = mail(app, &site, t, o, def, &v, a.key.as_deref(), "cancelled");
     if app
@@ -434,7 +435,7 @@ pub async fn reschedule(
     w: &Wanted<'_>,
 ) -> AppResult<bool> {
     let appt = &a.appointment;
-    if appt.status != "booked" {
+    if appt.status != AppointmentStatus::Booked {
         return Err(AppError::NotFound);
     }
     let site = app.site();
@@ -526,7 +527,7 @@ pub struct Visit {
     pub ends_at: i64,
     pub name: String,
     pub email: String,
-    pub status: String,
+    pub status: AppointmentStatus,
     pub sequence: i64,
     pub lang: String,
 }
@@ -541,7 +542,7 @@ impl Visit {
             ends_at: a.ends_at,
             name: a.name.clone(),
             email: a.email.clone(),
-            status: "booked".into(),
+            status: AppointmentStatus::Booked,
             sequence: 0,
             lang: a.lang.clone(),
         }
@@ -556,7 +557,7 @@ impl Visit {
             ends_at: a.ends_at,
             name: a.name.clone(),
             email: a.email.clone(),
-            status: a.status.clone(),
+            status: a.status,
             sequence: (a.updated_at - a.created_at).max(0) / 1000,
             lang: a.lang.clone(),
         }
@@ -605,7 +606,7 @@ pub fn ics(
                 .url(&crate::links::appointment(t.id.as_str(), &a.id, Some(k)))
         ));
     }
-    let cancelled = a.status == "cancelled";
+    let cancelled = a.status == AppointmentStatus::Cancelled;
     let event = icalendar::Event::new()
         .uid(&format!("{}@{host}", a.id))
         .summary(&format!("{office} – {services}"))

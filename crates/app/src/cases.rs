@@ -103,19 +103,17 @@ pub enum CaseError {
 /// The status change from `current` to `to`, if any, checked against the lifecycle
 /// (`None` when there is none to make: no new status, or the current one).
 pub fn step(
-    current: &str,
+    from: ApplicationStatus,
     to: Option<ApplicationStatus>,
 ) -> Result<Option<(ApplicationStatus, ApplicationStatus)>, CaseError> {
     let Some(to) = to else { return Ok(None) };
-    let refused = || CaseError::NotAllowed {
-        from: current.to_owned(),
-        to: to.as_str().into(),
-    };
-    let from = ApplicationStatus::parse(current).ok_or_else(refused)?;
     if from == to {
         return Ok(None);
     }
-    from.action_to(to).ok_or_else(refused)?;
+    from.action_to(to).ok_or_else(|| CaseError::NotAllowed {
+        from: from.as_str().to_owned(),
+        to: to.as_str().into(),
+    })?;
     Ok(Some((from, to)))
 }
 
@@ -123,7 +121,7 @@ pub fn step(
 pub async fn change(app: &App, c: &Change<'_>) -> Result<(), CaseError> {
     let case = c.case;
     let site = app.site();
-    let transition = step(&case.status, c.to)?;
+    let transition = step(case.status, c.to)?;
     let deliveries = transition
         .map(|(from, to)| for_transition(&site, case, from, to))
         .unwrap_or_default();
@@ -136,7 +134,7 @@ pub async fn change(app: &App, c: &Change<'_>) -> Result<(), CaseError> {
     let row = CaseChange {
         tenant_id: &case.tenant_id,
         draft_id: &case.draft_id,
-        transition: transition.map(|(from, to)| (from.as_str(), to.as_str(), c.transition_note)),
+        transition: transition.map(|(from, to)| (from, to, c.transition_note)),
         decision: c.decision,
         message: c.message,
         notify: notify.as_deref().map(|p| (rathaus_jobs::MAIL, p)),

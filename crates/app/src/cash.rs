@@ -49,8 +49,7 @@ pub async fn import_statement(
                 continue;
             }
             if let Some(p) = app.db.payment_by_creditor_ref(tid, r.as_str()).await? {
-                let open = !rathaus_domain::payment::PaymentStatus::parse(&p.status)
-                    .is_some_and(|s| s.money_received());
+                let open = !p.status.money_received();
                 fees.insert(
                     r.as_str().to_owned(),
                     OpenFee {

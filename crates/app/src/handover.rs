@@ -78,7 +78,7 @@ impl PortalSource {
             .await
             .map_err(|e| Failure::Transient(format!("database: {e}")))?
             .map(|p| rathaus_domain::delivery::PaymentRef {
-                status: p.status,
+                status: p.status.as_str().to_owned(),
                 amount_cents: p.amount_cents,
                 method: p.method,
                 creditor_reference: p.creditor_ref,
@@ -112,7 +112,7 @@ impl PortalSource {
             },
             reference: c.reference.clone(),
             submitted_at: rfc3339(c.submitted_at),
-            status: c.status.clone(),
+            status: c.status.as_str().to_owned(),
             decision: c.decision.clone().map(|outcome| DecisionRef { outcome }),
             answers: serde_json::from_str(&c.answers).unwrap_or_else(|_| json!({})),
             computed: serde_json::from_str(&c.computed).unwrap_or_default(),
@@ -250,7 +250,7 @@ use crate::access::InboundCase;
 use crate::cases::{Actor, Change, MAX_SUBJECT_CHARS, MAX_TEXT_CHARS};
 use crate::AppResult;
 use rathaus_domain::case::Action;
-use rathaus_domain::{ApplicationStatus, MessageKind};
+use rathaus_domain::MessageKind;
 use rathaus_store::Message;
 
 /// What a receiver reports about an application it received.
@@ -338,7 +338,7 @@ pub async fn inbound(
     if case_number.is_none() && action.is_none() && u.message.is_none() {
         return invalid("nothing to do");
     }
-    let from = ApplicationStatus::parse(&c.status).unwrap_or(ApplicationStatus::Received);
+    let from = c.status;
     let to = match action {
         Some(a) => match from.apply(a) {
             Ok(to) => Some(to),
@@ -346,7 +346,7 @@ pub async fn inbound(
                 return Ok(Err(Refused::NotPossible(format!(
                     "{} is not possible in status {}",
                     a.as_str(),
-                    c.status
+                    c.status.as_str()
                 ))))
             }
         },

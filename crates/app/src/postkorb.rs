@@ -83,7 +83,7 @@ pub async fn send(
         _ => None,
     });
     // Refused before any file is stored.
-    crate::cases::step(&c.status, status).map_err(|e| SendError::of(e, reference))?;
+    crate::cases::step(c.status, status).map_err(|e| SendError::of(e, reference))?;
     let tid = c.portal_tenant_id.clone();
     let sender = app.site().authority_name(&tid, &c.service_id, &c.tenant_id);
     let mut attachments = Vec::new();
@@ -221,11 +221,7 @@ pub async fn case_view(app: &App, own: &OwnCase) -> AppResult<CaseView> {
         .application(own.tenant(), own.id())
         .await?
         .ok_or(AppError::NotFound)?;
-    let status = summary
-        .status
-        .as_deref()
-        .and_then(ApplicationStatus::parse)
-        .unwrap_or(ApplicationStatus::Received);
+    let status = summary.status.unwrap_or(ApplicationStatus::Received);
     Ok(CaseView {
         events: app.db.status_events(own.id()).await?,
         messages: app.db.messages(own.id()).await?,
@@ -329,8 +325,10 @@ pub async fn reply(
     };
     let case = own.case(app).await?;
     let mut change = Change::new(Actor::Citizen, &case, "reply");
-    change.to = ApplicationStatus::parse(&case.status)
-        .and_then(|s| s.apply(rathaus_domain::case::Action::CitizenReplied).ok());
+    change.to = case
+        .status
+        .apply(rathaus_domain::case::Action::CitizenReplied)
+        .ok();
     change.message = Some((&m, &attachments));
     change.detail = format!("files={}", attachments.len());
     match crate::cases::change(app, &change).await {
@@ -354,7 +352,7 @@ pub fn can_withdraw(status: ApplicationStatus) -> bool {
 /// happens: the case page shows what it is now.
 pub async fn withdraw(app: &App, own: &OwnCase) -> AppResult<()> {
     let case = own.case(app).await?;
-    let from = ApplicationStatus::parse(&case.status).unwrap_or(ApplicationStatus::Received);
+    let from = case.status;
     if let Ok(to) = from.apply(rathaus_domain::case::Action::Withdraw) {
         let mut change = Change::new(Actor::Citizen, &case, "withdraw");
         change.to = Some(to);

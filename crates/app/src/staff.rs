@@ -121,7 +121,7 @@ pub struct Colleague {
 pub struct Inbox {
     pub cases: Vec<Case>,
     /// Cases per status in the staff member's offices.
-    pub counts: Vec<(String, i64)>,
+    pub counts: Vec<(ApplicationStatus, i64)>,
     pub colleagues: Vec<Colleague>,
     /// The offices the staff member works in.
     pub offices: Vec<String>,
@@ -139,7 +139,7 @@ pub async fn inbox(app: &App, staff: &Staff, q: &InboxQuery) -> AppResult<Inbox>
         offices: offices.clone(),
         office: q.office.clone(),
         service: q.service.clone(),
-        status: q.status.map(|s| s.as_str().to_owned()),
+        status: q.status,
         assignee: q.assignee.as_ref().map(|a| match a {
             Assignee::Me => staff.id().to_owned(),
             Assignee::Nobody => String::new(),
@@ -172,8 +172,7 @@ pub async fn inbox(app: &App, staff: &Staff, q: &InboxQuery) -> AppResult<Inbox>
 
 /// Whether a case is overdue: its processing time has passed and it is still open.
 pub fn overdue(c: &Case, now: i64) -> bool {
-    c.due_at.is_some_and(|d| d < now)
-        && ApplicationStatus::parse(&c.status).is_some_and(|s| s.is_open())
+    c.due_at.is_some_and(|d| d < now) && c.status.is_open()
 }
 
 /// Colleagues a case may be assigned to: staff of the tenant with a grant in one of these
@@ -284,9 +283,7 @@ pub async fn open(app: &App, sc: &StaffCase<'_>) -> AppResult<CaseFile> {
         members,
         deliveries: app.db.deliveries_of(tid, &c.reference).await?,
         payment: app.db.payment_of(&c.draft_id).await?,
-        actions: ApplicationStatus::parse(&c.status)
-            .unwrap_or(ApplicationStatus::Received)
-            .staff_actions(),
+        actions: c.status.staff_actions(),
         can_assign_others: staff.rights.can_lead(tid, &office),
     };
     let ev = staff.event("view", format!("case:{}", c.reference), String::new());
@@ -338,7 +335,7 @@ pub async fn transition(app: &App, sc: &StaffCase<'_>, action: Action) -> AppRes
         return Err(AppError::Conflict);
     }
     let c = sc.case();
-    let from = ApplicationStatus::parse(&c.status).unwrap_or(ApplicationStatus::Received);
+    let from = c.status;
     let to = from.apply(action).map_err(|_| AppError::Conflict)?;
     let mut change = Change::new(sc.staff().actor(), c, action.as_str());
     change.to = Some(to);
@@ -377,7 +374,7 @@ pub async fn request_info(
         return Ok(false);
     }
     let c = sc.case();
-    let from = ApplicationStatus::parse(&c.status).unwrap_or(ApplicationStatus::Received);
+    let from = c.status;
     let to = from
         .apply(Action::RequestInfo)
         .map_err(|_| AppError::Conflict)?;
@@ -446,7 +443,7 @@ pub async fn notice(
     input: &NoticeInput,
 ) -> AppResult<Result<Notice, &'static str>> {
     let c = sc.case();
-    let from = ApplicationStatus::parse(&c.status).unwrap_or(ApplicationStatus::Received);
+    let from = c.status;
     from.apply(Action::Decide).map_err(|_| AppError::Conflict)?;
     let site = app.site();
     let l = form(app, &site, sc).await?;
@@ -602,7 +599,7 @@ pub async fn notice_pdf(app: &App, sc: &StaffCase<'_>, n: &Notice) -> AppResult<
 /// transaction. If it fails, the stored PDF is removed again.
 pub async fn release(app: &App, sc: &StaffCase<'_>, n: &Notice) -> AppResult<()> {
     let c = sc.case();
-    let from = ApplicationStatus::parse(&c.status).unwrap_or(ApplicationStatus::Received);
+    let from = c.status;
     let to = from.apply(Action::Decide).map_err(|_| AppError::Conflict)?;
     let bytes = notice_pdf(app, sc, n).await?;
     let name = format!("Bescheid-{}.pdf", c.reference);
@@ -774,10 +771,7 @@ pub async fn figures(
     for (service, office, submitted_at, events) in rows {
         groups.entry((office, service)).or_default().push(History {
             submitted_at,
-            events: events
-                .into_iter()
-                .filter_map(|(s, at)| Some((ApplicationStatus::parse(&s)?, at)))
-                .collect(),
+            events,
         });
     }
     Ok(groups

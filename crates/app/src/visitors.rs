@@ -6,7 +6,9 @@
 use crate::access::{Kiosk, OfficeDesk};
 use crate::{App, AppResult};
 use jiff::ToSpan;
-use rathaus_domain::appointment::{day_start, local_date, normalize_code, CalendarDef};
+use rathaus_domain::appointment::{
+    day_start, local_date, normalize_code, AppointmentStatus, CalendarDef,
+};
 use rathaus_domain::visit::{self, Figures, Timing, VisitKind, VisitStatus, Waiting};
 use rathaus_store::{Appointment, AuditEvent, NewVisit, Visit};
 use serde_json::{json, Value as Json};
@@ -21,9 +23,7 @@ fn today() -> String {
 
 /// The waiting number of a visit (`T001` with an appointment, `W002` without).
 pub fn ticket(v: &Visit) -> String {
-    VisitKind::parse(&v.kind)
-        .unwrap_or(VisitKind::WalkIn)
-        .ticket(v.number)
+    v.kind.ticket(v.number)
 }
 
 /// What checking in came to.
@@ -79,7 +79,7 @@ pub async fn check_in(app: &App, desk: &Desk<'_>, typed: &str) -> AppResult<Chec
         return Ok(CheckIn::Unknown);
     };
     let a = match app.db.appointment_by_code(tid, oid, &code).await? {
-        Some(a) if a.status == "booked" => a,
+        Some(a) if a.status == AppointmentStatus::Booked => a,
         _ => return Ok(CheckIn::Unknown),
     };
     let now = crate::clock::now_millis();
@@ -96,7 +96,7 @@ pub async fn check_in(app: &App, desk: &Desk<'_>, typed: &str) -> AppResult<Chec
             tenant_id: tid.to_owned(),
             office_id: oid.to_owned(),
             day: today(),
-            kind: VisitKind::Appointment.key().into(),
+            kind: VisitKind::Appointment,
             appointment_id: Some(a.id.clone()),
             services: a.services.clone(),
             due_at: Some(a.starts_at),
@@ -128,7 +128,7 @@ pub async fn walk_in(
             tenant_id: tid.to_owned(),
             office_id: oid.to_owned(),
             day: today(),
-            kind: VisitKind::WalkIn.key().into(),
+            kind: VisitKind::WalkIn,
             appointment_id: None,
             services: serde_json::to_string(&services).unwrap_or_default(),
             due_at: None,
@@ -143,14 +143,14 @@ pub async fn walk_in(
 pub fn order(visits: &[Visit], now: i64) -> Vec<&Visit> {
     let mut rest: Vec<&Visit> = visits
         .iter()
-        .filter(|v| v.status == VisitStatus::Waiting.key())
+        .filter(|v| v.status == VisitStatus::Waiting)
         .collect();
     let mut out = Vec::with_capacity(rest.len());
     while !rest.is_empty() {
         let w: Vec<Waiting> = rest
             .iter()
             .map(|v| Waiting {
-                kind: VisitKind::parse(&v.kind).unwrap_or(VisitKind::WalkIn),
+                kind: v.kind,
                 checked_in_at: v.checked_in_at,
                 due_at: v.due_at,
             })
@@ -296,7 +296,7 @@ pub async fn board(app: &App, tid: &str, oid: &str) -> AppResult<Json> {
     let visits = app.db.visits_of_day(tid, oid, &today()).await?;
     let mut called: Vec<&Visit> = visits
         .iter()
-        .filter(|v| v.status == VisitStatus::Called.key())
+        .filter(|v| v.status == VisitStatus::Called)
         .collect();
     called.sort_by_key(|v| std::cmp::Reverse(v.updated_at));
     let calls: Vec<Json> = called
@@ -306,7 +306,7 @@ pub async fn board(app: &App, tid: &str, oid: &str) -> AppResult<Json> {
         .collect();
     let waiting = visits
         .iter()
-        .filter(|v| v.status == VisitStatus::Waiting.key())
+        .filter(|v| v.status == VisitStatus::Waiting)
         .count();
     Ok(json!({"calls": calls, "waiting": waiting}))
 }

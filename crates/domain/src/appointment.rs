@@ -640,6 +640,31 @@ pub fn units_of(start_ms: i64, end_ms: i64) -> impl Iterator<Item = i64> {
 /// shown as `ABC-234`; 31⁶ ≈ 887 million codes.
 pub const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
+/// Where a booking stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppointmentStatus {
+    Booked,
+    Cancelled,
+}
+
+impl AppointmentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppointmentStatus::Booked => "booked",
+            AppointmentStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AppointmentStatus> {
+        match s {
+            "booked" => Some(AppointmentStatus::Booked),
+            "cancelled" => Some(AppointmentStatus::Cancelled),
+            _ => None,
+        }
+    }
+}
+
 pub fn booking_code(random: [u8; 6]) -> String {
     let mut s = String::with_capacity(7);
     for (i, b) in random.iter().enumerate() {

@@ -18,6 +18,42 @@ use serde::{Deserialize, Serialize};
 /// FIT-Connect submission.
 pub const APPLICATION_FORMAT: &str = "urn:de:rathaus:schema:antrag:1.0";
 
+/// Where a hand-over (an outbox row of kind `delivery`) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Waiting for its (next) attempt.
+    Pending,
+    /// The receiver took it.
+    Done,
+    /// Given up after too many failures or a permanent one; an admin may retry.
+    Parked,
+    /// Cancelled by an admin.
+    Cancelled,
+}
+
+impl DeliveryState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Done => "done",
+            DeliveryState::Parked => "parked",
+            DeliveryState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DeliveryState> {
+        [
+            DeliveryState::Pending,
+            DeliveryState::Done,
+            DeliveryState::Parked,
+            DeliveryState::Cancelled,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
 /// The moment in the life of an application at which a target receives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

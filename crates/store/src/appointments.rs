@@ -8,7 +8,8 @@
 
 use crate::postkorb::insert_outbox;
 use crate::{now_millis, with_pool, Db, StoreError};
-use rathaus_domain::appointment::units_of;
+use rathaus_domain::appointment::{units_of, AppointmentStatus};
+use rathaus_domain::visit::{VisitKind, VisitStatus};
 use sqlx::Row;
 
 /// A new booking; `counter` is chosen by [`Db::book_appointment`].
@@ -46,8 +47,7 @@ pub struct Appointment {
     pub lang: String,
     pub account_id: Option<String>,
     pub reference: Option<String>,
-    /// `booked` or `cancelled`.
-    pub status: String,
+    pub status: AppointmentStatus,
     pub created_at: i64,
     pub updated_at: i64,
     pub reminded_at: Option<i64>,
@@ -80,7 +80,11 @@ macro_rules! appointment_from {
             lang: $r.get("lang"),
             account_id: $r.get("account_id"),
             reference: $r.get("reference"),
-            status: $r.get("status"),
+            status: crate::decode(
+                "appointment status",
+                $r.get("status"),
+                AppointmentStatus::parse,
+            )?,
             created_at: $r.get("created_at"),
             updated_at: $r.get("updated_at"),
             reminded_at: $r.get("reminded_at"),
@@ -163,13 +167,13 @@ pub struct Visit {
     pub office_id: String,
     pub day: String,
     pub number: i64,
-    pub kind: String,
+    pub kind: VisitKind,
     pub appointment_id: Option<String>,
     pub services: String,
     pub due_at: Option<i64>,
     pub checked_in_at: i64,
     pub checked_in_by: String,
-    pub status: String,
+    pub status: VisitStatus,
     pub called_at: Option<i64>,
     pub called_by: Option<String>,
     pub counter_label: Option<String>,
@@ -194,13 +198,13 @@ macro_rules! visit_from {
             office_id: $r.get("office_id"),
             day: $r.get("day"),
             number: $r.get("number"),
-            kind: $r.get("kind"),
+            kind: crate::decode("visit kind", $r.get("kind"), VisitKind::parse)?,
             appointment_id: $r.get("appointment_id"),
             services: $r.get("services"),
             due_at: $r.get("due_at"),
             checked_in_at: $r.get("checked_in_at"),
             checked_in_by: $r.get("checked_in_by"),
-            status: $r.get("status"),
+            status: crate::decode("visit status", $r.get("status"), VisitStatus::parse)?,
             called_at: $r.get("called_at"),
             called_by: $r.get("called_by"),
             counter_label: $r.get("counter_label"),
@@ -216,8 +220,7 @@ pub struct NewVisit {
     pub tenant_id: String,
     pub office_id: String,
     pub day: String,
-    /// `appointment` or `walk_in`.
-    pub kind: String,
+    pub kind: VisitKind,
     pub appointment_id: Option<String>,
     pub services: String,
     pub due_at: Option<i64>,
@@ -410,12 +413,13 @@ impl Db {
         id: &str,
     ) -> Result<Option<Appointment>, StoreError> {
         let q = format!("SELECT {COLUMNS} FROM appointments WHERE tenant_id = $1 AND id = $2");
-        with_pool!(self, |p| Ok(sqlx::query(&q)
+        with_pool!(self, |p| sqlx::query(&q)
             .bind(tenant_id)
             .bind(id)
             .fetch_optional(p)
             .await?
-            .map(|r| appointment_from!(r))))
+            .map(|r| Ok::<_, StoreError>(appointment_from!(r)))
+            .transpose())
     }
 
     /// Whether the appointment was checked in on site (then it can no longer be moved or
@@ -439,13 +443,14 @@ impl Db {
         let q = format!(
             "SELECT {COLUMNS} FROM appointments WHERE tenant_id = $1 AND office_id = $2 AND code = $3"
         );
-        with_pool!(self, |p| Ok(sqlx::query(&q)
+        with_pool!(self, |p| sqlx::query(&q)
             .bind(tenant_id)
             .bind(office_id)
             .bind(code)
             .fetch_optional(p)
             .await?
-            .map(|r| appointment_from!(r))))
+            .map(|r| Ok::<_, StoreError>(appointment_from!(r)))
+            .transpose())
     }
 
     /// Booked appointments of an office overlapping `[from, to)`, by start.
@@ -460,7 +465,7 @@ impl Db {
             "SELECT {COLUMNS} FROM appointments WHERE tenant_id = $1 AND office_id = $2 \
              AND status = 'booked' AND starts_at < $3 AND ends_at > $4 ORDER BY starts_at, counter"
         );
-        with_pool!(self, |p| Ok(sqlx::query(&q)
+        with_pool!(self, |p| sqlx::query(&q)
             .bind(tenant_id)
             .bind(office_id)
             .bind(to)
@@ -468,8 +473,8 @@ impl Db {
             .fetch_all(p)
             .await?
             .into_iter()
-            .map(|r| appointment_from!(r))
-            .collect()))
+            .map(|r| Ok::<_, StoreError>(appointment_from!(r)))
+            .collect::<Result<Vec<_>, _>>())
     }
 
     /// The id, start, end and counter of every booked appointment of an office overlapping
@@ -512,15 +517,15 @@ impl Db {
             "SELECT {COLUMNS} FROM appointments WHERE tenant_id = $1 AND account_id = $2 \
              AND ((status = 'booked' AND ends_at > $3) OR {all}) ORDER BY starts_at"
         );
-        with_pool!(self, |p| Ok(sqlx::query(&q)
+        with_pool!(self, |p| sqlx::query(&q)
             .bind(tenant_id)
             .bind(account_id)
             .bind(now_millis())
             .fetch_all(p)
             .await?
             .into_iter()
-            .map(|r| appointment_from!(r))
-            .collect()))
+            .map(|r| Ok::<_, StoreError>(appointment_from!(r)))
+            .collect::<Result<Vec<_>, _>>())
     }
 
     /// Appointments whose reminder is due: booked, not reminded, starting in `[from, to)`
@@ -537,15 +542,15 @@ impl Db {
              AND starts_at >= $1 AND starts_at < $2 AND created_at < starts_at - $3 AND email <> '' \
              ORDER BY starts_at LIMIT 200"
         );
-        with_pool!(self, |p| Ok(sqlx::query(&q)
+        with_pool!(self, |p| sqlx::query(&q)
             .bind(from)
             .bind(to)
             .bind(notice_ms)
             .fetch_all(p)
             .await?
             .into_iter()
-            .map(|r| appointment_from!(r))
-            .collect()))
+            .map(|r| Ok::<_, StoreError>(appointment_from!(r)))
+            .collect::<Result<Vec<_>, _>>())
     }
 
     /// Marks the reminder sent and queues its mail, once (a second call does nothing).
@@ -631,7 +636,7 @@ impl Db {
                 .bind(&v.office_id)
                 .bind(&v.day)
                 .bind(number)
-                .bind(&v.kind)
+                .bind(v.kind.key())
                 .bind(&v.appointment_id)
                 .bind(&v.services)
                 .bind(v.due_at)
@@ -660,25 +665,26 @@ impl Db {
         let q = format!(
             "SELECT {VISIT_COLUMNS} FROM visits WHERE tenant_id = $1 AND office_id = $2 AND day = $3 ORDER BY number"
         );
-        with_pool!(self, |p| Ok(sqlx::query(&q)
+        with_pool!(self, |p| sqlx::query(&q)
             .bind(tenant_id)
             .bind(office_id)
             .bind(day)
             .fetch_all(p)
             .await?
             .into_iter()
-            .map(|r| visit_from!(r))
-            .collect()))
+            .map(|r| Ok::<_, StoreError>(visit_from!(r)))
+            .collect::<Result<Vec<_>, _>>())
     }
 
     pub async fn visit(&self, tenant_id: &str, id: &str) -> Result<Option<Visit>, StoreError> {
         let q = format!("SELECT {VISIT_COLUMNS} FROM visits WHERE tenant_id = $1 AND id = $2");
-        with_pool!(self, |p| Ok(sqlx::query(&q)
+        with_pool!(self, |p| sqlx::query(&q)
             .bind(tenant_id)
             .bind(id)
             .fetch_optional(p)
             .await?
-            .map(|r| visit_from!(r))))
+            .map(|r| Ok::<_, StoreError>(visit_from!(r)))
+            .transpose())
     }
 
     /// Calls a waiting visitor to `counter`; false if someone else called them first.

@@ -6,11 +6,12 @@
 use crate::files::{file_from, FILE_COLUMNS};
 use crate::postkorb::{insert_message, insert_outbox, MESSAGE_COLUMNS};
 use crate::{now_millis, with_pool, Db, FileMeta, Message, StoreError};
+use rathaus_domain::ApplicationStatus;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 /// For the figures: `(service_id, office_id, submitted_at, [(status, at)])`.
-pub type CaseHistory = (String, String, i64, Vec<(String, i64)>);
+pub type CaseHistory = (String, String, i64, Vec<(ApplicationStatus, i64)>);
 
 /// A case as the inbox and the case page show it.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +25,7 @@ pub struct Case {
     pub version: i64,
     pub office_id: Option<String>,
     pub applicant: String,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub decision: Option<String>,
     pub assignee: Option<String>,
     pub assignee_name: Option<String>,
@@ -57,7 +58,7 @@ pub struct InboxFilter {
     pub offices: Vec<String>,
     pub office: Option<String>,
     pub service: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<ApplicationStatus>,
     /// A staff id, or `""` for unassigned cases.
     pub assignee: Option<String>,
     /// Part of a reference number or of the applicant's name.
@@ -172,7 +173,7 @@ pub struct CaseChange<'a> {
     pub tenant_id: &'a str,
     pub draft_id: &'a str,
     /// `(from, to, note)`.
-    pub transition: Option<(&'a str, &'a str, Option<&'a str>)>,
+    pub transition: Option<(ApplicationStatus, ApplicationStatus, Option<&'a str>)>,
     pub decision: Option<&'a str>,
     pub message: Option<(&'a Message, &'a [FileMeta])>,
     /// Outbox row `(kind, payload)`, e.g. the notification mail.
@@ -205,7 +206,11 @@ macro_rules! case_from {
             version: $r.get("version"),
             office_id: $r.get("office_id"),
             applicant: $r.get("applicant"),
-            status: $r.get("status"),
+            status: crate::decode(
+                "application status",
+                $r.get("status"),
+                ApplicationStatus::parse,
+            )?,
             decision: $r.get("decision"),
             assignee: $r.get("assignee"),
             assignee_name: $r.get("assignee_name"),
@@ -349,7 +354,10 @@ impl Db {
             ));
         }
         if let Some(v) = &f.status {
-            sql.push_str(&format!(" AND s.status = {}", param(&mut binds, v.clone())));
+            sql.push_str(&format!(
+                " AND s.status = {}",
+                param(&mut binds, v.as_str().to_owned())
+            ));
         }
         match f.assignee.as_deref() {
             Some("") => sql.push_str(" AND s.assignee IS NULL"),
@@ -385,9 +393,9 @@ impl Db {
             q.fetch_all(p)
                 .await?
                 .into_iter()
-                .map(|r| case_from!(r, false))
-                .collect()
-        }))
+                .map(|r| Ok::<_, StoreError>(case_from!(r, false)))
+                .collect::<Result<Vec<_>, _>>()
+        })?)
     }
 
     /// Cases per status in the allowed offices.
@@ -395,7 +403,7 @@ impl Db {
         &self,
         tenant_id: &str,
         offices: &[String],
-    ) -> Result<Vec<(String, i64)>, StoreError> {
+    ) -> Result<Vec<(ApplicationStatus, i64)>, StoreError> {
         if offices.is_empty() {
             return Ok(Vec::new());
         }
@@ -412,9 +420,16 @@ impl Db {
             q.fetch_all(p)
                 .await?
                 .into_iter()
-                .map(|r| (r.get("status"), r.get("n")))
-                .collect()
-        }))
+                .map(|r| {
+                    let status = crate::decode(
+                        "application status",
+                        r.get("status"),
+                        ApplicationStatus::parse,
+                    )?;
+                    Ok::<_, StoreError>((status, r.get("n")))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })?)
     }
 
     /// One case of the tenant, with answers.
@@ -427,7 +442,8 @@ impl Db {
             .bind(reference)
             .fetch_optional(p)
             .await?
-            .map(|r| case_from!(r, true))))
+            .map(|r| Ok::<_, StoreError>(case_from!(r, true)))
+            .transpose())?)
     }
 
     /// The case of a draft (any tenant), with answers.
@@ -439,7 +455,8 @@ impl Db {
             .bind(draft_id)
             .fetch_optional(p)
             .await?
-            .map(|r| case_from!(r, true))))
+            .map(|r| Ok::<_, StoreError>(case_from!(r, true)))
+            .transpose())?)
     }
 
     /// Assigns cases (by draft id, all of `tenant_id`) to a staff member or to nobody,
@@ -497,9 +514,9 @@ impl Db {
                     )
                     .bind(c.tenant_id)
                     .bind(c.draft_id)
-                    .bind(to)
+                    .bind(to.as_str())
                     .bind(c.decision)
-                    .bind(from)
+                    .bind(from.as_str())
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
@@ -512,7 +529,7 @@ impl Db {
                          SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM status_events WHERE draft_id = $1",
                     )
                     .bind(c.draft_id)
-                    .bind(to)
+                    .bind(to.as_str())
                     .bind(note)
                     .bind(now_millis())
                     .execute(&mut *tx)
@@ -659,7 +676,10 @@ impl Db {
                 last = d;
             }
             if let Some(x) = out.last_mut() {
-                x.3.push((st, at));
+                x.3.push((
+                    crate::decode("application status", st, ApplicationStatus::parse)?,
+                    at,
+                ));
             }
         }
         Ok(out)

@@ -50,6 +50,20 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value the code does not know (a status, a kind): the row is refused, not
+    /// guessed.
+    #[error("unknown {what} '{value}' in the database")]
+    Corrupt { what: &'static str, value: String },
+}
+
+/// A value stored as text, read back as its type (status values are enums at the store's
+/// boundary, never strings).
+pub(crate) fn decode<T>(
+    what: &'static str,
+    value: String,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, StoreError> {
+    parse(&value).ok_or(StoreError::Corrupt { what, value })
 }
 
 impl StoreError {

@@ -3,6 +3,7 @@
 //! worker that dies mid-send leaves the row to be retried when the lease runs out.
 
 use crate::{now_millis, with_pool, Db, StoreError};
+use rathaus_domain::delivery::DeliveryState;
 use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -204,8 +205,7 @@ pub struct DeliveryRow {
     pub id: String,
     pub target: String,
     pub reference: String,
-    /// `pending`, `done`, `parked` or `cancelled`.
-    pub status: String,
+    pub status: DeliveryState,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub next_attempt_at: i64,
@@ -222,7 +222,7 @@ macro_rules! delivery_from {
             id: $r.get("id"),
             target: $r.get::<Option<String>, _>("target").unwrap_or_default(),
             reference: $r.get::<Option<String>, _>("reference").unwrap_or_default(),
-            status: $r.get("status"),
+            status: crate::decode("delivery state", $r.get("status"), DeliveryState::parse)?,
             attempts: $r.get("attempts"),
             last_error: $r.get("last_error"),
             next_attempt_at: $r.get("next_attempt_at"),
@@ -259,14 +259,14 @@ impl Db {
             "SELECT {DELIVERY_COLUMNS} FROM outbox WHERE tenant_id = $1 AND kind = 'delivery' {cond} \
              ORDER BY created_at DESC, id LIMIT $2"
         );
-        Ok(with_pool!(self, |p| sqlx::query(&sql)
+        with_pool!(self, |p| sqlx::query(&sql)
             .bind(tenant_id)
             .bind(limit)
             .fetch_all(p)
             .await?
             .iter()
-            .map(|r| delivery_from!(r))
-            .collect()))
+            .map(|r| Ok::<_, StoreError>(delivery_from!(r)))
+            .collect::<Result<Vec<_>, _>>())
     }
 
     /// Counts of a tenant's deliveries by status (`failing` = pending with failed attempts).
@@ -295,14 +295,14 @@ impl Db {
             "SELECT {DELIVERY_COLUMNS} FROM outbox WHERE tenant_id = $1 AND reference = $2 AND kind = 'delivery' \
              ORDER BY created_at, id"
         );
-        Ok(with_pool!(self, |p| sqlx::query(&sql)
+        with_pool!(self, |p| sqlx::query(&sql)
             .bind(tenant_id)
             .bind(reference)
             .fetch_all(p)
             .await?
             .iter()
-            .map(|r| delivery_from!(r))
-            .collect()))
+            .map(|r| Ok::<_, StoreError>(delivery_from!(r)))
+            .collect::<Result<Vec<_>, _>>())
     }
 
     pub async fn delivery(
@@ -313,12 +313,13 @@ impl Db {
         let sql = format!(
             "SELECT {DELIVERY_COLUMNS} FROM outbox WHERE tenant_id = $1 AND id = $2 AND kind = 'delivery'"
         );
-        Ok(with_pool!(self, |p| sqlx::query(&sql)
+        with_pool!(self, |p| sqlx::query(&sql)
             .bind(tenant_id)
             .bind(id)
             .fetch_optional(p)
             .await?
-            .map(|r| delivery_from!(r))))
+            .map(|r| Ok::<_, StoreError>(delivery_from!(r)))
+            .transpose())
     }
 
     /// What a multi-step hand-over has done so far (survives crashes and retries).
@@ -368,12 +369,13 @@ impl Db {
             "SELECT {DELIVERY_COLUMNS} FROM outbox WHERE tenant_id = $1 AND kind = 'delivery' AND progress LIKE $2"
         );
         let pattern = format!("%\"{}\"%", needle.replace(['%', '_', '"', '\\'], ""));
-        Ok(with_pool!(self, |p| sqlx::query(&sql)
+        with_pool!(self, |p| sqlx::query(&sql)
             .bind(tenant_id)
             .bind(&pattern)
             .fetch_optional(p)
             .await?
-            .map(|r| delivery_from!(r))))
+            .map(|r| Ok::<_, StoreError>(delivery_from!(r)))
+            .transpose())
     }
 
     /// Records the receiving Fachverfahren's case number of an application.

@@ -30,7 +30,7 @@ pub struct Payment {
     pub booking_code: String,
     pub purpose: String,
     pub lines: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub method: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -64,7 +64,7 @@ macro_rules! payment_from {
             booking_code: $r.get("booking_code"),
             purpose: $r.get("purpose"),
             lines: $r.get("lines"),
-            status: $r.get("status"),
+            status: crate::decode("payment status", $r.get("status"), PaymentStatus::parse)?,
             method: $r.get("method"),
             created_at: $r.get("created_at"),
             updated_at: $r.get("updated_at"),
@@ -130,7 +130,8 @@ impl Db {
             .bind(draft_id)
             .fetch_optional(p)
             .await?
-            .map(|r| payment_from!(r))))
+            .map(|r| Ok::<_, StoreError>(payment_from!(r)))
+            .transpose())?)
     }
 
     /// The payment a creditor reference (RF…) names, within the cash office's tenant.
@@ -146,7 +147,8 @@ impl Db {
             .bind(creditor_ref)
             .fetch_optional(p)
             .await?
-            .map(|r| payment_from!(r))))
+            .map(|r| Ok::<_, StoreError>(payment_from!(r)))
+            .transpose())?)
     }
 
     /// Applies `event` to payment `id` by the rules of `domain::payment`; `method` is kept
@@ -364,7 +366,8 @@ impl Db {
             .bind(id)
             .fetch_optional(p)
             .await?
-            .map(|r| payment_from!(r))))
+            .map(|r| Ok::<_, StoreError>(payment_from!(r)))
+            .transpose())?)
     }
 }
 
@@ -498,8 +501,8 @@ impl Db {
             .fetch_all(p)
             .await?
             .iter()
-            .map(|r| payment_from!(r))
-            .collect()))
+            .map(|r| Ok::<_, StoreError>(payment_from!(r)))
+            .collect::<Result<Vec<_>, _>>())?)
     }
 }
 
@@ -519,8 +522,8 @@ impl Db {
                     .fetch_all(&mut *tx)
                     .await?
                     .iter()
-                    .map(|r| payment_from!(r))
-                    .collect();
+                    .map(|r| Ok::<_, StoreError>(payment_from!(r)))
+                    .collect::<Result<Vec<_>, _>>()?;
                 let now = now_millis();
                 let mut taken = Vec::with_capacity(rows.len());
                 for p in rows {
@@ -572,8 +575,8 @@ impl Db {
             .fetch_all(p)
             .await?
             .iter()
-            .map(|r| payment_from!(r))
-            .collect()))
+            .map(|r| Ok::<_, StoreError>(payment_from!(r)))
+            .collect::<Result<Vec<_>, _>>())?)
     }
 
     /// Marks that a pending payment was looked at (so the next look waits its turn).

@@ -5,6 +5,7 @@
 
 use crate::files::{file_from, FILE_COLUMNS};
 use crate::{now_millis, with_pool, Db, FileMeta, StoreError};
+use rathaus_domain::ApplicationStatus;
 use sqlx::Row;
 
 /// One outbox row inside an open transaction `tx`: with a fresh id, or with the caller's
@@ -116,7 +117,7 @@ pub struct ApplicationSummary {
     pub step: String,
     pub updated_at: i64,
     pub reference: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<ApplicationStatus>,
     pub submitted_at: Option<i64>,
     /// Messages of the authority not yet opened.
     pub unread: i64,
@@ -124,7 +125,7 @@ pub struct ApplicationSummary {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusEvent {
-    pub status: String,
+    pub status: ApplicationStatus,
     pub note: Option<String>,
     pub at: i64,
 }
@@ -144,7 +145,10 @@ macro_rules! summary_from {
             step: $r.get("step"),
             updated_at: $r.get("updated_at"),
             reference: $r.get("reference"),
-            status: $r.get("status"),
+            status: $r
+                .get::<Option<String>, _>("status")
+                .map(|s| crate::decode("application status", s, ApplicationStatus::parse))
+                .transpose()?,
             submitted_at: $r.get("submitted_at"),
             unread: $r.get("unread"),
         }
@@ -187,8 +191,8 @@ impl Db {
             .fetch_all(p)
             .await?
             .iter()
-            .map(|r| summary_from!(r))
-            .collect()))
+            .map(|r| Ok::<_, StoreError>(summary_from!(r)))
+            .collect::<Result<Vec<_>, _>>())?)
     }
 
     /// One application of the portal `tenant_id`.
@@ -203,7 +207,8 @@ impl Db {
             .bind(draft_id)
             .fetch_optional(p)
             .await?
-            .map(|r| summary_from!(r))))
+            .map(|r| Ok::<_, StoreError>(summary_from!(r)))
+            .transpose())?)
     }
 
     /// The status timeline of an application, oldest first.
@@ -215,12 +220,18 @@ impl Db {
         .fetch_all(p)
         .await?
         .iter()
-        .map(|r| StatusEvent {
-            status: r.get("status"),
-            note: r.get("note"),
-            at: r.get("at"),
+        .map(|r| {
+            Ok::<_, StoreError>(StatusEvent {
+                status: crate::decode(
+                    "application status",
+                    r.get("status"),
+                    ApplicationStatus::parse,
+                )?,
+                note: r.get("note"),
+                at: r.get("at"),
+            })
         })
-        .collect()))
+        .collect::<Result<Vec<_>, _>>())?)
     }
 
     /// The draft id of a guest's application in the portal `tenant_id`, if reference and

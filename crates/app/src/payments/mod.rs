@@ -8,7 +8,7 @@ pub mod epay;
 
 use crate::texts::Words;
 use crate::{App, Site};
-use rathaus_domain::payment::{CreditorReference, FeeLine, TransferRequest};
+use rathaus_domain::payment::{CreditorReference, FeeLine, PaymentStatus, TransferRequest};
 use rathaus_domain::TenantDef;
 use rathaus_store::{Payment, QueuedDelivery, StoreError};
 use std::time::Duration;
@@ -16,21 +16,30 @@ use std::time::Duration;
 /// Whether a bank transfer still pays `p`: it is open, an earlier attempt failed, or an
 /// online attempt is under way (not a direct debit, which the cash office collects).
 pub fn transfer_open(p: &Payment) -> bool {
-    matches!(p.status.as_str(), "open" | "failed")
-        || (p.status == "pending" && p.method.as_deref() != Some("direct_debit"))
+    online_open(p) || (p.status == PaymentStatus::Pending && !direct_debit(p))
+}
+
+/// Whether `p` is collected by direct debit (the cash office's collection file).
+pub fn direct_debit(p: &Payment) -> bool {
+    p.method.as_deref() == Some("direct_debit")
 }
 
 /// Whether `p` may be paid online now (open, or an earlier attempt failed).
 pub fn online_open(p: &Payment) -> bool {
-    matches!(p.status.as_str(), "open" | "failed")
+    matches!(p.status, PaymentStatus::Open | PaymentStatus::Failed)
+}
+
+/// Whether the fee is still to be paid (not paid, not paid back).
+pub fn unpaid(p: &Payment) -> bool {
+    !matches!(p.status, PaymentStatus::Paid | PaymentStatus::Refunded)
 }
 
 /// The message key of a payment's state; a direct debit waiting for its collection says so.
 pub fn status_key(p: &Payment) -> String {
-    if p.status == "pending" && p.method.as_deref() == Some("direct_debit") {
+    if p.status == PaymentStatus::Pending && direct_debit(p) {
         "payment-status-debit".into()
     } else {
-        format!("payment-status-{}", p.status)
+        format!("payment-status-{}", p.status.as_str())
     }
 }
 

@@ -21,13 +21,59 @@ fn summary_view(page: &Page<'_>, tid: &str, a: &ApplicationSummary) -> Value {
     Value::from_serialize(json!({
         "service": service_title(page.site(), tid, &a.service_id, page.lang()),
         "reference": a.reference,
-        "status": a.status.as_deref().map(|s| page.status_label(s)),
+        "status": a.status.map(|s| page.status_label(s)),
         "status_key": a.status,
         "submitted": a.submitted_at.map(rathaus_app::clock::berlin_datetime),
         "updated": rathaus_app::clock::berlin_datetime(a.updated_at),
         "unread": a.unread,
         "href": if a.reference.is_some() { paths::case(tid, &a.draft_id) } else { paths::apply_resume(tid, &a.draft_id) },
     }))
+}
+
+/// The receipts and Postkorb files of the account's applications.
+fn documents(
+    page: &Page<'_>,
+    tid: &str,
+    submitted: &[&ApplicationSummary],
+    files: &[(String, rathaus_store::FileMeta)],
+) -> Vec<serde_json::Value> {
+    let mut documents = Vec::new();
+    for a in submitted {
+        let title = service_title(page.site(), tid, &a.service_id, page.lang());
+        documents.push(json!({
+            "name": page.text("my-receipt-document"), "context": a.reference, "service": title,
+            "href": paths::apply_receipt_pdf(tid, &a.draft_id), "size": null,
+        }));
+        for (_, f) in files.iter().filter(|(d, _)| *d == a.draft_id) {
+            documents.push(json!({
+                "name": f.name, "context": a.reference, "service": title,
+                "href": paths::case_file(tid, &a.draft_id, &f.id),
+                "size": rathaus_domain::form::format_bytes(f.size.max(0) as u64),
+            }));
+        }
+    }
+    documents
+}
+
+/// The account's appointments ahead.
+fn appointments(
+    page: &Page<'_>,
+    t: &rathaus_domain::TenantDef,
+    list: &[rathaus_store::Appointment],
+) -> Vec<serde_json::Value> {
+    let (lang, w) = (page.lang(), page.words());
+    list.iter()
+        .filter_map(|a| {
+            let (office, def) = calendar_of(t, &a.office_id)?;
+            Some(json!({
+                "office": loc(&office.name, lang),
+                "date": date_label(&w, local_date(a.starts_at)),
+                "time": time_label(a.starts_at),
+                "services": service_names(def, &a.services(), lang),
+                "href": paths::appointment(t.id.as_str(), &a.id),
+            }))
+        })
+        .collect()
 }
 
 /// `GET /{t}/mein-bereich`. A guest session opened for one application leads to it.
@@ -47,39 +93,10 @@ pub async fn my_area(
         return Ok(login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None).await);
     };
     let o = rathaus_app::accounts::overview(&state.app, &account).await?;
-    let lang = page.lang();
     let (submitted, drafts): (Vec<_>, Vec<_>) =
         o.applications.iter().partition(|a| a.reference.is_some());
-    let mut documents = Vec::new();
-    for a in &submitted {
-        let title = service_title(&site, &tid, &a.service_id, lang);
-        documents.push(json!({
-            "name": page.text("my-receipt-document"), "context": a.reference, "service": title,
-            "href": paths::apply_receipt_pdf(&tid, &a.draft_id), "size": null,
-        }));
-        for (_, f) in o.files.iter().filter(|(d, _)| *d == a.draft_id) {
-            documents.push(json!({
-                "name": f.name, "context": a.reference, "service": title,
-                "href": paths::case_file(&tid, &a.draft_id, &f.id),
-                "size": rathaus_domain::form::format_bytes(f.size.max(0) as u64),
-            }));
-        }
-    }
-    let w = page.words();
-    let appointments: Vec<_> = o
-        .appointments
-        .iter()
-        .filter_map(|a| {
-            let (office, def) = calendar_of(t, &a.office_id)?;
-            Some(json!({
-                "office": loc(&office.name, lang),
-                "date": date_label(&w, local_date(a.starts_at)),
-                "time": time_label(a.starts_at),
-                "services": service_names(def, &a.services(), lang),
-                "href": paths::appointment(&tid, &a.id),
-            }))
-        })
-        .collect();
+    let documents = documents(&page, &tid, &submitted, &o.files);
+    let appointments = appointments(&page, t, &o.appointments);
     let fr = Frame::new(t, page, &citizen, jar);
     Ok(fr.ok(
         "citizen/my_area.html",

@@ -253,6 +253,30 @@ pub async fn precheck_post(
     precheck(state, prefs, jar, tid, sid, Some(p.0)).await
 }
 
+/// What the pre-check's answers say: likely, uncertain or not possible, why, and how to
+/// prepare.
+fn verdict(
+    pc: &rathaus_domain::form::Precheck,
+    outcomes: &[&rathaus_domain::form::OutcomeDef],
+    lang: rathaus_domain::Lang,
+) -> minijinja::Value {
+    use rathaus_domain::form::Verdict;
+    let not_possible = outcomes.iter().any(|o| o.verdict == Verdict::NotPossible);
+    let uncertain = outcomes.iter().any(|o| o.verdict == Verdict::Uncertain);
+    let verdict = if not_possible {
+        "not_possible"
+    } else if uncertain {
+        "uncertain"
+    } else {
+        "likely"
+    };
+    let prepare = (!not_possible)
+        .then(|| pc.def.prepare.as_ref().map(|p| views::paragraphs(p, lang)))
+        .flatten();
+    let messages: Vec<_> = outcomes.iter().map(|o| loc(&o.message, lang)).collect();
+    context! { verdict, messages, prepare }
+}
+
 /// Shows the questions, or evaluates posted answers. Nothing is stored.
 async fn precheck(
     state: St,
@@ -275,23 +299,7 @@ async fn precheck(
     let (errors, results) = match posted.map(|_| pc.evaluate(&input, &today)) {
         None => (Vec::new(), None),
         Some(Err(errs)) => (errs, None),
-        Some(Ok(outcomes)) => {
-            use rathaus_domain::form::Verdict;
-            let not_possible = outcomes.iter().any(|o| o.verdict == Verdict::NotPossible);
-            let uncertain = outcomes.iter().any(|o| o.verdict == Verdict::Uncertain);
-            let verdict = if not_possible {
-                "not_possible"
-            } else if uncertain {
-                "uncertain"
-            } else {
-                "likely"
-            };
-            let prepare = (!not_possible)
-                .then(|| pc.def.prepare.as_ref().map(|p| views::paragraphs(p, lang)))
-                .flatten();
-            let messages: Vec<_> = outcomes.iter().map(|o| loc(&o.message, lang)).collect();
-            (Vec::new(), Some(context! { verdict, messages, prepare }))
-        }
+        Some(Ok(outcomes)) => (Vec::new(), Some(verdict(pc, &outcomes, lang))),
     };
     let w = page.words();
     let answers = Map::new();

@@ -21,7 +21,9 @@ use rathaus_app::appointments::{
 };
 use rathaus_app::links::encode;
 use rathaus_app::texts::Words;
-use rathaus_domain::appointment::{self as appt, local_date, Calendar, Slot, VisitError};
+use rathaus_domain::appointment::{
+    self as appt, local_date, AppointmentStatus, Calendar, Slot, VisitError,
+};
 use rathaus_domain::form::Message;
 use rathaus_domain::{Lang, OfficeDef, TenantDef};
 use serde_json::{json, Value as Json};
@@ -303,11 +305,24 @@ async fn moving(
     };
     let key = Some(k.as_str()).filter(|k| !k.is_empty());
     match rathaus_app::appointments::open(&state.app, tid, id, key, citizen).await? {
-        a if a.appointment.office_id == oid && a.appointment.status == "booked" => {
+        a if a.appointment.office_id == oid
+            && a.appointment.status == AppointmentStatus::Booked =>
+        {
             Ok(Some(a.appointment))
         }
         _ => Err(WebError::Gone),
     }
+}
+
+/// The appointment being moved, as the office page recalls it.
+fn moving_view(w: &Words<'_>, tid: &str, a: &rathaus_store::Appointment, choice: &Choice) -> Json {
+    let key = choice.moving.as_ref().map(|(_, k)| k.as_str());
+    json!({
+        "when": format!("{}, {}", date_label(w, local_date(a.starts_at)), time_label(a.starts_at)),
+        "action": paths::appointment_move(tid, &a.id),
+        "back": with_key(&paths::appointment(tid, &a.id), key),
+        "k": key,
+    })
 }
 
 /// `GET /{t}/termine/{office}`: choose services, then a time from the next free ones or
@@ -353,15 +368,7 @@ pub async fn office(
         .iter()
         .map(|b| json!({"id": b.id, "name": loc(&b.name, lang), "minutes": b.minutes, "checked": choice.services.contains(&b.id)}))
         .collect();
-    let moving_view = moving.as_ref().map(|a| {
-        let key = choice.moving.as_ref().map(|(_, k)| k.as_str());
-        json!({
-            "when": format!("{}, {}", date_label(&w, local_date(a.starts_at)), time_label(a.starts_at)),
-            "action": paths::appointment_move(&tid, &a.id),
-            "back": with_key(&paths::appointment(&tid, &a.id), key),
-            "k": key,
-        })
-    });
+    let moving_view = moving.as_ref().map(|a| moving_view(&w, &tid, a, &choice));
     let (jar, token) = csrf::token(jar);
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -597,7 +604,7 @@ pub async fn manage(
         "minutes": (a.ends_at - a.starts_at) / 60_000,
         "name": own.by_owner.then(|| a.name.clone()),
         "email": own.by_owner.then(|| a.email.clone()),
-        "cancelled": a.status == "cancelled",
+        "cancelled": a.status == AppointmentStatus::Cancelled,
         "ahead": own.ahead(&state.app).await?,
         "reference": a.reference,
         "ics_href": with_key(&paths::appointment_ics(&tid, &a.id), key.as_deref()),
@@ -681,7 +688,7 @@ pub async fn reschedule(
     let key = p.one("k");
     let own = opened(&state, &tid, &id, key.as_deref(), &citizen).await?;
     let a = &own.appointment;
-    if a.status != "booked" {
+    if a.status != AppointmentStatus::Booked {
         return Err(WebError::Gone);
     }
     let start = p.one("beginn").and_then(|s| s.parse::<i64>().ok());

@@ -68,18 +68,18 @@ fn message_json(
 
 /// The status timeline (every stage, with when it was reached) and the full history.
 fn timeline(page: &Page<'_>, v: &CaseView) -> (Vec<Json>, Vec<Json>) {
-    let reached = |s: ApplicationStatus| v.events.iter().any(|e| e.status == s.as_str());
+    let reached = |s: ApplicationStatus| v.events.iter().any(|e| e.status == s);
     let timeline = ApplicationStatus::TIMELINE
         .iter()
         .map(|s| {
-            let at = v.events.iter().rev().find(|e| e.status == s.as_str()).map(|e| rathaus_app::clock::berlin_datetime(e.at));
-            json!({"label": page.status_label(s.as_str()), "current": *s == v.status, "done": reached(*s) && *s != v.status, "at": at})
+            let at = v.events.iter().rev().find(|e| e.status == *s).map(|e| rathaus_app::clock::berlin_datetime(e.at));
+            json!({"label": page.status_label(*s), "current": *s == v.status, "done": reached(*s) && *s != v.status, "at": at})
         })
         .collect();
     let history = v
         .events
         .iter()
-        .map(|e| json!({"label": page.status_label(&e.status), "note": e.note, "at": rathaus_app::clock::berlin_datetime(e.at)}))
+        .map(|e| json!({"label": page.status_label(e.status), "note": e.note, "at": rathaus_app::clock::berlin_datetime(e.at)}))
         .collect();
     (timeline, history)
 }
@@ -132,7 +132,7 @@ async fn render(
     let ctx = context! {
         service => super::service_title(page.site(), tid, &v.summary.service_id, page.lang()),
         reference => v.summary.reference,
-        status_text => page.status_label(v.status.as_str()),
+        status_text => page.status_label(v.status),
         external_ref => v.external_ref,
         payment,
         waiting => v.status == ApplicationStatus::WaitingForCitizen,

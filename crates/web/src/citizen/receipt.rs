@@ -71,7 +71,7 @@ pub async fn receipt(
             .map(|_| paths::pay_online(&tid, &did)),
         payment_unavailable => q.zahlung.as_deref() == Some("nicht-erreichbar"),
         payment_first => form.def.payment.as_ref().is_some_and(|p| p.upfront)
-            && pay.is_some_and(|p| !matches!(p.status.as_str(), "paid" | "refunded")),
+            && pay.is_some_and(rathaus_app::payments::unpaid),
         pdf => paths::apply_receipt_pdf(&tid, &did),
         case_href => paths::case(&tid, &did),
         access_code => rathaus_app::receipts::guest_code(&state.app, d.draft()),

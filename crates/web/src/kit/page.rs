@@ -82,8 +82,8 @@ impl<'a> Page<'a> {
     }
 
     /// The words for an application's status (`in_review` → "In Bearbeitung").
-    pub fn status_label(&self, status: &str) -> String {
-        self.text(&format!("status-{}", status.replace('_', "-")))
+    pub fn status_label(&self, status: rathaus_domain::ApplicationStatus) -> String {
+        self.text(&format!("status-{}", status.as_str().replace('_', "-")))
     }
 
     /// A page with personal data: never cached, by us or by the browser.

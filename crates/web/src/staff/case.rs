@@ -86,7 +86,7 @@ fn history_view(page: &Page<'_>, f: &CaseFile) -> Vec<Json> {
                 .as_deref()
                 .map(|n| format!(" – {n}"))
                 .unwrap_or_default();
-            (e.at, format!("{}{note}", page.status_label(&e.status)))
+            (e.at, format!("{}{note}", page.status_label(e.status)))
         })
         .collect();
     history.extend(f.audit.iter().map(|a| {
@@ -179,7 +179,7 @@ pub(crate) async fn render(
         reference => c.reference.clone(),
         service => service_name(site, &c.portal_tenant_id, &c.service_id, lang),
         applicant => c.applicant.clone(),
-        status_label => page.status_label(&c.status),
+        status_label => page.status_label(c.status),
         decision => c.decision.as_deref().map(|d| page.text(&format!("staff-decision-{d}"))),
         submitted => rathaus_app::clock::berlin_datetime(c.submitted_at),
         due => c.due_at.map(rathaus_app::clock::berlin_datetime),

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum_extra::extract::CookieJar;
 use minijinja::context;
 use rathaus_app::access::{AdminDesk, Staff};
+use rathaus_domain::delivery::DeliveryState;
 use rathaus_domain::{Lang, TenantDef};
 use rathaus_store::DeliveryRow;
 use serde::Deserialize;
@@ -148,9 +149,9 @@ pub async fn audit_export(
 pub(crate) fn delivery_view(page: &Page<'_>, t: &TenantDef, d: &DeliveryRow) -> Json {
     let lang = page.lang();
     let target = t.delivery(&d.target);
-    let state = match d.status.as_str() {
-        "pending" if d.attempts > 0 => "failing",
-        other => other,
+    let state = match d.status {
+        DeliveryState::Pending if d.attempts > 0 => "failing",
+        other => other.as_str(),
     };
     let event = d.id.rsplit('.').next().unwrap_or("");
     json!({
@@ -166,10 +167,10 @@ pub(crate) fn delivery_view(page: &Page<'_>, t: &TenantDef, d: &DeliveryRow) -> 
         "error": d.last_error,
         "receipt": d.receipt,
         "created": rathaus_app::clock::berlin_datetime(d.created_at),
-        "next": (d.status == "pending").then(|| rathaus_app::clock::berlin_datetime(d.next_attempt_at)),
+        "next": (d.status == DeliveryState::Pending).then(|| rathaus_app::clock::berlin_datetime(d.next_attempt_at)),
         "done": d.done_at.map(rathaus_app::clock::berlin_datetime),
         "can_retry": matches!(state, "failing" | "parked"),
-        "can_cancel": matches!(d.status.as_str(), "pending" | "parked"),
+        "can_cancel": matches!(d.status, DeliveryState::Pending | DeliveryState::Parked),
     })
 }
 

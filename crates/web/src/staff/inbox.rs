@@ -88,43 +88,8 @@ pub async fn inbox(
         .filter(|o| offices.iter().any(|x| x == o.id.as_str()))
         .map(|o| json!({"id": o.id.as_str(), "name": loc(&o.name, lang).text}))
         .collect();
-    let rows: Vec<Json> = inbox
-        .cases
-        .iter()
-        .map(|c| {
-            json!({
-                "draft": c.draft_id,
-                "reference": c.reference,
-                "href": paths::staff_case(&tid, &c.reference),
-                "applicant": c.applicant,
-                "service": service_name(&site, &c.portal_tenant_id, &c.service_id, lang),
-                "status": page.status_label(&c.status),
-                "submitted": rathaus_app::clock::berlin_format(c.submitted_at, "%d.%m.%Y"),
-                "due": c.due_at.map(|d| rathaus_app::clock::berlin_format(d, "%d.%m.%Y")),
-                "overdue": rathaus_app::staff::overdue(c, inbox.now),
-                "assignee": c.assignee_name,
-            })
-        })
-        .collect();
-    let count_of = |s: &ApplicationStatus| {
-        inbox
-            .counts
-            .iter()
-            .find(|(k, _)| k == s.as_str())
-            .map(|(_, n)| *n)
-            .unwrap_or(0)
-    };
-    let counts: Vec<Json> = ApplicationStatus::ALL
-        .iter()
-        .map(|s| {
-            json!({"key": s.as_str(), "label": page.status_label(s.as_str()), "count": count_of(s),
-                   "href": format!("{}?status={}", paths::staff_home(&tid), s.as_str())})
-        })
-        .collect();
-    let statuses: Vec<Json> = ApplicationStatus::ALL
-        .iter()
-        .map(|s| json!({"key": s.as_str(), "label": page.status_label(s.as_str())}))
-        .collect();
+    let rows = rows_view(&page, &site, &tid, &inbox);
+    let (counts, statuses) = counts_view(&page, &tid, &inbox.counts);
     let colleagues: Vec<Json> = inbox
         .colleagues
         .iter()
@@ -144,6 +109,61 @@ pub async fn inbox(
         here,
     };
     Ok(Frame::new(t, page, &staff, jar).render(StatusCode::OK, "staff/inbox.html", "inbox", ctx))
+}
+
+/// The inbox's cases as rows.
+fn rows_view(
+    page: &Page<'_>,
+    site: &crate::kit::Site,
+    tid: &str,
+    inbox: &rathaus_app::staff::Inbox,
+) -> Vec<Json> {
+    let lang = page.lang();
+    inbox
+        .cases
+        .iter()
+        .map(|c| {
+            json!({
+                "draft": c.draft_id,
+                "reference": c.reference,
+                "href": paths::staff_case(tid, &c.reference),
+                "applicant": c.applicant,
+                "service": service_name(site, &c.portal_tenant_id, &c.service_id, lang),
+                "status": page.status_label(c.status),
+                "submitted": rathaus_app::clock::berlin_format(c.submitted_at, "%d.%m.%Y"),
+                "due": c.due_at.map(|d| rathaus_app::clock::berlin_format(d, "%d.%m.%Y")),
+                "overdue": rathaus_app::staff::overdue(c, inbox.now),
+                "assignee": c.assignee_name,
+            })
+        })
+        .collect()
+}
+
+/// Cases per status (each a link to the filtered inbox), and the statuses to filter by.
+fn counts_view(
+    page: &Page<'_>,
+    tid: &str,
+    counts: &[(ApplicationStatus, i64)],
+) -> (Vec<Json>, Vec<Json>) {
+    let count_of = |s: &ApplicationStatus| {
+        counts
+            .iter()
+            .find(|(k, _)| k == s)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
+    let with_counts = ApplicationStatus::ALL
+        .iter()
+        .map(|s| {
+            json!({"key": s.as_str(), "label": page.status_label(*s), "count": count_of(s),
+                   "href": format!("{}?status={}", paths::staff_home(tid), s.as_str())})
+        })
+        .collect();
+    let statuses = ApplicationStatus::ALL
+        .iter()
+        .map(|s| json!({"key": s.as_str(), "label": page.status_label(*s)}))
+        .collect();
+    (with_counts, statuses)
 }
 
 /// `POST /{t}/verwaltung/zuweisen`: assigns the ticked cases (or the one case) to the

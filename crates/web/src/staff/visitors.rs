@@ -53,14 +53,42 @@ fn visit_view(page: &Page<'_>, def: &CalendarDef, v: &Visit) -> Json {
     json!({
         "id": v.id,
         "ticket": ticket(v),
-        "kind": page.text(&format!("visit-kind-{}", v.kind)),
+        "kind": page.text(&format!("visit-kind-{}", v.kind.key())),
         "services": service_names(def, &v.services(), lang).join(", "),
         "checked_in": time_label(v.checked_in_at),
         "due": v.due_at.map(time_label),
         "counter": v.counter_label,
         "called": v.called_at.map(time_label),
-        "state": page.text(&format!("visit-status-{}", v.status)),
+        "state": page.text(&format!("visit-status-{}", v.status.key())),
     })
+}
+
+/// Today's appointments with their visit, if checked in.
+fn appointments_view(
+    page: &Page<'_>,
+    def: &CalendarDef,
+    day: &rathaus_app::visitors::Day,
+    now: i64,
+) -> Vec<Json> {
+    let lang = page.lang();
+    day.appointments
+        .iter()
+        .map(|a| {
+            let v = day
+                .visits
+                .iter()
+                .find(|v| v.appointment_id.as_deref() == Some(&a.id));
+            json!({
+                "id": a.id, "time": time_label(a.starts_at), "end": time_label(a.ends_at),
+                "code": a.code, "name": a.name,
+                "services": service_names(def, &a.services(), lang).join(", "),
+                "reference": a.reference,
+                "ticket": v.map(ticket),
+                "state": v.map(|v| page.text(&format!("visit-status-{}", v.status.key()))),
+                "can_check_in": v.is_none() && visit::check_in_open(a.starts_at, now),
+            })
+        })
+        .collect()
 }
 
 /// `GET /{t}/verwaltung/vor-ort/{office}`.
@@ -79,29 +107,11 @@ pub async fn page(
     let now = rathaus_app::clock::now_millis();
     let lang = page.lang();
     let w = page.words();
-    let appointments: Vec<Json> = day
-        .appointments
-        .iter()
-        .map(|a| {
-            let v = day
-                .visits
-                .iter()
-                .find(|v| v.appointment_id.as_deref() == Some(&a.id));
-            json!({
-                "id": a.id, "time": time_label(a.starts_at), "end": time_label(a.ends_at),
-                "code": a.code, "name": a.name,
-                "services": service_names(def, &a.services(), lang).join(", "),
-                "reference": a.reference,
-                "ticket": v.map(ticket),
-                "state": v.map(|v| page.text(&format!("visit-status-{}", v.status))),
-                "can_check_in": v.is_none() && visit::check_in_open(a.starts_at, now),
-            })
-        })
-        .collect();
+    let appointments = appointments_view(&page, def, &day, now);
     let with_status = |s: &[VisitStatus]| -> Vec<Json> {
         day.visits
             .iter()
-            .filter(|v| s.iter().any(|x| v.status == x.key()))
+            .filter(|v| s.contains(&v.status))
             .map(|v| visit_view(&page, def, v))
             .collect()
     };
@@ -144,6 +154,40 @@ pub async fn page(
     )
 }
 
+/// Calls the next visitor to `counter` (remembered in a cookie for the next call).
+async fn call(
+    state: &St,
+    d: &OfficeDesk<'_>,
+    back: &str,
+    jar: CookieJar,
+    counter: &str,
+) -> WebResult {
+    let go = |msg: &str, number: Option<String>| {
+        let n = number.map(|n| format!("&nummer={n}")).unwrap_or_default();
+        redirect::to(&format!("{back}?meldung={msg}{n}"))
+    };
+    let counter: String = counter
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(20)
+        .collect();
+    if counter.is_empty() {
+        return Ok(go("schalter", None));
+    }
+    let cookie = Cookie::build((COUNTER_COOKIE, counter.clone()))
+        .path(back.to_owned())
+        .http_only(true)
+        .secure(state.auth.secure())
+        .same_site(SameSite::Strict)
+        .build();
+    let res = match rathaus_app::visitors::call_next(&state.app, d, &counter).await? {
+        Some(v) => go("aufgerufen", Some(ticket(&v))),
+        None => go("niemand", None),
+    };
+    Ok((jar.add(cookie), res).into_response())
+}
+
 /// `POST /{t}/verwaltung/vor-ort/{office}/aktion`: check in, walk-in, call the next,
 /// call again, done, did not come (audited).
 pub async fn action(
@@ -177,29 +221,7 @@ pub async fn action(
                 None => go("leistung", None),
             }
         }
-        "aufrufen" => {
-            let counter: String = p
-                .raw("schalter")
-                .trim()
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(20)
-                .collect();
-            if counter.is_empty() {
-                return go("schalter", None);
-            }
-            let cookie = Cookie::build((COUNTER_COOKIE, counter.clone()))
-                .path(back.clone())
-                .http_only(true)
-                .secure(state.auth.secure())
-                .same_site(SameSite::Strict)
-                .build();
-            let res = match rathaus_app::visitors::call_next(&state.app, &d, &counter).await? {
-                Some(v) => go("aufgerufen", Some(ticket(&v)))?,
-                None => go("niemand", None)?,
-            };
-            Ok((jar.add(cookie), res).into_response())
-        }
+        "aufrufen" => call(&state, &d, &back, jar, p.raw("schalter")).await,
         a @ ("erneut" | "erledigt" | "nicht-erschienen") => {
             let what = match a {
                 "erneut" => Follow::Recall,
