@@ -41,26 +41,7 @@ pub async fn import_statement(
         Ok(l) => l,
         Err(e) => return Ok(Err(e)),
     };
-    // The fees the file's references name.
-    let mut fees = HashMap::new();
-    for l in &lines {
-        for r in l.references() {
-            if fees.contains_key(r.as_str()) {
-                continue;
-            }
-            if let Some(p) = app.db.payment_by_creditor_ref(tid, r.as_str()).await? {
-                let open = !p.status.money_received();
-                fees.insert(
-                    r.as_str().to_owned(),
-                    OpenFee {
-                        payment_id: p.id,
-                        amount_cents: p.amount_cents,
-                        open,
-                    },
-                );
-            }
-        }
-    }
+    let fees = open_fees(app, tid, &lines).await?;
     let outcomes = rathaus_domain::bank::reconcile(&lines, &fees);
     let now = crate::clock::now_millis();
     let site = app.site();
@@ -70,27 +51,10 @@ pub async fn import_statement(
         ..Imported::default()
     };
     for (l, o) in lines.iter().zip(&outcomes) {
-        let (outcome, payment_id) = match o {
-            LineOutcome::NotACredit => continue,
-            LineOutcome::Pays(p) => ("pays", Some(p.clone())),
-            LineOutcome::NoReference => ("no_reference", None),
-            LineOutcome::UnknownReference(_) => ("unknown_reference", None),
-            LineOutcome::AmountDiffers { payment_id, .. } => {
-                ("amount_differs", Some(payment_id.clone()))
-            }
-            LineOutcome::AlreadyPaid(p) => ("already_paid", Some(p.clone())),
+        let Some((outcome, payment_id)) = outcome_code(o) else {
+            continue;
         };
-        // A line's id is its content (and how often that content came in this file), so
-        // the same statement imported twice records nothing new.
-        let content = format!(
-            "{tid}|{}|{}|{}|{}|{}|{}",
-            l.bank_ref.as_deref().unwrap_or(""),
-            l.booking_date.as_deref().unwrap_or(""),
-            l.amount_cents,
-            l.debtor.as_deref().unwrap_or(""),
-            l.remittance,
-            l.structured.join(",")
-        );
+        let content = line_content(tid, l);
         let n = seen.entry(content.clone()).or_insert(0);
         *n += 1;
         let held = match (outcome, payment_id.as_deref()) {
@@ -134,6 +98,63 @@ pub async fn import_statement(
     app.db.audit(tid, &ev).await?;
     tracing::info!(tenant = %tid, new = done.new, paid = done.paid, waiting = done.waiting, known = done.known, "bank statement imported");
     Ok(Ok(done))
+}
+
+/// The fees the statement's references name, paid or not.
+async fn open_fees(
+    app: &App,
+    tid: &str,
+    lines: &[rathaus_domain::bank::StatementLine],
+) -> AppResult<HashMap<String, OpenFee>> {
+    let mut fees = HashMap::new();
+    for l in lines {
+        for r in l.references() {
+            if fees.contains_key(r.as_str()) {
+                continue;
+            }
+            if let Some(p) = app.db.payment_by_creditor_ref(tid, r.as_str()).await? {
+                let open = !p.status.money_received();
+                fees.insert(
+                    r.as_str().to_owned(),
+                    OpenFee {
+                        payment_id: p.id,
+                        amount_cents: p.amount_cents,
+                        open,
+                    },
+                );
+            }
+        }
+    }
+    Ok(fees)
+}
+
+/// How a line's outcome is recorded, with the payment it concerns; `None` for a line
+/// that is not a credit (not recorded at all).
+fn outcome_code(o: &LineOutcome) -> Option<(&'static str, Option<String>)> {
+    Some(match o {
+        LineOutcome::NotACredit => return None,
+        LineOutcome::Pays(p) => ("pays", Some(p.clone())),
+        LineOutcome::NoReference => ("no_reference", None),
+        LineOutcome::UnknownReference(_) => ("unknown_reference", None),
+        LineOutcome::AmountDiffers { payment_id, .. } => {
+            ("amount_differs", Some(payment_id.clone()))
+        }
+        LineOutcome::AlreadyPaid(p) => ("already_paid", Some(p.clone())),
+    })
+}
+
+/// A line's content, which (with how often that content came in the file) is its id, so
+/// the same statement imported twice records nothing new.
+fn line_content(tid: &str, l: &rathaus_domain::bank::StatementLine) -> String {
+    format!(
+        "{tid}|{}|{}|{}|{}|{}|{}",
+        l.bank_ref.as_deref().unwrap_or(""),
+        l.booking_date.as_deref().unwrap_or(""),
+        l.amount_cents,
+        l.debtor.as_deref().unwrap_or(""),
+        l.remittance,
+        l.structured.join(",")
+    )
 }
 
 /// The statement lines still waiting for staff, and the latest ones.

@@ -10,7 +10,7 @@ use crate::forms::{self, Loaded};
 use crate::guard::Verdict;
 use crate::{App, AppError, AppResult, Site};
 use rathaus_domain::delivery::DeliveryEvent;
-use rathaus_domain::form::{to_input, FieldError, FieldKind, Form, StepInput};
+use rathaus_domain::form::{to_input, FieldError, FieldKind, Form, StepDef, StepInput};
 use rathaus_domain::{Lang, Level, OfferedService, TenantDef};
 use rathaus_store::{Draft, FollowUp, NewPayment, SubmitOutcome};
 use serde::{Deserialize, Serialize};
@@ -218,16 +218,7 @@ pub async fn save_step(
         // A step the answers skip: back to where the citizen is.
         return Ok(StepOutcome::Step(d.draft().step.clone()));
     }
-    let mut input = post.input;
-    input.retain(|name, _| crate::files::file_field(step, name).is_none());
-    for (name, values) in to_input(step, &answers) {
-        if crate::files::file_field(step, &name).is_some() {
-            input.insert(name, values);
-        }
-    }
-    for (name, meta) in &post.files {
-        input.insert(name.clone(), vec![meta.to_string()]);
-    }
+    let input = merged_input(step, post.input, &answers, &post.files);
     let mut errors = form.read_step(si, &input, &mut answers, &today);
     for e in post.errors {
         errors.retain(|x| x.name != e.name);
@@ -235,38 +226,18 @@ pub async fn save_step(
     }
     let here = step.id.clone();
     let visible = form.visible_steps(&answers, &today);
-    match action.clone() {
+    match &action {
         StepAction::Add(group) | StepAction::Remove(group, _)
             if !step
                 .fields
                 .iter()
-                .any(|f| f.id == group && f.kind == FieldKind::Group) =>
+                .any(|f| &f.id == group && f.kind == FieldKind::Group) =>
         {
             save(app, d, &answers, &here).await?;
             Ok(show(step, answers, Vec::new(), None))
         }
-        StepAction::Add(group) | StepAction::Remove(group, _) => {
-            let max = step
-                .fields
-                .iter()
-                .find(|f| f.id == group)
-                .and_then(|f| f.max)
-                .unwrap_or(50);
-            let mut items = answers
-                .get(&group)
-                .and_then(Json::as_array)
-                .cloned()
-                .unwrap_or_default();
-            match action {
-                StepAction::Add(_) if (items.len() as i64) < max => {
-                    items.push(Json::Object(Map::new()))
-                }
-                StepAction::Remove(_, n) if n < items.len() => {
-                    items.remove(n);
-                }
-                _ => {}
-            }
-            answers.insert(group, Json::Array(items));
+        StepAction::Add(_) | StepAction::Remove(..) => {
+            resize_group(step, &mut answers, &action);
             save(app, d, &answers, &here).await?;
             Ok(show(step, answers, Vec::new(), None))
         }
@@ -305,6 +276,53 @@ pub async fn save_step(
             }
         },
     }
+}
+
+/// What a step post says: text fields as posted, file fields only as verified (a new
+/// upload) or stored (the earlier answer) — never what the browser claims.
+fn merged_input(
+    step: &StepDef,
+    posted: StepInput,
+    answers: &Map<String, Json>,
+    files: &[(String, Json)],
+) -> StepInput {
+    let mut input = posted;
+    input.retain(|name, _| crate::files::file_field(step, name).is_none());
+    for (name, values) in to_input(step, answers) {
+        if crate::files::file_field(step, &name).is_some() {
+            input.insert(name, values);
+        }
+    }
+    for (name, meta) in files {
+        input.insert(name.clone(), vec![meta.to_string()]);
+    }
+    input
+}
+
+/// Adds an entry to a repeatable group (up to its `max`, 50 without one) or removes one.
+fn resize_group(step: &StepDef, answers: &mut Map<String, Json>, action: &StepAction) {
+    let (StepAction::Add(group) | StepAction::Remove(group, _)) = action else {
+        return;
+    };
+    let max = step
+        .fields
+        .iter()
+        .find(|f| &f.id == group)
+        .and_then(|f| f.max)
+        .unwrap_or(50);
+    let mut items = answers
+        .get(group)
+        .and_then(Json::as_array)
+        .cloned()
+        .unwrap_or_default();
+    match action {
+        StepAction::Add(_) if (items.len() as i64) < max => items.push(Json::Object(Map::new())),
+        StepAction::Remove(_, n) if *n < items.len() => {
+            items.remove(*n);
+        }
+        _ => {}
+    }
+    answers.insert(group.clone(), Json::Array(items));
 }
 
 /// The step shown again: the posted values (`input`) or, without them, the stored ones.

@@ -294,50 +294,14 @@ pub async fn inbound(
     u: &Update,
 ) -> AppResult<Result<Updated, Refused>> {
     let c = ic.case();
-    let invalid = |s: &str| Ok(Err(Refused::Invalid(s.to_owned())));
-    let case_number = match u.case_number.as_deref().map(str::trim) {
-        Some(n) if n.is_empty() || n.chars().count() > 100 || n.chars().any(char::is_control) => {
-            return invalid("case_number must have 1 to 100 printable characters")
-        }
-        other => other,
+    let Checked {
+        case_number,
+        action,
+        decision,
+    } = match checked(u) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
     };
-    let action = match u.action.as_deref() {
-        None => None,
-        Some("start_review") => Some(Action::StartReview),
-        Some("request_info") => Some(Action::RequestInfo),
-        Some("decide") => Some(Action::Decide),
-        Some("close") => Some(Action::Close),
-        Some(other) => {
-            return Ok(Err(Refused::Invalid(format!(
-                "unknown action '{other}' (start_review, request_info, decide, close)"
-            ))))
-        }
-    };
-    let decision = match (action, u.decision.as_deref()) {
-        (Some(Action::Decide), Some(d @ ("approved" | "rejected"))) => Some(d),
-        (Some(Action::Decide), _) => return invalid("decide needs decision approved or rejected"),
-        (_, Some(_)) => return invalid("decision only with decide"),
-        _ => None,
-    };
-    match &u.message {
-        Some((subject, body))
-            if subject.trim().is_empty()
-                || subject.chars().count() > MAX_SUBJECT_CHARS
-                || body.trim().is_empty()
-                || body.chars().count() > MAX_TEXT_CHARS =>
-        {
-            return invalid(
-                "message needs a subject (up to 200 characters) and a body (up to 10,000)",
-            )
-        }
-        None if action == Some(Action::RequestInfo) => {
-            return invalid("request_info needs a message")
-        }
-        _ => {}
-    }
-    if case_number.is_none() && action.is_none() && u.message.is_none() {
-        return invalid("nothing to do");
-    }
     let from = c.status;
     let to = match action {
         Some(a) => match from.apply(a) {
@@ -403,6 +367,68 @@ pub async fn inbound(
         }
         Err(crate::cases::CaseError::Store(e)) => Err(e.into()),
     }
+}
+
+/// The update's case number, action and decision, if the update is well-formed: a
+/// printable case number, a known action, a decision exactly with `decide`, a message
+/// within the limits (required with `request_info`), and something to do.
+fn checked(u: &Update) -> Result<Checked<'_>, Refused> {
+    let invalid = |s: &str| Err(Refused::Invalid(s.to_owned()));
+    let case_number = match u.case_number.as_deref().map(str::trim) {
+        Some(n) if n.is_empty() || n.chars().count() > 100 || n.chars().any(char::is_control) => {
+            return invalid("case_number must have 1 to 100 printable characters")
+        }
+        other => other,
+    };
+    let action = match u.action.as_deref() {
+        None => None,
+        Some("start_review") => Some(Action::StartReview),
+        Some("request_info") => Some(Action::RequestInfo),
+        Some("decide") => Some(Action::Decide),
+        Some("close") => Some(Action::Close),
+        Some(other) => {
+            return Err(Refused::Invalid(format!(
+                "unknown action '{other}' (start_review, request_info, decide, close)"
+            )))
+        }
+    };
+    let decision = match (action, u.decision.as_deref()) {
+        (Some(Action::Decide), Some(d @ ("approved" | "rejected"))) => Some(d),
+        (Some(Action::Decide), _) => return invalid("decide needs decision approved or rejected"),
+        (_, Some(_)) => return invalid("decision only with decide"),
+        _ => None,
+    };
+    match &u.message {
+        Some((subject, body))
+            if subject.trim().is_empty()
+                || subject.chars().count() > MAX_SUBJECT_CHARS
+                || body.trim().is_empty()
+                || body.chars().count() > MAX_TEXT_CHARS =>
+        {
+            return invalid(
+                "message needs a subject (up to 200 characters) and a body (up to 10,000)",
+            )
+        }
+        None if action == Some(Action::RequestInfo) => {
+            return invalid("request_info needs a message")
+        }
+        _ => {}
+    }
+    if case_number.is_none() && action.is_none() && u.message.is_none() {
+        return invalid("nothing to do");
+    }
+    Ok(Checked {
+        case_number,
+        action,
+        decision,
+    })
+}
+
+/// A well-formed update's parts.
+struct Checked<'u> {
+    case_number: Option<&'u str>,
+    action: Option<Action>,
+    decision: Option<&'u str>,
 }
 
 // ----- FIT-Connect callbacks -------------------------------------------------------------------

@@ -142,41 +142,59 @@ async fn read_post(
         // Far too large: answered without reading a byte of it.
         return Err(Refused::TooLarge);
     }
-    let (parts, body) = req.into_parts();
     if !multipart {
-        let bytes = read_limited(body, body_limit).await?;
-        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
-        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, &())
-            .await
-            .map_err(|r| Refused::of(r.into_response()))?;
-        let token = pairs
-            .iter()
-            .find(|(k, _)| k == csrf::FIELD)
-            .map(|(_, v)| v.as_str());
-        if !csrf::verify(jar, token) {
-            return Err(Refused::Forbidden);
-        }
-        return Ok(StepPost {
-            pairs,
-            files: Vec::new(),
-            errors: Vec::new(),
-        });
+        return read_urlencoded(req, jar, body_limit).await;
     }
     if !files {
-        let _ = read_limited(body, 0).await;
+        let _ = read_limited(req.into_body(), 0).await;
         return Err(Refused::TooLarge);
     }
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(Refused::TooLarge);
     }
     // A body without a length is cut off at the limit as it arrives.
+    let (parts, body) = req.into_parts();
     let req = Request::from_parts(
         parts,
         axum::body::Body::new(http_body_util::Limited::new(body, limit)),
     );
-    let mut mp = Multipart::from_request(req, &())
+    let mp = Multipart::from_request(req, &())
         .await
         .map_err(|r| Refused::of(r.into_response()))?;
+    read_multipart(mp, jar, app, target, step).await
+}
+
+/// A form without files: at most `limit` bytes, its CSRF token checked.
+async fn read_urlencoded(req: Request, jar: &CookieJar, limit: usize) -> Result<StepPost, Refused> {
+    let (parts, body) = req.into_parts();
+    let bytes = read_limited(body, limit).await?;
+    let req = Request::from_parts(parts, axum::body::Body::from(bytes));
+    let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, &())
+        .await
+        .map_err(|r| Refused::of(r.into_response()))?;
+    let token = pairs
+        .iter()
+        .find(|(k, _)| k == csrf::FIELD)
+        .map(|(_, v)| v.as_str());
+    if !csrf::verify(jar, token) {
+        return Err(Refused::Forbidden);
+    }
+    Ok(StepPost {
+        pairs,
+        files: Vec::new(),
+        errors: Vec::new(),
+    })
+}
+
+/// A multipart form: the CSRF token first, then text parts (together within the text
+/// limit) and file parts, each pumped into the application's [`Uploads`].
+async fn read_multipart(
+    mut mp: Multipart,
+    jar: &CookieJar,
+    app: &rathaus_app::App,
+    target: &Target<'_>,
+    step: &StepDef,
+) -> Result<StepPost, Refused> {
     let mut post = StepPost {
         pairs: Vec::new(),
         files: Vec::new(),
@@ -208,21 +226,8 @@ async fn read_post(
             continue;
         }
         let Some(original) = field.file_name().map(str::to_owned) else {
-            // Text parts together stay within the limit of a form without files.
-            let mut text = Vec::new();
-            while let Some(chunk) = field
-                .chunk()
-                .await
-                .map_err(|e| Refused::of(e.into_response()))?
-            {
-                text_bytes += chunk.len();
-                if text_bytes > target.max_text_bytes {
-                    return Err(Refused::TooLarge);
-                }
-                text.extend_from_slice(&chunk);
-            }
-            post.pairs
-                .push((name, String::from_utf8_lossy(&text).into_owned()));
+            let text = read_text_part(&mut field, &mut text_bytes, target.max_text_bytes).await?;
+            post.pairs.push((name, text));
             continue;
         };
         let Some(def) = file_field(step, &name) else {
@@ -257,4 +262,26 @@ async fn read_post(
         return Err(Refused::Forbidden);
     }
     Ok(post)
+}
+
+/// A text part of a multipart form. Text parts together (`seen`) stay within the limit
+/// of a form without files.
+async fn read_text_part(
+    field: &mut axum::extract::multipart::Field<'_>,
+    seen: &mut usize,
+    limit: usize,
+) -> Result<String, Refused> {
+    let mut text = Vec::new();
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|e| Refused::of(e.into_response()))?
+    {
+        *seen += chunk.len();
+        if *seen > limit {
+            return Err(Refused::TooLarge);
+        }
+        text.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&text).into_owned())
 }
