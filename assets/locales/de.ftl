@@ -903,3 +903,23 @@ visit-status-done = erledigt
 visit-status-missed = nicht erschienen
 visit-kind-appointment = mit Termin
 visit-kind-walk_in = ohne Termin
+
+# API reference
+api-ref-title = Schnittstelle für Apps (API)
+api-ref-intro = Mit dieser Schnittstelle können Stadt-Apps und andere Programme die Leistungen des Portals anbieten. Die Beschreibung richtet sich an Entwicklerinnen und Entwickler und ist auf Englisch.
+api-ref-document = Beschreibung als OpenAPI-Dokument
+api-ref-index = Einstieg in die Schnittstelle:
+api-ref-contents = Inhalt
+api-ref-group = Bereich
+api-ref-params = Parameter
+api-ref-responses = Antworten
+api-ref-name = Name
+api-ref-in = Ort
+api-ref-type = Typ
+api-ref-required = Pflicht
+api-ref-description = Beschreibung
+api-ref-status = Status
+api-ref-body = Inhalt der Antwort
+api-ref-schemas = Datenformate
+api-ref-values = Mögliche Werte
+api-ref-fields = Felder von { $name }

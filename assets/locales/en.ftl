@@ -898,3 +898,23 @@ visit-status-done = done
 visit-status-missed = did not come
 visit-kind-appointment = with appointment
 visit-kind-walk_in = without appointment
+
+# API reference
+api-ref-title = Interface for apps (API)
+api-ref-intro = With this interface, city apps and other programs can offer the portal's services. The description is written for developers.
+api-ref-document = Description as an OpenAPI document
+api-ref-index = Entry point of the interface:
+api-ref-contents = Contents
+api-ref-group = Area
+api-ref-params = Parameters
+api-ref-responses = Responses
+api-ref-name = Name
+api-ref-in = In
+api-ref-type = Type
+api-ref-required = Required
+api-ref-description = Description
+api-ref-status = Status
+api-ref-body = Response body
+api-ref-schemas = Data formats
+api-ref-values = Possible values
+api-ref-fields = Fields of { $name }

@@ -12,6 +12,10 @@ use crate::text::Lang;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+/// The longest search query considered: the web page cuts longer input (and says so), the
+/// API refuses it.
+pub const MAX_QUERY_CHARS: usize = 200;
+
 /// Which input a catalogue error belongs to (index into the slices given to [`Catalog::build`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {

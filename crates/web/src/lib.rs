@@ -13,6 +13,7 @@
 
 pub mod kit;
 
+mod api;
 mod citizen;
 mod machine;
 mod public;
@@ -44,6 +45,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(citizen::router(&state))
         .merge(staff::router())
         .merge(machine::router())
+        .merge(api::router())
         .fallback(kit::error::no_route)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-const WINGS: [&str; 4] = ["public", "citizen", "staff", "machine"];
+const WINGS: [&str; 5] = ["public", "citizen", "staff", "machine", "api"];
 
 fn src() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")
@@ -66,9 +66,33 @@ fn no_sql_outside_the_store() {
     assert!(wrong.is_empty(), "SQL belongs in the store: {wrong:?}");
 }
 
-/// The builder names each wing registers (`.route(p::name, …)`); a literal pattern fails.
+/// The builder names each wing registers (`.route(p::name, …)`; a literal pattern fails),
+/// and the API's operations, registered from their OpenAPI descriptions (by pattern).
 fn registered() -> Vec<String> {
     let mut names = Vec::new();
+    let doc = crate::api::openapi();
+    for (pattern, item) in &doc.paths.paths {
+        let route = crate::paths::ALL
+            .iter()
+            .find(|r| r.pattern == pattern)
+            .unwrap_or_else(|| panic!("the API's {pattern} is not a declared route"));
+        let json = serde_json::to_value(item).unwrap();
+        let mut methods: Vec<String> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| ["get", "post", "put", "delete", "patch"].contains(&k.as_str()))
+            .map(|k| k.to_uppercase())
+            .collect();
+        methods.sort();
+        let mut declared: Vec<String> = route.methods.iter().map(|m| m.to_string()).collect();
+        declared.sort();
+        assert_eq!(
+            methods, declared,
+            "{pattern}: described and declared methods"
+        );
+        names.push(route.name.to_owned());
+    }
     for wing in WINGS {
         let text = std::fs::read_to_string(src().join(wing).join("mod.rs")).unwrap();
         for chunk in text.split(".route(").skip(1) {

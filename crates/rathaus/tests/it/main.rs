@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod api;
 mod apply;
 mod appointments;
 mod backoffice;

@@ -79,7 +79,13 @@ struct Mark(Kind);
 pub struct NoRoute;
 
 /// The router's fallback: the friendly "not found" of the path's tenant, marked.
-pub async fn no_route() -> Response {
+pub async fn no_route(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        // A JSON interface answers in JSON, also for a path it does not have.
+        let mut res = crate::kit::problem::Problem::no_route().into_response();
+        res.extensions_mut().insert(NoRoute);
+        return res;
+    }
     let mut res = WebError::NotFound.into_response();
     res.extensions_mut().insert(Mark(Kind::NoRoute));
     res

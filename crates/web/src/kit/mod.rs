@@ -14,6 +14,7 @@ pub mod page;
 pub mod paths;
 pub mod payment;
 pub mod prefs;
+pub mod problem;
 pub mod redirect;
 pub mod security;
 pub mod site;

@@ -145,6 +145,21 @@ paths! {
     display(tenant, office) = "/{tenant}/vor-ort/{office}/anzeige", GET;
     display_events(tenant, office) = "/{tenant}/vor-ort/{office}/anzeige/ereignisse", GET;
     kiosk(tenant, office, key) = "/{tenant}/vor-ort/{office}/kiosk/{key}", GET | POST;
+
+    // ----- api: the JSON API for city apps (its routes are registered from their OpenAPI
+    // descriptions; a test holds them equal to these) ---------------------------------------
+    api_index() = "/api/v1", GET;
+    api_openapi() = "/api/v1/openapi.json", GET;
+    /// The API's reference, as a web page.
+    api_reference() = "/api/v1/reference", GET;
+    api_tenants() = "/api/v1/tenants", GET;
+    api_tenant(tenant) = "/api/v1/tenants/{tenant}", GET;
+    api_offices(tenant) = "/api/v1/tenants/{tenant}/offices", GET;
+    api_office(tenant, office) = "/api/v1/tenants/{tenant}/offices/{office}", GET;
+    api_services(tenant) = "/api/v1/tenants/{tenant}/services", GET;
+    api_service(tenant, service) = "/api/v1/tenants/{tenant}/services/{service}", GET;
+    api_topics(tenant) = "/api/v1/tenants/{tenant}/topics", GET;
+    api_life_situations(tenant) = "/api/v1/tenants/{tenant}/life-situations", GET;
 }
 
 /// The language switch to `lang`, returning to `back`.

@@ -10,8 +10,7 @@ use minijinja::context;
 use rathaus_domain::{Catalog, Lang, OfferedService, Text};
 use serde::Deserialize;
 
-/// Longest search query considered; longer input is cut (and the page says so).
-pub const MAX_QUERY_CHARS: usize = 200;
+use rathaus_domain::catalog::MAX_QUERY_CHARS;
 
 fn cards(tenant: &str, list: &[OfferedService<'_>], lang: Lang) -> Vec<views::ServiceCard> {
     list.iter().map(|o| views::card(tenant, o, lang)).collect()

@@ -1,0 +1,170 @@
+//! The api wing: the public, versioned JSON API for city apps (`/api/v1/…`). Every
+//! operation is declared with its OpenAPI description on the handler (utoipa), so the
+//! served document (`/api/v1/openapi.json`) and what the router does cannot drift; the
+//! reference page renders the same document as HTML. Errors are RFC 9457 problem details
+//! with stable codes; catalogue answers carry an ETag and answer `If-None-Match` with 304.
+//!
+//! Built so far: the catalogue (portals, offices, services with search and filters,
+//! topics, life situations). Applications, Postkorb, appointments, payments, app login and
+//! push follow on the same application layer.
+
+mod catalogue;
+mod model;
+mod reference;
+
+use crate::kit::paths::pattern as p;
+use crate::kit::problem::Problem;
+use crate::kit::{AppState, Prefs};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use model::ApiLang;
+use rathaus_domain::Lang;
+use serde::Serialize;
+use std::sync::{Arc, LazyLock};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Rathaus API",
+        version = "1.0.0",
+        description = "The public JSON API of a Rathaus service portal, for city apps and other clients. \
+Texts come in German or English (`lang`, else `Accept-Language`); amounts are euro cents; \
+errors are RFC 9457 problem details with a stable `code`.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2")
+    ),
+    tags(
+        (name = "catalogue", description = "Portals, offices, services, topics and life situations: public, no login needed.")
+    ),
+    components(schemas(Problem))
+)]
+struct ApiDoc;
+
+/// The routes with their descriptions, as utoipa collects them.
+fn described() -> (Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(catalogue::index))
+        .routes(routes!(catalogue::tenants))
+        .routes(routes!(catalogue::tenant))
+        .routes(routes!(catalogue::offices))
+        .routes(routes!(catalogue::office))
+        .routes(routes!(catalogue::services))
+        .routes(routes!(catalogue::service))
+        .routes(routes!(catalogue::topics))
+        .routes(routes!(catalogue::life_situations))
+        .split_for_parts()
+}
+
+/// The OpenAPI document of the API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = described().1;
+    ids_are_slugs(&mut doc);
+    doc
+}
+
+/// Parameters that name a portal, office, service, topic or life situation take ids, whose
+/// form the definitions fix (`SLUG_PATTERN`): described here once for every operation.
+fn ids_are_slugs(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    const IDS: [&str; 5] = ["tenant", "office", "service", "topic", "life_situation"];
+    for item in doc.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for p in op.parameters.iter_mut().flatten() {
+                let utoipa::openapi::RefOr::T(p) = p else {
+                    continue;
+                };
+                if IDS.contains(&p.name.as_str()) {
+                    p.schema = Some(
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .pattern(Some(rathaus_domain::ids::SLUG_PATTERN))
+                            .into(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The document as served (built once).
+static DOCUMENT: LazyLock<String> =
+    LazyLock::new(|| openapi().to_pretty_json().unwrap_or_default());
+
+pub fn router() -> Router<Arc<AppState>> {
+    described()
+        .0
+        .route(p::api_openapi, get(reference::openapi))
+        .route(p::api_reference, get(reference::page))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// A method the route does not take: a problem, like every other error of the API.
+async fn method_not_allowed() -> Response {
+    Problem::method_not_allowed().into_response()
+}
+
+/// The language of an answer: `?lang=`, else the request's preferences
+/// (`Accept-Language`), else German.
+fn lang(asked: Option<ApiLang>, prefs: &Prefs) -> Lang {
+    asked.map(Lang::from).unwrap_or(prefs.lang)
+}
+
+/// A query string that does not fit its parameters.
+fn bad_query(e: axum::extract::rejection::QueryRejection) -> Problem {
+    Problem::invalid_parameter(e.body_text())
+}
+
+/// A catalogue answer: JSON with a strong ETag of its bytes; `If-None-Match` with that tag
+/// gets 304 without a body. Catalogue answers depend only on the definitions, so a client
+/// revalidates (`no-cache`) rather than trusting an age.
+fn cached<T: Serialize>(headers: &HeaderMap, lang: Lang, value: &T) -> Response {
+    let body = match serde_json::to_vec(value) {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "serializing an API answer failed");
+            return Problem::internal().into_response();
+        }
+    };
+    let tag = format!("\"{}\"", &rathaus_app::secrets::sha256_hex(&body)[..32]);
+    let matches = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || t.trim_start_matches("W/") == tag);
+    let etag = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""));
+    let common = [
+        (header::ETAG, etag),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::VARY, HeaderValue::from_static("Accept-Language")),
+        (
+            header::CONTENT_LANGUAGE,
+            HeaderValue::from_static(lang.code()),
+        ),
+    ];
+    if matches {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    (
+        common,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
