@@ -923,3 +923,18 @@ api-ref-body = Inhalt der Antwort
 api-ref-schemas = Datenformate
 api-ref-values = Mögliche Werte
 api-ref-fields = Felder von { $name }
+
+# App login (OAuth for city apps)
+app-login-title = Anmeldung in einer App
+app-login-question = Die App „{ $app }“ möchte in Ihrem Namen auf Ihr Nutzerkonto in diesem Portal zugreifen.
+app-login-as = Sie sind angemeldet als { $name }.
+app-login-may = Die App darf dann
+app-login-may-applications = Ihre Anträge und deren Stand sehen,
+app-login-may-postkorb = Nachrichten in Ihrem Postkorb lesen und beantworten,
+app-login-may-apply = Anträge für Sie stellen und Termine buchen.
+app-login-end = Sie können den Zugriff jederzeit beenden: in der App durch Abmelden oder hier im Portal mit „Überall abmelden“.
+app-login-allow = Zulassen
+app-login-deny = Ablehnen
+app-login-refused = Diese Anmeldung ist nicht möglich
+app-error-client = Die App ist bei diesem Portal nicht bekannt. Bitte wenden Sie sich an die Anbieterin der App.
+app-error-redirect = Die App hat eine Rücksprungadresse angegeben, die für sie nicht eingetragen ist. Aus Sicherheitsgründen wird die Anmeldung nicht fortgesetzt.

@@ -918,3 +918,18 @@ api-ref-body = Response body
 api-ref-schemas = Data formats
 api-ref-values = Possible values
 api-ref-fields = Fields of { $name }
+
+# App login (OAuth for city apps)
+app-login-title = Log in to an app
+app-login-question = The app “{ $app }” would like to access your account on this portal on your behalf.
+app-login-as = You are logged in as { $name }.
+app-login-may = The app may then
+app-login-may-applications = see your applications and their status,
+app-login-may-postkorb = read and answer the messages in your Postkorb,
+app-login-may-apply = apply and book appointments for you.
+app-login-end = You can end the access at any time: by logging out in the app, or here on the portal with “Log out everywhere”.
+app-login-allow = Allow
+app-login-deny = Deny
+app-login-refused = This login is not possible
+app-error-client = This portal does not know the app. Please contact the app's provider.
+app-error-redirect = The app gave a return address that is not registered for it. For your safety, the login does not continue.

@@ -123,6 +123,8 @@ pub async fn log_out(app: &App, c: &Citizen, everywhere: bool) -> AppResult<()> 
         match (everywhere, live.account_id()) {
             (true, Some(a)) => {
                 app.db.end_all_sessions(a).await?;
+                // Everywhere includes the apps the citizen let in.
+                app.db.revoke_app_grants_of(a).await?;
             }
             _ => app.db.end_session(&live.hash).await?,
         }
@@ -172,13 +174,40 @@ pub async fn guest_access(
     code: &str,
 ) -> AppResult<GuestAccess> {
     let tid = t.id.as_str();
+    let draft = match guest_application(app, tid, ip, reference, code).await? {
+        GuestFind::Found(d) => d,
+        GuestFind::Refused => return Ok(GuestAccess::Refused),
+        GuestFind::Wait(ms) => return Ok(GuestAccess::Wait(ms)),
+    };
+    let (session, hash) = guest_session(app, t, c, old_token).await?;
+    bind(&app.db, tid, &draft, &hash).await?;
+    Ok(GuestAccess::Opened { draft, session })
+}
+
+/// What reference and access code name.
+pub(crate) enum GuestFind {
+    /// The application (its draft id).
+    Found(String),
+    Refused,
+    Wait(i64),
+}
+
+/// The guest's application of `reference` if `code` is its access code — one try against
+/// the guessing limits, whichever face asks (a browser, an app).
+pub(crate) async fn guest_application(
+    app: &App,
+    tid: &str,
+    ip: Option<IpAddr>,
+    reference: &str,
+    code: &str,
+) -> AppResult<GuestFind> {
     let reference: String = reference.trim().to_uppercase().chars().take(40).collect();
     let code = normalize_code(code);
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let guess = format!("access:{reference}");
     if let Verdict::Wait(ms) = app.guesses.check(&app.db, tid, &guess, ip).await? {
         tracing::warn!(tenant = %tid, "guest access locked for a while");
-        return Ok(GuestAccess::Wait(ms));
+        return Ok(GuestFind::Wait(ms));
     }
     let found = if code.len() == 12 && !reference.is_empty() {
         app.db
@@ -190,12 +219,10 @@ pub async fn guest_access(
     let Some(draft) = found else {
         tracing::warn!(tenant = %tid, "guest access refused");
         app.guesses.failed(&app.db, tid, &guess).await?;
-        return Ok(GuestAccess::Refused);
+        return Ok(GuestFind::Refused);
     };
     app.guesses.succeeded(&app.db, tid, &guess).await?;
-    let (session, hash) = guest_session(app, t, c, old_token).await?;
-    bind(&app.db, tid, &draft, &hash).await?;
-    Ok(GuestAccess::Opened { draft, session })
+    Ok(GuestFind::Found(draft))
 }
 
 /// Binds a guest's application (or draft) to session `hash`, which also links to it.
@@ -205,6 +232,28 @@ async fn bind(db: &Db, tid: &str, did: &str, hash: &str) -> Result<(), StoreErro
 }
 
 // ----- the account's own data ---------------------------------------------------------------------
+
+/// The citizen's applications: an account's all, a guest's the one their session (or
+/// app) holds — if it is still theirs.
+pub async fn applications(
+    app: &App,
+    tid: &str,
+    c: &Citizen,
+) -> AppResult<Vec<rathaus_store::ApplicationSummary>> {
+    let Some(live) = &c.live else {
+        return Ok(Vec::new());
+    };
+    if let Some(account) = live.account_id() {
+        return Ok(app.db.applications_of_account(tid, account).await?);
+    }
+    let Some(did) = live.session.draft_id.as_deref() else {
+        return Ok(Vec::new());
+    };
+    if crate::access::case(app, c, tid, did).await.is_err() {
+        return Ok(Vec::new());
+    }
+    Ok(app.db.application(tid, did).await?.into_iter().collect())
+}
 
 /// The logged-in citizen's account, as a handle for what only its owner may do.
 pub struct OwnAccount {

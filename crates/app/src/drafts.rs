@@ -626,9 +626,11 @@ pub async fn submit(
         .await?;
     if let SubmitOutcome::Submitted(reference) = outcome {
         tracing::info!(tenant = %l.offered.provider.id, service = %draft.service_id, %reference, "application submitted");
-        // The guest follows the application in this browser (its session links to it).
+        // The guest follows the application in this browser (its session links to it) or
+        // app (its grant does).
         if let (Some(_), Some(live)) = (&access_code, &c.live) {
             app.db.set_session_draft(&live.hash, d.id()).await?;
+            app.db.set_app_grant_draft(&live.hash, d.id()).await?;
         }
     }
     Ok(Submitted::Done)

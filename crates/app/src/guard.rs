@@ -21,6 +21,8 @@ pub const FIRST_WAIT_MS: i64 = 30_000;
 pub const MAX_WAIT_MS: i64 = 3_600_000;
 /// Code tries per network address and hour.
 pub const PER_ADDRESS_PER_HOUR: u32 = 30;
+/// New guest grants of apps per network address and hour.
+pub const GUEST_GRANTS_PER_HOUR: u32 = 60;
 
 /// How long the next try must wait after `failures` wrong ones.
 pub fn wait_after(failures: i64) -> i64 {
@@ -43,13 +45,16 @@ pub enum Verdict {
 
 pub struct Guesses {
     per_address: DefaultKeyedRateLimiter<IpAddr>,
+    guest_grants: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 impl Default for Guesses {
     fn default() -> Self {
         let n = NonZeroU32::new(PER_ADDRESS_PER_HOUR).unwrap_or(NonZeroU32::MIN);
+        let g = NonZeroU32::new(GUEST_GRANTS_PER_HOUR).unwrap_or(NonZeroU32::MIN);
         Guesses {
             per_address: RateLimiter::keyed(Quota::per_hour(n)),
+            guest_grants: RateLimiter::keyed(Quota::per_hour(g)),
         }
     }
 }
@@ -93,9 +98,28 @@ impl Guesses {
         db.guess_succeeded(tenant, key).await
     }
 
+    /// May `ip` have another guest grant for an app now? (Counts it.)
+    pub fn guest_grant(&self, ip: Option<IpAddr>) -> Verdict {
+        let Some(ip) = ip else {
+            return Verdict::Allowed;
+        };
+        match self.guest_grants.check_key(&ip) {
+            Ok(()) => Verdict::Allowed,
+            Err(not_until) => {
+                let ms = not_until
+                    .wait_time_from(governor::clock::Clock::now(
+                        &governor::clock::DefaultClock::default(),
+                    ))
+                    .as_millis();
+                Verdict::Wait(i64::try_from(ms).unwrap_or(MAX_WAIT_MS).max(1))
+            }
+        }
+    }
+
     /// Forgets addresses whose allowance is full again.
     pub fn tidy(&self) {
         self.per_address.retain_recent();
+        self.guest_grants.retain_recent();
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod access;
 pub mod accounts;
 pub mod appointments;
+pub mod apps;
 pub mod cases;
 pub mod cash;
 pub mod clock;

@@ -124,6 +124,11 @@ pub struct Words<'a> {
 }
 
 impl Words<'_> {
+    /// An application status in words.
+    pub fn status(&self, status: rathaus_domain::ApplicationStatus) -> String {
+        self.get(&format!("status-{}", status.as_str().replace('_', "-")))
+    }
+
     /// The message `key` without arguments.
     pub fn get(&self, key: &str) -> String {
         self.messages.get(self.lang, key, None)

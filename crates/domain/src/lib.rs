@@ -5,6 +5,7 @@
 //! format); [`catalog::Catalog`] is the validated, queryable set that the web layer reads.
 
 pub mod account;
+pub mod app_client;
 pub mod appointment;
 pub mod bank;
 pub mod booking;

@@ -48,6 +48,9 @@ pub struct TenantDef {
     /// services; needed as soon as one of its services takes a payment.
     #[serde(default)]
     pub cash_office: Option<CashOfficeDef>,
+    /// City apps in which citizens may log in to this portal (OAuth 2.0 for native apps).
+    #[serde(default)]
+    pub apps: Vec<crate::app_client::AppClientDef>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -285,6 +288,16 @@ impl TenantDef {
                 ));
             }
         }
+        let mut apps = std::collections::HashSet::new();
+        for (i, a) in self.apps.iter().enumerate() {
+            if !apps.insert(a.id.as_str()) {
+                problems.push(Problem::at(
+                    format!("/apps/{i}/id"),
+                    format!("duplicate app id '{}'", a.id),
+                ));
+            }
+            problems.extend(a.check(&format!("/apps/{i}")));
+        }
         for (i, inc) in self.includes.iter().enumerate() {
             if inc.tenant == self.id {
                 problems.push(Problem::at(
@@ -294,6 +307,11 @@ impl TenantDef {
             }
         }
         problems
+    }
+
+    /// The app `client_id` of this tenant, if registered.
+    pub fn app(&self, client_id: &str) -> Option<&crate::app_client::AppClientDef> {
+        self.apps.iter().find(|a| a.id == client_id)
     }
 
     pub fn reference_prefix(&self) -> String {

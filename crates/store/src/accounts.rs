@@ -279,6 +279,19 @@ impl Db {
                     .bind(account_id)
                     .execute(&mut *tx)
                     .await?;
+                // Apps lose their access with the account.
+                sqlx::query("DELETE FROM app_tokens WHERE grant_id IN (SELECT id FROM app_grants WHERE account_id = $1)")
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM app_grants WHERE account_id = $1")
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM app_codes WHERE account_id = $1")
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("DELETE FROM accounts WHERE tenant_id = $1 AND id = $2")
                     .bind(tenant_id)
                     .bind(account_id)

@@ -8,6 +8,7 @@
 mod accounts;
 mod applications;
 mod appointments;
+mod apps;
 mod blobs;
 mod cases;
 mod files;
@@ -20,6 +21,9 @@ mod versions;
 pub use accounts::{Account, LoginAttempt, Session};
 pub use applications::{Draft, FollowUp, Submission, SubmitOutcome};
 pub use appointments::{Appointment, BookOutcome, NewAppointment, NewVisit, QueuedMail, Visit};
+pub use apps::{
+    AppCode, AppGrant, Refresh as AppRefresh, ACCESS as APP_ACCESS, REFRESH as APP_REFRESH,
+};
 pub use blobs::{BlobStore, BlobStream};
 pub use cases::{
     AuditCheck, AuditEntry, AuditEvent, Case, CaseChange, InboxFilter, Letter, Note, Sort,

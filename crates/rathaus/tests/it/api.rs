@@ -153,22 +153,30 @@ both_backends! {
         for path in doc["paths"].as_object().unwrap().keys() {
             assert!(page.contains(path.as_str()), "{path} missing on the reference page");
         }
-        schemathesis(&app).await;
+        schemathesis(&app, None).await;
     }
 }
 
 /// Runs schemathesis (installed by `scripts/test` into `tests/api/venv`) with every check,
 /// its stateful phase following the document's links, against the live document.
-async fn schemathesis(app: &TestApp) {
+/// With `token`, requests carry it as a bearer token (the citizen's operations are then
+/// tested with data, not only refused).
+pub(crate) async fn schemathesis(app: &TestApp, token: Option<&str>) {
     let exe = workspace_root().join("tests/api/venv/bin/schemathesis");
     assert!(
         exe.exists(),
         "{} missing — run scripts/test to install schemathesis",
         exe.display()
     );
-    let out = tokio::process::Command::new(exe)
+    let mut cmd = tokio::process::Command::new(exe);
+    let config = workspace_root().join("tests/api/schemathesis.toml");
+    cmd.arg("--config-file").arg(config);
+    cmd.arg("run");
+    if let Some(t) = token {
+        cmd.args(["--header", &format!("Authorization: Bearer {t}")]);
+    }
+    let out = cmd
         .args([
-            "run",
             &app.url("/api/v1/openapi.json"),
             "--url",
             &app.url(""),

@@ -6,6 +6,8 @@ mod support;
 mod access;
 mod accounts;
 mod api;
+mod api_apply;
+mod api_login;
 mod apply;
 mod appointments;
 mod backoffice;

@@ -5,10 +5,14 @@
 //! with stable codes; catalogue answers carry an ETag and answer `If-None-Match` with 304.
 //!
 //! Built so far: the catalogue (portals, offices, services with search and filters,
-//! topics, life situations). Applications, Postkorb, appointments, payments, app login and
-//! push follow on the same application layer.
+//! topics, life situations), the app login (`auth`), the citizen's applications and
+//! Postkorb (`citizen`) and applying (`apply`). Appointments, payments and push follow on
+//! the same application layer.
 
+mod apply;
+mod auth;
 mod catalogue;
+mod citizen;
 mod model;
 mod reference;
 
@@ -38,11 +42,33 @@ errors are RFC 9457 problem details with a stable `code`.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
     tags(
-        (name = "catalogue", description = "Portals, offices, services, topics and life situations: public, no login needed.")
+        (name = "catalogue", description = "Portals, offices, services, topics and life situations: public, no login needed."),
+        (name = "login", description = "Logging in from an app: OAuth 2.0 for native apps (RFC 8252) with PKCE. The app opens `/{tenant}/app-zugang` in the system browser; the citizen logs in and lets the app in; the app exchanges the code at the token endpoint. Guests exchange an application's reference and access code instead."),
+        (name = "citizen", description = "The citizen's own applications and Postkorb, with an access token (`Authorization: Bearer …`)."),
+        (name = "applications", description = "Applying: a service's form and answer schema, drafts (start, save a step, upload a file, check, submit), the receipt, withdrawing and replying. The same rules and messages as the web form; answers in the shape of the answer schema.")
     ),
-    components(schemas(Problem))
+    components(schemas(Problem)),
+    modifiers(&AppToken)
 )]
 struct ApiDoc;
+
+/// The access token of the app login, as the operations that need it name it.
+struct AppToken;
+
+impl utoipa::Modify for AppToken {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "An access token from the token endpoint (15 minutes; renew it with the refresh token).",
+            ))
+            .build();
+        doc.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("app", SecurityScheme::Http(scheme));
+    }
+}
 
 /// The routes with their descriptions, as utoipa collects them.
 fn described() -> (Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
@@ -56,6 +82,23 @@ fn described() -> (Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalogue::service))
         .routes(routes!(catalogue::topics))
         .routes(routes!(catalogue::life_situations))
+        .routes(routes!(auth::token))
+        .routes(routes!(auth::revoke))
+        .routes(routes!(citizen::me))
+        .routes(routes!(citizen::applications))
+        .routes(routes!(citizen::application))
+        .routes(routes!(citizen::message))
+        .routes(routes!(apply::form))
+        .routes(routes!(apply::start))
+        .routes(routes!(apply::draft))
+        .routes(routes!(apply::save_step))
+        .routes(routes!(apply::upload))
+        .routes(routes!(apply::check))
+        .routes(routes!(apply::submit))
+        .routes(routes!(apply::receipt))
+        .routes(routes!(apply::withdraw))
+        .routes(routes!(apply::reply))
+        .routes(routes!(apply::file))
         .split_for_parts()
 }
 

@@ -5,6 +5,7 @@
 //! the login, the resume-code form or the access-code form to anyone else.
 
 mod account;
+mod app_login;
 mod apply;
 mod appointments;
 mod fields;
@@ -60,6 +61,7 @@ pub fn router(state: &AppState) -> Router<Arc<AppState>> {
             get(receipt::demo_pay_page).post(receipt::demo_pay_action),
         )
         .route(p::login, get(login::login))
+        .route(p::app_login, get(app_login::page).post(app_login::post))
         .route(p::login_return, get(login::login_return))
         .route(p::logout, post(login::logout))
         .route(p::logout_everywhere, post(login::logout_everywhere))

@@ -83,7 +83,7 @@ impl<'a> Page<'a> {
 
     /// The words for an application's status (`in_review` → "In Bearbeitung").
     pub fn status_label(&self, status: rathaus_domain::ApplicationStatus) -> String {
-        self.text(&format!("status-{}", status.as_str().replace('_', "-")))
+        self.words().status(status)
     }
 
     /// A page with personal data: never cached, by us or by the browser.

@@ -133,6 +133,9 @@ paths! {
     staff_visitors(tenant, office) = "/{tenant}/verwaltung/vor-ort/{office}", GET;
     staff_visitors_action(tenant, office) = "/{tenant}/verwaltung/vor-ort/{office}/aktion", POST;
 
+    /// A city app's login (OAuth 2.0 for native apps): the citizen lets the app in.
+    app_login(tenant) = "/{tenant}/app-zugang", GET | POST;
+
     // ----- machine: systems, screens, operations ---------------------------------------------------
     healthz() = "/healthz", GET;
     readyz() = "/readyz", GET;
@@ -160,6 +163,23 @@ paths! {
     api_service(tenant, service) = "/api/v1/tenants/{tenant}/services/{service}", GET;
     api_topics(tenant) = "/api/v1/tenants/{tenant}/topics", GET;
     api_life_situations(tenant) = "/api/v1/tenants/{tenant}/life-situations", GET;
+    api_token(tenant) = "/api/v1/tenants/{tenant}/token", POST;
+    api_revoke(tenant) = "/api/v1/tenants/{tenant}/revoke", POST;
+    api_me(tenant) = "/api/v1/tenants/{tenant}/me", GET;
+    api_applications(tenant) = "/api/v1/tenants/{tenant}/applications", GET;
+    api_application(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}", GET;
+    api_message(tenant, id, message) = "/api/v1/tenants/{tenant}/applications/{id}/messages/{message}", GET;
+    api_form(tenant, service) = "/api/v1/tenants/{tenant}/services/{service}/form", GET;
+    api_drafts(tenant) = "/api/v1/tenants/{tenant}/drafts", POST;
+    api_draft(tenant, id) = "/api/v1/tenants/{tenant}/drafts/{id}", GET;
+    api_draft_step(tenant, id, step) = "/api/v1/tenants/{tenant}/drafts/{id}/steps/{step}", PUT;
+    api_draft_file(tenant, id, step, field) = "/api/v1/tenants/{tenant}/drafts/{id}/steps/{step}/files/{field}", PUT;
+    api_draft_check(tenant, id) = "/api/v1/tenants/{tenant}/drafts/{id}/check", GET;
+    api_draft_submit(tenant, id) = "/api/v1/tenants/{tenant}/drafts/{id}/submit", POST;
+    api_receipt(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/receipt", GET;
+    api_withdraw(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/withdraw", POST;
+    api_reply(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/messages", POST;
+    api_file(tenant, id, file) = "/api/v1/tenants/{tenant}/applications/{id}/files/{file}", GET;
 }
 
 /// The language switch to `lang`, returning to `back`.

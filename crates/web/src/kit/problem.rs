@@ -18,24 +18,32 @@ pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,
     /// A short, fixed sentence for the kind of problem.
-    pub title: String,
+    pub title: &'static str,
     /// The HTTP status code.
     pub status: u16,
     /// What was wrong with this request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The stable code of the problem (`not-found`, `invalid-parameter`, …).
-    pub code: String,
+    pub code: &'static str,
+    /// Answers that do not hold (`invalid-answers`): each with the input it belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Box<[FieldProblem]>>,
+    /// For 401: the `WWW-Authenticate` challenge (RFC 6750).
+    #[serde(skip)]
+    pub challenge: Option<Box<str>>,
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, code: &str, title: &str) -> Problem {
+    pub fn new(status: StatusCode, code: &'static str, title: &'static str) -> Problem {
         Problem {
             kind: format!("urn:rathaus:problem:{code}"),
-            title: title.to_owned(),
+            title,
             status: status.as_u16(),
             detail: None,
-            code: code.to_owned(),
+            code,
+            errors: None,
+            challenge: None,
         }
     }
 
@@ -82,15 +90,68 @@ impl Problem {
         )
     }
 
+    /// No (valid) access token: `reason` is none without a token, else why it does not
+    /// hold (RFC 6750 `invalid_token`).
+    pub fn unauthorized(reason: Option<&str>) -> Problem {
+        let mut p = Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "An access token is needed",
+        );
+        p.challenge = Some(match reason {
+            None => "Bearer realm=\"rathaus\"".into(),
+            Some(r) => {
+                p.detail = Some(r.to_owned());
+                format!(
+                    "Bearer realm=\"rathaus\", error=\"invalid_token\", error_description=\"{r}\""
+                )
+                .into()
+            }
+        });
+        p
+    }
+
+    /// Answers that do not hold; what was valid is kept.
+    pub fn invalid_answers(errors: Vec<FieldProblem>) -> Problem {
+        let mut p = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-answers",
+            "Some answers do not hold",
+        )
+        .detail("the other answers are saved; correct these and send the step again");
+        p.errors = Some(errors.into_boxed_slice());
+        p
+    }
+
+    /// Not for this caller: a login (of a higher level) is needed.
+    pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::FORBIDDEN, code, "Not allowed").detail(detail)
+    }
+
+    /// The change does not fit the object's state now.
+    pub fn conflict(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::CONFLICT, "conflict", "Not possible now").detail(detail)
+    }
+
     pub fn status(&self) -> StatusCode {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
+/// One answer that does not hold.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// The input it belongs to: a field id, or a path into an address or a group entry
+    /// (`anschrift.postal_code`, `hunde.1.name`).
+    pub field: String,
+    /// What is wrong, in the request's language (the same text the web form shows).
+    pub message: String,
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let body = serde_json::to_string(&self).unwrap_or_default();
-        (
+        let mut res = (
             self.status(),
             [
                 (header::CONTENT_TYPE, PROBLEM_JSON),
@@ -98,6 +159,27 @@ impl IntoResponse for Problem {
             ],
             body,
         )
-            .into_response()
+            .into_response();
+        if let Some(c) = self.challenge.as_deref().and_then(|c| c.parse().ok()) {
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, c);
+        }
+        res
+    }
+}
+
+/// The application layer's errors, as the API says them: an object that does not exist
+/// for this caller is "not found" (never a hint whether it exists).
+impl From<rathaus_app::AppError> for Problem {
+    fn from(e: rathaus_app::AppError) -> Self {
+        use rathaus_app::AppError;
+        match e {
+            AppError::NotFound => Problem::not_found(),
+            AppError::Forbidden => Problem::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
+            AppError::Conflict => Problem::conflict("the object changed meanwhile"),
+            other => {
+                tracing::error!(error = %other, "an API request failed");
+                Problem::internal()
+            }
+        }
     }
 }

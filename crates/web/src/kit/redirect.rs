@@ -29,6 +29,15 @@ pub fn external(url: &str) -> Response {
     }
 }
 
+/// `303` to an app's redirect URI, which `rathaus_app::apps::check_request` found among the
+/// app's registered ones (a loopback address, https, or the app's own scheme).
+pub fn to_app(uri: &str) -> Response {
+    if uri.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return to("/");
+    }
+    send(StatusCode::SEE_OTHER, &header_safe(uri))
+}
+
 /// The path itself if it is a path of this origin, else `/`.
 fn local(path: &str) -> String {
     header_safe(&crate::kit::prefs::safe_return(Some(path)))
