@@ -369,7 +369,12 @@ fn token_routes() -> Vec<&'static str> {
             r.pattern.starts_with("/api/v1/tenants/{tenant}/") && r.methods.contains(&"GET")
         })
         .map(|r| r.pattern)
-        .filter(|p| p.contains("{id}") || p.ends_with("/me") || p.ends_with("/applications"))
+        .filter(|p| {
+            p.contains("{id}")
+                || p.ends_with("/me")
+                || p.ends_with("/applications")
+                || p.ends_with("/appointments")
+        })
         .collect()
 }
 
@@ -414,13 +419,25 @@ both_backends! {
         reqwest::Client::new().post(app.url("/api/v1/tenants/solingen/revoke"))
             .form(&[("token", revoked.as_str()), ("client_id", APP)]).send().await.unwrap();
 
+        // Erika books an appointment in the app (her account's).
+        let day = reqwest::Client::new().get(app.url("/api/v1/tenants/solingen/appointments/available-days?officeId=auslaenderbehoerde&serviceId=beratung"))
+            .send().await.unwrap().json::<Value>().await.unwrap()["availableDays"][0]["time"].as_str().unwrap().to_owned();
+        let at = reqwest::Client::new().get(app.url(&format!("/api/v1/tenants/solingen/appointments/available-appointments?officeId=auslaenderbehoerde&serviceId=beratung&date={day}")))
+            .send().await.unwrap().json::<Value>().await.unwrap()["offices"][0]["appointments"][0].as_i64().unwrap();
+        let booked: Value = reqwest::Client::new().post(app.url("/api/v1/tenants/solingen/appointments")).bearer_auth(&owner)
+            .json(&serde_json::json!({"officeId": "auslaenderbehoerde", "serviceId": ["beratung"], "timestamp": at,
+                "familyName": "Erika NUR-FUER-ERIKA", "email": "erika@example.org", "consent": true}))
+            .send().await.unwrap().json().await.unwrap();
+        let appointment = booked["processId"].as_str().expect("booked").to_owned();
+        let id_of = |pattern: &str| if pattern.contains("/appointments/") { appointment.clone() } else { did.clone() };
+
         let routes = token_routes();
         assert!(routes.len() >= 4, "{routes:?}");
         let markers = [reference.as_str(), "NUR-FUER-ERIKA", "GEHEIM-TEXT"];
         let mut wrong = Vec::new();
         for pattern in &routes {
             for tenant in ["solingen", "soest"] {
-                let path = pattern.replace("{tenant}", tenant).replace("{id}", &did).replace("{message}", &mid).replace("{file}", &fid);
+                let path = pattern.replace("{tenant}", tenant).replace("{id}", &id_of(pattern)).replace("{message}", &mid).replace("{file}", &fid);
                 for (who, token) in [
                     ("owner", Some(owner.as_str())),
                     ("another account", Some(other_account.as_str())),
@@ -441,7 +458,7 @@ both_backends! {
                     let owner_here = who == "owner" && tenant == "solingen";
                     // The draft of a submitted application is checked no more (409); a
                     // file and the receipt PDF are the owner's bytes, not JSON with markers.
-                    let bytes = path.contains("/files/") || path.ends_with("/receipt");
+                    let bytes = path.contains("/files/") || path.ends_with("/receipt") || path.ends_with("/ics");
                     let expected = if path.ends_with("/check") { 409 } else { 200 };
                     let says = path.ends_with("/me") || bytes || expected != 200;
                     if owner_here && (status != expected || (!says && !leaked)) {
@@ -450,7 +467,7 @@ both_backends! {
                     if !owner_here && leaked {
                         wrong.push(format!("{who} gets {path}: {status}"));
                     }
-                    if !owner_here && status < 500 && status != 404 && status != 401 && (path.contains(&did) || tenant == "soest") {
+                    if !owner_here && status < 500 && status != 404 && status != 401 && (path.contains(&id_of(pattern)) || tenant == "soest") {
                         wrong.push(format!("{who} opens {path}"));
                     }
                 }
@@ -465,7 +482,7 @@ both_backends! {
             .collect();
         assert!(writes.len() >= 5, "{writes:?}");
         for (method, pattern) in &writes {
-            let path = pattern.replace("{tenant}", "solingen").replace("{id}", &did)
+            let path = pattern.replace("{tenant}", "solingen").replace("{id}", &id_of(pattern))
                 .replace("{step}", "wunsch").replace("{field}", "nachweis");
             for (who, token) in [
                 ("another account", Some(other_account.as_str())),
@@ -482,6 +499,10 @@ both_backends! {
                     req.header("content-type", "application/octet-stream").body(b"%PDF-1.4\n".to_vec())
                 } else if path.ends_with("/messages") {
                     req.json(&serde_json::json!({"text": "FREMDE-ANTWORT"}))
+                } else if path.ends_with("/cancel") {
+                    req.json(&serde_json::json!({}))
+                } else if path.contains("/appointments/") {
+                    req.json(&serde_json::json!({"timestamp": at}))
                 } else if path.ends_with("/submit") {
                     req.json(&serde_json::json!({"consent": true, "truth": true}))
                 } else {
@@ -493,6 +514,9 @@ both_backends! {
                 }
             }
         }
+        let (_, mine) = with_token(&app, &owner, "/api/v1/tenants/solingen/appointments").await;
+        assert_eq!(mine["items"][0]["status"], "booked", "nobody else moved or cancelled it: {mine}");
+        assert_eq!(mine["items"][0]["timestamp"], at);
         let (_, a) = with_token(&app, &owner, &format!("/api/v1/tenants/solingen/applications/{did}")).await;
         assert_eq!(a["status"], "received", "{a}");
         assert!(!a.to_string().contains("FREMDE-ANTWORT") && a["messages"].as_array().unwrap().len() == 1, "{a}");

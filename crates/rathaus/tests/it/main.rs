@@ -7,6 +7,7 @@ mod access;
 mod accounts;
 mod api;
 mod api_apply;
+mod api_appointments;
 mod api_login;
 mod apply;
 mod appointments;

@@ -6,10 +6,11 @@
 //!
 //! Built so far: the catalogue (portals, offices, services with search and filters,
 //! topics, life situations), the app login (`auth`), the citizen's applications and
-//! Postkorb (`citizen`) and applying (`apply`). Appointments, payments and push follow on
-//! the same application layer.
+//! Postkorb (`citizen`), applying (`apply`) and appointments (`appointments`). Payments
+//! and push follow on the same application layer.
 
 mod apply;
+mod appointments;
 mod auth;
 mod catalogue;
 mod citizen;
@@ -45,7 +46,8 @@ errors are RFC 9457 problem details with a stable `code`.",
         (name = "catalogue", description = "Portals, offices, services, topics and life situations: public, no login needed."),
         (name = "login", description = "Logging in from an app: OAuth 2.0 for native apps (RFC 8252) with PKCE. The app opens `/{tenant}/app-zugang` in the system browser; the citizen logs in and lets the app in; the app exchanges the code at the token endpoint. Guests exchange an application's reference and access code instead."),
         (name = "citizen", description = "The citizen's own applications and Postkorb, with an access token (`Authorization: Bearer …`)."),
-        (name = "applications", description = "Applying: a service's form and answer schema, drafts (start, save a step, upload a file, check, submit), the receipt, withdrawing and replying. The same rules and messages as the web form; answers in the shape of the answer schema.")
+        (name = "applications", description = "Applying: a service's form and answer schema, drafts (start, save a step, upload a file, check, submit), the receipt, withdrawing and replying. The same rules and messages as the web form; answers in the shape of the answer schema."),
+        (name = "appointments", description = "Online appointments, shaped close to the citizen API of Munich's eappointment: offices and services, free days and times, booking, moving, cancelling. An appointment opens with its `X-Auth-Key` or the token of the account that booked it.")
     ),
     components(schemas(Problem)),
     modifiers(&AppToken)
@@ -99,6 +101,14 @@ fn described() -> (Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
         .routes(routes!(apply::withdraw))
         .routes(routes!(apply::reply))
         .routes(routes!(apply::file))
+        .routes(routes!(appointments::offices_and_services))
+        .routes(routes!(appointments::available_days))
+        .routes(routes!(appointments::available_appointments))
+        .routes(routes!(appointments::list, appointments::book))
+        .routes(routes!(appointments::appointment))
+        .routes(routes!(appointments::ics))
+        .routes(routes!(appointments::cancel))
+        .routes(routes!(appointments::reschedule))
         .split_for_parts()
 }
 

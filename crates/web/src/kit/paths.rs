@@ -180,6 +180,14 @@ paths! {
     api_withdraw(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/withdraw", POST;
     api_reply(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/messages", POST;
     api_file(tenant, id, file) = "/api/v1/tenants/{tenant}/applications/{id}/files/{file}", GET;
+    api_appointment_offices(tenant) = "/api/v1/tenants/{tenant}/appointments/offices-and-services", GET;
+    api_available_days(tenant) = "/api/v1/tenants/{tenant}/appointments/available-days", GET;
+    api_available_times(tenant) = "/api/v1/tenants/{tenant}/appointments/available-appointments", GET;
+    api_appointments(tenant) = "/api/v1/tenants/{tenant}/appointments", GET | POST;
+    api_appointment(tenant, id) = "/api/v1/tenants/{tenant}/appointments/{id}", GET;
+    api_appointment_ics(tenant, id) = "/api/v1/tenants/{tenant}/appointments/{id}/ics", GET;
+    api_appointment_cancel(tenant, id) = "/api/v1/tenants/{tenant}/appointments/{id}/cancel", POST;
+    api_appointment_move(tenant, id) = "/api/v1/tenants/{tenant}/appointments/{id}/move", POST;
 }
 
 /// The language switch to `lang`, returning to `back`.

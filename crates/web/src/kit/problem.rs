@@ -29,9 +29,10 @@ pub struct Problem {
     /// Answers that do not hold (`invalid-answers`): each with the input it belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Box<[FieldProblem]>>,
-    /// For 401: the `WWW-Authenticate` challenge (RFC 6750).
+    /// A header the answer carries: `WWW-Authenticate` with a 401 (RFC 6750),
+    /// `Retry-After` with a 429.
     #[serde(skip)]
-    pub challenge: Option<Box<str>>,
+    pub header: Option<Box<(header::HeaderName, String)>>,
 }
 
 impl Problem {
@@ -43,7 +44,7 @@ impl Problem {
             detail: None,
             code,
             errors: None,
-            challenge: None,
+            header: None,
         }
     }
 
@@ -98,16 +99,16 @@ impl Problem {
             "unauthorized",
             "An access token is needed",
         );
-        p.challenge = Some(match reason {
-            None => "Bearer realm=\"rathaus\"".into(),
+        let challenge = match reason {
+            None => "Bearer realm=\"rathaus\"".to_owned(),
             Some(r) => {
                 p.detail = Some(r.to_owned());
                 format!(
                     "Bearer realm=\"rathaus\", error=\"invalid_token\", error_description=\"{r}\""
                 )
-                .into()
             }
-        });
+        };
+        p.header = Some(Box::new((header::WWW_AUTHENTICATE, challenge)));
         p
     }
 
@@ -126,6 +127,18 @@ impl Problem {
     /// Not for this caller: a login (of a higher level) is needed.
     pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Problem {
         Problem::new(StatusCode::FORBIDDEN, code, "Not allowed").detail(detail)
+    }
+
+    /// Too many requests from here: try again after `secs` seconds.
+    pub fn too_many(detail: impl Into<String>, secs: u64) -> Problem {
+        let mut p = Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "Too many requests",
+        )
+        .detail(detail);
+        p.header = Some(Box::new((header::RETRY_AFTER, secs.to_string())));
+        p
     }
 
     /// The change does not fit the object's state now.
@@ -160,8 +173,10 @@ impl IntoResponse for Problem {
             body,
         )
             .into_response();
-        if let Some(c) = self.challenge.as_deref().and_then(|c| c.parse().ok()) {
-            res.headers_mut().insert(header::WWW_AUTHENTICATE, c);
+        if let Some((name, value)) = self.header.as_deref() {
+            if let Ok(v) = value.parse() {
+                res.headers_mut().insert(name.clone(), v);
+            }
         }
         res
     }
