@@ -45,6 +45,12 @@ pub fn pay_return(t: &str, draft: &str) -> String {
     format!("/{t}/antrag/{}/zahlung/rueckkehr", encode(draft))
 }
 
+/// Where the payment service sends the citizen back after paying in a city app's browser:
+/// a page that says to go back to the app (the app asks for the outcome itself).
+pub fn pay_app_return(t: &str) -> String {
+    format!("/{t}/zahlung/zurueck-zur-app")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -55,12 +55,12 @@ pub fn grouped_reference(p: &Payment) -> String {
         .unwrap_or_else(|| p.creditor_ref.clone())
 }
 
-/// The EPC QR code of an open payment as SVG, or `None` if the tenant has no cash office
-/// or the data do not fit the format.
-pub fn girocode_svg(p: &Payment, provider: &TenantDef) -> Option<String> {
+/// The text of the EPC QR code ("GiroCode") of `p`, or `None` if the tenant has no cash
+/// office or the data do not fit the format.
+pub fn girocode_text(p: &Payment, provider: &TenantDef) -> Option<String> {
     let c = provider.cash_office.as_ref()?;
     let reference = CreditorReference::parse(&p.creditor_ref)?;
-    let payload = rathaus_domain::payment::girocode_payload(&TransferRequest {
+    rathaus_domain::payment::girocode_payload(&TransferRequest {
         beneficiary: &c.name,
         iban: &c.iban,
         bic: c.bic.as_deref(),
@@ -68,7 +68,13 @@ pub fn girocode_svg(p: &Payment, provider: &TenantDef) -> Option<String> {
         reference: &reference,
         note: None,
     })
-    .ok()?;
+    .ok()
+}
+
+/// The EPC QR code of an open payment as SVG, or `None` if the tenant has no cash office
+/// or the data do not fit the format.
+pub fn girocode_svg(p: &Payment, provider: &TenantDef) -> Option<String> {
+    let payload = girocode_text(p, provider)?;
     // The EPC standard asks for error correction level M.
     let code =
         qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M).ok()?;
@@ -236,8 +242,17 @@ pub enum OnlineStart {
     Unavailable,
 }
 
+/// Where the citizen comes back after the payment service's pay page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComeBack {
+    /// To the application's receipt in the browser that started it.
+    Web,
+    /// To a page that says to go back to the city app.
+    App,
+}
+
 /// Creates a transaction for the draft's open fee at the tenant's payment service.
-pub async fn start_online(app: &App, d: &OwnDraft) -> AppResult<OnlineStart> {
+pub async fn start_online(app: &App, d: &OwnDraft, back: ComeBack) -> AppResult<OnlineStart> {
     let Some(p) = app.db.payment_of(d.id()).await?.filter(online_open) else {
         return Ok(OnlineStart::NotOpen);
     };
@@ -248,10 +263,13 @@ pub async fn start_online(app: &App, d: &OwnDraft) -> AppResult<OnlineStart> {
         .service(d.tenant(), &d.draft().service_id)
         .map(|o| o.service.title.de.clone())
         .unwrap_or_default();
+    let back = match back {
+        ComeBack::Web => crate::links::pay_return(d.tenant(), d.id()),
+        ComeBack::App => crate::links::pay_app_return(d.tenant()),
+    };
     let request = epay::payment_request(
         &p,
-        &app.config
-            .url(&crate::links::pay_return(d.tenant(), d.id())),
+        &app.config.url(&back),
         &format!("{service}, Antrag {}", p.reference),
     );
     match epay::create(app, &p.tenant_id, def, &request).await {

@@ -722,6 +722,18 @@ async fn the_account_and_postkorb_in_the_browser() {
     assert!(html.contains("Antwort auf Nachfrage"));
     audit(c, &axe_js, "case after reply".into(), &mut failures).await;
 
+    // A city app asks to act for her (the consent page), and an app the portal does not know.
+    let ask = "/solingen/app-zugang?response_type=code&client_id=stadt-app-demo\
+        &redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Frueckkehr\
+        &code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=s";
+    c.goto(&app.url(ask)).await.unwrap();
+    wait_for_css(c, "button[value=zulassen]").await;
+    audit(c, &axe_js, "app consent".into(), &mut failures).await;
+    c.goto(&app.url("/solingen/app-zugang?client_id=unbekannt"))
+        .await
+        .unwrap();
+    audit(c, &axe_js, "app consent, unknown app".into(), &mut failures).await;
+
     c.goto(&app.url("/solingen/mein-bereich/konto-loeschen"))
         .await
         .unwrap();

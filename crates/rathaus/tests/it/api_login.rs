@@ -237,6 +237,37 @@ both_backends! {
         assert_eq!(read.len(), 1, "the first opening is recorded, as on the web");
         let (_, english) = with_token(&app, &at, &format!("{}?lang=en", mine["href"].as_str().unwrap())).await;
         assert_eq!(english["status_label"], "Waiting for you");
+        // The fee: the transfer details with the GiroCode text, then paid online, the pay page
+        // in the system browser and the outcome asked by the app.
+        let pay_path = format!("/api/v1/tenants/solingen/applications/{did}/payment");
+        let (status, p) = with_token(&app, &at, &pay_path).await;
+        assert_eq!(status, 200, "{p}");
+        assert_eq!((p["amount_cents"].as_i64(), p["status"].as_str()), (Some(500), Some("open")), "{p}");
+        assert!(p["transfer"]["girocode"].as_str().unwrap().starts_with("BCD\n"), "{p}");
+        assert_eq!(p["online_open"], true);
+        let res = reqwest::Client::new().post(app.url(&format!("{pay_path}/online"))).bearer_auth(&at).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let pay_url = res.json::<Value>().await.unwrap()["pay_url"].as_str().unwrap().to_owned();
+        let path_of = |u: &str| if u.starts_with("http") { reqwest::Url::parse(u).unwrap().path().to_owned() } else { u.to_owned() };
+        let system_browser = client();
+        let html = decode_html(&system_browser.get(app.url(&path_of(&pay_url))).send().await.unwrap().text().await.unwrap());
+        let csrf = csrf_token(&html).unwrap();
+        let res = system_browser.post(app.url(&path_of(&pay_url))).form(&[("_csrf", csrf.as_str()), ("aktion", "bezahlen")])
+            .send().await.unwrap();
+        assert_eq!(res.status(), 303);
+        let back = path_of(res.headers()["location"].to_str().unwrap());
+        assert_eq!(back, "/solingen/zahlung/zurueck-zur-app");
+        let html = decode_html(&system_browser.get(app.url(&back)).send().await.unwrap().text().await.unwrap());
+        assert!(html.contains("Zurück zur App") && !html.contains(&reference), "no personal data there");
+        let res = reqwest::Client::new().post(app.url(&format!("{pay_path}/check"))).bearer_auth(&at).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let p: Value = res.json().await.unwrap();
+        assert_eq!(p["status"], "paid", "{p}");
+        assert!(p["kassenzeichen"].as_str().unwrap().starts_with("DEMO-KZ-"));
+        assert!(p["transfer"].is_null(), "nothing more to transfer");
+        let res = reqwest::Client::new().post(app.url(&format!("{pay_path}/online"))).bearer_auth(&at).send().await.unwrap();
+        assert_eq!(res.status(), 409, "paid: nothing to pay online");
+
         // The independent client, now with the citizen's token: every answer as described.
         crate::api::schemathesis(&app, Some(&at)).await;
         assert_eq!(with_token(&app, &at, "/api/v1/tenants/solingen/me").await.0, 200);
@@ -460,7 +491,8 @@ both_backends! {
                     // file and the receipt PDF are the owner's bytes, not JSON with markers.
                     let bytes = path.contains("/files/") || path.ends_with("/receipt") || path.ends_with("/ics");
                     let expected = if path.ends_with("/check") { 409 } else { 200 };
-                    let says = path.ends_with("/me") || bytes || expected != 200;
+                    // The fee names no marker (only amounts and the creditor reference).
+                    let says = path.ends_with("/me") || path.ends_with("/payment") || bytes || expected != 200;
                     if owner_here && (status != expected || (!says && !leaked)) {
                         wrong.push(format!("the owner does not get {path}: {status} {body}"));
                     }

@@ -6,8 +6,8 @@
 //!
 //! Built so far: the catalogue (portals, offices, services with search and filters,
 //! topics, life situations), the app login (`auth`), the citizen's applications and
-//! Postkorb (`citizen`), applying (`apply`) and appointments (`appointments`). Payments
-//! and push follow on the same application layer.
+//! Postkorb (`citizen`), applying (`apply`), appointments (`appointments`) and payments
+//! (`payments`). Push messages follow on the same application layer.
 
 mod apply;
 mod appointments;
@@ -15,6 +15,7 @@ mod auth;
 mod catalogue;
 mod citizen;
 mod model;
+mod payments;
 mod reference;
 
 use crate::kit::paths::pattern as p;
@@ -47,7 +48,8 @@ errors are RFC 9457 problem details with a stable `code`.",
         (name = "login", description = "Logging in from an app: OAuth 2.0 for native apps (RFC 8252) with PKCE. The app opens `/{tenant}/app-zugang` in the system browser; the citizen logs in and lets the app in; the app exchanges the code at the token endpoint. Guests exchange an application's reference and access code instead."),
         (name = "citizen", description = "The citizen's own applications and Postkorb, with an access token (`Authorization: Bearer …`)."),
         (name = "applications", description = "Applying: a service's form and answer schema, drafts (start, save a step, upload a file, check, submit), the receipt, withdrawing and replying. The same rules and messages as the web form; answers in the shape of the answer schema."),
-        (name = "appointments", description = "Online appointments, shaped close to the citizen API of Munich's eappointment: offices and services, free days and times, booking, moving, cancelling. An appointment opens with its `X-Auth-Key` or the token of the account that booked it.")
+        (name = "appointments", description = "Online appointments, shaped close to the citizen API of Munich's eappointment: offices and services, free days and times, booking, moving, cancelling. An appointment opens with its `X-Auth-Key` or the token of the account that booked it."),
+        (name = "payments", description = "An application's fee: what is owed, the transfer details with the GiroCode text, online payment at the tenant's payment service (the pay page in the system browser; the app then asks for the outcome).")
     ),
     components(schemas(Problem)),
     modifiers(&AppToken)
@@ -109,6 +111,9 @@ fn described() -> (Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
         .routes(routes!(appointments::ics))
         .routes(routes!(appointments::cancel))
         .routes(routes!(appointments::reschedule))
+        .routes(routes!(payments::payment))
+        .routes(routes!(payments::online))
+        .routes(routes!(payments::check))
         .split_for_parts()
 }
 

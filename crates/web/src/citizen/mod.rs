@@ -56,6 +56,7 @@ pub fn router(state: &AppState) -> Router<Arc<AppState>> {
         .route(p::apply_girocode, get(receipt::girocode))
         .route(p::pay_online, post(receipt::pay_online))
         .route(p::pay_return, get(receipt::pay_return))
+        .route(p::pay_app_return, get(receipt::pay_app_return))
         .route(
             p::demo_pay,
             get(receipt::demo_pay_page).post(receipt::demo_pay_action),

@@ -7,12 +7,12 @@ use super::{fields, Frame};
 use crate::kit::views::{self, loc};
 use crate::kit::{download, paths, redirect, Citizen, Form, Page, Prefs, St, WebError, WebResult};
 use axum::extract::{Path, Query};
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum_extra::extract::CookieJar;
 use minijinja::context;
 use rathaus_app::access::OwnDraft;
-use rathaus_app::payments::{DemoOutcome, OnlineStart};
+use rathaus_app::payments::{ComeBack, DemoOutcome, OnlineStart};
 use rathaus_app::receipts::ReceiptData;
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -178,7 +178,7 @@ pub async fn pay_online(
         Err(r) => return Ok(r),
     };
     let receipt = paths::apply_receipt(&tid, &did);
-    match rathaus_app::payments::start_online(&state.app, &d).await {
+    match rathaus_app::payments::start_online(&state.app, &d, ComeBack::Web).await {
         Ok(OnlineStart::PayPage(url)) => Ok(redirect::external(&url)),
         Ok(OnlineStart::NotOpen) => Ok(redirect::to(&format!("{receipt}#zahlung"))),
         Ok(OnlineStart::Unavailable) => Ok(redirect::to(&format!(
@@ -211,6 +211,14 @@ pub async fn pay_return(
         format!("{receipt}?zahlung=nicht-erreichbar#zahlung")
     };
     Ok((jar, redirect::to(&target)).into_response())
+}
+
+/// `GET /{t}/zahlung/zurueck-zur-app`: where the pay page sends a citizen who paid in a
+/// city app's browser. It names nothing of the application; the app asks for the outcome.
+pub async fn pay_app_return(state: St, prefs: Prefs, Path(tid): Path<String>) -> WebResult {
+    let site = state.site();
+    let (_t, page) = Page::of(&site, &prefs, &tid)?;
+    Ok(page.render_private(StatusCode::OK, "citizen/pay_app_return.html", context! {}))
 }
 
 /// `GET /{t}/demo-bezahldienst/{id}`: the built-in demo pay page (no money moves).

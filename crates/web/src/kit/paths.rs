@@ -80,6 +80,7 @@ paths! {
     pay_online(tenant, draft) = "/{tenant}/antrag/{draft}/zahlung", POST;
     pay_return(tenant, draft) = "/{tenant}/antrag/{draft}/zahlung/rueckkehr", GET;
     demo_pay(tenant, id) = "/{tenant}/demo-bezahldienst/{id}", GET | POST;
+    pay_app_return(tenant) = "/{tenant}/zahlung/zurueck-zur-app", GET;
 
     // ----- citizen: login, Mein Bereich, Postkorb ------------------------------------------------
     login(tenant) = "/{tenant}/anmelden", GET;
@@ -188,6 +189,9 @@ paths! {
     api_appointment_ics(tenant, id) = "/api/v1/tenants/{tenant}/appointments/{id}/ics", GET;
     api_appointment_cancel(tenant, id) = "/api/v1/tenants/{tenant}/appointments/{id}/cancel", POST;
     api_appointment_move(tenant, id) = "/api/v1/tenants/{tenant}/appointments/{id}/move", POST;
+    api_payment(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/payment", GET;
+    api_pay_online(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/payment/online", POST;
+    api_pay_check(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/payment/check", POST;
 }
 
 /// The language switch to `lang`, returning to `back`.
@@ -260,6 +264,7 @@ mod tests {
             appointment("t", "a")
         );
         assert_eq!(rathaus_app::links::demo_pay("t", "x"), demo_pay("t", "x"));
+        assert_eq!(rathaus_app::links::pay_app_return("t"), pay_app_return("t"));
         assert_eq!(
             rathaus_app::links::pay_return("t", "d"),
             pay_return("t", "d")
