@@ -8,6 +8,7 @@
 //! - the citizen gets the notification mail exactly when a message reaches the Postkorb
 //!   (the mail says so, and nothing else); a status change alone shows in the case's
 //!   timeline but sends no mail, whoever made it;
+//! - apps that follow the application get a push message (no content) for either;
 //! - the audit entry names the actor and, first in its detail, the new status.
 //!
 //! So no caller can forget a hand-over or mail differently from another.
@@ -131,6 +132,19 @@ pub async fn change(app: &App, c: &Change<'_>) -> Result<(), CaseError> {
         }
         _ => None,
     };
+    // Apps that follow the application hear of the same news (Web Push, no content).
+    let to_citizen = c
+        .message
+        .is_some_and(|(m, _)| m.direction == rathaus_store::TO_CITIZEN);
+    let push = if to_citizen {
+        Some(crate::push::news(
+            "message",
+            &case.portal_tenant_id,
+            &case.draft_id,
+        ))
+    } else {
+        transition.map(|_| crate::push::news("status", &case.portal_tenant_id, &case.draft_id))
+    };
     let row = CaseChange {
         tenant_id: &case.tenant_id,
         draft_id: &case.draft_id,
@@ -138,6 +152,7 @@ pub async fn change(app: &App, c: &Change<'_>) -> Result<(), CaseError> {
         decision: c.decision,
         message: c.message,
         notify: notify.as_deref().map(|p| (rathaus_jobs::MAIL, p)),
+        push,
         letter: c.letter,
         note: c.note,
         audit: Some(AuditEvent {

@@ -22,6 +22,7 @@ pub mod handover;
 pub mod links;
 pub mod payments;
 pub mod postkorb;
+pub mod push;
 pub mod receipts;
 pub mod secrets;
 pub mod site;
@@ -51,6 +52,9 @@ pub struct FileStore {
 pub struct AppConfig {
     /// The portal's address as citizens' browsers reach it (links in mails and PDFs).
     pub public_url: String,
+    /// Web Push endpoints may be `http` and on this machine or a private network
+    /// (development and tests only; `RATHAUS_PUSH_ALLOW_LOCAL`).
+    pub push_allow_local: bool,
 }
 
 impl AppConfig {

@@ -12,6 +12,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use web_push_native::jwt_simple::algorithms::ES256KeyPair;
 
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
@@ -65,6 +66,18 @@ fn code_from(bytes: &[u8], n: usize) -> String {
         .collect()
 }
 
+/// A VAPID key derived from the portal key, where the stored one cannot be used.
+fn derived_vapid(codes: &[u8; 32]) -> Vec<u8> {
+    let mut seed = Sha256::new();
+    seed.update(codes);
+    seed.update(b"vapid");
+    let bytes = seed.finalize().to_vec();
+    match ES256KeyPair::from_bytes(&bytes) {
+        Ok(k) => k.to_bytes(),
+        Err(_) => ES256KeyPair::generate().to_bytes(),
+    }
+}
+
 fn grouped(code: &str) -> String {
     code.as_bytes()
         .chunks(4)
@@ -78,6 +91,8 @@ fn grouped(code: &str) -> String {
 #[derive(Clone)]
 pub struct Keys {
     codes: [u8; 32],
+    /// The VAPID key of Web Push (RFC 8292): P-256, its 32-byte secret.
+    vapid: Vec<u8>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -96,12 +111,38 @@ impl Keys {
             // A key that is not ours cannot be used; hashing it keeps it deterministic.
             _ => codes.copy_from_slice(&Sha256::digest(stored.as_bytes())),
         }
-        Ok(Keys { codes })
+        let new_vapid = hex(&ES256KeyPair::generate().to_bytes());
+        let vapid = hex::decode(db.portal_key("vapid", &new_vapid).await?)
+            .ok()
+            .filter(|b| ES256KeyPair::from_bytes(b).is_ok())
+            .unwrap_or_else(|| derived_vapid(&codes));
+        Ok(Keys { codes, vapid })
     }
 
     /// A key for tests.
     pub fn fixed(codes: [u8; 32]) -> Keys {
-        Keys { codes }
+        Keys {
+            vapid: derived_vapid(&codes),
+            codes,
+        }
+    }
+
+    /// The VAPID private key (for the outbox worker).
+    pub fn vapid_secret(&self) -> &[u8] {
+        &self.vapid
+    }
+
+    /// The VAPID public key as apps pass it to `pushManager.subscribe`
+    /// (`applicationServerKey`): the uncompressed P-256 point, base64url.
+    pub fn vapid_public(&self) -> String {
+        use base64::Engine;
+        use web_push_native::jwt_simple::algorithms::ECDSAP256PublicKeyLike;
+        ES256KeyPair::from_bytes(&self.vapid)
+            .map(|k| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .encode(k.public_key().public_key().to_bytes_uncompressed())
+            })
+            .unwrap_or_default()
     }
 
     fn mac(&self, purpose: &str, subject: &str) -> [u8; 32] {

@@ -17,6 +17,7 @@ pub mod holiday;
 pub mod ids;
 pub mod payment;
 pub mod portal;
+pub mod push;
 pub mod search;
 pub mod sepa;
 pub mod service;

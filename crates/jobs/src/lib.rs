@@ -6,6 +6,7 @@
 //! shows up for administrators.
 
 pub mod deliver;
+pub mod push;
 
 use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::AsyncSmtpTransport;
@@ -105,6 +106,8 @@ pub struct WorkerConfig {
     /// How long a claimed row stays reserved for the worker that claimed it. A worker that
     /// dies (kill -9) leaves its rows; after the lease another run sends them again.
     pub lease: Duration,
+    /// Web Push to city apps (the portal's VAPID key); `None`: push rows fail.
+    pub push: Option<push::PushConfig>,
 }
 
 impl Default for WorkerConfig {
@@ -116,6 +119,7 @@ impl Default for WorkerConfig {
             poll: Duration::from_secs(1),
             delivery_timeout: Duration::from_secs(30),
             lease: Duration::from_secs(5 * 60),
+            push: None,
         }
     }
 }
@@ -126,6 +130,7 @@ pub struct Worker {
     config: WorkerConfig,
     http: reqwest::Client,
     source: Option<Arc<dyn deliver::Source>>,
+    pusher: Option<push::Pusher>,
 }
 
 /// Delay before retry number `attempts` (1-based): base × 2^(attempts-1), capped at one
@@ -151,12 +156,18 @@ impl Worker {
             .user_agent(concat!("Rathaus/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
+        let pusher = config.push.as_ref().and_then(|c| {
+            push::Pusher::new(c, config.delivery_timeout)
+                .map_err(|e| tracing::error!(%e, "Web Push is off"))
+                .ok()
+        });
         Worker {
             db,
             mailer,
             config,
             http,
             source: None,
+            pusher,
         }
     }
 
@@ -274,6 +285,19 @@ impl Worker {
                 self.mail(&item.id, &p.to, p.subject, p.body, p.attachment.as_ref())
                     .await
                     .map(|()| None)
+            }
+            rathaus_store::PUSH => {
+                let pusher = self.pusher.as_ref().ok_or_else(|| {
+                    JobError::Send("Web Push is not enabled in this worker".into())
+                })?;
+                pusher
+                    .send(&self.db, &item.payload)
+                    .await
+                    .map(Some)
+                    .map_err(|f| match f {
+                        deliver::Failure::Transient(m) => JobError::Send(m),
+                        deliver::Failure::Permanent(m) => JobError::Invalid(m),
+                    })
             }
             other => Err(JobError::Invalid(format!("unknown outbox kind '{other}'"))),
         }

@@ -53,6 +53,10 @@ pub struct Config {
     /// crash it is sent again once this has passed (`RATHAUS_OUTBOX_LEASE_SECS`). Kept above
     /// the delivery timeout.
     pub outbox_lease_secs: u64,
+    /// Web Push endpoints may be `http` and on this machine or a private network
+    /// (`RATHAUS_PUSH_ALLOW_LOCAL`; development and tests only: in production an app's
+    /// endpoint must be `https` on a public host, so the portal posts nowhere internal).
+    pub push_allow_local: bool,
     /// Seconds between looks at online payments that are still pending (the citizen may
     /// have paid and never come back); they are asked about once this old
     /// (`RATHAUS_PAYMENT_POLL_SECS`).
@@ -141,6 +145,7 @@ impl Default for Config {
             delivery_timeout_secs: 30,
             outbox_lease_secs: 300,
             payment_poll_secs: 300,
+            push_allow_local: false,
             public_url: None,
             client_ip_header: None,
             reminder_poll_secs: 60,

@@ -65,6 +65,7 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
                 .clone()
                 .filter(|h| !h.is_empty())
                 .map(|h| h.to_ascii_lowercase()),
+            push_allow_local: config.push_allow_local,
         };
         tracing::info!(files = %web.files.blobs.describe(), "file storage");
         let state = match AppState::start(source.clone(), db.clone(), web).await {
@@ -119,6 +120,11 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
                         .outbox_lease_secs
                         .max(config.delivery_timeout_secs.max(1) * 2 + 10),
                 ),
+                push: Some(rathaus_jobs::push::PushConfig {
+                    vapid_secret: state.app.keys.vapid_secret().to_vec(),
+                    contact: config.public_url(),
+                    allow_local: config.push_allow_local,
+                }),
             },
         )
         .with_source(std::sync::Arc::new(rathaus_app::handover::PortalSource {
@@ -247,6 +253,7 @@ pub fn run_postkorb(
             },
             rathaus_app::AppConfig {
                 public_url: config.public_url(),
+                push_allow_local: config.push_allow_local,
             },
         )
         .await?;

@@ -279,7 +279,11 @@ impl Db {
                     .bind(account_id)
                     .execute(&mut *tx)
                     .await?;
-                // Apps lose their access with the account.
+                // Apps lose their access (and their push subscriptions) with the account.
+                sqlx::query("DELETE FROM push_subscriptions WHERE grant_id IN (SELECT id FROM app_grants WHERE account_id = $1)")
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("DELETE FROM app_tokens WHERE grant_id IN (SELECT id FROM app_grants WHERE account_id = $1)")
                     .bind(account_id)
                     .execute(&mut *tx)

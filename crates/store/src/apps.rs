@@ -275,6 +275,13 @@ impl Db {
         .await
         .map(|_| ()))?;
         with_pool!(self, |p| sqlx::query(
+            "DELETE FROM push_subscriptions WHERE grant_id = $1"
+        )
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        with_pool!(self, |p| sqlx::query(
             "DELETE FROM app_tokens WHERE grant_id = $1"
         )
         .bind(id)
@@ -287,6 +294,15 @@ impl Db {
     /// Ends every app grant of an account ("log out everywhere").
     pub async fn revoke_app_grants_of(&self, account_id: &str) -> Result<u64, StoreError> {
         let now = now_millis();
+        with_pool!(self, |p| {
+            sqlx::query(
+            "DELETE FROM push_subscriptions WHERE grant_id IN (SELECT id FROM app_grants WHERE account_id = $1)"
+        )
+        .bind(account_id)
+        .execute(p)
+        .await
+        .map(|_| ())
+        })?;
         with_pool!(self, |p| {
             sqlx::query(
             "DELETE FROM app_tokens WHERE grant_id IN (SELECT id FROM app_grants WHERE account_id = $1)"

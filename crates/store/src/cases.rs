@@ -178,6 +178,9 @@ pub struct CaseChange<'a> {
     pub message: Option<(&'a Message, &'a [FileMeta])>,
     /// Outbox row `(kind, payload)`, e.g. the notification mail.
     pub notify: Option<(&'a str, &'a str)>,
+    /// News for the apps that follow the application (Web Push): one outbox row per live
+    /// subscription, with this message (which names no content).
+    pub push: Option<serde_json::Value>,
     pub letter: Option<&'a Letter>,
     pub note: Option<&'a Note>,
     pub audit: Option<AuditEvent>,
@@ -542,6 +545,9 @@ impl Db {
                 if let Some((kind, payload)) = c.notify {
                     let tenant = c.message.map(|(m, _)| m.tenant_id.as_str()).unwrap_or(c.tenant_id);
                     insert_outbox!(tx, tenant, kind, payload);
+                }
+                if let Some(news) = &c.push {
+                    crate::push::insert_pushes!(tx, c.tenant_id, c.draft_id, news);
                 }
                 for d in &c.deliveries {
                     crate::outbox::insert_delivery!(tx, c.tenant_id, d, "");

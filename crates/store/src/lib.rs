@@ -16,6 +16,7 @@ mod guard;
 mod outbox;
 pub(crate) mod payments;
 mod postkorb;
+mod push;
 mod versions;
 
 pub use accounts::{Account, LoginAttempt, Session};
@@ -33,6 +34,7 @@ pub use files::FileMeta;
 pub use outbox::{DeliveryFilter, DeliveryRow, OutboxItem, OutboxStats, QueuedDelivery, DELIVERY};
 pub use payments::{BankLine, DemoTransaction, NewPayment, Payment};
 pub use postkorb::{ApplicationSummary, Message, StatusEvent, FROM_CITIZEN, TO_CITIZEN};
+pub use push::{PushSubscription, Subscribed, MAX_PER_GRANT as MAX_PUSH_PER_GRANT, PUSH};
 pub use versions::{PublishOutcome, ServiceVersion};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -9,6 +9,7 @@ mod api;
 mod api_apply;
 mod api_appointments;
 mod api_login;
+mod api_push;
 mod apply;
 mod appointments;
 mod backoffice;

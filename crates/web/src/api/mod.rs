@@ -7,7 +7,7 @@
 //! Built so far: the catalogue (portals, offices, services with search and filters,
 //! topics, life situations), the app login (`auth`), the citizen's applications and
 //! Postkorb (`citizen`), applying (`apply`), appointments (`appointments`) and payments
-//! (`payments`). Push messages follow on the same application layer.
+//! (`payments`), and Web Push subscriptions (`push`).
 
 mod apply;
 mod appointments;
@@ -16,6 +16,7 @@ mod catalogue;
 mod citizen;
 mod model;
 mod payments;
+mod push;
 mod reference;
 
 use crate::kit::paths::pattern as p;
@@ -49,7 +50,8 @@ errors are RFC 9457 problem details with a stable `code`.",
         (name = "citizen", description = "The citizen's own applications and Postkorb, with an access token (`Authorization: Bearer …`)."),
         (name = "applications", description = "Applying: a service's form and answer schema, drafts (start, save a step, upload a file, check, submit), the receipt, withdrawing and replying. The same rules and messages as the web form; answers in the shape of the answer schema."),
         (name = "appointments", description = "Online appointments, shaped close to the citizen API of Munich's eappointment: offices and services, free days and times, booking, moving, cancelling. An appointment opens with its `X-Auth-Key` or the token of the account that booked it."),
-        (name = "payments", description = "An application's fee: what is owed, the transfer details with the GiroCode text, online payment at the tenant's payment service (the pay page in the system browser; the app then asks for the outcome).")
+        (name = "payments", description = "An application's fee: what is owed, the transfer details with the GiroCode text, online payment at the tenant's payment service (the pay page in the system browser; the app then asks for the outcome)."),
+        (name = "push", description = "Web Push without lock-in (RFC 8030, 8291, 8292; also UnifiedPush): the app registers its endpoint and keys; the portal sends news of its applications without content, through the durable outbox.")
     ),
     components(schemas(Problem)),
     modifiers(&AppToken)
@@ -114,6 +116,9 @@ fn described() -> (Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
         .routes(routes!(payments::payment))
         .routes(routes!(payments::online))
         .routes(routes!(payments::check))
+        .routes(routes!(push::vapid_key))
+        .routes(routes!(push::list, push::subscribe))
+        .routes(routes!(push::unsubscribe))
         .split_for_parts()
 }
 

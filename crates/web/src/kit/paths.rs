@@ -192,6 +192,9 @@ paths! {
     api_payment(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/payment", GET;
     api_pay_online(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/payment/online", POST;
     api_pay_check(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/payment/check", POST;
+    api_vapid_key() = "/api/v1/push/vapid-key", GET;
+    api_push_subscriptions(tenant) = "/api/v1/tenants/{tenant}/push-subscriptions", GET | POST;
+    api_push_subscription(tenant, id) = "/api/v1/tenants/{tenant}/push-subscriptions/{id}", DELETE;
 }
 
 /// The language switch to `lang`, returning to `back`.

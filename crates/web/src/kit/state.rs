@@ -28,6 +28,8 @@ pub struct WebConfig {
     /// Header a trusted reverse proxy sets to the client's address (its last entry counts),
     /// e.g. `x-forwarded-for`; unset: the connection's peer address.
     pub client_ip_header: Option<String>,
+    /// Web Push endpoints may be local (development and tests only).
+    pub push_allow_local: bool,
 }
 
 impl Default for WebConfig {
@@ -44,6 +46,7 @@ impl Default for WebConfig {
             oidc: Vec::new(),
             public_url: "http://127.0.0.1:8080".into(),
             client_ip_header: None,
+            push_allow_local: false,
         }
     }
 }
@@ -96,6 +99,7 @@ impl AppState {
             config.files.clone(),
             rathaus_app::AppConfig {
                 public_url: config.public_url.clone(),
+                push_allow_local: config.push_allow_local,
             },
         )
         .await?;
