@@ -81,6 +81,14 @@ fn main() -> Result<()> {
             "/soest/suche?q=hundesteuer",
         ),
         ("search: 'einbuergerung'", "/solingen/suche?q=einbuergerung"),
+        (
+            "API: a service (JSON)",
+            "/api/v1/tenants/soest/services/hundeanmeldung",
+        ),
+        (
+            "API: service search (JSON)",
+            "/api/v1/tenants/soest/services?q=hund",
+        ),
     ];
     let mut idle_rss = 0;
     let mut peak_rss = 0;
@@ -128,6 +136,29 @@ fn main() -> Result<()> {
         load_as(&addr, &path, Some(&cookie), Duration::from_millis(500)).await?;
         load_as(&addr, &path, Some(&cookie), Duration::from_secs(seconds)).await
     })?;
+    // The Postkorb list of the API with an app's token, against the static route of the
+    // same server in the same run.
+    let (api_base, api_list) = rt.block_on(async {
+        let token = guest_token(&addr).await?;
+        let auth = format!("Bearer {token}");
+        let path = "/api/v1/tenants/solingen/applications";
+        load_with(
+            &addr,
+            path,
+            &[("authorization", &auth)],
+            Duration::from_millis(500),
+        )
+        .await?;
+        let list = load_with(
+            &addr,
+            path,
+            &[("authorization", &auth)],
+            Duration::from_secs(seconds),
+        )
+        .await?;
+        let base = load(&addr, "/healthz", Duration::from_secs(seconds)).await?;
+        Ok::<_, anyhow::Error>((base, list))
+    })?;
     let submissions = rt.block_on(submissions(&addr, Duration::from_secs(seconds)))?;
     let submits = rt.block_on(submit_requests(&addr, 2000))?;
     let _ = server.kill();
@@ -154,6 +185,13 @@ fn main() -> Result<()> {
         step.rps,
         step.p50.as_secs_f64() * 1000.0,
         step.p99.as_secs_f64() * 1000.0
+    );
+    println!(
+        "  API my applications:       {:>8.0} req/s   p50 {:.3} ms   p99 {:.3} ms   ({:.0} % of /healthz in the same run; an app's guest token)",
+        api_list.rps,
+        api_list.p50.as_secs_f64() * 1000.0,
+        api_list.p99.as_secs_f64() * 1000.0,
+        100.0 * api_list.rps / api_base.rps.max(1.0)
     );
     println!("  complete submissions:      {:>8.1} /s      (6 HTTP requests, 5 writes each; {CLIENTS} citizens at once)", submissions);
     println!("  submit requests alone:     {:>8.0} /s      (draft complete → application with reference, {CLIENTS} at once)", submits);
@@ -204,6 +242,18 @@ fn main() -> Result<()> {
             10.0,
             true,
         ),
+        (
+            "API my applications ≥ 50 % of static-route throughput (%)".to_owned(),
+            100.0 * api_list.rps / api_base.rps.max(1.0),
+            50.0,
+            true,
+        ),
+        (
+            "API my applications p99 < 5 ms at 16 clients".to_owned(),
+            api_list.p99.as_secs_f64() * 1000.0,
+            5.0,
+            false,
+        ),
     ];
     for (label, results) in &tables {
         let base = results[0].1.rps;
@@ -225,6 +275,19 @@ fn main() -> Result<()> {
         }
         let detail = &results[2].1;
         let search = &results[5].1;
+        let api_service = &results[7].1;
+        summary.push((
+            format!("API service ≥ 50 % of static-route throughput ({label})"),
+            100.0 * api_service.rps / base,
+            50.0,
+            true,
+        ));
+        summary.push((
+            format!("API service p99 < 5 ms ({label})"),
+            api_service.p99.as_secs_f64() * 1000.0,
+            5.0,
+            false,
+        ));
         summary.push((
             format!("service page ≥ 50 % of static-route throughput ({label})"),
             100.0 * detail.rps / base,
@@ -675,14 +738,51 @@ async fn load_as(
     cookie: Option<&str>,
     duration: Duration,
 ) -> Result<LoadResult> {
-    let cookie = cookie.map(str::to_owned);
+    match cookie {
+        Some(c) => load_with(addr, path, &[("cookie", c)], duration).await,
+        None => load_with(addr, path, &[], duration).await,
+    }
+}
+
+/// An app's guest token at Solingen's demo app.
+async fn guest_token(addr: &str) -> Result<String> {
+    let body = "grant_type=urn%3Arathaus%3Agrant-type%3Aguest&client_id=stadt-app-demo";
+    let (status, _, text) = request(
+        addr,
+        "POST",
+        "/api/v1/tenants/solingen/token",
+        None,
+        Some(body.to_owned()),
+    )
+    .await?;
+    if status != 200 {
+        bail!("token: HTTP {status} {text}");
+    }
+    let v: serde_json::Value = serde_json::from_str(&text)?;
+    Ok(v["access_token"]
+        .as_str()
+        .context("no access token")?
+        .to_owned())
+}
+
+/// Like [`load`], with extra request headers.
+async fn load_with(
+    addr: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    duration: Duration,
+) -> Result<LoadResult> {
+    let extra: Vec<(String, String)> = headers
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
     let started = Instant::now();
     let deadline = started + duration;
     let mut tasks = Vec::new();
     for _ in 0..CLIENTS {
         let addr = addr.to_owned();
         let path = path.to_owned();
-        let cookie = cookie.clone();
+        let extra = extra.clone();
         tasks.push(tokio::spawn(async move {
             let stream = tokio::net::TcpStream::connect(&addr).await?;
             let (mut sender, conn) =
@@ -691,8 +791,8 @@ async fn load_as(
             let mut lat = Vec::new();
             while Instant::now() < deadline {
                 let mut req = hyper::Request::get(path.as_str()).header("host", addr.as_str());
-                if let Some(c) = &cookie {
-                    req = req.header("cookie", c.as_str());
+                for (k, v) in &extra {
+                    req = req.header(k.as_str(), v.as_str());
                 }
                 let req = req.body(Empty::<Bytes>::new())?;
                 let t = Instant::now();
@@ -740,6 +840,8 @@ fn start(
         .env("RATHAUS_DEFINITIONS", defs)
         .env("RATHAUS_LOG", "warn")
         .env("RATHAUS_PAGE_CACHE_BYTES", cache_bytes)
+        // The benchmark is one address: the API's per-address limit would measure itself.
+        .env("RATHAUS_API_REQUESTS_PER_MINUTE", "1000000000")
         .env_remove("RATHAUS_DATABASE_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -57,6 +57,12 @@ pub struct Config {
     /// (`RATHAUS_PUSH_ALLOW_LOCAL`; development and tests only: in production an app's
     /// endpoint must be `https` on a public host, so the portal posts nowhere internal).
     pub push_allow_local: bool,
+    /// API requests per network address and minute (`RATHAUS_API_REQUESTS_PER_MINUTE`);
+    /// beyond it the API answers 429 with `Retry-After`.
+    pub api_requests_per_minute: u32,
+    /// Origins whose web pages may call the API from script, comma-separated
+    /// (`RATHAUS_API_CORS_ORIGINS`, e.g. `https://app.solingen.example`); none by default.
+    pub api_cors_origins: Option<String>,
     /// Seconds between looks at online payments that are still pending (the citizen may
     /// have paid and never come back); they are asked about once this old
     /// (`RATHAUS_PAYMENT_POLL_SECS`).
@@ -146,6 +152,8 @@ impl Default for Config {
             outbox_lease_secs: 300,
             payment_poll_secs: 300,
             push_allow_local: false,
+            api_requests_per_minute: 1200,
+            api_cors_origins: None,
             public_url: None,
             client_ip_header: None,
             reminder_poll_secs: 60,

@@ -66,6 +66,15 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
                 .filter(|h| !h.is_empty())
                 .map(|h| h.to_ascii_lowercase()),
             push_allow_local: config.push_allow_local,
+            api_requests_per_minute: config.api_requests_per_minute,
+            api_cors_origins: config
+                .api_cors_origins
+                .as_deref()
+                .unwrap_or("")
+                .split(',')
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty())
+                .collect(),
         };
         tracing::info!(files = %web.files.blobs.describe(), "file storage");
         let state = match AppState::start(source.clone(), db.clone(), web).await {

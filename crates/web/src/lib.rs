@@ -45,7 +45,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(citizen::router(&state))
         .merge(staff::router())
         .merge(machine::router())
-        .merge(api::router())
+        .merge(api::router(&state))
         .fallback(kit::error::no_route)
         .layer(middleware::from_fn_with_state(
             state.clone(),

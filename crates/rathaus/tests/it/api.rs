@@ -205,3 +205,94 @@ pub(crate) async fn schemathesis(app: &TestApp, token: Option<&str>) {
         "{text}"
     );
 }
+
+/// Web pages elsewhere may call the API only from the origins an installation names, and
+/// each address only so often; the HTML portal is not counted against the API.
+#[tokio::test]
+async fn cors_only_where_configured_and_a_limit_per_address() {
+    let plain = TestApp::start(Backend::Sqlite).await;
+    let res = reqwest::Client::new()
+        .get(plain.url("/api/v1/tenants"))
+        .header("Origin", "https://app.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers().get("access-control-allow-origin").is_none(),
+        "no CORS unless configured"
+    );
+
+    let app = TestApp::start_with(
+        crate::support::Options::new(Backend::Sqlite)
+            .env(
+                "RATHAUS_API_CORS_ORIGINS",
+                "https://app.example, https://pwa.example",
+            )
+            .env("RATHAUS_API_REQUESTS_PER_MINUTE", "20"),
+    )
+    .await;
+    let http = reqwest::Client::new();
+    let preflight = http
+        .request(
+            reqwest::Method::OPTIONS,
+            app.url("/api/v1/tenants/solingen/applications"),
+        )
+        .header("Origin", "https://pwa.example")
+        .header("Access-Control-Request-Method", "GET")
+        .header("Access-Control-Request-Headers", "authorization")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "https://pwa.example"
+    );
+    assert!(preflight.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .contains("authorization"));
+    let res = http
+        .get(app.url("/api/v1/tenants"))
+        .header("Origin", "https://app.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+    let res = http
+        .get(app.url("/api/v1/tenants"))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+
+    // 20 a minute: the next ones wait, with a problem and Retry-After.
+    let mut limited = None;
+    for _ in 0..30 {
+        let res = http.get(app.url("/api/v1/tenants")).send().await.unwrap();
+        if res.status() == 429 {
+            limited = Some(res);
+            break;
+        }
+    }
+    let res = limited.expect("the limit holds");
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["code"], "rate-limited");
+    assert_eq!(
+        http.get(app.url("/soest")).send().await.unwrap().status(),
+        200,
+        "the portal is not the API"
+    );
+}

@@ -2,25 +2,24 @@
 //! push service (here a small one in the test, standing in for a browser's or a
 //! UnifiedPush distributor's) with its keys; the office posts into the Postkorb and moves
 //! the status; the push service receives messages encrypted for the subscription
-//! (RFC 8291, decrypted here with its private key) and signed with the portal's published
-//! VAPID key (RFC 8292, verified here) that name no content; an endpoint the service calls
+//! (RFC 8291) and signed with the portal's published VAPID key (RFC 8292) — read here as
+//! the app would, by Mozilla's http_ece and PyJWT, not by the portal's library — that
+//! name no content; an endpoint the service calls
 //! gone is removed; the app's logout ends the subscriptions.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::both_backends;
 use crate::seed_forms::{seed_steps, submit_seed_form};
-use crate::support::{decode_html, run_cli, sql_strings, Backend, Options, TestApp};
+use crate::support::{
+    decode_html, run_cli, sql_strings, workspace_root, Backend, Options, TestApp,
+};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use web_push_native::jwt_simple::algorithms::{
-    ECDSAP256PublicKeyLike, ES256KeyPair, ES256PublicKey,
-};
-use web_push_native::jwt_simple::claims::NoCustomClaims;
-use web_push_native::jwt_simple::common::VerificationOptions;
+use web_push_native::jwt_simple::algorithms::ES256KeyPair;
 use web_push_native::p256::SecretKey;
 use web_push_native::Auth;
 
@@ -127,6 +126,41 @@ fn subscription_keys() -> (SecretKey, Auth, String, String) {
     )
 }
 
+/// Decrypts and verifies a received push with Mozilla's http_ece and PyJWT
+/// (`tests/api/push_check.py`): the plaintext, the VAPID claims and key.
+async fn as_the_app_reads(p: &Pushed, secret: &SecretKey, auth: &str) -> Value {
+    let python = workspace_root().join("tests/api/venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} missing — run scripts/test",
+        python.display()
+    );
+    let input = json!({
+        "body": URL_SAFE_NO_PAD.encode(&p.body),
+        "private_key": URL_SAFE_NO_PAD.encode(secret.to_bytes()),
+        "auth": auth,
+        "authorization": p.header("authorization").unwrap(),
+        "audience": "http://127.0.0.1",
+    });
+    let mut child = tokio::process::Command::new(python)
+        .arg(workspace_root().join("tests/api/push_check.py"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.to_string().as_bytes()).await.unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().await.unwrap();
+    assert!(
+        out.status.success(),
+        "push_check: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 async fn wait_for(got: &Arc<Mutex<Vec<Pushed>>>, n: usize, app: &TestApp) -> Vec<Pushed> {
     for _ in 0..200 {
         let seen = got.lock().unwrap().clone();
@@ -202,20 +236,16 @@ both_backends! {
         let to_app = seen.iter().find(|p| p.path == "/ok/1").expect("the live endpoint got it");
         assert_eq!(to_app.header("content-encoding"), Some("aes128gcm"));
         assert!(to_app.header("ttl").is_some());
-        let plain = web_push_native::decrypt(to_app.body.clone(), &secret, &auth).expect("encrypted for the subscription");
-        let news: Value = serde_json::from_slice(&plain).unwrap();
+        // Read as the app would, by implementations that are not the portal's.
+        let read = as_the_app_reads(to_app, &secret, &auth_b64).await;
+        let news: Value = serde_json::from_str(read["plaintext"].as_str().unwrap()).unwrap();
         assert_eq!(news, json!({"type": "message", "tenant": "solingen", "application": did}));
         assert!(!String::from_utf8_lossy(&to_app.body).contains("GEHEIM"));
-        // Signed with the published key, for the push service's origin.
-        let authz = to_app.header("authorization").unwrap().to_owned();
-        let (t_part, k_part) = authz.strip_prefix("vapid t=").unwrap().split_once(", k=").unwrap();
-        assert_eq!(k_part, vapid);
-        let public = ES256PublicKey::from_bytes(&URL_SAFE_NO_PAD.decode(k_part).unwrap()).unwrap();
-        let only_this_origin = VerificationOptions {
-            allowed_audiences: Some(std::collections::HashSet::from(["http://127.0.0.1".to_owned()])),
-            ..Default::default()
-        };
-        public.verify_token::<NoCustomClaims>(t_part, Some(only_this_origin)).expect("a valid VAPID signature for this origin");
+        assert_eq!(read["key"].as_str(), Some(vapid.as_str()), "signed with the published key");
+        assert_eq!(read["claims"]["aud"], "http://127.0.0.1");
+        // And the portal's own library reads it the same way.
+        let plain = web_push_native::decrypt(to_app.body.clone(), &secret, &auth).unwrap();
+        assert_eq!(serde_json::from_slice::<Value>(&plain).unwrap(), news);
 
         // The endpoint the service called gone is removed; the live one stays.
         for _ in 0..100 {
@@ -234,8 +264,8 @@ both_backends! {
         let (done, out) = run_cli(&app, &["postkorb", "status", "--tenant", "solingen", "--reference", &reference, "--status", "in_review"]);
         assert!(done, "{out}");
         let seen = wait_for(&got, 3, &app).await;
-        let plain = web_push_native::decrypt(seen[2].body.clone(), &secret, &auth).unwrap();
-        assert_eq!(serde_json::from_slice::<Value>(&plain).unwrap()["type"], "status");
+        let read = as_the_app_reads(&seen[2], &secret, &auth_b64).await;
+        assert_eq!(serde_json::from_str::<Value>(read["plaintext"].as_str().unwrap()).unwrap()["type"], "status");
 
         // The app logs out: its subscriptions end, and nothing more is sent.
         reqwest::Client::new().post(app.url("/api/v1/tenants/solingen/revoke"))

@@ -14,6 +14,7 @@ mod appointments;
 mod auth;
 mod catalogue;
 mod citizen;
+mod limits;
 mod model;
 mod payments;
 mod push;
@@ -165,12 +166,20 @@ fn ids_are_slugs(doc: &mut utoipa::openapi::OpenApi) {
 static DOCUMENT: LazyLock<String> =
     LazyLock::new(|| openapi().to_pretty_json().unwrap_or_default());
 
-pub fn router() -> Router<Arc<AppState>> {
-    described()
+pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
+    let api = described()
         .0
         .route(p::api_openapi, get(reference::openapi))
         .route(p::api_reference, get(reference::page))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::limit,
+        ));
+    match limits::cors(&state.config.api_cors_origins) {
+        Some(cors) => api.layer(cors),
+        None => api,
+    }
 }
 
 /// A method the route does not take: a problem, like every other error of the API.

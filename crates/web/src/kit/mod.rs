@@ -15,6 +15,7 @@ pub mod paths;
 pub mod payment;
 pub mod prefs;
 pub mod problem;
+pub mod rate;
 pub mod redirect;
 pub mod security;
 pub mod site;

@@ -30,6 +30,10 @@ pub struct WebConfig {
     pub client_ip_header: Option<String>,
     /// Web Push endpoints may be local (development and tests only).
     pub push_allow_local: bool,
+    /// API requests per network address and minute.
+    pub api_requests_per_minute: u32,
+    /// Origins whose web pages may call the API from script (CORS); none by default.
+    pub api_cors_origins: Vec<String>,
 }
 
 impl Default for WebConfig {
@@ -47,6 +51,8 @@ impl Default for WebConfig {
             public_url: "http://127.0.0.1:8080".into(),
             client_ip_header: None,
             push_allow_local: false,
+            api_requests_per_minute: 1200,
+            api_cors_origins: Vec::new(),
         }
     }
 }
@@ -78,6 +84,8 @@ pub struct AppState {
     reload_lock: tokio::sync::Mutex<()>,
     /// Cancelled at shutdown: ends the display's event streams so the server can stop.
     pub shutdown: tokio_util::sync::CancellationToken,
+    /// The API's requests per network address.
+    pub api_limiter: crate::kit::rate::ApiLimiter,
 }
 
 impl AppState {
@@ -111,6 +119,7 @@ impl AppState {
             site: ArcSwap::from_pointee(site),
             source,
             auth: crate::kit::oidc::Oidc::new(config.oidc.clone(), &config.public_url),
+            api_limiter: crate::kit::rate::ApiLimiter::new(config.api_requests_per_minute),
             config,
             metrics,
             reload_lock: tokio::sync::Mutex::new(()),
