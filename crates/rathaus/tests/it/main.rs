@@ -8,6 +8,7 @@ mod accounts;
 mod api;
 mod api_apply;
 mod api_appointments;
+mod api_client;
 mod api_login;
 mod api_push;
 mod apply;
