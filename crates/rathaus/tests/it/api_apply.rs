@@ -196,10 +196,22 @@ both_backends! {
         let application = s["application"].as_str().unwrap().to_owned();
         let (status, p) = call(&app, "POST", &t, &format!("{application}/messages"), json!({"text": "  "})).await;
         assert_eq!((status, fields(&p)), (422, vec!["text".to_owned()]));
-        let (status, _) = call(&app, "POST", &t, &format!("{application}/messages"), json!({"text": "Die Gäste kommen eine Woche später."})).await;
+        let res = reqwest::Client::new().post(app.url(&format!("{application}/attachments?filename=Flugplan.pdf")))
+            .bearer_auth(&t).body(b"kein PDF".to_vec()).send().await.unwrap();
+        assert_eq!(res.status(), 422);
+        let p: Value = res.json().await.unwrap();
+        assert_eq!(fields(&p), ["datei"], "{p}");
+        let res = reqwest::Client::new().post(app.url(&format!("{application}/attachments?filename=Flugplan.pdf")))
+            .bearer_auth(&t).body(b"%PDF-1.4\n% Flugplan\n%%EOF\n".to_vec()).send().await.unwrap();
+        assert_eq!(res.status(), 201);
+        let file: Value = res.json().await.unwrap();
+        let (status, _) = call(&app, "POST", &t, &format!("{application}/messages"),
+            json!({"text": "Die Gäste kommen eine Woche später.", "files": [file["id"]]})).await;
         assert_eq!(status, 204);
         let (_, a) = call(&app, "GET", &t, &application, Value::Null).await;
-        assert!(a["messages"].as_array().unwrap().iter().any(|m| m["direction"] == "from_citizen"), "{a}");
+        let reply = a["messages"].as_array().unwrap().iter().find(|m| m["direction"] == "from_citizen").expect("the reply").clone();
+        let (_, full) = call(&app, "GET", &t, reply["href"].as_str().unwrap(), Value::Null).await;
+        assert_eq!(full["attachments"][0]["name"], "Flugplan.pdf", "{full}");
         assert_eq!(a["can_withdraw"], true);
         let (status, _) = call(&app, "POST", &other, &format!("{application}/withdraw"), Value::Null).await;
         assert_eq!(status, 404);

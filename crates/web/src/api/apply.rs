@@ -591,7 +591,16 @@ pub async fn upload(
         Problem::not_found().detail(format!("no file field '{field}' on this step"))
     })?;
     let original = q.filename.unwrap_or_else(|| "datei".to_owned());
-    let received = receive(&state, &d, &field, &original, def, body).await?;
+    let received = receive(
+        &state,
+        (d.tenant(), d.id()),
+        &field,
+        &original,
+        def,
+        body,
+        true,
+    )
+    .await?;
     let words = site.core.words(&tid, l);
     let (meta, answer) = match received {
         Received::Stored(meta, answer) => (meta, answer),
@@ -620,17 +629,19 @@ pub async fn upload(
     Ok(private(StatusCode::OK, l, &stored))
 }
 
-/// Streams the body into the upload sink; beyond the limit nothing more is read.
+/// Streams the body into the upload sink of draft `(tenant, id)` (`replace`: the field's
+/// earlier file goes); beyond the limit nothing more is read.
 async fn receive(
     state: &St,
-    d: &OwnDraft,
+    (tenant, draft): (&str, &str),
     field: &str,
     original: &str,
     def: &FieldDef,
     body: Body,
+    replace: bool,
 ) -> Result<Received, Problem> {
     let app = &state.app;
-    let mut uploads = Uploads::begin(app, d.tenant(), d.id(), true)
+    let mut uploads = Uploads::begin(app, tenant, draft, replace)
         .await
         .map_err(|e| Problem::from(rathaus_app::AppError::from(e)))?;
     let mut up = uploads.file(field, original, def).await.map_err(|e| {
@@ -947,10 +958,93 @@ pub async fn withdraw(
 #[serde(deny_unknown_fields)]
 pub struct ReplyRequest {
     pub text: String,
+    /// Files uploaded for the reply (`…/attachments`), by id.
+    #[serde(default)]
+    pub files: Vec<String>,
+}
+
+/// A file uploaded for a reply.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoredAttachment {
+    /// Send it in the reply's `files`.
+    pub id: String,
+    pub name: String,
+    pub size: u64,
+    /// `pdf`, `jpeg` or `png`.
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// Uploads a file for a reply (the body is the file, streamed): PDF, JPEG or PNG by
+/// content, up to 10 MB and the application's total. Send its id with the reply.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tenants/{tenant}/applications/{id}/attachments",
+    tag = "applications",
+    operation_id = "uploadAttachment",
+    security(("app" = [])),
+    params(
+        ("tenant" = String, Path, description = "The portal's id"),
+        ("id" = String, Path, description = "The application's id"),
+        UploadQuery
+    ),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses(
+        (status = 201, description = "Stored", body = StoredAttachment),
+        (status = 400, description = "A parameter does not fit, or the body is empty", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application of the token's citizen", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The file is refused (size, type, storage); `errors` says why", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn attachment(
+    state: St,
+    prefs: Prefs,
+    headers: HeaderMap,
+    Path((tid, id)): Path<(String, String)>,
+    q: Result<Query<UploadQuery>, QueryRejection>,
+    body: Body,
+) -> Answer {
+    let c = caller(&state, &tid, &headers).await?;
+    let Query(q) = q.map_err(super::bad_query)?;
+    let l = lang(q.lang, &prefs);
+    let own = super::citizen::own_case(&state, &c, &tid, &id).await?;
+    let step = rathaus_app::postkorb::reply_step();
+    let def = rathaus_app::files::file_field(&step, "datei").ok_or_else(Problem::internal)?;
+    let original = q.filename.unwrap_or_else(|| "datei".to_owned());
+    let received = receive(
+        &state,
+        (own.tenant(), own.id()),
+        "datei",
+        &original,
+        def,
+        body,
+        false,
+    )
+    .await?;
+    match received {
+        Received::Stored(meta, _) => {
+            let stored = StoredAttachment {
+                id: meta.id,
+                name: meta.name,
+                size: meta.size.max(0) as u64,
+                kind: meta.kind,
+            };
+            Ok(private(StatusCode::CREATED, l, &stored))
+        }
+        Received::Nothing => Err(Problem::invalid_parameter(
+            "the body is empty: send the file",
+        )),
+        Received::Refused(e) => {
+            let site = state.site();
+            let words = site.core.words(&tid, l);
+            Err(Problem::invalid_answers(field_problems(&[e], &words)))
+        }
+    }
 }
 
 /// Replies in the application's Postkorb (a case waiting for the citizen goes back to
-/// review). Files are not sent this way yet.
+/// review), with files uploaded for it.
 #[utoipa::path(
     post,
     path = "/api/v1/tenants/{tenant}/applications/{id}/messages",
@@ -984,7 +1078,9 @@ pub async fn reply(
     let Json(body) = body.map_err(bad_body)?;
     let l = lang(q.lang, &prefs);
     let own = super::citizen::own_case(&state, &c, &tid, &id).await?;
-    match rathaus_app::postkorb::reply(&state.app, &own, &c, &body.text, &[], None, l).await? {
+    match rathaus_app::postkorb::reply(&state.app, &own, &c, &body.text, &body.files, None, l)
+        .await?
+    {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
         Err(m) => {
             let site = state.site();

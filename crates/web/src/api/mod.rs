@@ -105,6 +105,7 @@ fn described() -> (Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
         .routes(routes!(apply::receipt))
         .routes(routes!(apply::withdraw))
         .routes(routes!(apply::reply))
+        .routes(routes!(apply::attachment))
         .routes(routes!(apply::file))
         .routes(routes!(appointments::offices_and_services))
         .routes(routes!(appointments::available_days))

@@ -180,6 +180,7 @@ paths! {
     api_receipt(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/receipt", GET;
     api_withdraw(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/withdraw", POST;
     api_reply(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/messages", POST;
+    api_attachment(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/attachments", POST;
     api_file(tenant, id, file) = "/api/v1/tenants/{tenant}/applications/{id}/files/{file}", GET;
     api_appointment_offices(tenant) = "/api/v1/tenants/{tenant}/appointments/offices-and-services", GET;
     api_available_days(tenant) = "/api/v1/tenants/{tenant}/appointments/available-days", GET;
