@@ -263,6 +263,27 @@ async fn cors_only_where_configured_and_a_limit_per_address() {
         res.headers()["access-control-allow-origin"],
         "https://app.example"
     );
+    let tag = res.headers()["etag"].clone();
+    // Again: now from the cache of catalogue answers, with CORS and the ETag all the same.
+    let res = http
+        .get(app.url("/api/v1/tenants"))
+        .header("Origin", "https://app.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+    assert_eq!(res.headers()["etag"], tag);
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let res = http
+        .get(app.url("/api/v1/tenants"))
+        .header("If-None-Match", tag.to_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 304);
     let res = http
         .get(app.url("/api/v1/tenants"))
         .header("Origin", "https://evil.example")

@@ -175,6 +175,10 @@ pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            crate::kit::cache::serve_json,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             limits::limit,
         ));
     match limits::cors(&state.config.api_cors_origins) {
@@ -231,7 +235,7 @@ fn cached<T: Serialize>(headers: &HeaderMap, lang: Lang, value: &T) -> Response 
     if matches {
         return (StatusCode::NOT_MODIFIED, common).into_response();
     }
-    (
+    let mut res = (
         common,
         [(
             header::CONTENT_TYPE,
@@ -239,5 +243,9 @@ fn cached<T: Serialize>(headers: &HeaderMap, lang: Lang, value: &T) -> Response 
         )],
         body,
     )
-        .into_response()
+        .into_response();
+    // Public catalogue data: the next request for it is answered from the page cache.
+    res.extensions_mut()
+        .insert(crate::kit::cache::CacheableJson);
+    res
 }

@@ -2,7 +2,10 @@
 //! definitions, the URL (path and query) and the language, so a rendered page can be served
 //! again until the next reload; the cache belongs to the `Site` and is dropped with it.
 //! Only pages rendered by the page renderer (which marks them) and answered with 200 are
-//! kept; anything personal (later: forms, accounts) is never marked.
+//! kept; anything personal (later: forms, accounts) is never marked. The API's public
+//! catalogue answers (JSON with their ETag) share the store through [`serve_json`], which
+//! sits inside the API's own layers (CORS, the request limit) so a cached answer gets them
+//! too.
 
 use crate::kit::prefs::Prefs;
 use crate::kit::state::AppState;
@@ -20,11 +23,17 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy)]
 pub struct Cacheable;
 
+/// Marks an API answer as public catalogue data that may be cached (with its ETag).
+#[derive(Debug, Clone, Copy)]
+pub struct CacheableJson;
+
 type Key = (String, Lang);
 
 #[derive(Clone)]
 struct Page {
     body: Bytes,
+    /// The ETag of an API answer (`None`: an HTML page).
+    etag: Option<HeaderValue>,
 }
 
 #[derive(Clone)]
@@ -71,6 +80,101 @@ fn html_response(lang: Lang, body: Bytes) -> Response {
     res
 }
 
+/// The key of a request: path and query, and the language it is answered in.
+async fn key_of(parts: &mut axum::http::request::Parts) -> Key {
+    let lang = match Prefs::from_request_parts(parts, &()).await {
+        Ok(p) => p.lang,
+        Err(never) => match never {},
+    };
+    (
+        parts
+            .uri
+            .path_and_query()
+            .map(|pq| pq.as_str().to_owned())
+            .unwrap_or_default(),
+        lang,
+    )
+}
+
+/// An API answer from the cache: 304 if the client holds it already.
+fn json_response(req_headers: &axum::http::HeaderMap, lang: Lang, page: Page) -> Response {
+    let etag = page.etag.unwrap_or(HeaderValue::from_static("\"\""));
+    let matches = req_headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || t.trim_start_matches("W/").as_bytes() == etag.as_bytes());
+    let common = [
+        (header::ETAG, etag),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::VARY, HeaderValue::from_static("Accept-Language")),
+        (
+            header::CONTENT_LANGUAGE,
+            HeaderValue::from_static(lang.code()),
+        ),
+    ];
+    if matches {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    (
+        common,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        Body::from(page.body),
+    )
+        .into_response()
+}
+
+/// Middleware of the API: public catalogue answers from the cache, or built and kept.
+pub async fn serve_json(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    if req.method() != Method::GET {
+        return next.run(req).await;
+    }
+    let site = state.site();
+    let Some(cache) = &site.cache.inner else {
+        return next.run(req).await;
+    };
+    let (mut parts, body) = req.into_parts();
+    let key = key_of(&mut parts).await;
+    if let Some(page) = cache.get(&key).filter(|p| p.etag.is_some()) {
+        return json_response(&parts.headers, key.1, page);
+    }
+    let res = next.run(Request::from_parts(parts, body)).await;
+    if res.status() != StatusCode::OK || res.extensions().get::<CacheableJson>().is_none() {
+        return res;
+    }
+    let Some(len) = res
+        .body()
+        .size_hint()
+        .exact()
+        .filter(|n| *n <= MAX_PAGE_BYTES as u64)
+    else {
+        return res;
+    };
+    let etag = res.headers().get(header::ETAG).cloned();
+    let (parts, body) = res.into_parts();
+    match axum::body::to_bytes(body, len as usize).await {
+        Ok(bytes) => {
+            cache.insert(
+                key,
+                Page {
+                    body: bytes.clone(),
+                    etag,
+                },
+            );
+            Response::from_parts(parts, Body::from(bytes))
+        }
+        Err(e) => {
+            tracing::error!(%e, "reading an API answer failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 /// Middleware: answer from the cache, or render and remember.
 pub async fn serve(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     if req.method() != Method::GET {
@@ -81,20 +185,9 @@ pub async fn serve(State(state): State<Arc<AppState>>, req: Request, next: Next)
         return next.run(req).await;
     };
     let (mut parts, body) = req.into_parts();
-    let lang = match Prefs::from_request_parts(&mut parts, &()).await {
-        Ok(p) => p.lang,
-        Err(never) => match never {},
-    };
-    let key = (
-        parts
-            .uri
-            .path_and_query()
-            .map(|pq| pq.as_str().to_owned())
-            .unwrap_or_default(),
-        lang,
-    );
-    if let Some(page) = cache.get(&key) {
-        return html_response(lang, page.body);
+    let key = key_of(&mut parts).await;
+    if let Some(page) = cache.get(&key).filter(|p| p.etag.is_none()) {
+        return html_response(key.1, page.body);
     }
     let res = next.run(Request::from_parts(parts, body)).await;
     if res.status() != StatusCode::OK || res.extensions().get::<Cacheable>().is_none() {
@@ -116,6 +209,7 @@ pub async fn serve(State(state): State<Arc<AppState>>, req: Request, next: Next)
                 key,
                 Page {
                     body: bytes.clone(),
+                    etag: None,
                 },
             );
             Response::from_parts(parts, Body::from(bytes))
