@@ -125,6 +125,7 @@ pub async fn log_out(app: &App, c: &Citizen, everywhere: bool) -> AppResult<()> 
                 app.db.end_all_sessions(a).await?;
                 // Everywhere includes the apps the citizen let in.
                 app.db.revoke_app_grants_of(a).await?;
+                app.tokens.forget();
             }
             _ => app.db.end_session(&live.hash).await?,
         }
@@ -367,6 +368,7 @@ fn rfc3339(ms: i64) -> String {
 /// its appointments are detached. Every session of it ends.
 pub async fn delete(app: &App, a: OwnAccount) -> AppResult<()> {
     let files = app.db.delete_account(a.tenant(), a.id()).await?;
+    app.tokens.forget();
     for id in files {
         if let Err(e) = app.files.blobs.delete(a.tenant(), &id).await {
             // The metadata is gone; a leftover blob is unreachable. Logged for cleanup.

@@ -39,6 +39,49 @@ pub const REFRESH_MS: i64 = 30 * 24 * 3600 * 1000;
 /// How long a grant lasts at most; then the citizen logs in again.
 pub const GRANT_MS: i64 = 180 * 24 * 3600 * 1000;
 
+/// How long a looked-up access token is taken from memory before the database is asked
+/// again. Every revocation on this instance (and every change of a grant) empties the
+/// memory at once; one on another instance takes effect within this time — an access
+/// token lives 15 minutes anyway.
+pub const TOKEN_MEMORY_MS: i64 = 2_000;
+
+/// Access tokens recently looked up (by hash): a busy app's requests need not each read
+/// the database.
+#[derive(Default)]
+pub struct TokenMemory {
+    seen: std::sync::Mutex<std::collections::HashMap<String, (AppGrant, i64, i64)>>,
+}
+
+impl TokenMemory {
+    fn map(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (AppGrant, i64, i64)>> {
+        self.seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn get(&self, hash: &str, now: i64) -> Option<(AppGrant, i64)> {
+        self.map()
+            .get(hash)
+            .filter(|(_, _, at)| now - at < TOKEN_MEMORY_MS)
+            .map(|(g, expires, _)| (g.clone(), *expires))
+    }
+
+    fn put(&self, hash: String, g: AppGrant, expires: i64, now: i64) {
+        let mut map = self.map();
+        if map.len() >= 10_000 {
+            map.clear();
+        }
+        map.insert(hash, (g, expires, now));
+    }
+
+    /// Forgets everything (a grant was revoked or changed).
+    pub fn forget(&self) {
+        self.map().clear();
+    }
+}
+
 /// The login request of an app, as it arrives at the portal's app login page.
 #[derive(Debug, Clone, Default)]
 pub struct AuthRequest {
@@ -235,7 +278,11 @@ pub async fn exchange_code(
     let hash = sha256_hex(code);
     let c = match app.db.take_app_code(&hash).await? {
         Ok(c) => c,
-        Err(true) => return Ok(Err(TokenError::InvalidGrant("the code was used before"))),
+        Err(true) => {
+            // The store ended what was given for the code: forget its tokens here too.
+            app.tokens.forget();
+            return Ok(Err(TokenError::InvalidGrant("the code was used before")));
+        }
         Err(false) => return Ok(Err(TokenError::InvalidGrant("unknown code"))),
     };
     let now = crate::clock::now_millis();
@@ -281,6 +328,7 @@ pub async fn refresh(
             if g.tenant_id != t.id.as_str() || g.client_id != client_id {
                 // Handed to the wrong portal or by another app: it has leaked.
                 app.db.revoke_app_grant(&g.id).await?;
+                app.tokens.forget();
                 return Ok(Err(TokenError::InvalidGrant("unknown refresh token")));
             }
             if g.revoked_at.is_some() || g.expires_at <= now || expires_at <= now {
@@ -291,6 +339,7 @@ pub async fn refresh(
             Ok(Ok(issue(app, &g).await?))
         }
         AppRefresh::Reused => {
+            app.tokens.forget();
             tracing::warn!(tenant = %t.id, "a refresh token was used twice; its grant is ended");
             Ok(Err(TokenError::InvalidGrant(
                 "the refresh token was used before; the access has been ended",
@@ -377,10 +426,21 @@ pub async fn guest_start(
 /// application, like a session. An unknown token is nobody; an expired or revoked one is
 /// nobody with `expired` set.
 pub async fn citizen(app: &App, tid: &str, token: &str) -> AppResult<Citizen> {
-    let Some((g, token_expires)) = app.db.app_access(&sha256_hex(token)).await? else {
+    let hash = sha256_hex(token);
+    let now = crate::clock::now_millis();
+    let found = match app.tokens.get(&hash, now) {
+        Some(known) => Some(known),
+        None => {
+            let found = app.db.app_access(&hash).await?;
+            if let Some((g, expires)) = &found {
+                app.tokens.put(hash, g.clone(), *expires, now);
+            }
+            found
+        }
+    };
+    let Some((g, token_expires)) = found else {
         return Ok(Citizen::default());
     };
-    let now = crate::clock::now_millis();
     if g.tenant_id != tid {
         return Ok(Citizen::default());
     }
@@ -418,6 +478,7 @@ pub async fn revoke(app: &App, t: &TenantDef, client_id: &str, token: &str) -> A
         if let Some(g) = app.db.app_grant(&grant_id).await? {
             if g.tenant_id == t.id.as_str() && g.client_id == client_id {
                 app.db.revoke_app_grant(&g.id).await?;
+                app.tokens.forget();
                 tracing::info!(tenant = %t.id, client = %client_id, "app logged out");
             }
         }
@@ -428,6 +489,35 @@ pub async fn revoke(app: &App, t: &TenantDef, client_id: &str, token: &str) -> A
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_tokens_are_forgotten_in_time_and_on_revocation() {
+        let g = AppGrant {
+            id: "g".into(),
+            tenant_id: "t".into(),
+            client_id: "c".into(),
+            account_id: None,
+            draft_id: None,
+            display_name: String::new(),
+            level: "low".into(),
+            created_at: 0,
+            expires_at: i64::MAX,
+            revoked_at: None,
+        };
+        let m = TokenMemory::default();
+        m.put("h".into(), g, 99, 1_000);
+        assert_eq!(
+            m.get("h", 1_000 + TOKEN_MEMORY_MS - 1).map(|x| x.1),
+            Some(99)
+        );
+        assert!(
+            m.get("h", 1_000 + TOKEN_MEMORY_MS).is_none(),
+            "the database is asked again"
+        );
+        assert!(m.get("other", 1_000).is_none());
+        m.forget();
+        assert!(m.get("h", 1_001).is_none(), "a revocation forgets at once");
+    }
 
     #[test]
     fn s256_is_the_rfc_7636_example() {

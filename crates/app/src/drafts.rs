@@ -631,6 +631,7 @@ pub async fn submit(
         if let (Some(_), Some(live)) = (&access_code, &c.live) {
             app.db.set_session_draft(&live.hash, d.id()).await?;
             app.db.set_app_grant_draft(&live.hash, d.id()).await?;
+            app.tokens.forget();
         }
     }
     Ok(Submitted::Done)

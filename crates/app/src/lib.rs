@@ -76,6 +76,8 @@ pub struct App {
     pub guesses: guard::Guesses,
     /// Appointment bookings per network address.
     pub bookings: appointments::BookingLimiter,
+    /// Apps' access tokens recently looked up.
+    pub tokens: apps::TokenMemory,
 }
 
 impl std::fmt::Debug for App {
@@ -115,6 +117,7 @@ impl App {
             keys,
             guesses: guard::Guesses::default(),
             bookings: appointments::BookingLimiter::default(),
+            tokens: apps::TokenMemory::default(),
         }))
     }
 
@@ -135,6 +138,7 @@ impl App {
             keys,
             guesses: guard::Guesses::default(),
             bookings: appointments::BookingLimiter::default(),
+            tokens: apps::TokenMemory::default(),
         }))
     }
 
