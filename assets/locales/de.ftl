@@ -941,3 +941,196 @@ app-login-deny = Ablehnen
 app-login-refused = Diese Anmeldung ist nicht möglich
 app-error-client = Die App ist bei diesem Portal nicht bekannt. Bitte wenden Sie sich an die Anbieterin der App.
 app-error-redirect = Die App hat eine Rücksprungadresse angegeben, die für sie nicht eingetragen ist. Aus Sicherheitsgründen wird die Anmeldung nicht fortgesetzt.
+
+## Is my ID card ready? (Statusabfrage)
+idstatus-title = Ist mein Ausweis fertig?
+idstatus-home-link = Ist mein Personalausweis oder Reisepass fertig? Status abfragen
+idstatus-intro = Hier sehen Sie, ob Ihr Personalausweis, Reisepass oder Ihre eID-Karte schon abgeholt werden kann. Sie brauchen dafür die Antragsnummer oder die Seriennummer und Ihr Geburtsdatum.
+idstatus-number = Antragsnummer oder Seriennummer
+idstatus-number-hint = Beide Nummern stehen auf der Bestätigung, die Sie bei der Antragstellung bekommen haben. Leerzeichen und Bindestriche können Sie weglassen.
+idstatus-birth = Geburtsdatum
+idstatus-birth-hint = Zum Beispiel 09.11.1972
+idstatus-submit = Status abfragen
+idstatus-privacy = Ihre Eingaben werden nicht gespeichert. Die Behörde hinterlegt den Status nur unter einem Prüfwert, aus dem sich weder Nummer noch Geburtsdatum ablesen lassen, und löscht ihn kurz nach der Abholung.
+idstatus-offices = Zuständig
+idstatus-none = Zu diesen Angaben liegt uns kein Status vor. Bitte prüfen Sie die Nummer und das Geburtsdatum. Wurde Ihr Antrag erst vor wenigen Tagen gestellt, versuchen Sie es bitte später noch einmal.
+idstatus-wait = Zu viele Versuche. Aus Sicherheitsgründen können Sie ab { $time } Uhr wieder nachfragen.
+idstatus-again = Einen anderen Status abfragen
+idstatus-office = Ausgabestelle
+idstatus-kind-id-card = Personalausweis
+idstatus-kind-passport = Reisepass
+idstatus-kind-child-passport = Kinderreisepass
+idstatus-kind-eid-card = eID-Karte
+idstatus-status-in-production = Ihr Dokument wird noch hergestellt. Sobald es bei uns angekommen ist, können Sie es abholen.
+idstatus-status-ready = Ihr Dokument liegt seit { $since } zur Abholung bereit.
+idstatus-status-handed-out = Ihr Dokument wurde am { $since } ausgehändigt.
+idstatus-status-dispatched = Ihr Dokument ist seit { $since } per Direktversand auf dem Weg zu Ihnen.
+idstatus-status-delivered = Ihr Dokument wurde am { $since } per Direktversand zugestellt.
+idstatus-status-returned = Der Direktversand hat Sie nicht erreicht. Ihr Dokument liegt seit { $since } wieder bei uns zur Abholung bereit.
+idstatus-pickup-intro = Bitte holen Sie das Dokument persönlich ab und bringen Sie Ihr bisheriges Dokument mit, falls Sie eines haben.
+idstatus-pickup-book = Abholtermin buchen
+idstatus-notify-title = Benachrichtigung, sobald es fertig ist
+idstatus-notify-intro = Wir schicken Ihnen eine einzige E-Mail, sobald Ihr Dokument abgeholt werden kann. Die E-Mail nennt weder Ihren Namen noch eine Nummer. Danach löschen wir Ihre Adresse.
+idstatus-notify-submit = Benachrichtigen
+idstatus-notify-done = Wir schicken Ihnen eine E-Mail, sobald Ihr Dokument abgeholt werden kann.
+idstatus-error-number-missing = Bitte geben Sie die Antragsnummer oder die Seriennummer ein.
+idstatus-error-number = Bitte geben Sie die Nummer so ein, wie sie auf Ihrer Bestätigung steht (6 bis 24 Buchstaben und Ziffern).
+idstatus-error-birth-missing = Bitte geben Sie Ihr Geburtsdatum ein.
+idstatus-error-birth = Bitte geben Sie Ihr Geburtsdatum als Tag, Monat und Jahr ein, zum Beispiel 09.11.1972.
+idstatus-error-email-missing = Bitte geben Sie die E-Mail-Adresse ein, an die wir schreiben sollen.
+idstatus-mail-subject = Ihr Dokument ist abholbereit – { $office }
+idstatus-mail-body = Guten Tag,
+
+    Ihr Ausweisdokument liegt zur Abholung bereit.
+
+    Wo: { $office }, { $authority }, { $address }
+    Abholtermin buchen oder Öffnungszeiten ansehen: { $link }
+
+    Bitte bringen Sie Ihr bisheriges Dokument mit, falls Sie eines haben.
+
+    Diese Nachricht wurde einmalig auf Ihren Wunsch verschickt. Ihre E-Mail-Adresse ist bei uns nun gelöscht.
+
+    { $authority }
+idstatus-state-in-production = In Herstellung
+idstatus-state-ready = Abholbereit
+idstatus-state-handed-out = Ausgehändigt
+idstatus-state-dispatched = Im Direktversand
+idstatus-state-delivered = Zugestellt
+idstatus-state-returned = Zurück aus dem Direktversand
+staff-nav-id-status = Ausweisstatus
+idstatus-staff-title = Ausweisstatus – { $office }
+idstatus-staff-intro = Hier laden Sie den Export des Fachverfahrens hoch, wenn kein nächtlicher Import läuft. Bürgerinnen und Bürger fragen den Status mit Antrags- oder Seriennummer und Geburtsdatum ab; gespeichert werden weder Nummern noch Geburtsdaten, nur daraus mit dem Schlüssel des Portals gebildete Prüfwerte.
+idstatus-upload-title = Export hochladen
+idstatus-upload-label = CSV-Datei des Fachverfahrens
+idstatus-upload-hint = Spalten art, antragsnummer, seriennummer, geburtsdatum, status und seit, getrennt durch Semikolon oder Komma, UTF-8. Höchstens { $max }. Eine fehlerhafte Zeile verhindert den ganzen Import.
+idstatus-upload-submit = Hochladen
+idstatus-upload-done = Übernommen: { $added } neu, { $updated } aktualisiert, { $notified } Benachrichtigungen verschickt.
+idstatus-upload-failed = Nichts übernommen – bitte korrigieren Sie die Datei
+idstatus-upload-row = Zeile { $line }, { $field }: { $reason }
+idstatus-upload-none = Bitte wählen Sie eine Datei aus.
+idstatus-upload-too-large = Die Datei ist zu groß.
+idstatus-upload-not-utf8 = Die Datei ist nicht in UTF-8 gespeichert. Bitte exportieren Sie sie als „CSV UTF-8“.
+idstatus-counts-title = Bestand
+idstatus-counts-status = Status
+idstatus-counts-count = Anzahl
+idstatus-counts-none = Noch keine Einträge.
+
+## Fundbüro
+found-home-link = Etwas verloren? Im Fundbüro suchen oder einen Verlust melden
+found-title = Fundbüro
+found-intro = Hier finden Sie Fundsachen, die bei uns abgegeben wurden. Angezeigt wird nur eine allgemeine Beschreibung; woran Sie Ihre Sache erkennen, fragen wir bei der Abholung. Ausweise und Bankkarten zeigen wir nicht an – sie gehen an die ausstellende Stelle zurück.
+found-category = Art der Sache
+found-category-any = Alle Arten
+found-choose = Bitte wählen
+found-from = Gefunden ab
+found-to = Gefunden bis
+found-words = Suchbegriffe
+found-words-hint = Zum Beispiel Marke, Farbe oder Ort, etwa „Rucksack Bahnhof“.
+found-search = Suchen
+found-results = { $count ->
+    [0] Keine Fundsachen
+    [one] Eine Fundsache
+   *[other] { $count } Fundsachen
+  }
+found-number = Fundnummer
+found-on = Funddatum
+found-place = Fundort
+found-place-hint = Nur grob, zum Beispiel Stadtteil, Platz oder Haltestelle – keine Hausnummer.
+found-none = Zu Ihrer Suche gibt es zurzeit keine Fundsachen. Melden Sie Ihren Verlust, dann schreiben wir Ihnen, wenn etwas Passendes abgegeben wird.
+found-lost-title = Etwas verloren?
+found-lost-intro = Melden Sie Ihren Verlust. Wird etwas Passendes abgegeben, schreiben wir Ihnen eine E-Mail.
+found-lost-link = Verlust melden
+found-contact = Kontakt
+found-loss-title = Verlust melden
+found-loss-intro = Beschreiben Sie, was Sie verloren haben. Wir vergleichen Ihre Meldung mit allen Fundsachen, die jetzt und künftig bei uns abgegeben werden. Ob eine Sache wirklich Ihnen gehört, klären wir persönlich.
+found-loss-done = Ihre Verlustmeldung ist eingegangen. Wir schreiben Ihnen, sobald eine Fundsache dazu passen könnte.
+found-loss-done-match = Es gibt schon Fundsachen, die passen könnten. Wir haben Ihnen die Fundnummern per E-Mail geschickt; bitte melden Sie sich beim Fundbüro.
+found-back = Zurück zur Suche im Fundbüro
+found-colour = Farbe
+found-colour-unknown = Keine Angabe
+found-description = Beschreibung
+found-loss-description-hint = Was ist es, wie sieht es aus, was war darin? Höchstens 300 Zeichen.
+found-loss-place = Wo haben Sie es verloren? (wenn bekannt)
+found-loss-date = Wann haben Sie es verloren?
+found-date-hint = Zum Beispiel 03.12.2026
+found-loss-email-hint = An diese Adresse schreiben wir, wenn etwas Passendes abgegeben wird.
+found-loss-consent = Ich bin einverstanden, dass meine Meldung mit Fundsachen verglichen und mir dazu geschrieben wird.
+found-loss-submit = Verlust melden
+found-cat-bag = Tasche oder Rucksack
+found-cat-wallet = Geldbörse
+found-cat-keys = Schlüssel
+found-cat-phone = Mobiltelefon
+found-cat-electronics = Elektronik
+found-cat-jewellery = Schmuck
+found-cat-watch = Uhr
+found-cat-glasses = Brille
+found-cat-clothing = Kleidung
+found-cat-umbrella = Regenschirm
+found-cat-bicycle = Fahrrad
+found-cat-toy = Spielzeug
+found-cat-sports = Sportsachen
+found-cat-identity-document = Ausweis oder anderes amtliches Dokument
+found-cat-bank-card = Bank- oder Kreditkarte
+found-cat-other = Sonstiges
+found-colour-schwarz = schwarz
+found-colour-weiss = weiß
+found-colour-grau = grau
+found-colour-silber = silber
+found-colour-gold = gold
+found-colour-braun = braun
+found-colour-beige = beige
+found-colour-rot = rot
+found-colour-rosa = rosa
+found-colour-orange = orange
+found-colour-gelb = gelb
+found-colour-gruen = grün
+found-colour-blau = blau
+found-colour-mehrfarbig = mehrfarbig
+found-error-date-missing = Bitte geben Sie das Datum ein.
+found-error-date = Bitte geben Sie ein Datum aus den letzten zwölf Monaten ein, zum Beispiel 03.12.2026.
+found-error-missing = Bitte füllen Sie dieses Feld aus.
+found-error-short = Bitte beschreiben Sie es etwas genauer.
+found-error-long = Bitte fassen Sie sich kürzer (höchstens { $max } Zeichen).
+found-error-colour = Bitte wählen Sie eine Farbe aus der Liste.
+found-error-category = Bitte wählen Sie die Art der Sache.
+found-error-email-missing = Bitte geben Sie Ihre E-Mail-Adresse ein.
+found-error-consent = Bitte bestätigen Sie, dass wir Ihre Meldung vergleichen und Ihnen schreiben dürfen.
+found-redact-name = Öffentliche Angaben dürfen keinen Namen enthalten. Namen gehören in die privaten Merkmale.
+found-redact-digits = Öffentliche Angaben dürfen keine langen Ziffernfolgen enthalten (Karten-, Serien- oder Kontonummern). Sie gehören in die privaten Merkmale.
+found-redact-iban = Öffentliche Angaben dürfen keine IBAN enthalten.
+found-redact-email = Öffentliche Angaben dürfen keine E-Mail-Adresse enthalten.
+found-redact-phone = Öffentliche Angaben dürfen keine Telefonnummer enthalten.
+found-mail-subject = Fundbüro: Eine Fundsache könnte zu Ihrer Verlustmeldung passen
+found-mail-body = Guten Tag,
+
+    im Fundbüro wurde etwas abgegeben, das zu Ihrer Verlustmeldung passen könnte.
+
+    Fundnummer: { $numbers }
+
+    Bitte melden Sie sich beim { $office } ({ $contact }) und nennen Sie die Fundnummer. Ob die Sache Ihnen gehört, klären wir anhand von Merkmalen, die nur Sie kennen können. Die Fundsachen sehen Sie auch hier: { $link }
+
+    { $authority }
+staff-nav-found = Fundbüro
+found-staff-title = Fundbüro – { $office }
+found-register-title = Fundsache erfassen
+found-public-layer = Öffentlich sichtbar
+found-public-hint = Diese Angaben erscheinen in der Suche. Keine Namen, Nummern, Adressen oder Kontaktdaten – die Prüfung lehnt sie ab.
+found-brand = Marke
+found-private-layer = Nur für das Fundbüro
+found-private = Private Merkmale
+found-private-hint = Seriennummern, Inhalt, Namen, besondere Kennzeichen: damit prüfen Sie, ob eine Sache jemandem gehört. Wird nie veröffentlicht.
+found-finder-claims = Die Finderin oder der Finder möchte die Sache nach Ablauf der Frist erhalten.
+found-register-submit = Erfassen
+found-registered = Erfasst als { $number }. { $matches ->
+    [0] Keine passende Verlustmeldung.
+    [one] Eine Verlustmeldung könnte passen; die meldende Person wurde benachrichtigt.
+   *[other] { $matches } Verlustmeldungen könnten passen; die meldenden Personen wurden benachrichtigt.
+  }
+found-items-title = Fundsachen dieser Stelle
+found-items-none = Noch keine Fundsachen erfasst.
+found-never-listed = Wird nicht öffentlich angezeigt – bitte an die ausstellende Stelle weitergeben.
+found-keeping-ends = Aufbewahrung bis
+found-after-finder = Frist abgelaufen: an die Finderin oder den Finder herausgeben.
+found-after-auction = Frist abgelaufen: zur Versteigerung.
+found-matches = Verlustmeldungen, die passen könnten (nur ein Hinweis, keine Entscheidung):
+found-reward-note = Finderlohn nach § 971 BGB: 5 % des Werts bis 500 €, 3 % des Mehrwerts, bei Tieren 3 %. Nach sechs Monaten ab Anzeige (§ 973 BGB) erhält die Finderin oder der Finder die Sache, wenn sie oder er es wünscht; sonst kann sie versteigert werden.

@@ -936,3 +936,196 @@ app-login-deny = Deny
 app-login-refused = This login is not possible
 app-error-client = This portal does not know the app. Please contact the app's provider.
 app-error-redirect = The app gave a return address that is not registered for it. For your safety, the login does not continue.
+
+## Is my ID card ready? (Statusabfrage)
+idstatus-title = Is my ID card ready?
+idstatus-home-link = Is my ID card or passport ready? Check the status
+idstatus-intro = See here whether your ID card, passport or eID card can be collected. You need the application number or the serial number and your date of birth.
+idstatus-number = Application number or serial number
+idstatus-number-hint = Both numbers are on the confirmation you received when you applied. You may leave out spaces and hyphens.
+idstatus-birth = Date of birth
+idstatus-birth-hint = For example 09.11.1972
+idstatus-submit = Check status
+idstatus-privacy = What you enter is not stored. The authority files the status only under a check value that reveals neither the number nor the date of birth, and deletes it shortly after collection.
+idstatus-offices = Responsible
+idstatus-none = We have no status for these details. Please check the number and the date of birth. If you applied only a few days ago, please try again later.
+idstatus-wait = Too many attempts. For security reasons you can ask again from { $time }.
+idstatus-again = Check another status
+idstatus-office = Where to collect it
+idstatus-kind-id-card = ID card
+idstatus-kind-passport = Passport
+idstatus-kind-child-passport = Child passport
+idstatus-kind-eid-card = eID card
+idstatus-status-in-production = Your document is still being made. You can collect it as soon as it has arrived here.
+idstatus-status-ready = Your document has been ready for collection since { $since }.
+idstatus-status-handed-out = Your document was handed out on { $since }.
+idstatus-status-dispatched = Your document has been on its way to you by direct dispatch since { $since }.
+idstatus-status-delivered = Your document was delivered by direct dispatch on { $since }.
+idstatus-status-returned = Direct dispatch did not reach you. Your document has been back here for collection since { $since }.
+idstatus-pickup-intro = Please collect the document in person and bring your previous document if you have one.
+idstatus-pickup-book = Book a collection appointment
+idstatus-notify-title = Tell me when it is ready
+idstatus-notify-intro = We send you a single e-mail as soon as your document can be collected. It names neither you nor any number. Then we delete your address.
+idstatus-notify-submit = Notify me
+idstatus-notify-done = We will send you an e-mail as soon as your document can be collected.
+idstatus-error-number-missing = Please enter the application number or the serial number.
+idstatus-error-number = Please enter the number as it appears on your confirmation (6 to 24 letters and digits).
+idstatus-error-birth-missing = Please enter your date of birth.
+idstatus-error-birth = Please enter your date of birth as day, month and year, for example 09.11.1972.
+idstatus-error-email-missing = Please enter the e-mail address we should write to.
+idstatus-mail-subject = Your document is ready for collection – { $office }
+idstatus-mail-body = Hello,
+
+    Your identity document is ready for collection.
+
+    Where: { $office }, { $authority }, { $address }
+    Book a collection appointment or see the opening hours: { $link }
+
+    Please bring your previous document if you have one.
+
+    This message was sent once, at your request. Your e-mail address has now been deleted.
+
+    { $authority }
+idstatus-state-in-production = Being made
+idstatus-state-ready = Ready for collection
+idstatus-state-handed-out = Handed out
+idstatus-state-dispatched = In direct dispatch
+idstatus-state-delivered = Delivered
+idstatus-state-returned = Back from direct dispatch
+staff-nav-id-status = ID status
+idstatus-staff-title = ID status – { $office }
+idstatus-staff-intro = Upload the specialist system's export here when no nightly import runs. Citizens ask for the status with the application or serial number and their date of birth; neither numbers nor dates of birth are stored, only check values made from them with the portal's key.
+idstatus-upload-title = Upload an export
+idstatus-upload-label = CSV file of the specialist system
+idstatus-upload-hint = Columns art, antragsnummer, seriennummer, geburtsdatum, status and seit, separated by semicolon or comma, UTF-8. At most { $max }. One wrong row stops the whole import.
+idstatus-upload-submit = Upload
+idstatus-upload-done = Taken over: { $added } new, { $updated } updated, { $notified } notifications sent.
+idstatus-upload-failed = Nothing was taken over – please correct the file
+idstatus-upload-row = Line { $line }, { $field }: { $reason }
+idstatus-upload-none = Please choose a file.
+idstatus-upload-too-large = The file is too large.
+idstatus-upload-not-utf8 = The file is not saved as UTF-8. Please export it as "CSV UTF-8".
+idstatus-counts-title = Entries
+idstatus-counts-status = Status
+idstatus-counts-count = Count
+idstatus-counts-none = No entries yet.
+
+## Lost and found
+found-home-link = Lost something? Search the lost-and-found office or report a loss
+found-title = Lost and found
+found-intro = Here you find items handed in to us. We show only a general description; we ask what identifies your item when you collect it. ID documents and bank cards are not shown – they go back to whoever issued them.
+found-category = Kind of item
+found-category-any = All kinds
+found-choose = Please choose
+found-from = Found from
+found-to = Found until
+found-words = Search words
+found-words-hint = For example brand, colour or place, such as "backpack station".
+found-search = Search
+found-results = { $count ->
+    [0] No items
+    [one] One item
+   *[other] { $count } items
+  }
+found-number = Item number
+found-on = Date found
+found-place = Place found
+found-place-hint = Only roughly, for example district, square or stop – no house number.
+found-none = No items match your search at the moment. Report your loss and we will write to you when something fitting is handed in.
+found-lost-title = Lost something?
+found-lost-intro = Report your loss. If something fitting is handed in, we send you an e-mail.
+found-lost-link = Report a loss
+found-contact = Contact
+found-loss-title = Report a loss
+found-loss-intro = Describe what you lost. We compare your report with every item handed in now and later. Whether an item really is yours we clarify in person.
+found-loss-done = Your report has been received. We will write to you as soon as an item might fit.
+found-loss-done-match = Some items handed in already might fit. We sent you their numbers by e-mail; please contact the lost-and-found office.
+found-back = Back to the lost-and-found search
+found-colour = Colour
+found-colour-unknown = Not stated
+found-description = Description
+found-loss-description-hint = What is it, what does it look like, what was in it? At most 300 characters.
+found-loss-place = Where did you lose it? (if known)
+found-loss-date = When did you lose it?
+found-date-hint = For example 03.12.2026
+found-loss-email-hint = We write to this address when something fitting is handed in.
+found-loss-consent = I agree that my report is compared with found items and that you write to me about it.
+found-loss-submit = Report the loss
+found-cat-bag = Bag or backpack
+found-cat-wallet = Wallet
+found-cat-keys = Keys
+found-cat-phone = Mobile phone
+found-cat-electronics = Electronics
+found-cat-jewellery = Jewellery
+found-cat-watch = Watch
+found-cat-glasses = Glasses
+found-cat-clothing = Clothing
+found-cat-umbrella = Umbrella
+found-cat-bicycle = Bicycle
+found-cat-toy = Toy
+found-cat-sports = Sports gear
+found-cat-identity-document = ID card or other official document
+found-cat-bank-card = Bank or credit card
+found-cat-other = Other
+found-colour-schwarz = black
+found-colour-weiss = white
+found-colour-grau = grey
+found-colour-silber = silver
+found-colour-gold = gold
+found-colour-braun = brown
+found-colour-beige = beige
+found-colour-rot = red
+found-colour-rosa = pink
+found-colour-orange = orange
+found-colour-gelb = yellow
+found-colour-gruen = green
+found-colour-blau = blue
+found-colour-mehrfarbig = multicoloured
+found-error-date-missing = Please enter the date.
+found-error-date = Please enter a date within the last twelve months, for example 03.12.2026.
+found-error-missing = Please fill in this field.
+found-error-short = Please describe it in a little more detail.
+found-error-long = Please keep it shorter (at most { $max } characters).
+found-error-colour = Please choose a colour from the list.
+found-error-category = Please choose the kind of item.
+found-error-email-missing = Please enter your e-mail address.
+found-error-consent = Please confirm that we may compare your report and write to you.
+found-redact-name = Public details must not contain a name. Names belong in the private features.
+found-redact-digits = Public details must not contain long runs of digits (card, serial or account numbers). They belong in the private features.
+found-redact-iban = Public details must not contain an IBAN.
+found-redact-email = Public details must not contain an e-mail address.
+found-redact-phone = Public details must not contain a phone number.
+found-mail-subject = Lost and found: an item might fit your loss report
+found-mail-body = Hello,
+
+    something has been handed in to the lost-and-found office that might fit your loss report.
+
+    Item number: { $numbers }
+
+    Please contact { $office } ({ $contact }) and quote the item number. Whether it is yours we check by features only you can know. You can also see the items here: { $link }
+
+    { $authority }
+staff-nav-found = Lost and found
+found-staff-title = Lost and found – { $office }
+found-register-title = Register a found item
+found-public-layer = Publicly visible
+found-public-hint = These details appear in the search. No names, numbers, addresses or contact details – the check refuses them.
+found-brand = Brand
+found-private-layer = For the office only
+found-private = Private features
+found-private-hint = Serial numbers, contents, names, distinguishing marks: these tell you whether an item belongs to someone. Never published.
+found-finder-claims = The finder wants the item once the period is over.
+found-register-submit = Register
+found-registered = Registered as { $number }. { $matches ->
+    [0] No loss report fits.
+    [one] One loss report might fit; its author has been told.
+   *[other] { $matches } loss reports might fit; their authors have been told.
+  }
+found-items-title = Items at this office
+found-items-none = No items registered yet.
+found-never-listed = Not shown publicly – please pass it on to the issuing office.
+found-keeping-ends = Kept until
+found-after-finder = Period over: hand it to the finder.
+found-after-auction = Period over: for auction.
+found-matches = Loss reports that might fit (a hint, not a decision):
+found-reward-note = Finder's reward under section 971 BGB: 5 % of the value up to 500 €, 3 % of the value above, 3 % for animals. Six months after the find was reported (section 973 BGB) the finder receives the item if they wish; otherwise it may be auctioned.

@@ -35,6 +35,24 @@ pub fn appointment(t: &str, id: &str, key: Option<&str>) -> String {
     }
 }
 
+/// An office's appointment calendar, with one bookable already chosen.
+pub fn appointment_office(t: &str, office: &str, bookable: Option<&str>) -> String {
+    match bookable {
+        Some(b) => format!("/{t}/termine/{}?leistung={}", encode(office), encode(b)),
+        None => format!("/{t}/termine/{}", encode(office)),
+    }
+}
+
+/// An office's page (address, opening hours).
+pub fn office(t: &str, office: &str) -> String {
+    format!("/{t}/aemter/{}", encode(office))
+}
+
+/// The Fundbüro's public search.
+pub fn found_search(t: &str) -> String {
+    format!("/{t}/fundbuero")
+}
+
 /// The built-in demo payment service's pay page of transaction `id` (demo tenants only).
 pub fn demo_pay(t: &str, id: &str) -> String {
     format!("/{t}/demo-bezahldienst/{}", encode(id))

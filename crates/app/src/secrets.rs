@@ -173,6 +173,18 @@ impl Keys {
         )
     }
 
+    /// The keyed hash under which a document's status is filed (`tenant`, normalised
+    /// number, birth date): the database holds neither the number nor the birth date, and
+    /// without the portal's key the hash cannot be searched by trying numbers.
+    pub fn id_document_key(&self, tenant: &str, number: &str, birth_date: &str) -> String {
+        hex(&self.mac("id-document", &format!("{tenant}\0{number}\0{birth_date}")))
+    }
+
+    /// The keyed hash of a number alone: the count of wrong tries of that number.
+    pub fn id_number_key(&self, tenant: &str, number: &str) -> String {
+        hex(&self.mac("id-number", &format!("{tenant}\0{number}"))[..16])
+    }
+
     /// The CSRF token for a browser: bound to its CSRF cookie and to the sessions it holds
     /// (`binding`), so a token of one session never works for another.
     pub fn csrf_token(&self, binding: &str) -> String {

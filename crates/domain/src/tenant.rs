@@ -128,6 +128,12 @@ pub struct OfficeDef {
     /// Online appointments (Terminvergabe) and the waiting room on site.
     #[serde(default)]
     pub appointments: Option<crate::appointment::CalendarDef>,
+    /// The status of ID cards and passports made here (Statusabfrage).
+    #[serde(default)]
+    pub id_status: Option<crate::id_document::IdStatusDef>,
+    /// The office runs the lost-and-found office (Fundbüro).
+    #[serde(default)]
+    pub lost_and_found: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -267,6 +273,13 @@ impl TenantDef {
             if let Some(c) = &office.appointments {
                 problems
                     .extend(c.check(&format!("/offices/{i}/appointments"), &office.opening_hours));
+            }
+            if let Some(s) = &office.id_status {
+                let calendar = office
+                    .appointments
+                    .as_ref()
+                    .map(|c| c.services.iter().map(|b| b.id.as_str()).collect());
+                problems.extend(s.check(&format!("/offices/{i}/id_status"), calendar));
             }
         }
         let mut targets = std::collections::HashSet::new();

@@ -1,4 +1,4 @@
-//! The `rathaus` command: `serve`, `check`, `migrate`, `schema`.
+//! The `rathaus` command: `serve`, `check`, `migrate`, `schema`, `postkorb`, `ausweise`.
 
 mod config;
 
@@ -50,6 +50,27 @@ enum Command {
         #[command(subcommand)]
         action: PostkorbCmd,
     },
+    /// The status of ID cards and passports: import the Fachverfahren's export, delete
+    /// what has been kept long enough.
+    Ausweise {
+        #[command(subcommand)]
+        action: AusweiseCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum AusweiseCmd {
+    /// File a CSV export (columns art, antragsnummer, seriennummer, geburtsdatum, status,
+    /// seit; `;` or `,`) for one office; all rows or none.
+    Import {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        office: String,
+        file: PathBuf,
+    },
+    /// Delete entries kept longer than their office's keep_days after hand-out.
+    Purge,
 }
 
 #[derive(Subcommand)]
@@ -178,6 +199,22 @@ fn main() -> ExitCode {
         Command::Schema { out } => schema(out),
         Command::Migrate => serve::run_migrate(&config),
         Command::Postkorb { action } => postkorb(&config, action),
+        Command::Ausweise { action } => {
+            let source = definitions_source(config.definitions.clone());
+            let action = match action {
+                AusweiseCmd::Import {
+                    tenant,
+                    office,
+                    file,
+                } => serve::IdStatusAction::Import {
+                    tenant,
+                    office,
+                    file,
+                },
+                AusweiseCmd::Purge => serve::IdStatusAction::Purge,
+            };
+            serve::run_id_status(&config, source, action)
+        }
         Command::Serve => serve::run(config, definitions_source),
     };
     match result {

@@ -153,7 +153,8 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
                 rathaus_app::payments::poll_pending(&poller_app, poll).await;
             }
         });
-        // Appointment reminders the day before, and erasing old appointment data.
+        // Appointment reminders the day before, erasing old appointment data, and deleting
+        // document states kept long enough.
         let remind_every = Duration::from_secs(config.reminder_poll_secs.max(1));
         let reminder_app = state.app.clone();
         let reminder = tokio::spawn(async move {
@@ -162,6 +163,9 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
             loop {
                 tick.tick().await;
                 rathaus_app::appointments::remind(&reminder_app).await;
+                if let Err(e) = rathaus_app::id_status::purge(&reminder_app).await {
+                    tracing::warn!(error = %e, "deleting old document states failed");
+                }
             }
         });
         rathaus_web::serve(listener, state, shutdown_signal()).await?;
@@ -242,6 +246,103 @@ pub enum PostkorbAction {
 /// and definitions as `serve`, and the same operation as every other face: the change is
 /// audited as `operator`, the citizen mailed when a message arrives, and the hand-overs
 /// the transition causes are queued.
+/// The core for a one-off command: the configured database (schema brought up to date),
+/// file storage and definitions.
+async fn open_core(
+    config: &Config,
+    source: Source,
+) -> anyhow::Result<(Db, std::sync::Arc<rathaus_app::App>)> {
+    let db = Db::connect(&config.database_url()).await?;
+    db.migrate().await?;
+    let (site, _) = rathaus_app::Site::load(&source)
+        .map_err(|d| anyhow::anyhow!("{} problem(s) in the definitions", d.len()))?;
+    let app = rathaus_app::App::open(
+        std::sync::Arc::new(site),
+        db.clone(),
+        rathaus_app::FileStore {
+            blobs: config.blob_store().map_err(anyhow::Error::msg)?,
+            max_per_application: config.max_upload_bytes_per_application,
+        },
+        rathaus_app::AppConfig {
+            public_url: config.public_url(),
+            push_allow_local: config.push_allow_local,
+        },
+    )
+    .await?;
+    Ok((db, app))
+}
+
+/// What `rathaus ausweise` does.
+pub enum IdStatusAction {
+    /// Files a CSV export of the Fachverfahren for one office.
+    Import {
+        tenant: String,
+        office: String,
+        file: PathBuf,
+    },
+    /// Deletes what has been kept long enough (the worker does this every hour, too).
+    Purge,
+}
+
+/// `rathaus ausweise import|purge`: the nightly export of the Fachverfahren, or the
+/// deletion, from a script — the same operations the back office and the worker call
+/// (imports audited as `operator`, their "ready" mails queued in the same transaction).
+pub fn run_id_status(
+    config: &Config,
+    source: Source,
+    action: IdStatusAction,
+) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
+        let (db, app) = open_core(config, source).await?;
+        match action {
+            IdStatusAction::Import { tenant, office, file } => {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("reading {} (UTF-8 CSV)", file.display()))?;
+                let reports = rathaus_app::id_status::read_csv(&text).map_err(|rows| {
+                    let lines: Vec<String> = rows
+                        .iter()
+                        .map(|e| format!("{}:{}: {}: {}", file.display(), e.at, e.field, e.reason))
+                        .collect();
+                    anyhow::anyhow!("nothing was imported:\n{}", lines.join("\n"))
+                })?;
+                let site = app.site();
+                let t = site
+                    .catalog
+                    .tenant(&tenant)
+                    .with_context(|| format!("unknown tenant {tenant:?}"))?;
+                let operator = rathaus_app::postkorb::Operator::at_the_command_line();
+                let done = rathaus_app::id_status::report(
+                    &app,
+                    t,
+                    &office,
+                    rathaus_app::id_status::Reporter::Operator(&operator),
+                    &reports,
+                )
+                .await
+                .map_err(|e| match e {
+                    rathaus_app::AppError::NotFound => anyhow::anyhow!(
+                        "office {office:?} of {tenant:?} does not report document states (id_status in tenant.yaml)"
+                    ),
+                    e => e.into(),
+                })?;
+                println!(
+                    "{tenant}/{office}: {} documents read, {} new, {} updated, {} ready mails queued",
+                    reports.len(),
+                    done.added,
+                    done.updated,
+                    done.notified
+                );
+            }
+            IdStatusAction::Purge => {
+                let n = rathaus_app::id_status::purge(&app).await?;
+                println!("{n} document states deleted");
+            }
+        }
+        db.close().await;
+        Ok(())
+    })
+}
+
 pub fn run_postkorb(
     config: &Config,
     source: Source,
@@ -249,23 +350,7 @@ pub fn run_postkorb(
     action: PostkorbAction,
 ) -> anyhow::Result<()> {
     runtime()?.block_on(async {
-        let db = Db::connect(&config.database_url()).await?;
-        db.migrate().await?;
-        let (site, _) = rathaus_app::Site::load(&source)
-            .map_err(|d| anyhow::anyhow!("{} problem(s) in the definitions", d.len()))?;
-        let app = rathaus_app::App::open(
-            std::sync::Arc::new(site),
-            db.clone(),
-            rathaus_app::FileStore {
-                blobs: config.blob_store().map_err(anyhow::Error::msg)?,
-                max_per_application: config.max_upload_bytes_per_application,
-            },
-            rathaus_app::AppConfig {
-                public_url: config.public_url(),
-                push_allow_local: config.push_allow_local,
-            },
-        )
-        .await?;
+        let (db, app) = open_core(config, source).await?;
         let operator = rathaus_app::postkorb::Operator::at_the_command_line();
         match action {
             PostkorbAction::Status {

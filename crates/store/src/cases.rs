@@ -283,6 +283,7 @@ macro_rules! append_audit {
             .await?;
     }};
 }
+pub(crate) use append_audit;
 
 impl Db {
     // ----- cases ---------------------------------------------------------------------

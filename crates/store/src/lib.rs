@@ -12,7 +12,9 @@ mod apps;
 mod blobs;
 mod cases;
 mod files;
+mod found;
 mod guard;
+mod id_documents;
 mod outbox;
 pub(crate) mod payments;
 mod postkorb;
@@ -31,6 +33,8 @@ pub use cases::{
     StaffMember, StaffSession,
 };
 pub use files::FileMeta;
+pub use found::{FoundItem, FoundMatch, FoundQuery, LossReport, MatchMail};
+pub use id_documents::{IdDocument, ReportOutcome, ReportedDocument};
 pub use outbox::{DeliveryFilter, DeliveryRow, OutboxItem, OutboxStats, QueuedDelivery, DELIVERY};
 pub use payments::{BankLine, DemoTransaction, NewPayment, Payment};
 pub use postkorb::{ApplicationSummary, Message, StatusEvent, FROM_CITIZEN, TO_CITIZEN};

@@ -30,7 +30,13 @@ async fn guest_token(app: &TestApp) -> String {
 }
 
 /// A request with a token (none: `""`) and JSON body (none: `Null`): status and JSON.
-async fn call(app: &TestApp, method: &str, token: &str, path: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn call(
+    app: &TestApp,
+    method: &str,
+    token: &str,
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
     let http = reqwest::Client::new();
     let mut req = http.request(method.parse().unwrap(), app.url(path));
     if !token.is_empty() {
@@ -45,7 +51,7 @@ async fn call(app: &TestApp, method: &str, token: &str, path: &str, body: Value)
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-async fn upload(app: &TestApp, token: &str, path: &str, bytes: Vec<u8>) -> (u16, Value) {
+pub(crate) async fn upload(app: &TestApp, token: &str, path: &str, bytes: Vec<u8>) -> (u16, Value) {
     let res = reqwest::Client::new()
         .put(app.url(path))
         .bearer_auth(token)
@@ -59,7 +65,7 @@ async fn upload(app: &TestApp, token: &str, path: &str, bytes: Vec<u8>) -> (u16,
 }
 
 /// A date `days` from today, as the answer schema writes dates.
-fn in_days(days: i64) -> String {
+pub(crate) fn in_days(days: i64) -> String {
     let today = jiff::Zoned::now()
         .with_time_zone(jiff::tz::TimeZone::get("Europe/Berlin").unwrap())
         .date();
@@ -69,7 +75,7 @@ fn in_days(days: i64) -> String {
         .to_string()
 }
 
-fn host(postal_code: &str) -> Value {
+pub(crate) fn host(postal_code: &str) -> Value {
     json!({"answers": {
         "vorname": "Jürgen", "nachname": "Özdemir-Schäfer", "geburtsdatum": "1972-11-09",
         "geburtsort": "Solingen", "staatsangehoerigkeit": "de", "ausweisnummer": "L01X00T47",

@@ -72,7 +72,11 @@ fn authorize(redirect: &str, challenge: &str, state: &str) -> String {
 
 /// The whole login of the app in `browser` (logged in to the portal as `who` on the way if
 /// needed); returns the code the app received and its verifier and redirect URI.
-async fn app_code(app: &TestApp, browser: &reqwest::Client, who: &str) -> (String, String, String) {
+pub(crate) async fn app_code(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    who: &str,
+) -> (String, String, String) {
     let (port, listener) = loopback();
     let redirect = format!("http://127.0.0.1:{port}/rueckkehr");
     let (verifier, challenge) = pkce();
@@ -151,7 +155,12 @@ async fn token(app: &TestApp, form: &[(&str, &str)]) -> (u16, Value) {
     (status, res.json().await.unwrap())
 }
 
-async fn exchange(app: &TestApp, code: &str, verifier: &str, redirect: &str) -> (u16, Value) {
+pub(crate) async fn exchange(
+    app: &TestApp,
+    code: &str,
+    verifier: &str,
+    redirect: &str,
+) -> (u16, Value) {
     token(
         app,
         &[
@@ -183,7 +192,7 @@ async fn with_token(app: &TestApp, access: &str, path: &str) -> (u16, Value) {
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-fn access(t: &Value) -> String {
+pub(crate) fn access(t: &Value) -> String {
     t["access_token"].as_str().unwrap().to_owned()
 }
 

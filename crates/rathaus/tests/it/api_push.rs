@@ -25,10 +25,10 @@ use web_push_native::Auth;
 
 /// A request the push service received.
 #[derive(Debug, Clone)]
-struct Pushed {
-    path: String,
+pub(crate) struct Pushed {
+    pub(crate) path: String,
     headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Pushed {
@@ -42,7 +42,7 @@ impl Pushed {
 
 /// A push service on a free port: `/ok/…` takes messages (201), `/weg/…` says the
 /// subscription is gone (410).
-async fn push_service() -> (u16, Arc<Mutex<Vec<Pushed>>>) {
+pub(crate) async fn push_service() -> (u16, Arc<Mutex<Vec<Pushed>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let got = Arc::new(Mutex::new(Vec::new()));
@@ -113,7 +113,7 @@ async fn push_service() -> (u16, Arc<Mutex<Vec<Pushed>>>) {
 }
 
 /// A subscription's keys, as a browser makes them: the private key stays with the app.
-fn subscription_keys() -> (SecretKey, Auth, String, String) {
+pub(crate) fn subscription_keys() -> (SecretKey, Auth, String, String) {
     let secret = SecretKey::from_slice(&ES256KeyPair::generate().to_bytes()).unwrap();
     use web_push_native::p256::elliptic_curve::sec1::ToEncodedPoint;
     let public = secret.public_key().to_encoded_point(false);
@@ -128,7 +128,7 @@ fn subscription_keys() -> (SecretKey, Auth, String, String) {
 
 /// Decrypts and verifies a received push with Mozilla's http_ece and PyJWT
 /// (`tests/api/push_check.py`): the plaintext, the VAPID claims and key.
-async fn as_the_app_reads(p: &Pushed, secret: &SecretKey, auth: &str) -> Value {
+pub(crate) async fn as_the_app_reads(p: &Pushed, secret: &SecretKey, auth: &str) -> Value {
     let python = workspace_root().join("tests/api/venv/bin/python");
     assert!(
         python.exists(),
@@ -161,7 +161,11 @@ async fn as_the_app_reads(p: &Pushed, secret: &SecretKey, auth: &str) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-async fn wait_for(got: &Arc<Mutex<Vec<Pushed>>>, n: usize, app: &TestApp) -> Vec<Pushed> {
+pub(crate) async fn wait_for(
+    got: &Arc<Mutex<Vec<Pushed>>>,
+    n: usize,
+    app: &TestApp,
+) -> Vec<Pushed> {
     for _ in 0..200 {
         let seen = got.lock().unwrap().clone();
         if seen.len() >= n {

@@ -127,7 +127,7 @@ fn iso(ms: i64) -> String {
 }
 
 /// The mails written so far (the file mailer of the default configuration).
-fn mails(app: &TestApp) -> Vec<String> {
+pub(crate) fn mails(app: &TestApp) -> Vec<String> {
     let dir = app.data_dir.path().join("mail");
     let mut v: Vec<String> = std::fs::read_dir(&dir)
         .map(|d| {
@@ -146,7 +146,11 @@ fn mails(app: &TestApp) -> Vec<String> {
     v
 }
 
-async fn wait_for_mails(app: &TestApp, pred: impl Fn(&str) -> bool, n: usize) -> Vec<String> {
+pub(crate) async fn wait_for_mails(
+    app: &TestApp,
+    pred: impl Fn(&str) -> bool,
+    n: usize,
+) -> Vec<String> {
     for _ in 0..100 {
         let m: Vec<String> = mails(app).into_iter().filter(|m| pred(m)).collect();
         if m.len() >= n {

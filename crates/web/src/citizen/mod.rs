@@ -9,6 +9,8 @@ mod app_login;
 mod apply;
 mod appointments;
 mod fields;
+mod found;
+mod id_status;
 mod login;
 mod postkorb;
 mod receipt;
@@ -92,6 +94,13 @@ pub fn router(state: &AppState) -> Router<Arc<AppState>> {
         .route(p::appointment_ics, get(appointments::ics_file))
         .route(p::appointment_cancel, post(appointments::cancel))
         .route(p::appointment_move, post(appointments::reschedule))
+        .route(p::id_status, get(id_status::page).post(id_status::lookup))
+        .route(p::id_status_notify, post(id_status::notify))
+        .route(p::found_search, get(found::search))
+        .route(
+            p::found_loss,
+            get(found::loss_page).post(found::report_loss),
+        )
 }
 
 /// The session bar for private pages (None when nobody is logged in).

@@ -107,6 +107,14 @@ paths! {
     appointment_cancel(tenant, id) = "/{tenant}/termin/{id}/absagen", POST;
     appointment_move(tenant, id) = "/{tenant}/termin/{id}/verlegen", POST;
 
+    // ----- citizen: is my ID card ready? -------------------------------------------------------
+    id_status(tenant) = "/{tenant}/ausweis-status", GET | POST;
+    id_status_notify(tenant) = "/{tenant}/ausweis-status/benachrichtigen", POST;
+
+    // ----- citizen: the Fundbüro -----------------------------------------------------------------
+    found_search(tenant) = "/{tenant}/fundbuero", GET;
+    found_loss(tenant) = "/{tenant}/fundbuero/verlust-melden", GET | POST;
+
     // ----- staff: the back office -----------------------------------------------------------------
     staff_home(tenant) = "/{tenant}/verwaltung", GET;
     staff_login(tenant) = "/{tenant}/verwaltung/anmelden", GET;
@@ -133,6 +141,10 @@ paths! {
     staff_audit_export(tenant) = "/{tenant}/verwaltung/protokoll.jsonl", GET;
     staff_visitors(tenant, office) = "/{tenant}/verwaltung/vor-ort/{office}", GET;
     staff_visitors_action(tenant, office) = "/{tenant}/verwaltung/vor-ort/{office}/aktion", POST;
+    /// The document states of an office: the CSV upload and the counts.
+    staff_id_status(tenant, office) = "/{tenant}/verwaltung/ausweise/{office}", GET | POST;
+    /// The Fundbüro of an office: register found items, see them with their matches.
+    staff_found(tenant, office) = "/{tenant}/verwaltung/fundbuero/{office}", GET | POST;
 
     /// A city app's login (OAuth 2.0 for native apps): the citizen lets the app in.
     app_login(tenant) = "/{tenant}/app-zugang", GET | POST;
@@ -145,6 +157,8 @@ paths! {
     /// The JSON Schema of a service's answers (for specialist systems and apps).
     answer_schema(tenant, service) = "/{tenant}/leistungen/{service}/antrag/schema.json", GET;
     inbound(tenant, reference) = "/api/v1/{tenant}/antraege/{reference}", POST;
+    /// The Fachverfahren reports document states of an office (bearer token).
+    id_status_report(tenant, office) = "/api/v1/{tenant}/ausweise/{office}", POST;
     fit_connect_callback(tenant) = "/api/fit-connect/callback/{tenant}", POST;
     display(tenant, office) = "/{tenant}/vor-ort/{office}/anzeige", GET;
     display_events(tenant, office) = "/{tenant}/vor-ort/{office}/anzeige/ereignisse", GET;
@@ -268,6 +282,12 @@ mod tests {
             appointment("t", "a")
         );
         assert_eq!(rathaus_app::links::demo_pay("t", "x"), demo_pay("t", "x"));
+        assert_eq!(rathaus_app::links::office("t", "o"), office("t", "o"));
+        assert_eq!(rathaus_app::links::found_search("t"), found_search("t"));
+        assert_eq!(
+            rathaus_app::links::appointment_office("t", "o", Some("b")),
+            format!("{}?leistung=b", appointment_office("t", "o"))
+        );
         assert_eq!(rathaus_app::links::pay_app_return("t"), pay_app_return("t"));
         assert_eq!(
             rathaus_app::links::pay_return("t", "d"),

@@ -72,6 +72,10 @@ pub struct Nav {
     pub offices: String,
     /// Online appointments, where an office takes them.
     pub appointments: Option<String>,
+    /// "Is my ID card ready?", where an office reports document states.
+    pub id_status: Option<String>,
+    /// The Fundbüro, where an office runs one.
+    pub found: Option<String>,
     pub imprint: String,
     pub privacy: String,
     pub accessibility: String,
@@ -106,6 +110,8 @@ pub fn tenant(t: &TenantDef, lang: Lang) -> TenantView {
                 .iter()
                 .any(|o| o.appointments.is_some())
                 .then(|| paths::appointments(id)),
+            id_status: rathaus_app::id_status::offered(t).then(|| paths::id_status(id)),
+            found: rathaus_app::found::offered(t).then(|| paths::found_search(id)),
             imprint: paths::imprint(id),
             privacy: paths::privacy(id),
             accessibility: paths::accessibility(id),

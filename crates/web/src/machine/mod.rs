@@ -21,6 +21,11 @@ pub fn router() -> Router<Arc<AppState>> {
         .route(p::admin_reload, post(operations::admin_reload))
         .route(p::answer_schema, get(systems::answer_schema))
         .route(p::inbound, post(systems::inbound))
+        .route(
+            p::id_status_report,
+            post(systems::id_status_report)
+                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
         .route(p::fit_connect_callback, post(systems::fit_connect_callback))
         .route(p::display, get(screens::display))
         .route(p::display_events, get(screens::display_events))

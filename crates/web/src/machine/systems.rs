@@ -162,3 +162,68 @@ pub async fn fit_connect_callback(
         Err(e) => problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
+
+/// The body of a report of document states.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentStates {
+    documents: Vec<rathaus_domain::id_document::DocumentReport>,
+}
+
+/// `POST /api/v1/{tenant}/ausweise/{office}`: the office's Fachverfahren reports document
+/// states (bearer token of the office's `id_status.token_env`). All rows or none: a wrong
+/// row answers 422 with every row's index, field and reason.
+pub async fn id_status_report(
+    State(state): State<Arc<AppState>>,
+    Path((tid, office)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let site = state.site();
+    let Some(t) = site.catalog.tenant(&tid) else {
+        return problem(StatusCode::NOT_FOUND, "unknown tenant");
+    };
+    if !bearer(&headers).is_some_and(|b| rathaus_app::id_status::system_may_report(t, &office, b)) {
+        return problem(StatusCode::UNAUTHORIZED, "missing or wrong bearer token");
+    }
+    let states: DocumentStates = match serde_json::from_slice(&body) {
+        Ok(s) => s,
+        Err(e) => {
+            return problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("invalid body: {e}"),
+            )
+        }
+    };
+    let reports = match rathaus_app::id_status::read_rows(&states.documents) {
+        Ok(r) => r,
+        Err(rows) => {
+            let errors: Vec<_> = rows
+                .iter()
+                .map(|e| json!({"index": e.at, "field": e.field, "reason": e.reason}))
+                .collect();
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                [(axum::http::header::CONTENT_TYPE, "application/problem+json")],
+                json!({"title": "invalid documents; nothing was filed", "status": 422, "errors": errors}).to_string(),
+            )
+                .into_response();
+        }
+    };
+    match rathaus_app::id_status::report(
+        &state.app,
+        t,
+        &office,
+        rathaus_app::id_status::Reporter::System,
+        &reports,
+    )
+    .await
+    {
+        Ok(done) => {
+            Json(json!({"added": done.added, "updated": done.updated, "notified": done.notified}))
+                .into_response()
+        }
+        Err(AppError::NotFound) => problem(StatusCode::NOT_FOUND, "no such office"),
+        Err(e) => problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}

@@ -7,6 +7,8 @@
 mod case;
 mod cash;
 mod desk;
+mod found;
+mod id_status;
 mod inbox;
 mod login;
 mod notice;
@@ -55,6 +57,15 @@ pub fn router() -> Router<Arc<AppState>> {
         .route(p::staff_audit, get(desk::audit_page))
         .route(p::staff_audit_export, get(desk::audit_export))
         .route(p::staff_visitors, get(visitors::page))
+        .route(p::staff_found, get(found::page).post(found::register))
+        .route(
+            p::staff_id_status,
+            get(id_status::page)
+                .post(id_status::upload)
+                .layer(DefaultBodyLimit::max(
+                    id_status::MAX_EXPORT_BYTES + 64 * 1024,
+                )),
+        )
         .route(p::staff_visitors_action, post(visitors::action))
 }
 
@@ -100,6 +111,14 @@ impl<'a> Frame<'a> {
             "visitors": t.offices.iter()
                 .filter(|o| o.appointments.is_some() && staff.office(o.id.as_str()).is_some())
                 .map(|o| json!({"href": paths::staff_visitors(tid, o.id.as_str()), "id": o.id.as_str(), "name": loc(&o.name, lang)}))
+                .collect::<Vec<_>>(),
+            "id_status": rathaus_app::id_status::offices(t)
+                .filter(|(o, _)| staff.office(o.id.as_str()).is_some())
+                .map(|(o, _)| json!({"href": paths::staff_id_status(tid, o.id.as_str()), "name": loc(&o.name, lang)}))
+                .collect::<Vec<_>>(),
+            "found": rathaus_app::found::offices(t)
+                .filter(|o| staff.office(o.id.as_str()).is_some())
+                .map(|o| json!({"href": paths::staff_found(tid, o.id.as_str()), "name": loc(&o.name, lang)}))
                 .collect::<Vec<_>>(),
             "active": active,
         }))

@@ -1,0 +1,550 @@
+//! The Fundbüro: staff of an office register found items (a public layer checked for what
+//! must not be published, and a private layer only staff see); anyone searches the public
+//! layer; citizens report a loss, which stands as a search: a new item that may match is
+//! suggested to staff and the owner is told "there may be a match, please contact us" —
+//! a match never decides ownership. Identity documents and bank cards are registered but
+//! never listed. Registrations are audited.
+
+use crate::access::OfficeDesk;
+use crate::{App, AppResult};
+use jiff::civil::Date;
+use rathaus_domain::form::Message;
+use rathaus_domain::found::{
+    after_keeping, keeping_ends, may_match, redaction_problems, AfterKeeping, Category, Loss,
+    PublicItem, COLOURS,
+};
+use rathaus_domain::tenant::OfficeDef;
+use rathaus_domain::{Lang, TenantDef};
+use rathaus_store::{FoundItem, FoundMatch, FoundQuery, LossReport, StoreError};
+
+/// Longest texts.
+pub const MAX_DESCRIPTION: usize = 300;
+pub const MAX_PLACE: usize = 80;
+pub const MAX_BRAND: usize = 60;
+pub const MAX_PRIVATE: usize = 1000;
+
+/// Field errors, by the form's input names.
+pub type FieldErrors = Vec<(&'static str, Message)>;
+
+fn today() -> Date {
+    crate::clock::today()
+        .parse()
+        .unwrap_or(Date::constant(2026, 1, 1))
+}
+
+/// The offices of `t` with a Fundbüro.
+pub fn offices(t: &TenantDef) -> impl Iterator<Item = &OfficeDef> {
+    t.offices.iter().filter(|o| o.lost_and_found)
+}
+
+/// Whether `t` runs a Fundbüro.
+pub fn offered(t: &TenantDef) -> bool {
+    offices(t).next().is_some()
+}
+
+fn key(k: &'static str) -> Message {
+    Message::Key(k, Vec::new())
+}
+
+/// Reads a day that must lie within the last year.
+fn recent_day(s: &str, field: &'static str, errors: &mut FieldErrors) -> Option<Date> {
+    let today = today();
+    match rathaus_domain::id_document::parse_birth_date(s, today) {
+        Some(d) if d >= today.checked_sub(jiff::Span::new().years(1)).unwrap_or(d) => Some(d),
+        _ => {
+            errors.push((
+                field,
+                key(if s.trim().is_empty() {
+                    "found-error-date-missing"
+                } else {
+                    "found-error-date"
+                }),
+            ));
+            None
+        }
+    }
+}
+
+fn text(
+    s: &str,
+    field: &'static str,
+    min: usize,
+    max: usize,
+    public: bool,
+    errors: &mut FieldErrors,
+) -> String {
+    let s = s.trim().to_owned();
+    let n = s.chars().count();
+    if n < min {
+        errors.push((
+            field,
+            key(if n == 0 {
+                "found-error-missing"
+            } else {
+                "found-error-short"
+            }),
+        ));
+    } else if n > max {
+        errors.push((
+            field,
+            Message::Key("found-error-long", vec![("max", max.to_string())]),
+        ));
+    } else if public {
+        if let Some(r) = redaction_problems(&s).first() {
+            errors.push((field, key(r.key())));
+        }
+    }
+    s
+}
+
+fn colour(s: &str, errors: &mut FieldErrors) -> Option<String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if COLOURS.contains(&s) {
+        Some(s.to_owned())
+    } else {
+        errors.push(("farbe", key("found-error-colour")));
+        None
+    }
+}
+
+fn category(s: &str, errors: &mut FieldErrors) -> Option<Category> {
+    let c = Category::parse(s.trim());
+    if c.is_none() {
+        errors.push(("kategorie", key("found-error-category")));
+    }
+    c
+}
+
+/// A found item as staff enter it.
+#[derive(Debug, Clone, Default)]
+pub struct NewItem {
+    pub category: String,
+    pub colour: String,
+    pub brand: String,
+    pub description: String,
+    pub place: String,
+    pub found_on: String,
+    pub private_features: String,
+    pub finder_claims: bool,
+}
+
+/// What registering came to.
+#[derive(Debug)]
+pub enum Registered {
+    /// The Fundnummer and how many loss reports may match.
+    Done {
+        number: String,
+        matches: usize,
+    },
+    Invalid(FieldErrors),
+}
+
+fn public_of(i: &FoundItem) -> Option<PublicItem> {
+    Some(PublicItem {
+        category: Category::parse(&i.category)?,
+        colour: i.colour.clone(),
+        brand: i.brand.clone(),
+        description: i.description.clone(),
+        place: i.place.clone(),
+        found_on: i.found_on.parse().ok()?,
+    })
+}
+
+fn loss_of(l: &LossReport) -> Option<Loss> {
+    Some(Loss {
+        category: Category::parse(&l.category)?,
+        colour: l.colour.clone(),
+        description: l.description.clone(),
+        place: l.place.clone(),
+        lost_on: l.lost_on.parse().ok()?,
+    })
+}
+
+/// The "there may be a match" mail: the Fundnummern and where to ask, nothing else.
+fn match_mail(
+    app: &App,
+    t: &TenantDef,
+    o: Option<&OfficeDef>,
+    to: &str,
+    lang: &str,
+    numbers: &[String],
+) -> String {
+    let lang = Lang::parse(lang).unwrap_or(Lang::De);
+    let site = app.site();
+    let w = site.words(t.id.as_str(), lang);
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("authority", t.name.get(lang).0.to_owned());
+    args.set("numbers", numbers.join(", "));
+    let office = o.or_else(|| offices(t).next());
+    args.set(
+        "office",
+        office
+            .map(|o| o.name.get(lang).0.to_owned())
+            .unwrap_or_default(),
+    );
+    args.set(
+        "contact",
+        office
+            .map(|o| {
+                [
+                    Some(format!(
+                        "{} {}, {} {}",
+                        o.address.street,
+                        o.address.house_number,
+                        o.address.postal_code,
+                        o.address.city
+                    )),
+                    o.phone.clone(),
+                    o.email.clone(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ")
+            })
+            .unwrap_or_default(),
+    );
+    args.set(
+        "link",
+        app.config.url(&crate::links::found_search(t.id.as_str())),
+    );
+    let payload = rathaus_jobs::MailPayload {
+        to: to.to_owned(),
+        subject: w.with("found-mail-subject", &args),
+        body: w.with("found-mail-body", &args),
+        attachment: None,
+    };
+    serde_json::to_string(&payload).unwrap_or_default()
+}
+
+/// Registers a found item at the office of `desk` (audited), with the loss reports it may
+/// match and their mails.
+pub async fn register(
+    app: &App,
+    t: &TenantDef,
+    desk: &OfficeDesk<'_>,
+    input: &NewItem,
+) -> AppResult<Registered> {
+    let office = offices(t)
+        .find(|o| o.id.as_str() == desk.office())
+        .ok_or(crate::AppError::NotFound)?;
+    if desk.staff().tenant() != t.id.as_str() {
+        return Err(crate::AppError::NotFound);
+    }
+    let mut errors = Vec::new();
+    let category = category(&input.category, &mut errors);
+    let colour = colour(&input.colour, &mut errors);
+    let brand = text(&input.brand, "marke", 0, MAX_BRAND, true, &mut errors);
+    let description = text(
+        &input.description,
+        "beschreibung",
+        3,
+        MAX_DESCRIPTION,
+        true,
+        &mut errors,
+    );
+    let place = text(&input.place, "fundort", 2, MAX_PLACE, true, &mut errors);
+    let found_on = recent_day(&input.found_on, "funddatum", &mut errors);
+    let private_features = text(
+        &input.private_features,
+        "merkmale",
+        0,
+        MAX_PRIVATE,
+        false,
+        &mut errors,
+    );
+    let (Some(category), Some(found_on)) = (category, found_on) else {
+        return Ok(Registered::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Ok(Registered::Invalid(errors));
+    }
+    let public = PublicItem {
+        category,
+        colour: colour.clone(),
+        brand: (!brand.is_empty()).then(|| brand.clone()),
+        description: description.clone(),
+        place: place.clone(),
+        found_on,
+    };
+    let tid = t.id.as_str();
+    let losses = app.db.open_losses(tid, category.as_str()).await?;
+    let matched: Vec<&LossReport> = losses
+        .iter()
+        .filter(|l| loss_of(l).is_some_and(|loss| may_match(&public, &loss)))
+        .collect();
+    for _ in 0..5 {
+        let number = format!(
+            "F-{}-{}",
+            found_on.year(),
+            &crate::secrets::random_token()[..6].to_uppercase()
+        );
+        let item = FoundItem {
+            id: uuid::Uuid::new_v4().to_string(),
+            tenant_id: tid.to_owned(),
+            office_id: office.id.to_string(),
+            number: number.clone(),
+            category: category.as_str().to_owned(),
+            colour: colour.clone(),
+            brand: public.brand.clone(),
+            description: description.clone(),
+            place: place.clone(),
+            found_on: found_on.to_string(),
+            reported_on: today().to_string(),
+            private_features: private_features.clone(),
+            finder_claims: input.finder_claims,
+            status: "kept".into(),
+            created_at: 0,
+        };
+        let ids: Vec<String> = matched.iter().map(|l| l.id.clone()).collect();
+        let mails: Vec<(String, String)> = matched
+            .iter()
+            .map(|l| {
+                (
+                    l.id.clone(),
+                    match_mail(
+                        app,
+                        t,
+                        Some(office),
+                        &l.email,
+                        &l.lang,
+                        std::slice::from_ref(&number),
+                    ),
+                )
+            })
+            .collect();
+        let actor = format!("staff:{}", desk.staff().session.staff_id);
+        match app.db.add_found_item(&item, &ids, &mails, &actor).await {
+            Ok(()) => {
+                return Ok(Registered::Done {
+                    number,
+                    matches: matched.len(),
+                })
+            }
+            Err(StoreError::Conflict { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(crate::AppError::Internal(
+        "no free Fundnummer after five draws".into(),
+    ))
+}
+
+/// A loss as a citizen reports it.
+#[derive(Debug, Clone, Default)]
+pub struct NewLoss {
+    pub category: String,
+    pub colour: String,
+    pub description: String,
+    pub place: String,
+    pub lost_on: String,
+    pub email: String,
+    pub consent: bool,
+}
+
+/// What reporting came to.
+#[derive(Debug)]
+pub enum Reported {
+    /// Filed; how many items already kept may match (the citizen was mailed if any).
+    Done {
+        matches: usize,
+    },
+    Invalid(FieldErrors),
+}
+
+/// Files a loss report (a standing search) and matches it against the items kept now.
+pub async fn report_loss(
+    app: &App,
+    t: &TenantDef,
+    lang: Lang,
+    input: &NewLoss,
+) -> AppResult<Reported> {
+    if !offered(t) {
+        return Err(crate::AppError::NotFound);
+    }
+    let mut errors = Vec::new();
+    let category = category(&input.category, &mut errors);
+    let colour = colour(&input.colour, &mut errors);
+    let description = text(
+        &input.description,
+        "beschreibung",
+        3,
+        MAX_DESCRIPTION,
+        false,
+        &mut errors,
+    );
+    let place = text(&input.place, "verlustort", 0, MAX_PLACE, false, &mut errors);
+    let lost_on = recent_day(&input.lost_on, "verlustdatum", &mut errors);
+    let email = input.email.trim().to_owned();
+    if !rathaus_domain::form::email_valid(&email) || email.len() > 254 {
+        errors.push((
+            "email",
+            key(if email.is_empty() {
+                "found-error-email-missing"
+            } else {
+                "error-email"
+            }),
+        ));
+    }
+    if !input.consent {
+        errors.push(("einwilligung", key("found-error-consent")));
+    }
+    let (Some(category), Some(lost_on)) = (category, lost_on) else {
+        return Ok(Reported::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Ok(Reported::Invalid(errors));
+    }
+    let tid = t.id.as_str();
+    let loss = Loss {
+        category,
+        colour: colour.clone(),
+        description: description.clone(),
+        place: place.clone(),
+        lost_on,
+    };
+    let items = app.db.kept_items(tid, category.as_str()).await?;
+    let matched: Vec<&FoundItem> = items
+        .iter()
+        .filter(|i| public_of(i).is_some_and(|p| may_match(&p, &loss)))
+        .collect();
+    let report = LossReport {
+        id: uuid::Uuid::new_v4().to_string(),
+        tenant_id: tid.to_owned(),
+        category: category.as_str().to_owned(),
+        colour,
+        description,
+        place,
+        lost_on: lost_on.to_string(),
+        email: email.clone(),
+        lang: lang.code().to_owned(),
+        created_at: 0,
+    };
+    let numbers: Vec<String> = matched.iter().map(|i| i.number.clone()).collect();
+    let office = matched
+        .first()
+        .and_then(|i| offices(t).find(|o| o.id.as_str() == i.office_id));
+    let mail =
+        (!numbers.is_empty()).then(|| match_mail(app, t, office, &email, lang.code(), &numbers));
+    let ids: Vec<String> = matched.iter().map(|i| i.id.clone()).collect();
+    app.db.add_loss_report(&report, &ids, mail).await?;
+    tracing::info!(tenant = %tid, matches = ids.len(), "loss report filed");
+    Ok(Reported::Done { matches: ids.len() })
+}
+
+/// The public search's question.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub category: String,
+    pub from: String,
+    pub to: String,
+    /// Words that must match the public layer (description, brand, colour, place).
+    pub text: String,
+}
+
+/// A found item as the public may see it: no private features, no finder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub number: String,
+    pub category: Category,
+    pub colour: Option<String>,
+    pub brand: Option<String>,
+    pub description: String,
+    pub place: String,
+    pub found_on: String,
+    pub office: String,
+}
+
+/// Searches the public layer; identity documents and bank cards are never listed.
+pub async fn search(app: &App, t: &TenantDef, s: &Search) -> AppResult<Vec<Listed>> {
+    if !offered(t) {
+        return Err(crate::AppError::NotFound);
+    }
+    let day = |v: &str| v.trim().parse::<Date>().ok().map(|d| d.to_string());
+    let q = FoundQuery {
+        category: Category::parse(s.category.trim()).map(|c| c.as_str().to_owned()),
+        from: day(&s.from),
+        to: day(&s.to),
+        hidden: Category::ALL
+            .into_iter()
+            .filter(|c| !c.is_public())
+            .map(|c| c.as_str().to_owned())
+            .collect(),
+        limit: 500,
+    };
+    let words: Vec<_> = rathaus_domain::search::query_words(&s.text);
+    let found = app.db.search_found(t.id.as_str(), &q).await?;
+    Ok(found
+        .into_iter()
+        .filter_map(|i| {
+            let category = Category::parse(&i.category).filter(|c| c.is_public())?;
+            let public = rathaus_domain::search::words(&format!(
+                "{} {} {} {}",
+                i.colour.as_deref().unwrap_or(""),
+                i.brand.as_deref().unwrap_or(""),
+                i.description,
+                i.place
+            ));
+            let hit = words.iter().all(|q| {
+                public
+                    .iter()
+                    .any(|t| rathaus_domain::search::word_match(q, t) > 0)
+            });
+            hit.then_some(Listed {
+                number: i.number,
+                category,
+                colour: i.colour,
+                brand: i.brand,
+                description: i.description,
+                place: i.place,
+                found_on: i.found_on,
+                office: i.office_id,
+            })
+        })
+        .take(100)
+        .collect())
+}
+
+/// An item as staff see it: everything, with its keeping deadline and the suggestions.
+#[derive(Debug, Clone)]
+pub struct StaffItem {
+    pub item: FoundItem,
+    pub keeping_ends: String,
+    pub after: AfterKeeping,
+    pub matches: Vec<FoundMatch>,
+}
+
+/// The items of the office at `desk`.
+pub async fn office_items(
+    app: &App,
+    t: &TenantDef,
+    desk: &OfficeDesk<'_>,
+) -> AppResult<Vec<StaffItem>> {
+    if !offices(t).any(|o| o.id.as_str() == desk.office()) || desk.staff().tenant() != t.id.as_str()
+    {
+        return Err(crate::AppError::NotFound);
+    }
+    let tid = t.id.as_str();
+    let items = app.db.office_found_items(tid, desk.office()).await?;
+    let matches = app.db.office_matches(tid, desk.office()).await?;
+    let today = today();
+    Ok(items
+        .into_iter()
+        .map(|item| {
+            let reported: Date = item.reported_on.parse().unwrap_or(today);
+            StaffItem {
+                keeping_ends: keeping_ends(reported).to_string(),
+                after: after_keeping(reported, today, item.finder_claims),
+                matches: matches
+                    .iter()
+                    .filter(|m| m.item_id == item.id)
+                    .cloned()
+                    .collect(),
+                item,
+            }
+        })
+        .collect())
+}

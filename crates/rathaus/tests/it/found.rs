@@ -1,0 +1,251 @@
+//! The Fundbüro of the Soest demo end to end on both engines: a citizen's loss report
+//! stands as a search; staff register found items, the public text checked for names and
+//! numbers, the private features kept apart; a match is suggested to staff and the owner
+//! is told by a mail that names no private detail; the public search shows the public
+//! layer only and never identity documents; other offices' staff are refused. In
+//! Chromium, axe-core on every page and state.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::accounts::client;
+use crate::appointments::wait_for_mails;
+use crate::backoffice::staff_login;
+use crate::both_backends;
+use crate::support::{
+    csrf_token, decode_html, sql_strings, Backend, OidcProvider, Options, TestApp,
+};
+
+/// A day `days` ago, as people write it.
+fn days_ago(days: i64) -> String {
+    let today = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Berlin").unwrap())
+        .date();
+    today
+        .checked_sub(jiff::Span::new().days(days))
+        .unwrap()
+        .strftime("%d.%m.%Y")
+        .to_string()
+}
+
+async fn post(
+    http: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let html = decode_html(
+        &http
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    let csrf = csrf_token(&html).expect(&html);
+    let mut fields = vec![("_csrf", csrf.as_str())];
+    fields.extend_from_slice(form);
+    let res = http.post(app.url(path)).form(&fields).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, decode_html(&res.text().await.unwrap()))
+}
+
+async fn page(http: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let res = http.get(app.url(path)).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, decode_html(&res.text().await.unwrap()))
+}
+
+both_backends! {
+    async fn found_items_meet_their_owners_without_revealing_them(b: Backend) {
+        let port = crate::support::free_port();
+        let provider = OidcProvider::start(port).await;
+        let dir = tempfile::tempdir().unwrap();
+        let app = TestApp::start_with(provider.options(Options::new(b), port, dir.path())).await;
+        let owner = client();
+        let loss = "/soest/fundbuero/verlust-melden";
+
+        // A loss report with mistakes keeps what was right and names what was wrong.
+        let yesterday = days_ago(1);
+        let (status, html) = post(&owner, &app, loss, &[("kategorie", "bag"), ("farbe", "blau"),
+            ("beschreibung", "Blauer Deuter-Rucksack mit Trinkflasche"), ("verlustort", "Bahnhof"),
+            ("verlustdatum", &yesterday), ("email", "kein-at")]).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("id=\"email-error\"") && html.contains("id=\"einwilligung-error\""), "{html}");
+        assert!(html.contains("Blauer Deuter-Rucksack mit Trinkflasche"));
+        let (status, html) = post(&owner, &app, loss, &[("kategorie", "bag"), ("farbe", "blau"),
+            ("beschreibung", "Blauer Deuter-Rucksack mit Trinkflasche"), ("verlustort", "Bahnhof"),
+            ("verlustdatum", &yesterday), ("email", "mia.verlust@example.org"), ("einwilligung", "ja")]).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("Ihre Verlustmeldung ist eingegangen") && !html.contains("passen könnten"));
+
+        // Staff register; the public text is checked, the private features kept apart.
+        let staff = client();
+        staff_login(&app, &staff, "soest", "sb-soest").await;
+        let office = "/soest/verwaltung/fundbuero/buergerbuero";
+        let today = days_ago(0);
+        let (status, html) = post(&staff, &app, office, &[("kategorie", "bag"), ("farbe", "blau"), ("marke", "Deuter"),
+            ("beschreibung", "Rucksack von Herrn Meyer"), ("fundort", "Bahnhof 0171 2345678"), ("funddatum", &today),
+            ("merkmale", "Schülerausweis PRIVATMERKMAL")]).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("keinen Namen") && html.contains("keine Telefonnummer"), "{html}");
+        assert!(html.contains("Schülerausweis PRIVATMERKMAL"), "the private features are kept");
+        let (status, html) = post(&staff, &app, office, &[("kategorie", "bag"), ("farbe", "blau"), ("marke", "Deuter"),
+            ("beschreibung", "Rucksack mit Trinkflasche"), ("fundort", "Bahnhof"), ("funddatum", &today),
+            ("merkmale", "Schülerausweis PRIVATMERKMAL, Brotdose"), ("finderlohn", "ja")]).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("Eine Verlustmeldung könnte passen"), "{html}");
+        let number = {
+            let i = html.find("Erfasst als ").unwrap() + "Erfasst als ".len();
+            html[i..i + html[i..].find('.').unwrap()].to_owned()
+        };
+        assert!(number.starts_with("F-"), "{number}");
+        assert!(html.contains("Blauer Deuter-Rucksack mit Trinkflasche"), "staff see the suggestion");
+        let (status, _) = post(&staff, &app, office, &[("kategorie", "identity_document"), ("beschreibung", "Personalausweis"),
+            ("fundort", "Marktplatz"), ("funddatum", &today)]).await;
+        assert_eq!(status, 200);
+
+        // The owner hears of it, without any private detail.
+        let mails = wait_for_mails(&app, |m| m.contains("mia.verlust@example.org"), 1).await;
+        assert!(mails[0].contains(&number), "{}", mails[0]);
+        assert!(!mails[0].contains("PRIVATMERKMAL") && !mails[0].contains("Brotdose"));
+
+        // The public search: the public layer only, never identity documents.
+        let anyone = client();
+        let (status, html) = page(&anyone, &app, "/soest/fundbuero").await;
+        assert_eq!(status, 200);
+        assert!(html.contains(&number) && html.contains("Rucksack mit Trinkflasche"), "{html}");
+        assert!(!html.contains("PRIVATMERKMAL") && !html.contains("Brotdose"));
+        assert!(!html.contains("Marktplatz"), "the identity document is not listed");
+        let (_, html) = page(&anyone, &app, "/soest/fundbuero?suche=PRIVATMERKMAL").await;
+        assert!(!html.contains(&number), "private features are not searched");
+        let (_, html) = page(&anyone, &app, "/soest/fundbuero?suche=trinkflasche&kategorie=bag").await;
+        assert!(html.contains(&number));
+        let (_, html) = page(&anyone, &app, "/soest/fundbuero?kategorie=identity_document").await;
+        assert!(!html.contains("Marktplatz"));
+
+        // A later report that fits is told at once.
+        let (status, html) = post(&client(), &app, loss, &[("kategorie", "bag"), ("beschreibung", "Rucksack"),
+            ("verlustdatum", &days_ago(2)), ("email", "zweite.person@example.org"), ("einwilligung", "ja")]).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("passen könnten"), "{html}");
+        wait_for_mails(&app, |m| m.contains("zweite.person@example.org") && m.contains(&number), 1).await;
+
+        // Staff of other offices may not; the registrations are audited.
+        let other = client();
+        staff_login(&app, &other, "soest", "admin-soest").await;
+        assert_eq!(page(&other, &app, office).await.0, 403);
+        let audit = sql_strings(&app, "SELECT object FROM audit_log WHERE action = 'found-item-registered'").await;
+        assert_eq!(audit.len(), 2, "{audit:?}");
+        assert_eq!(page(&anyone, &app, "/solingen/fundbuero").await.0, 404);
+        let (_, home) = page(&anyone, &app, "/soest").await;
+        assert!(home.contains("/soest/fundbuero"));
+    }
+}
+
+/// The Fundbüro's pages in Chromium with axe-core on every state.
+#[tokio::test]
+async fn the_fundbuero_in_the_browser() {
+    use crate::browser::{audit, axe_source, browser, browser_lock, click, fill, wait_for_css};
+    use fantoccini::Locator;
+    let _lock = browser_lock().lock().await;
+    let port = crate::support::free_port();
+    let provider = OidcProvider::start(port).await;
+    let dir = tempfile::tempdir().unwrap();
+    let app =
+        TestApp::start_with(provider.options(Options::new(Backend::Sqlite), port, dir.path()))
+            .await;
+    let axe_js = axe_source();
+    let b = browser(true, 1280, 900).await;
+    let c = &b.client;
+    let mut failures = Vec::new();
+
+    // Staff register an item (with an error first).
+    c.goto(&app.url("/soest/verwaltung/fundbuero/buergerbuero"))
+        .await
+        .unwrap();
+    wait_for_css(c, "input[name=login]").await;
+    c.find(Locator::Css("input[name=login]"))
+        .await
+        .unwrap()
+        .send_keys("sb-soest")
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys("x")
+        .await
+        .unwrap();
+    click(c, "button[type=submit]").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    if c.current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("/interaction/")
+    {
+        click(c, "button[type=submit]").await;
+    }
+    wait_for_css(c, "main").await;
+    c.goto(&app.url("/soest/verwaltung/fundbuero/buergerbuero"))
+        .await
+        .unwrap();
+    wait_for_css(c, "#beschreibung").await;
+    audit(c, &axe_js, "staff: empty".into(), &mut failures).await;
+    click(c, "main form button[type=submit]").await;
+    wait_for_css(c, ".error-summary").await;
+    audit(c, &axe_js, "staff: errors".into(), &mut failures).await;
+    c.find(Locator::Css("#kategorie option[value=umbrella]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(c, "beschreibung", "Großer Stockschirm mit Holzgriff").await;
+    fill(c, "fundort", "Wochenmarkt").await;
+    fill(c, "funddatum", &days_ago(0)).await;
+    click(c, "main form button[type=submit]").await;
+    wait_for_css(c, "div.notice[role=status]").await;
+    audit(c, &axe_js, "staff: registered".into(), &mut failures).await;
+
+    for lang in ["de", "en"] {
+        let at = |s: &str| format!("{lang}: {s}");
+        c.goto(&app.url(&format!("/soest?lang={lang}")))
+            .await
+            .unwrap();
+        click(c, "a[href='/soest/fundbuero']").await;
+        wait_for_css(c, "form.found-search").await;
+        audit(c, &axe_js, at("search"), &mut failures).await;
+        fill(c, "suche", "nichtsdergleichen").await;
+        click(c, "form.found-search button").await;
+        wait_for_css(c, "#ergebnisse").await;
+        audit(c, &axe_js, at("search without results"), &mut failures).await;
+        click(c, "a.button[href$='/verlust-melden']").await;
+        wait_for_css(c, "#beschreibung").await;
+        audit(c, &axe_js, at("loss form"), &mut failures).await;
+        click(c, "main form button[type=submit]").await;
+        wait_for_css(c, ".error-summary").await;
+        audit(c, &axe_js, at("loss form with errors"), &mut failures).await;
+        c.find(Locator::Css("#kategorie option[value=umbrella]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        fill(c, "beschreibung", "Stockschirm, Holzgriff").await;
+        fill(c, "verlustdatum", &days_ago(1)).await;
+        fill(c, "email", "demo.person@example.org").await;
+        click(c, "label[for=einwilligung]").await;
+        click(c, "main form button[type=submit]").await;
+        wait_for_css(c, "#gemeldet").await;
+        audit(c, &axe_js, at("loss reported with a match"), &mut failures).await;
+    }
+    let _ = b.client.clone().close().await;
+    assert!(
+        failures.is_empty(),
+        "axe violations:\n{}",
+        failures.join("\n")
+    );
+}

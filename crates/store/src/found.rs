@@ -1,0 +1,326 @@
+//! The lost-and-found office (migration 0016): found items with their public and private
+//! layer, citizens' loss reports, and the matches between them. A new item or a new report
+//! is written in one transaction with its matches and the "there may be a match" mails.
+
+use crate::cases::append_audit;
+use crate::postkorb::insert_outbox;
+use crate::{now_millis, with_pool, AuditEntry, AuditEvent, Db, StoreError};
+use sqlx::Row;
+
+/// A found item as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundItem {
+    pub id: String,
+    pub tenant_id: String,
+    pub office_id: String,
+    /// The Fundnummer, public.
+    pub number: String,
+    pub category: String,
+    pub colour: Option<String>,
+    pub brand: Option<String>,
+    pub description: String,
+    pub place: String,
+    pub found_on: String,
+    pub reported_on: String,
+    /// Never published; shown to staff only.
+    pub private_features: String,
+    pub finder_claims: bool,
+    /// `kept`, `returned`, `to_finder`, `auctioned`.
+    pub status: String,
+    pub created_at: i64,
+}
+
+/// A loss report (a standing search).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LossReport {
+    pub id: String,
+    pub tenant_id: String,
+    pub category: String,
+    pub colour: Option<String>,
+    pub description: String,
+    pub place: String,
+    pub lost_on: String,
+    pub email: String,
+    pub lang: String,
+    pub created_at: i64,
+}
+
+/// A suggested match (for staff: which report may belong to which item).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundMatch {
+    pub item_id: String,
+    pub loss_id: String,
+    pub loss_description: String,
+    pub lost_on: String,
+}
+
+/// A mail to queue for a match: `(loss report id, payload)`.
+pub type MatchMail = (String, String);
+
+/// The public search.
+#[derive(Debug, Clone, Default)]
+pub struct FoundQuery {
+    pub category: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Categories never listed (identity documents, bank cards).
+    pub hidden: Vec<String>,
+    pub limit: i64,
+}
+
+const ITEM_COLUMNS: &str =
+    "id, tenant_id, office_id, number, category, colour, brand, description, place, \
+    found_on, reported_on, private_features, finder_claims, status, created_at";
+
+macro_rules! item_of {
+    ($r:expr) => {
+        FoundItem {
+            id: $r.get("id"),
+            tenant_id: $r.get("tenant_id"),
+            office_id: $r.get("office_id"),
+            number: $r.get("number"),
+            category: $r.get("category"),
+            colour: $r.get("colour"),
+            brand: $r.get("brand"),
+            description: $r.get("description"),
+            place: $r.get("place"),
+            found_on: $r.get("found_on"),
+            reported_on: $r.get("reported_on"),
+            private_features: $r.get("private_features"),
+            finder_claims: $r.get::<i64, _>("finder_claims") != 0,
+            status: $r.get("status"),
+            created_at: $r.get("created_at"),
+        }
+    };
+}
+
+const LOSS_COLUMNS: &str =
+    "id, tenant_id, category, colour, description, place, lost_on, email, lang, created_at";
+
+macro_rules! loss_of {
+    ($r:expr) => {
+        LossReport {
+            id: $r.get("id"),
+            tenant_id: $r.get("tenant_id"),
+            category: $r.get("category"),
+            colour: $r.get("colour"),
+            description: $r.get("description"),
+            place: $r.get("place"),
+            lost_on: $r.get("lost_on"),
+            email: $r.get("email"),
+            lang: $r.get("lang"),
+            created_at: $r.get("created_at"),
+        }
+    };
+}
+
+impl Db {
+    /// Registers a found item with its matches (loss report ids) and their mails, audited
+    /// as `actor`, in one transaction. `Conflict` if the Fundnummer exists (draw another).
+    pub async fn add_found_item(
+        &self,
+        item: &FoundItem,
+        matches: &[String],
+        mails: &[MatchMail],
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let now = now_millis();
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                let inserted = sqlx::query(&format!(
+                    "INSERT INTO found_items ({ITEM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+                     ON CONFLICT (tenant_id, number) DO NOTHING"
+                ))
+                .bind(&item.id).bind(&item.tenant_id).bind(&item.office_id).bind(&item.number)
+                .bind(&item.category).bind(&item.colour).bind(&item.brand).bind(&item.description)
+                .bind(&item.place).bind(&item.found_on).bind(&item.reported_on).bind(&item.private_features)
+                .bind(i64::from(item.finder_claims)).bind(&item.status).bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if inserted != 1 {
+                    tx.rollback().await?;
+                    return Err(StoreError::Conflict { constraint: "found_items.number".into() });
+                }
+                for loss in matches {
+                    sqlx::query("INSERT INTO found_matches (tenant_id, item_id, loss_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                        .bind(&item.tenant_id).bind(&item.id).bind(loss).bind(now)
+                        .execute(&mut *tx).await?;
+                }
+                for (_, payload) in mails {
+                    insert_outbox!(tx, &item.tenant_id, "mail", payload.clone());
+                }
+                let ev = AuditEvent {
+                    actor: actor.to_owned(),
+                    action: "found-item-registered".into(),
+                    object: format!("found:{}", item.number),
+                    detail: format!("{} possible matches", matches.len()),
+                };
+                append_audit!(tx, &item.tenant_id, &ev);
+                tx.commit().await?;
+                Ok(())
+            }};
+        }
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
+    }
+
+    /// Files a loss report with its matches (found item ids) and their mail, in one
+    /// transaction.
+    pub async fn add_loss_report(
+        &self,
+        loss: &LossReport,
+        matches: &[String],
+        mail: Option<String>,
+    ) -> Result<(), StoreError> {
+        let now = now_millis();
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                sqlx::query(&format!(
+                    "INSERT INTO loss_reports ({LOSS_COLUMNS}, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open')"
+                ))
+                .bind(&loss.id).bind(&loss.tenant_id).bind(&loss.category).bind(&loss.colour)
+                .bind(&loss.description).bind(&loss.place).bind(&loss.lost_on).bind(&loss.email)
+                .bind(&loss.lang).bind(now)
+                .execute(&mut *tx)
+                .await?;
+                for item in matches {
+                    sqlx::query("INSERT INTO found_matches (tenant_id, item_id, loss_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                        .bind(&loss.tenant_id).bind(item).bind(&loss.id).bind(now)
+                        .execute(&mut *tx).await?;
+                }
+                if let Some(payload) = mail {
+                    insert_outbox!(tx, &loss.tenant_id, "mail", payload);
+                }
+                tx.commit().await?;
+                Ok(())
+            }};
+        }
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
+    }
+
+    /// The open loss reports of `tenant` in `category` (to match a new item against).
+    pub async fn open_losses(
+        &self,
+        tenant: &str,
+        category: &str,
+    ) -> Result<Vec<LossReport>, StoreError> {
+        let sql = format!(
+            "SELECT {LOSS_COLUMNS} FROM loss_reports WHERE tenant_id = $1 AND category = $2 AND status = 'open' ORDER BY created_at"
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant)
+            .bind(category)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| loss_of!(r))
+            .collect()))
+    }
+
+    /// The items of `tenant` still kept, in `category` (to match a new report against).
+    pub async fn kept_items(
+        &self,
+        tenant: &str,
+        category: &str,
+    ) -> Result<Vec<FoundItem>, StoreError> {
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS} FROM found_items WHERE tenant_id = $1 AND category = $2 AND status = 'kept' ORDER BY found_on DESC"
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant)
+            .bind(category)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| item_of!(r))
+            .collect()))
+    }
+
+    /// Kept items of `tenant` for the public search (newest find first). Hidden categories
+    /// never come back, whatever is asked.
+    pub async fn search_found(
+        &self,
+        tenant: &str,
+        q: &FoundQuery,
+    ) -> Result<Vec<FoundItem>, StoreError> {
+        let mut sql = format!(
+            "SELECT {ITEM_COLUMNS} FROM found_items WHERE tenant_id = $1 AND status = 'kept' \
+             AND ($2 IS NULL OR category = $2) AND ($3 IS NULL OR found_on >= $3) AND ($4 IS NULL OR found_on <= $4)"
+        );
+        for i in 0..q.hidden.len() {
+            sql.push_str(&format!(" AND category <> ${}", i + 5));
+        }
+        sql.push_str(&format!(
+            " ORDER BY found_on DESC, number LIMIT {}",
+            q.limit.clamp(1, 1000)
+        ));
+        Ok(with_pool!(self, |p| {
+            let mut query = sqlx::query(&sql)
+                .bind(tenant)
+                .bind(&q.category)
+                .bind(&q.from)
+                .bind(&q.to);
+            for h in &q.hidden {
+                query = query.bind(h);
+            }
+            query
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(|r| item_of!(r))
+                .collect()
+        }))
+    }
+
+    /// The items of one office (for staff), newest first.
+    pub async fn office_found_items(
+        &self,
+        tenant: &str,
+        office: &str,
+    ) -> Result<Vec<FoundItem>, StoreError> {
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS} FROM found_items WHERE tenant_id = $1 AND office_id = $2 ORDER BY created_at DESC LIMIT 500"
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant)
+            .bind(office)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| item_of!(r))
+            .collect()))
+    }
+
+    /// The matches of the items of one office, with what the report says.
+    pub async fn office_matches(
+        &self,
+        tenant: &str,
+        office: &str,
+    ) -> Result<Vec<FoundMatch>, StoreError> {
+        Ok(with_pool!(self, |p| sqlx::query(
+            "SELECT m.item_id, m.loss_id, l.description, l.lost_on FROM found_matches m \
+             JOIN found_items i ON i.id = m.item_id JOIN loss_reports l ON l.id = m.loss_id \
+             WHERE m.tenant_id = $1 AND i.office_id = $2 ORDER BY m.created_at"
+        )
+        .bind(tenant)
+        .bind(office)
+        .fetch_all(p)
+        .await?
+        .iter()
+        .map(|r| FoundMatch {
+            item_id: r.get("item_id"),
+            loss_id: r.get("loss_id"),
+            loss_description: r.get("description"),
+            lost_on: r.get("lost_on"),
+        })
+        .collect()))
+    }
+}

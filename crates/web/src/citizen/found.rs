@@ -1,0 +1,209 @@
+//! The Fundbüro for citizens: the public search (`/{t}/fundbuero`, by category, days and
+//! words over the public layer only) and the loss report (`…/verlust-melden`).
+
+use crate::kit::views::loc;
+use crate::kit::{csrf, paths, Form, Page, Prefs, Query, St, WebError, WebResult};
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum_extra::extract::CookieJar;
+use minijinja::context;
+use rathaus_app::found::{FieldErrors, NewLoss, Reported, Search};
+use rathaus_domain::found::{Category, COLOURS};
+use rathaus_domain::TenantDef;
+use serde_json::{json, Value};
+
+fn offered<'s>(
+    site: &'s crate::kit::Site,
+    prefs: &'s Prefs,
+    tid: &str,
+) -> Result<(&'s TenantDef, Page<'s>), WebError> {
+    let (t, page) = Page::of(site, prefs, tid)?;
+    if !rathaus_app::found::offered(t) {
+        return Err(WebError::NotFound);
+    }
+    Ok((t, page))
+}
+
+/// The category choices (`public`: only those ever listed).
+pub(crate) fn categories(page: &Page<'_>, public: bool, chosen: &str) -> Vec<Value> {
+    Category::ALL
+        .into_iter()
+        .filter(|c| !public || c.is_public())
+        .map(|c| {
+            json!({"value": c.as_str(), "label": page.text(&format!("found-cat-{}", c.as_str().replace('_', "-"))),
+                   "selected": c.as_str() == chosen})
+        })
+        .collect()
+}
+
+pub(crate) fn colours(page: &Page<'_>, chosen: &str) -> Vec<Value> {
+    COLOURS
+        .into_iter()
+        .map(|c| json!({"value": c, "label": page.text(&format!("found-colour-{c}")), "selected": c == chosen}))
+        .collect()
+}
+
+fn offices(page: &Page<'_>, t: &TenantDef) -> Vec<Value> {
+    rathaus_app::found::offices(t)
+        .map(|o| {
+            json!({"name": loc(&o.name, page.lang()), "href": paths::office(t.id.as_str(), o.id.as_str()),
+                   "phone": o.phone, "email": o.email})
+        })
+        .collect()
+}
+
+/// `GET /{t}/fundbuero`: the search and its results.
+pub async fn search(
+    state: St,
+    prefs: Prefs,
+    Path(tid): Path<String>,
+    Query(q): Query,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = offered(&site, &prefs, &tid)?;
+    let s = Search {
+        category: q.one("kategorie").unwrap_or_default(),
+        from: q.one("von").unwrap_or_default(),
+        to: q.one("bis").unwrap_or_default(),
+        text: q
+            .one("suche")
+            .unwrap_or_default()
+            .chars()
+            .take(100)
+            .collect(),
+    };
+    let asked = q.one("kategorie").is_some() || q.one("suche").is_some();
+    let found = rathaus_app::found::search(&state.app, t, &s).await?;
+    let items: Vec<Value> = found
+        .iter()
+        .map(|i| {
+            json!({
+                "number": i.number,
+                "category": page.text(&format!("found-cat-{}", i.category.as_str().replace('_', "-"))),
+                "colour": i.colour.as_deref().map(|c| page.text(&format!("found-colour-{c}"))),
+                "brand": i.brand,
+                "description": i.description,
+                "place": i.place,
+                "found_on": rathaus_domain::form::format_date_de(&i.found_on),
+            })
+        })
+        .collect();
+    Ok(page.render_private(
+        StatusCode::OK,
+        "citizen/found_search.html",
+        context! {
+            action => paths::found_search(&tid),
+            loss_href => paths::found_loss(&tid),
+            categories => categories(&page, true, &s.category),
+            from => s.from, to => s.to, text => s.text,
+            asked, items,
+            offices => offices(&page, t),
+        },
+    ))
+}
+
+fn loss_form(
+    page: &Page<'_>,
+    t: &TenantDef,
+    jar: CookieJar,
+    input: &NewLoss,
+    errors: &FieldErrors,
+    done: Option<usize>,
+    status: StatusCode,
+) -> WebResult {
+    let (jar, token) = csrf::token(jar);
+    let w = page.words();
+    let errors: Vec<Value> = errors
+        .iter()
+        .map(|(f, m)| json!({"field": f, "message": w.text(m)}))
+        .collect();
+    let error = |f: &str| {
+        errors
+            .iter()
+            .find(|e| e["field"] == f)
+            .map(|e| e["message"].clone())
+    };
+    let tid = t.id.as_str();
+    let res = page.render_private(
+        status,
+        "citizen/found_loss.html",
+        context! {
+            action => paths::found_loss(tid),
+            search_href => paths::found_search(tid),
+            csrf => token,
+            categories => categories(page, false, &input.category),
+            colours => colours(page, &input.colour),
+            description => input.description.clone(), place => input.place.clone(),
+            lost_on => input.lost_on.clone(), email => input.email.clone(), consent => input.consent,
+            privacy_href => paths::privacy(tid),
+            kategorie_error => error("kategorie"), farbe_error => error("farbe"),
+            beschreibung_error => error("beschreibung"), verlustort_error => error("verlustort"),
+            verlustdatum_error => error("verlustdatum"), email_error => error("email"),
+            einwilligung_error => error("einwilligung"),
+            errors, done => done.is_some(), matched => done.unwrap_or(0),
+            offices => offices(page, t),
+        },
+    );
+    Ok((jar, res).into_response())
+}
+
+/// `GET /{t}/fundbuero/verlust-melden`.
+pub async fn loss_page(
+    state: St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path(tid): Path<String>,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = offered(&site, &prefs, &tid)?;
+    loss_form(
+        &page,
+        t,
+        jar,
+        &NewLoss::default(),
+        &Vec::new(),
+        None,
+        StatusCode::OK,
+    )
+}
+
+/// `POST /{t}/fundbuero/verlust-melden`.
+pub async fn report_loss(
+    state: St,
+    prefs: Prefs,
+    Path(tid): Path<String>,
+    Form(p, jar): Form,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = offered(&site, &prefs, &tid)?;
+    let input = NewLoss {
+        category: p.raw("kategorie").to_owned(),
+        colour: p.raw("farbe").to_owned(),
+        description: p.raw("beschreibung").to_owned(),
+        place: p.raw("verlustort").to_owned(),
+        lost_on: p.raw("verlustdatum").to_owned(),
+        email: p.raw("email").to_owned(),
+        consent: p.ticked("einwilligung"),
+    };
+    match rathaus_app::found::report_loss(&state.app, t, page.lang(), &input).await? {
+        Reported::Done { matches } => loss_form(
+            &page,
+            t,
+            jar,
+            &input,
+            &Vec::new(),
+            Some(matches),
+            StatusCode::OK,
+        ),
+        Reported::Invalid(e) => loss_form(
+            &page,
+            t,
+            jar,
+            &input,
+            &e,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    }
+}

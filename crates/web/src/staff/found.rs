@@ -1,0 +1,185 @@
+//! The Fundbüro of an office (`/{t}/verwaltung/fundbuero/{office}`): register a found item
+//! (public layer checked for names, numbers, IBANs, e-mail addresses and phone numbers;
+//! private layer kept apart), and the office's items with their keeping deadline, what
+//! happens after it, and the loss reports that may match.
+
+use super::Frame;
+use crate::kit::views::loc;
+use crate::kit::{Form, Page, Prefs, St, StaffMember, WebError, WebResult};
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum_extra::extract::CookieJar;
+use fluent_bundle::FluentArgs;
+use minijinja::context;
+use rathaus_app::access::{OfficeDesk, Staff};
+use rathaus_app::found::{FieldErrors, NewItem, Registered};
+use rathaus_domain::found::{AfterKeeping, Category, COLOURS};
+use rathaus_domain::TenantDef;
+use serde_json::{json, Value};
+
+fn desk<'s>(staff: &'s Staff, t: &TenantDef, oid: &str) -> Result<OfficeDesk<'s>, WebError> {
+    if !rathaus_app::found::offices(t).any(|o| o.id.as_str() == oid) {
+        return Err(WebError::NotFound);
+    }
+    staff.office(oid).ok_or(WebError::Forbidden)
+}
+
+fn choices(page: &Page<'_>, input: &NewItem) -> (Vec<Value>, Vec<Value>) {
+    let categories = Category::ALL
+        .into_iter()
+        .map(|c| {
+            json!({"value": c.as_str(), "label": page.text(&format!("found-cat-{}", c.as_str().replace('_', "-"))),
+                   "selected": c.as_str() == input.category})
+        })
+        .collect();
+    let colours = COLOURS
+        .into_iter()
+        .map(|c| json!({"value": c, "label": page.text(&format!("found-colour-{c}")), "selected": c == input.colour}))
+        .collect();
+    (categories, colours)
+}
+
+async fn render(
+    state: &crate::kit::AppState,
+    fr: Frame<'_>,
+    d: &OfficeDesk<'_>,
+    input: &NewItem,
+    errors: &FieldErrors,
+    summary: Option<String>,
+    status: StatusCode,
+) -> WebResult {
+    let t = fr.t;
+    let page = &fr.page;
+    let lang = page.lang();
+    let items = rathaus_app::found::office_items(&state.app, t, d).await?;
+    let w = page.words();
+    let items: Vec<Value> = items
+        .iter()
+        .map(|s| {
+            let i = &s.item;
+            let after = match s.after {
+                AfterKeeping::Keep => None,
+                AfterKeeping::ToFinder => Some(page.text("found-after-finder")),
+                AfterKeeping::Auction => Some(page.text("found-after-auction")),
+            };
+            json!({
+                "number": i.number,
+                "category": page.text(&format!("found-cat-{}", i.category.replace('_', "-"))),
+                "public": Category::parse(&i.category).is_some_and(Category::is_public),
+                "colour": i.colour.as_deref().map(|c| page.text(&format!("found-colour-{c}"))),
+                "brand": i.brand,
+                "description": i.description,
+                "place": i.place,
+                "private": i.private_features,
+                "found_on": rathaus_domain::form::format_date_de(&i.found_on),
+                "keeping_ends": rathaus_domain::form::format_date_de(&s.keeping_ends),
+                "after": after,
+                "matches": s.matches.iter().map(|m| json!({
+                    "description": m.loss_description,
+                    "lost_on": rathaus_domain::form::format_date_de(&m.lost_on),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let errors: Vec<Value> = errors
+        .iter()
+        .map(|(f, m)| json!({"field": f, "message": w.text(m)}))
+        .collect();
+    let error = |f: &str| {
+        errors
+            .iter()
+            .find(|e| e["field"] == f)
+            .map(|e| e["message"].clone())
+    };
+    let (categories, colours) = choices(page, input);
+    let office = t.offices.iter().find(|o| o.id.as_str() == d.office());
+    let ctx = context! {
+        office => office.map(|o| loc(&o.name, lang)),
+        action => crate::kit::paths::staff_found(t.id.as_str(), d.office()),
+        categories, colours,
+        brand => input.brand.clone(), description => input.description.clone(),
+        place => input.place.clone(), found_on => input.found_on.clone(),
+        private => input.private_features.clone(), finder_claims => input.finder_claims,
+        kategorie_error => error("kategorie"), farbe_error => error("farbe"), marke_error => error("marke"),
+        beschreibung_error => error("beschreibung"), fundort_error => error("fundort"),
+        funddatum_error => error("funddatum"), merkmale_error => error("merkmale"),
+        errors, summary, items,
+    };
+    Ok(fr.render(status, "staff/found.html", "found", ctx))
+}
+
+/// `GET /{t}/verwaltung/fundbuero/{office}`.
+pub async fn page(
+    state: St,
+    prefs: Prefs,
+    jar: CookieJar,
+    StaffMember(staff): StaffMember,
+    Path((tid, oid)): Path<(String, String)>,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = Page::of(&site, &prefs, &tid)?;
+    let d = desk(&staff, t, &oid)?;
+    render(
+        &state,
+        Frame::new(t, page, &staff, jar),
+        &d,
+        &NewItem::default(),
+        &Vec::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /{t}/verwaltung/fundbuero/{office}`: register a found item (audited).
+pub async fn register(
+    state: St,
+    prefs: Prefs,
+    StaffMember(staff): StaffMember,
+    Path((tid, oid)): Path<(String, String)>,
+    Form(p, jar): Form,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = Page::of(&site, &prefs, &tid)?;
+    let d = desk(&staff, t, &oid)?;
+    let input = NewItem {
+        category: p.raw("kategorie").to_owned(),
+        colour: p.raw("farbe").to_owned(),
+        brand: p.raw("marke").to_owned(),
+        description: p.raw("beschreibung").to_owned(),
+        place: p.raw("fundort").to_owned(),
+        found_on: p.raw("funddatum").to_owned(),
+        private_features: p.raw("merkmale").to_owned(),
+        finder_claims: p.ticked("finderlohn"),
+    };
+    match rathaus_app::found::register(&state.app, t, &d, &input).await? {
+        Registered::Done { number, matches } => {
+            let mut a = FluentArgs::new();
+            a.set("number", number);
+            a.set("matches", matches);
+            let summary = page.words().with("found-registered", &a);
+            render(
+                &state,
+                Frame::new(t, page, &staff, jar),
+                &d,
+                &NewItem::default(),
+                &Vec::new(),
+                Some(summary),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Registered::Invalid(e) => {
+            render(
+                &state,
+                Frame::new(t, page, &staff, jar),
+                &d,
+                &input,
+                &e,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
