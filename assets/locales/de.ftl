@@ -1134,3 +1134,39 @@ found-after-finder = Frist abgelaufen: an die Finderin oder den Finder herausgeb
 found-after-auction = Frist abgelaufen: zur Versteigerung.
 found-matches = Verlustmeldungen, die passen könnten (nur ein Hinweis, keine Entscheidung):
 found-reward-note = Finderlohn nach § 971 BGB: 5 % des Werts bis 500 €, 3 % des Mehrwerts, bei Tieren 3 %. Nach sechs Monaten ab Anzeige (§ 973 BGB) erhält die Finderin oder der Finder die Sache, wenn sie oder er es wünscht; sonst kann sie versteigert werden.
+found-claim-link = Das gehört mir
+found-claim-title = Eine Fundsache als meine melden
+found-claim-intro = Beschreiben Sie, woran man die Sache als Ihre erkennt. Das Fundbüro vergleicht Ihre Angaben mit den nicht veröffentlichten Merkmalen und meldet sich bei Ihnen. Zur Abholung bringen Sie bitte einen Ausweis mit.
+found-claim-features = Woran erkennt man die Sache?
+found-claim-features-hint = Zum Beispiel Inhalt, Aufkleber, Gravuren, Beschädigungen oder eine Seriennummer.
+found-claim-name = Ihr Name
+found-claim-consent = Ich bin einverstanden, dass das Fundbüro meine Angaben prüft und mir schreibt.
+found-claim-submit = Als meine melden
+found-claim-done = Danke. Das Fundbüro vergleicht Ihre Angaben und schreibt Ihnen.
+found-error-claim-consent = Bitte bestätigen Sie, dass das Fundbüro Ihre Angaben prüfen und Ihnen schreiben darf.
+found-claim-mail-accepted-subject = Fundbüro: Ihre Sache liegt zur Abholung bereit
+found-claim-mail-accepted-body = Guten Tag { $name },
+
+    wir konnten Ihre Angaben bestätigen. Sie können die Sache im { $office } ({ $address }) abholen. Bitte bringen Sie einen Ausweis mit.
+
+    { $authority }
+found-claim-mail-reward = Der Finderin oder dem Finder steht ein Finderlohn von { $reward } zu (§ 971 BGB).
+found-claim-mail-rejected-subject = Fundbüro: Ihre Meldung zu einer Fundsache
+found-claim-mail-rejected-body = Guten Tag { $name },
+
+    leider passen Ihre Angaben nicht zu der Fundsache. Wenn Sie Fragen haben, wenden Sie sich bitte an das { $office } ({ $address }).
+
+    { $authority }
+found-claims = Ansprüche
+found-claim-says = Angaben:
+found-value = Wert in Euro (Schätzung)
+found-claim-accept = Annehmen und herausgeben
+found-claim-reject = Ablehnen
+found-reward = Finderlohn: { $amount }
+found-claim-accepted = Anspruch angenommen; die Person wurde benachrichtigt.
+found-claim-accepted-reward = Anspruch angenommen; die Person wurde benachrichtigt. Finderlohn: { $reward }.
+found-claim-rejected = Anspruch abgelehnt; die Person wurde benachrichtigt.
+found-error-value = Bitte geben Sie den Wert als Betrag in Euro ein, zum Beispiel 80 oder 80,50.
+found-claim-status-open = offen
+found-claim-status-accepted = angenommen
+found-claim-status-rejected = abgelehnt

@@ -1129,3 +1129,39 @@ found-after-finder = Period over: hand it to the finder.
 found-after-auction = Period over: for auction.
 found-matches = Loss reports that might fit (a hint, not a decision):
 found-reward-note = Finder's reward under section 971 BGB: 5 % of the value up to 500 €, 3 % of the value above, 3 % for animals. Six months after the find was reported (section 973 BGB) the finder receives the item if they wish; otherwise it may be auctioned.
+found-claim-link = This is mine
+found-claim-title = Claim a found item as mine
+found-claim-intro = Describe how the item can be recognised as yours. The office compares what you say with the features it has not published and gets back to you. Please bring an ID when you collect it.
+found-claim-features = How can the item be recognised?
+found-claim-features-hint = For example contents, stickers, engravings, damage or a serial number.
+found-claim-name = Your name
+found-claim-consent = I agree that the lost-and-found office checks what I say and writes to me.
+found-claim-submit = Claim as mine
+found-claim-done = Thank you. The office compares what you said and will write to you.
+found-error-claim-consent = Please confirm that the office may check what you say and write to you.
+found-claim-mail-accepted-subject = Lost and found: your item is ready for collection
+found-claim-mail-accepted-body = Hello { $name },
+
+    we could confirm what you told us. You can collect the item at { $office } ({ $address }). Please bring an ID.
+
+    { $authority }
+found-claim-mail-reward = The finder is entitled to a finder's reward of { $reward } (section 971 BGB).
+found-claim-mail-rejected-subject = Lost and found: your claim to a found item
+found-claim-mail-rejected-body = Hello { $name },
+
+    unfortunately what you told us does not fit the found item. If you have questions, please contact { $office } ({ $address }).
+
+    { $authority }
+found-claims = Claims
+found-claim-says = They say:
+found-value = Value in euros (estimate)
+found-claim-accept = Accept and hand over
+found-claim-reject = Reject
+found-reward = Finder's reward: { $amount }
+found-claim-accepted = Claim accepted; the person has been told.
+found-claim-accepted-reward = Claim accepted; the person has been told. Finder's reward: { $reward }.
+found-claim-rejected = Claim rejected; the person has been told.
+found-error-value = Please enter the value as an amount in euros, for example 80 or 80.50.
+found-claim-status-open = open
+found-claim-status-accepted = accepted
+found-claim-status-rejected = rejected

@@ -15,7 +15,9 @@ use rathaus_domain::found::{
 };
 use rathaus_domain::tenant::OfficeDef;
 use rathaus_domain::{Lang, TenantDef};
-use rathaus_store::{FoundItem, FoundMatch, FoundQuery, LossReport, StoreError};
+use rathaus_store::{
+    ClaimDecided, FoundClaim, FoundItem, FoundMatch, FoundQuery, LossReport, StoreError,
+};
 
 /// Longest texts.
 pub const MAX_DESCRIPTION: usize = 300;
@@ -515,6 +517,8 @@ pub struct StaffItem {
     pub keeping_ends: String,
     pub after: AfterKeeping,
     pub matches: Vec<FoundMatch>,
+    /// Claims to it, oldest first.
+    pub claims: Vec<FoundClaim>,
 }
 
 /// The items of the office at `desk`.
@@ -530,6 +534,7 @@ pub async fn office_items(
     let tid = t.id.as_str();
     let items = app.db.office_found_items(tid, desk.office()).await?;
     let matches = app.db.office_matches(tid, desk.office()).await?;
+    let claims = app.db.office_claims(tid, desk.office()).await?;
     let today = today();
     Ok(items
         .into_iter()
@@ -543,8 +548,269 @@ pub async fn office_items(
                     .filter(|m| m.item_id == item.id)
                     .cloned()
                     .collect(),
+                claims: claims
+                    .iter()
+                    .filter(|c| c.item_id == item.id)
+                    .cloned()
+                    .collect(),
                 item,
             }
         })
         .collect())
+}
+
+/// A claim as the claimant enters it.
+#[derive(Debug, Clone, Default)]
+pub struct NewClaim {
+    pub name: String,
+    pub email: String,
+    pub features: String,
+    pub consent: bool,
+}
+
+/// What claiming came to.
+#[derive(Debug)]
+pub enum Claimed {
+    Done,
+    Invalid(FieldErrors),
+}
+
+/// The kept, publicly listed item `number` of `t` (what may be claimed), or "not found".
+pub async fn claimable(app: &App, t: &TenantDef, number: &str) -> AppResult<Listed> {
+    if !offered(t) {
+        return Err(crate::AppError::NotFound);
+    }
+    let number: String = number.trim().to_uppercase().chars().take(20).collect();
+    let i = app
+        .db
+        .kept_item(t.id.as_str(), &number)
+        .await?
+        .ok_or(crate::AppError::NotFound)?;
+    let category = Category::parse(&i.category)
+        .filter(|c| c.is_public())
+        .ok_or(crate::AppError::NotFound)?;
+    Ok(Listed {
+        number: i.number,
+        category,
+        colour: i.colour,
+        brand: i.brand,
+        description: i.description,
+        place: i.place,
+        found_on: i.found_on,
+        office: i.office_id,
+    })
+}
+
+/// Claims item `number`: name, e-mail and what identifies it (compared by staff with the
+/// private features; nothing is decided automatically, so the form tells no one anything
+/// about the private features).
+pub async fn claim(
+    app: &App,
+    t: &TenantDef,
+    lang: Lang,
+    number: &str,
+    input: &NewClaim,
+) -> AppResult<Claimed> {
+    let listed = claimable(app, t, number).await?;
+    let mut errors = Vec::new();
+    let name = text(&input.name, "name", 2, 100, false, &mut errors);
+    let features = text(
+        &input.features,
+        "merkmale",
+        10,
+        MAX_PRIVATE,
+        false,
+        &mut errors,
+    );
+    let email = input.email.trim().to_owned();
+    if !rathaus_domain::form::email_valid(&email) || email.len() > 254 {
+        errors.push((
+            "email",
+            key(if email.is_empty() {
+                "found-error-email-missing"
+            } else {
+                "error-email"
+            }),
+        ));
+    }
+    if !input.consent {
+        errors.push(("einwilligung", key("found-error-claim-consent")));
+    }
+    if !errors.is_empty() {
+        return Ok(Claimed::Invalid(errors));
+    }
+    let item = app
+        .db
+        .kept_item(t.id.as_str(), &listed.number)
+        .await?
+        .ok_or(crate::AppError::NotFound)?;
+    let c = FoundClaim {
+        id: uuid::Uuid::new_v4().to_string(),
+        tenant_id: t.id.to_string(),
+        item_id: item.id,
+        name,
+        email,
+        features,
+        lang: lang.code().to_owned(),
+        status: "open".into(),
+        value_cents: None,
+        reward_cents: None,
+        created_at: 0,
+    };
+    if !app.db.add_found_claim(&c).await? {
+        return Err(crate::AppError::NotFound);
+    }
+    tracing::info!(tenant = %t.id, "claim to a found item filed");
+    Ok(Claimed::Done)
+}
+
+/// Reads an amount in euros as people write it ("80", "80,50", "1.200,00").
+pub fn euros_to_cents(s: &str) -> Option<i64> {
+    let s = s.trim().trim_end_matches('€').trim().replace(' ', "");
+    // A comma is the decimal sign; without one, a point before one or two last digits is.
+    let (whole, frac) = match s.rsplit_once(',') {
+        Some((w, f)) => (w.replace('.', ""), f.to_owned()),
+        None => match s.rsplit_once('.') {
+            Some((w, f)) if f.len() <= 2 => (w.replace('.', ""), f.to_owned()),
+            _ => (s.replace('.', ""), String::new()),
+        },
+    };
+    if whole.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().ok()?
+    };
+    whole
+        .checked_mul(100)?
+        .checked_add(frac)
+        .filter(|c| *c <= 10_000_000_000)
+}
+
+/// What deciding came to.
+#[derive(Debug)]
+pub enum Decided {
+    /// Accepted with the finder's reward (if the value was given), or rejected.
+    Done {
+        accepted: bool,
+        reward_cents: Option<i64>,
+    },
+    /// The value is not an amount.
+    BadValue,
+    /// Decided already, or the item is gone.
+    Gone,
+}
+
+/// Staff of the office at `desk` decide a claim: accepted (the item goes back to the
+/// claimant, the finder's reward computed from the value they set) or rejected. The
+/// claimant is mailed either way; audited.
+pub async fn decide(
+    app: &App,
+    t: &TenantDef,
+    desk: &OfficeDesk<'_>,
+    claim_id: &str,
+    accept: bool,
+    value: &str,
+) -> AppResult<Decided> {
+    let office = offices(t)
+        .find(|o| o.id.as_str() == desk.office())
+        .ok_or(crate::AppError::NotFound)?;
+    if desk.staff().tenant() != t.id.as_str() {
+        return Err(crate::AppError::NotFound);
+    }
+    let value_cents = if value.trim().is_empty() {
+        None
+    } else {
+        match euros_to_cents(value) {
+            Some(v) => Some(v),
+            None => return Ok(Decided::BadValue),
+        }
+    };
+    let tid = t.id.as_str();
+    let claims = app.db.office_claims(tid, desk.office()).await?;
+    let Some(c) = claims.iter().find(|c| c.id == claim_id) else {
+        return Err(crate::AppError::NotFound);
+    };
+    let reward = value_cents
+        .filter(|_| accept)
+        .map(|v| rathaus_domain::found::finders_reward_cents(v, false));
+    let lang = Lang::parse(&c.lang).unwrap_or(Lang::De);
+    let site = app.site();
+    let w = site.words(tid, lang);
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("name", c.name.clone());
+    args.set("authority", t.name.get(lang).0.to_owned());
+    args.set("office", office.name.get(lang).0.to_owned());
+    args.set(
+        "address",
+        format!(
+            "{} {}, {} {}",
+            office.address.street,
+            office.address.house_number,
+            office.address.postal_code,
+            office.address.city
+        ),
+    );
+    args.set(
+        "reward",
+        reward
+            .map(|r| crate::texts::money(r, lang))
+            .unwrap_or_default(),
+    );
+    let event = if accept { "accepted" } else { "rejected" };
+    let mut body = w.with(&format!("found-claim-mail-{event}-body"), &args);
+    if reward.is_some_and(|r| r > 0) {
+        body = format!("{body}\n\n{}", w.with("found-claim-mail-reward", &args));
+    }
+    let payload = rathaus_jobs::MailPayload {
+        to: c.email.clone(),
+        subject: w.with(&format!("found-claim-mail-{event}-subject"), &args),
+        body,
+        attachment: None,
+    };
+    let mail = serde_json::to_string(&payload).unwrap_or_default();
+    let actor = format!("staff:{}", desk.staff().session.staff_id);
+    match app
+        .db
+        .decide_found_claim(
+            tid,
+            desk.office(),
+            claim_id,
+            accept,
+            value_cents.filter(|_| accept),
+            reward,
+            mail,
+            &actor,
+        )
+        .await?
+    {
+        ClaimDecided::Done => Ok(Decided::Done {
+            accepted: accept,
+            reward_cents: reward,
+        }),
+        ClaimDecided::Gone => Ok(Decided::Gone),
+    }
+}
+
+#[cfg(test)]
+mod claim_tests {
+    #[test]
+    fn amounts_as_people_write_them() {
+        use super::euros_to_cents as c;
+        assert_eq!(c("80"), Some(8_000));
+        assert_eq!(c("80,5"), Some(8_050));
+        assert_eq!(c("80.50"), Some(8_050));
+        assert_eq!(c("1.200,00 €"), Some(120_000));
+        assert_eq!(c("1.200"), Some(120_000));
+        assert_eq!(c("zehn"), None);
+        assert_eq!(c("-5"), None);
+        assert_eq!(c(""), None);
+    }
 }

@@ -324,3 +324,171 @@ impl Db {
         .collect()))
     }
 }
+
+/// Someone's claim to a found item: what they say identifies it, for staff to compare with
+/// the private features.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundClaim {
+    pub id: String,
+    pub tenant_id: String,
+    pub item_id: String,
+    pub name: String,
+    pub email: String,
+    /// What the claimant says identifies the item (contents, marks, serial number).
+    pub features: String,
+    pub lang: String,
+    /// `open`, `accepted`, `rejected`.
+    pub status: String,
+    /// The value staff set when accepting, and the finder's reward from it.
+    pub value_cents: Option<i64>,
+    pub reward_cents: Option<i64>,
+    pub created_at: i64,
+}
+
+const CLAIM_COLUMNS: &str = "id, tenant_id, item_id, name, email, features, lang, status, value_cents, reward_cents, created_at";
+
+macro_rules! claim_of {
+    ($r:expr) => {
+        FoundClaim {
+            id: $r.get("id"),
+            tenant_id: $r.get("tenant_id"),
+            item_id: $r.get("item_id"),
+            name: $r.get("name"),
+            email: $r.get("email"),
+            features: $r.get("features"),
+            lang: $r.get("lang"),
+            status: $r.get("status"),
+            value_cents: $r.get("value_cents"),
+            reward_cents: $r.get("reward_cents"),
+            created_at: $r.get("created_at"),
+        }
+    };
+}
+
+/// What deciding a claim came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimDecided {
+    Done,
+    /// Decided already, or the item is no longer kept.
+    Gone,
+}
+
+impl Db {
+    /// The kept item `number` of `tenant`, if any.
+    pub async fn kept_item(
+        &self,
+        tenant: &str,
+        number: &str,
+    ) -> Result<Option<FoundItem>, StoreError> {
+        let sql = format!("SELECT {ITEM_COLUMNS} FROM found_items WHERE tenant_id = $1 AND number = $2 AND status = 'kept'");
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant)
+            .bind(number)
+            .fetch_optional(p)
+            .await?
+            .map(|r| item_of!(r))))
+    }
+
+    /// Files a claim (the item must still be kept); `false` if it is not.
+    pub async fn add_found_claim(&self, c: &FoundClaim) -> Result<bool, StoreError> {
+        let sql = format!(
+            "INSERT INTO found_claims ({CLAIM_COLUMNS}) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, 'open', NULL, NULL, $8 \
+             WHERE EXISTS (SELECT 1 FROM found_items WHERE id = $3 AND tenant_id = $2 AND status = 'kept')"
+        );
+        with_pool!(self, |p| sqlx::query(&sql)
+            .bind(&c.id)
+            .bind(&c.tenant_id)
+            .bind(&c.item_id)
+            .bind(&c.name)
+            .bind(&c.email)
+            .bind(&c.features)
+            .bind(&c.lang)
+            .bind(now_millis())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected() == 1))
+        .map_err(StoreError::from_sqlx)
+    }
+
+    /// The claims to the items of one office, oldest first.
+    pub async fn office_claims(
+        &self,
+        tenant: &str,
+        office: &str,
+    ) -> Result<Vec<FoundClaim>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM found_claims c JOIN found_items i ON i.id = c.item_id \
+             WHERE c.tenant_id = $1 AND i.office_id = $2 ORDER BY c.created_at",
+            CLAIM_COLUMNS
+                .split(", ")
+                .map(|c| format!("c.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant)
+            .bind(office)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| claim_of!(r))
+            .collect()))
+    }
+
+    /// Decides open claim `claim` to an item of `office`: accepted (the item is returned to
+    /// the claimant, value and reward recorded) or rejected; with the claimant's mail and
+    /// the audit entry, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn decide_found_claim(
+        &self,
+        tenant: &str,
+        office: &str,
+        claim: &str,
+        accept: bool,
+        value_cents: Option<i64>,
+        reward_cents: Option<i64>,
+        mail: String,
+        actor: &str,
+    ) -> Result<ClaimDecided, StoreError> {
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                let item: Option<(String, String)> = sqlx::query(
+                    "SELECT i.id, i.number FROM found_claims c JOIN found_items i ON i.id = c.item_id \
+                     WHERE c.id = $1 AND c.tenant_id = $2 AND i.office_id = $3 AND c.status = 'open' AND i.status = 'kept'",
+                )
+                .bind(claim).bind(tenant).bind(office)
+                .fetch_optional(&mut *tx).await?
+                .map(|r| (r.get("id"), r.get("number")));
+                let Some((item_id, number)) = item else {
+                    tx.rollback().await?;
+                    return Ok(ClaimDecided::Gone);
+                };
+                let status = if accept { "accepted" } else { "rejected" };
+                sqlx::query("UPDATE found_claims SET status = $1, value_cents = $2, reward_cents = $3 WHERE id = $4 AND status = 'open'")
+                    .bind(status).bind(value_cents).bind(reward_cents).bind(claim)
+                    .execute(&mut *tx).await?;
+                if accept {
+                    sqlx::query("UPDATE found_items SET status = 'returned' WHERE id = $1 AND status = 'kept'")
+                        .bind(&item_id)
+                        .execute(&mut *tx).await?;
+                }
+                insert_outbox!(tx, tenant, "mail", mail);
+                let ev = AuditEvent {
+                    actor: actor.to_owned(),
+                    action: format!("found-claim-{status}"),
+                    object: format!("found:{number}"),
+                    detail: String::new(),
+                };
+                append_audit!(tx, tenant, &ev);
+                tx.commit().await?;
+                Ok(ClaimDecided::Done)
+            }};
+        }
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
+    }
+}

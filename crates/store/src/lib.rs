@@ -33,7 +33,9 @@ pub use cases::{
     StaffMember, StaffSession,
 };
 pub use files::FileMeta;
-pub use found::{FoundItem, FoundMatch, FoundQuery, LossReport, MatchMail};
+pub use found::{
+    ClaimDecided, FoundClaim, FoundItem, FoundMatch, FoundQuery, LossReport, MatchMail,
+};
 pub use id_documents::{IdDocument, ReportOutcome, ReportedDocument};
 pub use outbox::{DeliveryFilter, DeliveryRow, OutboxItem, OutboxStats, QueuedDelivery, DELIVERY};
 pub use payments::{BankLine, DemoTransaction, NewPayment, Payment};

@@ -132,6 +132,48 @@ both_backends! {
         assert!(html.contains("passen könnten"), "{html}");
         wait_for_mails(&app, |m| m.contains("zweite.person@example.org") && m.contains(&number), 1).await;
 
+        // The owner claims it; staff compare with the private features and decide.
+        let claim_path = format!("/soest/fundbuero/{number}/anspruch");
+        let (_, html) = page(&anyone, &app, "/soest/fundbuero").await;
+        assert!(html.contains(&claim_path), "{html}");
+        assert_eq!(page(&anyone, &app, "/soest/fundbuero/F-1999-NIX/anspruch").await.0, 404);
+        let (status, html) = post(&owner, &app, &claim_path, &[("name", "Mia Verlust"), ("email", "mia.verlust@example.org"),
+            ("merkmale", "Brotdose mit Dinosauriern und mein Schülerausweis")]).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("id=\"einwilligung-error\"") && html.contains("Brotdose mit Dinosauriern"), "{html}");
+        let (status, html) = post(&owner, &app, &claim_path, &[("name", "Mia Verlust"), ("email", "mia.verlust@example.org"),
+            ("merkmale", "Brotdose mit Dinosauriern und mein Schülerausweis"), ("einwilligung", "ja")]).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("id=\"angemeldet\""));
+        let (_, html) = page(&staff, &app, office).await;
+        assert!(html.contains("Brotdose mit Dinosauriern") && html.contains("PRIVATMERKMAL"), "staff see both side by side");
+        let claim_id = {
+            let i = html.find("name=\"anspruch\" value=\"").unwrap() + 23;
+            html[i..i + html[i..].find('"').unwrap()].to_owned()
+        };
+        let decide = |value: &'static str, action: &'static str, html: String| {
+            let (app, staff, claim_id) = (&app, &staff, claim_id.clone());
+            async move {
+                let csrf = csrf_token(&html).unwrap();
+                let res = staff.post(app.url("/soest/verwaltung/fundbuero/buergerbuero/entscheidung"))
+                    .form(&[("_csrf", csrf.as_str()), ("anspruch", claim_id.as_str()), ("wert", value), ("aktion", action)])
+                    .send().await.unwrap();
+                (res.status().as_u16(), decode_html(&res.text().await.unwrap()))
+            }
+        };
+        let (status, html) = decide("zehn", "annehmen", html).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("Wert als Betrag"), "{html}");
+        let (status, html) = decide("80", "annehmen", html).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("Finderlohn: 4,00"), "5 % of 80 €: {html}");
+        let (status, _) = decide("80", "annehmen", html).await;
+        assert_eq!(status, 409, "decided already");
+        let told = wait_for_mails(&app, |m| m.contains("mia.verlust@example.org") && m.contains("4,00"), 1).await;
+        assert!(told[0].contains("abholen") && !told[0].contains("PRIVATMERKMAL"), "{}", told[0]);
+        let (_, html) = page(&anyone, &app, "/soest/fundbuero").await;
+        assert!(!html.contains(&number), "returned items are no longer listed");
+
         // Staff of other offices may not; the registrations are audited.
         let other = client();
         staff_login(&app, &other, "soest", "admin-soest").await;
@@ -242,6 +284,35 @@ async fn the_fundbuero_in_the_browser() {
         wait_for_css(c, "#gemeldet").await;
         audit(c, &axe_js, at("loss reported with a match"), &mut failures).await;
     }
+    // Claiming the umbrella, then staff with the claim next to the private features.
+    c.goto(&app.url("/soest/fundbuero?lang=de")).await.unwrap();
+    click(c, "a[href$='/anspruch']").await;
+    wait_for_css(c, "#merkmale").await;
+    audit(c, &axe_js, "claim form".into(), &mut failures).await;
+    click(c, "main form button[type=submit]").await;
+    wait_for_css(c, ".error-summary").await;
+    audit(c, &axe_js, "claim with errors".into(), &mut failures).await;
+    fill(c, "merkmale", "Holzgriff mit eingeritztem Stern").await;
+    fill(c, "name", "Demo Person").await;
+    fill(c, "email", "demo.person@example.org").await;
+    click(c, "label[for=einwilligung]").await;
+    click(c, "main form button[type=submit]").await;
+    wait_for_css(c, "#angemeldet").await;
+    audit(c, &axe_js, "claim filed".into(), &mut failures).await;
+    c.goto(&app.url("/soest/verwaltung/fundbuero/buergerbuero"))
+        .await
+        .unwrap();
+    wait_for_css(c, "input[name=wert]").await;
+    audit(c, &axe_js, "staff: a claim to decide".into(), &mut failures).await;
+    c.find(Locator::Css("input[name=wert]"))
+        .await
+        .unwrap()
+        .send_keys("25")
+        .await
+        .unwrap();
+    click(c, "button[value=annehmen]").await;
+    wait_for_css(c, "div.notice[role=status]").await;
+    audit(c, &axe_js, "staff: claim accepted".into(), &mut failures).await;
     let _ = b.client.clone().close().await;
     assert!(
         failures.is_empty(),

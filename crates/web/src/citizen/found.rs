@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::CookieJar;
 use minijinja::context;
-use rathaus_app::found::{FieldErrors, NewLoss, Reported, Search};
+use rathaus_app::found::{Claimed, FieldErrors, NewClaim, NewLoss, Reported, Search};
 use rathaus_domain::found::{Category, COLOURS};
 use rathaus_domain::TenantDef;
 use serde_json::{json, Value};
@@ -86,6 +86,7 @@ pub async fn search(
                 "description": i.description,
                 "place": i.place,
                 "found_on": rathaus_domain::form::format_date_de(&i.found_on),
+                "claim_href": paths::found_claim(&tid, &i.number),
             })
         })
         .collect();
@@ -203,6 +204,118 @@ pub async fn report_loss(
             &input,
             &e,
             None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn claim_form(
+    page: &Page<'_>,
+    t: &TenantDef,
+    jar: CookieJar,
+    item: &rathaus_app::found::Listed,
+    input: &NewClaim,
+    errors: &FieldErrors,
+    done: bool,
+    status: StatusCode,
+) -> WebResult {
+    let (jar, token) = csrf::token(jar);
+    let w = page.words();
+    let errors: Vec<Value> = errors
+        .iter()
+        .map(|(f, m)| json!({"field": f, "message": w.text(m)}))
+        .collect();
+    let error = |f: &str| {
+        errors
+            .iter()
+            .find(|e| e["field"] == f)
+            .map(|e| e["message"].clone())
+    };
+    let tid = t.id.as_str();
+    let res = page.render_private(
+        status,
+        "citizen/found_claim.html",
+        context! {
+            action => paths::found_claim(tid, &item.number),
+            search_href => paths::found_search(tid),
+            privacy_href => paths::privacy(tid),
+            csrf => token,
+            item => json!({
+                "number": item.number,
+                "category": page.text(&format!("found-cat-{}", item.category.as_str().replace('_', "-"))),
+                "description": item.description,
+                "found_on": rathaus_domain::form::format_date_de(&item.found_on),
+                "place": item.place,
+            }),
+            name => input.name.clone(), email => input.email.clone(),
+            features => input.features.clone(), consent => input.consent,
+            name_error => error("name"), email_error => error("email"),
+            merkmale_error => error("merkmale"), einwilligung_error => error("einwilligung"),
+            errors, done,
+            offices => offices(page, t),
+        },
+    );
+    Ok((jar, res).into_response())
+}
+
+/// `GET /{t}/fundbuero/{number}/anspruch`: "this is mine".
+pub async fn claim_page(
+    state: St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path((tid, number)): Path<(String, String)>,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = offered(&site, &prefs, &tid)?;
+    let item = rathaus_app::found::claimable(&state.app, t, &number).await?;
+    claim_form(
+        &page,
+        t,
+        jar,
+        &item,
+        &NewClaim::default(),
+        &Vec::new(),
+        false,
+        StatusCode::OK,
+    )
+}
+
+/// `POST /{t}/fundbuero/{number}/anspruch`.
+pub async fn claim(
+    state: St,
+    prefs: Prefs,
+    Path((tid, number)): Path<(String, String)>,
+    Form(p, jar): Form,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = offered(&site, &prefs, &tid)?;
+    let item = rathaus_app::found::claimable(&state.app, t, &number).await?;
+    let input = NewClaim {
+        name: p.raw("name").to_owned(),
+        email: p.raw("email").to_owned(),
+        features: p.raw("merkmale").to_owned(),
+        consent: p.ticked("einwilligung"),
+    };
+    match rathaus_app::found::claim(&state.app, t, page.lang(), &number, &input).await? {
+        Claimed::Done => claim_form(
+            &page,
+            t,
+            jar,
+            &item,
+            &input,
+            &Vec::new(),
+            true,
+            StatusCode::OK,
+        ),
+        Claimed::Invalid(e) => claim_form(
+            &page,
+            t,
+            jar,
+            &item,
+            &input,
+            &e,
+            false,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
     }

@@ -101,6 +101,7 @@ pub fn router(state: &AppState) -> Router<Arc<AppState>> {
             p::found_loss,
             get(found::loss_page).post(found::report_loss),
         )
+        .route(p::found_claim, get(found::claim_page).post(found::claim))
 }
 
 /// The session bar for private pages (None when nobody is logged in).

@@ -114,6 +114,8 @@ paths! {
     // ----- citizen: the Fundbüro -----------------------------------------------------------------
     found_search(tenant) = "/{tenant}/fundbuero", GET;
     found_loss(tenant) = "/{tenant}/fundbuero/verlust-melden", GET | POST;
+    /// "This is mine": a claim to a listed item.
+    found_claim(tenant, number) = "/{tenant}/fundbuero/{number}/anspruch", GET | POST;
 
     // ----- staff: the back office -----------------------------------------------------------------
     staff_home(tenant) = "/{tenant}/verwaltung", GET;
@@ -145,6 +147,7 @@ paths! {
     staff_id_status(tenant, office) = "/{tenant}/verwaltung/ausweise/{office}", GET | POST;
     /// The Fundbüro of an office: register found items, see them with their matches.
     staff_found(tenant, office) = "/{tenant}/verwaltung/fundbuero/{office}", GET | POST;
+    staff_found_decide(tenant, office) = "/{tenant}/verwaltung/fundbuero/{office}/entscheidung", POST;
 
     /// A city app's login (OAuth 2.0 for native apps): the citizen lets the app in.
     app_login(tenant) = "/{tenant}/app-zugang", GET | POST;

@@ -78,6 +78,7 @@ const RENAMED: &[(&str, &str)] = &[
     ("id_status.html", "citizen/id_status.html"),
     ("found_search.html", "citizen/found_search.html"),
     ("found_loss.html", "citizen/found_loss.html"),
+    ("found_claim.html", "citizen/found_claim.html"),
     ("staff_base.html", "staff/base.html"),
     ("staff_inbox.html", "staff/inbox.html"),
     ("staff_case.html", "staff/case.html"),

@@ -12,7 +12,7 @@ use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
 use minijinja::context;
 use rathaus_app::access::{OfficeDesk, Staff};
-use rathaus_app::found::{FieldErrors, NewItem, Registered};
+use rathaus_app::found::{Decided, FieldErrors, NewItem, Registered};
 use rathaus_domain::found::{AfterKeeping, Category, COLOURS};
 use rathaus_domain::TenantDef;
 use serde_json::{json, Value};
@@ -74,6 +74,16 @@ async fn render(
                 "found_on": rathaus_domain::form::format_date_de(&i.found_on),
                 "keeping_ends": rathaus_domain::form::format_date_de(&s.keeping_ends),
                 "after": after,
+                "kept": i.status == "kept",
+                "claims": s.claims.iter().map(|c| json!({
+                    "id": c.id,
+                    "name": c.name,
+                    "email": c.email,
+                    "features": c.features,
+                    "open": c.status == "open",
+                    "status": page.text(&format!("found-claim-status-{}", c.status)),
+                    "reward": c.reward_cents.map(|r| rathaus_app::texts::money(r, lang)),
+                })).collect::<Vec<_>>(),
                 "matches": s.matches.iter().map(|m| json!({
                     "description": m.loss_description,
                     "lost_on": rathaus_domain::form::format_date_de(&m.lost_on),
@@ -96,6 +106,7 @@ async fn render(
     let ctx = context! {
         office => office.map(|o| loc(&o.name, lang)),
         action => crate::kit::paths::staff_found(t.id.as_str(), d.office()),
+        decide_action => crate::kit::paths::staff_found_decide(t.id.as_str(), d.office()),
         categories, colours,
         brand => input.brand.clone(), description => input.description.clone(),
         place => input.place.clone(), found_on => input.found_on.clone(),
@@ -103,6 +114,7 @@ async fn render(
         kategorie_error => error("kategorie"), farbe_error => error("farbe"), marke_error => error("marke"),
         beschreibung_error => error("beschreibung"), fundort_error => error("fundort"),
         funddatum_error => error("funddatum"), merkmale_error => error("merkmale"),
+        wert_error => error("wert"),
         errors, summary, items,
     };
     Ok(fr.render(status, "staff/found.html", "found", ctx))
@@ -182,4 +194,62 @@ pub async fn register(
             .await
         }
     }
+}
+
+/// `POST /{t}/verwaltung/fundbuero/{office}/entscheidung`: accept or reject a claim
+/// (audited; the claimant is mailed).
+pub async fn decide(
+    state: St,
+    prefs: Prefs,
+    StaffMember(staff): StaffMember,
+    Path((tid, oid)): Path<(String, String)>,
+    Form(p, jar): Form,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = Page::of(&site, &prefs, &tid)?;
+    let d = desk(&staff, t, &oid)?;
+    let accept = p.raw("aktion") == "annehmen";
+    let answer =
+        rathaus_app::found::decide(&state.app, t, &d, p.raw("anspruch"), accept, p.raw("wert"))
+            .await?;
+    let w = page.words();
+    let (summary, errors, status) = match answer {
+        Decided::Done {
+            accepted,
+            reward_cents,
+        } => {
+            let mut a = FluentArgs::new();
+            a.set(
+                "reward",
+                reward_cents
+                    .map(|r| rathaus_app::texts::money(r, page.lang()))
+                    .unwrap_or_default(),
+            );
+            let key = match (accepted, reward_cents.is_some()) {
+                (true, true) => "found-claim-accepted-reward",
+                (true, false) => "found-claim-accepted",
+                (false, _) => "found-claim-rejected",
+            };
+            (Some(w.with(key, &a)), Vec::new(), StatusCode::OK)
+        }
+        Decided::BadValue => (
+            None,
+            vec![(
+                "wert",
+                rathaus_domain::form::Message::Key("found-error-value", Vec::new()),
+            )],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Decided::Gone => return Err(WebError::Conflict),
+    };
+    render(
+        &state,
+        Frame::new(t, page, &staff, jar),
+        &d,
+        &NewItem::default(),
+        &errors,
+        summary,
+        status,
+    )
+    .await
 }
