@@ -769,6 +769,17 @@ pub async fn decide(
     if reward.is_some_and(|r| r > 0) {
         body = format!("{body}\n\n{}", w.with("found-claim-mail-reward", &args));
     }
+    if accept && office.appointments.is_some() {
+        args.set(
+            "link",
+            app.config.url(&crate::links::appointment_office(
+                tid,
+                office.id.as_str(),
+                None,
+            )),
+        );
+        body = format!("{body}\n\n{}", w.with("found-claim-mail-booking", &args));
+    }
     let payload = rathaus_jobs::MailPayload {
         to: c.email.clone(),
         subject: w.with(&format!("found-claim-mail-{event}-subject"), &args),
@@ -797,6 +808,47 @@ pub async fn decide(
         }),
         ClaimDecided::Gone => Ok(Decided::Gone),
     }
+}
+
+/// Staff settle an item whose keeping period is over: handed to the finder (who asked for
+/// it) or given to auction — only what [`after_keeping`] allows on that day; audited.
+/// `Ok(false)`: not possible (still within the period, the other way round, or not kept).
+pub async fn settle(
+    app: &App,
+    t: &TenantDef,
+    desk: &OfficeDesk<'_>,
+    number: &str,
+    to_finder: bool,
+) -> AppResult<bool> {
+    if !offices(t).any(|o| o.id.as_str() == desk.office()) || desk.staff().tenant() != t.id.as_str()
+    {
+        return Err(crate::AppError::NotFound);
+    }
+    let items = app
+        .db
+        .office_found_items(t.id.as_str(), desk.office())
+        .await?;
+    let Some(item) = items
+        .iter()
+        .find(|i| i.number == number && i.status == "kept")
+    else {
+        return Ok(false);
+    };
+    let reported: Date = item.reported_on.parse().unwrap_or(today());
+    let allowed = match after_keeping(reported, today(), item.finder_claims) {
+        AfterKeeping::Keep => false,
+        AfterKeeping::ToFinder => to_finder,
+        AfterKeeping::Auction => !to_finder,
+    };
+    if !allowed {
+        return Ok(false);
+    }
+    let status = if to_finder { "to_finder" } else { "auctioned" };
+    let actor = format!("staff:{}", desk.staff().session.staff_id);
+    Ok(app
+        .db
+        .settle_found_item(t.id.as_str(), desk.office(), number, status, &actor)
+        .await?)
 }
 
 #[cfg(test)]

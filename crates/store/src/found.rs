@@ -492,3 +492,49 @@ impl Db {
         }
     }
 }
+
+impl Db {
+    /// Ends the keeping of kept item `number` of `office`: `to_finder` or `auctioned`
+    /// (audited as `actor`); `false` if it is not kept (any more).
+    pub async fn settle_found_item(
+        &self,
+        tenant: &str,
+        office: &str,
+        number: &str,
+        status: &str,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                let n = sqlx::query(
+                    "UPDATE found_items SET status = $1 WHERE tenant_id = $2 AND office_id = $3 AND number = $4 AND status = 'kept'",
+                )
+                .bind(status)
+                .bind(tenant)
+                .bind(office)
+                .bind(number)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n != 1 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                let ev = AuditEvent {
+                    actor: actor.to_owned(),
+                    action: format!("found-item-{status}"),
+                    object: format!("found:{number}"),
+                    detail: String::new(),
+                };
+                append_audit!(tx, tenant, &ev);
+                tx.commit().await?;
+                Ok(true)
+            }};
+        }
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
+    }
+}

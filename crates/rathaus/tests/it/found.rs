@@ -174,12 +174,43 @@ both_backends! {
         let (_, html) = page(&anyone, &app, "/soest/fundbuero").await;
         assert!(!html.contains(&number), "returned items are no longer listed");
 
+        // After the keeping period (a moved clock): the finder who asked for it gets it.
+        let (status, html) = post(&staff, &app, office, &[("kategorie", "keys"), ("beschreibung", "Schlüsselbund mit rotem Anhänger"),
+            ("fundort", "Markt"), ("funddatum", &today), ("finderlohn", "ja")]).await;
+        assert_eq!(status, 200, "{html}");
+        let keys = {
+            let i = html.find("Erfasst als ").unwrap() + "Erfasst als ".len();
+            html[i..i + html[i..].find('.').unwrap()].to_owned()
+        };
+        let settle = |number: String, action: &'static str, html: String| {
+            let (app, staff) = (&app, &staff);
+            async move {
+                let csrf = csrf_token(&html).unwrap();
+                let res = staff.post(app.url("/soest/verwaltung/fundbuero/buergerbuero/frist"))
+                    .form(&[("_csrf", csrf.as_str()), ("fundnummer", number.as_str()), ("aktion", action)])
+                    .send().await.unwrap();
+                (res.status().as_u16(), decode_html(&res.text().await.unwrap()))
+            }
+        };
+        let (status, _) = settle(keys.clone(), "finder", html.clone()).await;
+        assert_eq!(status, 409, "still within the six months");
+        crate::support::sql(&app, &format!("UPDATE found_items SET reported_on = '2020-01-01' WHERE number = '{keys}'")).await;
+        let (_, html) = page(&staff, &app, office).await;
+        assert!(html.contains("An die Finderin oder den Finder herausgeben"), "{html}");
+        let (status, _) = settle(keys.clone(), "auction", html.clone()).await;
+        assert_eq!(status, 409, "the finder asked for it");
+        let (status, html) = settle(keys.clone(), "finder", html).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("an die Finderin oder den Finder herausgegeben"));
+
         // Staff of other offices may not; the registrations are audited.
         let other = client();
         staff_login(&app, &other, "soest", "admin-soest").await;
         assert_eq!(page(&other, &app, office).await.0, 403);
         let audit = sql_strings(&app, "SELECT object FROM audit_log WHERE action = 'found-item-registered'").await;
-        assert_eq!(audit.len(), 2, "{audit:?}");
+        assert_eq!(audit.len(), 3, "{audit:?}");
+        let settled = sql_strings(&app, "SELECT object FROM audit_log WHERE action = 'found-item-to_finder'").await;
+        assert_eq!(settled, [format!("found:{keys}")]);
         assert_eq!(page(&anyone, &app, "/solingen/fundbuero").await.0, 404);
         let (_, home) = page(&anyone, &app, "/soest").await;
         assert!(home.contains("/soest/fundbuero"));
@@ -313,6 +344,23 @@ async fn the_fundbuero_in_the_browser() {
     click(c, "button[value=annehmen]").await;
     wait_for_css(c, "div.notice[role=status]").await;
     audit(c, &axe_js, "staff: claim accepted".into(), &mut failures).await;
+    // An item past its keeping period (the clock moved by changing its report date).
+    crate::support::sql(
+        &app,
+        "UPDATE found_items SET status = 'kept', reported_on = '2020-01-01'",
+    )
+    .await;
+    c.goto(&app.url("/soest/verwaltung/fundbuero/buergerbuero"))
+        .await
+        .unwrap();
+    wait_for_css(c, "button[value=auction]").await;
+    audit(
+        c,
+        &axe_js,
+        "staff: an item past its time".into(),
+        &mut failures,
+    )
+    .await;
     let _ = b.client.clone().close().await;
     assert!(
         failures.is_empty(),

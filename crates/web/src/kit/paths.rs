@@ -148,6 +148,8 @@ paths! {
     /// The Fundbüro of an office: register found items, see them with their matches.
     staff_found(tenant, office) = "/{tenant}/verwaltung/fundbuero/{office}", GET | POST;
     staff_found_decide(tenant, office) = "/{tenant}/verwaltung/fundbuero/{office}/entscheidung", POST;
+    /// An item past its keeping period goes to the finder or to auction.
+    staff_found_settle(tenant, office) = "/{tenant}/verwaltung/fundbuero/{office}/frist", POST;
 
     /// A city app's login (OAuth 2.0 for native apps): the citizen lets the app in.
     app_login(tenant) = "/{tenant}/app-zugang", GET | POST;

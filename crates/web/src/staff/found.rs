@@ -75,6 +75,12 @@ async fn render(
                 "keeping_ends": rathaus_domain::form::format_date_de(&s.keeping_ends),
                 "after": after,
                 "kept": i.status == "kept",
+                "settle": match (i.status.as_str(), s.after) {
+                    ("kept", AfterKeeping::ToFinder) => Some("finder"),
+                    ("kept", AfterKeeping::Auction) => Some("auction"),
+                    _ => None,
+                },
+                "status": page.text(&format!("found-status-{}", i.status.replace('_', "-"))),
                 "claims": s.claims.iter().map(|c| json!({
                     "id": c.id,
                     "name": c.name,
@@ -107,6 +113,7 @@ async fn render(
         office => office.map(|o| loc(&o.name, lang)),
         action => crate::kit::paths::staff_found(t.id.as_str(), d.office()),
         decide_action => crate::kit::paths::staff_found_decide(t.id.as_str(), d.office()),
+        settle_action => crate::kit::paths::staff_found_settle(t.id.as_str(), d.office()),
         categories, colours,
         brand => input.brand.clone(), description => input.description.clone(),
         place => input.place.clone(), found_on => input.found_on.clone(),
@@ -250,6 +257,42 @@ pub async fn decide(
         &errors,
         summary,
         status,
+    )
+    .await
+}
+
+/// `POST /{t}/verwaltung/fundbuero/{office}/frist`: an item past its keeping period is
+/// handed to the finder or given to auction (audited).
+pub async fn settle(
+    state: St,
+    prefs: Prefs,
+    StaffMember(staff): StaffMember,
+    Path((tid, oid)): Path<(String, String)>,
+    Form(p, jar): Form,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = Page::of(&site, &prefs, &tid)?;
+    let d = desk(&staff, t, &oid)?;
+    let to_finder = p.raw("aktion") == "finder";
+    if !rathaus_app::found::settle(&state.app, t, &d, p.raw("fundnummer"), to_finder).await? {
+        return Err(WebError::Conflict);
+    }
+    let mut a = FluentArgs::new();
+    a.set("number", p.raw("fundnummer").to_owned());
+    let key = if to_finder {
+        "found-settled-finder"
+    } else {
+        "found-settled-auction"
+    };
+    let summary = page.words().with(key, &a);
+    render(
+        &state,
+        Frame::new(t, page, &staff, jar),
+        &d,
+        &NewItem::default(),
+        &Vec::new(),
+        Some(summary),
+        StatusCode::OK,
     )
     .await
 }

@@ -59,6 +59,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route(p::staff_visitors, get(visitors::page))
         .route(p::staff_found, get(found::page).post(found::register))
         .route(p::staff_found_decide, post(found::decide))
+        .route(p::staff_found_settle, post(found::settle))
         .route(
             p::staff_id_status,
             get(id_status::page)
