@@ -350,9 +350,12 @@ pub struct NewLoss {
 /// What reporting came to.
 #[derive(Debug)]
 pub enum Reported {
-    /// Filed; how many items already kept may match (the citizen was mailed if any).
+    /// Filed; how many items already kept may match (the citizen was mailed if any), the
+    /// report's id and the token for its certificate.
     Done {
         matches: usize,
+        id: String,
+        certificate: String,
     },
     Invalid(FieldErrors),
 }
@@ -434,7 +437,11 @@ pub async fn report_loss(
     let ids: Vec<String> = matched.iter().map(|i| i.id.clone()).collect();
     app.db.add_loss_report(&report, &ids, mail).await?;
     tracing::info!(tenant = %tid, matches = ids.len(), "loss report filed");
-    Ok(Reported::Done { matches: ids.len() })
+    Ok(Reported::Done {
+        matches: ids.len(),
+        certificate: app.keys.loss_certificate_token(&report.id),
+        id: report.id,
+    })
 }
 
 /// The public search's question.
@@ -849,6 +856,86 @@ pub async fn settle(
         .db
         .settle_found_item(t.id.as_str(), desk.office(), number, status, &actor)
         .await?)
+}
+
+/// The Verlustbescheinigung of loss report `id` as PDF/A: that and what was reported as
+/// lost, and when. Only with the token the filing browser was given.
+pub async fn loss_certificate(
+    app: &App,
+    t: &TenantDef,
+    lang: Lang,
+    id: &str,
+    token: &str,
+) -> AppResult<Vec<u8>> {
+    use rathaus_pdf::Block;
+    if !offered(t) || !app.keys.loss_certificate_fits(id, token) {
+        return Err(crate::AppError::NotFound);
+    }
+    let l = app
+        .db
+        .loss_report(t.id.as_str(), id)
+        .await?
+        .ok_or(crate::AppError::NotFound)?;
+    let site = app.site();
+    let w = site.words(t.id.as_str(), lang);
+    let authority = t.name.get(lang).0.to_owned();
+    let field = |label: String, value: String| Block::Field {
+        label,
+        lines: vec![value],
+    };
+    let mut blocks = vec![
+        Block::Title(w.get("found-cert-title")),
+        Block::Paragraph(w.get("found-cert-intro")),
+        field(
+            w.get("found-cert-reported"),
+            crate::clock::berlin_datetime(l.created_at),
+        ),
+        field(
+            w.get("found-category"),
+            w.get(&format!("found-cat-{}", l.category.replace('_', "-"))),
+        ),
+    ];
+    if let Some(c) = &l.colour {
+        blocks.push(field(
+            w.get("found-colour"),
+            w.get(&format!("found-colour-{c}")),
+        ));
+    }
+    blocks.push(field(w.get("found-description"), l.description.clone()));
+    blocks.push(field(
+        w.get("found-cert-lost-on"),
+        rathaus_domain::form::format_date_de(&l.lost_on),
+    ));
+    if !l.place.is_empty() {
+        blocks.push(field(w.get("found-cert-lost-at"), l.place.clone()));
+    }
+    blocks.push(Block::Paragraph(w.get("found-cert-note")));
+    if let Some(o) = offices(t).next() {
+        blocks.push(Block::Field {
+            label: w.get("found-contact"),
+            lines: vec![
+                o.name.get(lang).0.to_owned(),
+                format!("{} {}", o.address.street, o.address.house_number),
+                format!("{} {}", o.address.postal_code, o.address.city),
+            ],
+        });
+    }
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("authority", authority.clone());
+    args.set("page", "{page}");
+    args.set("pages", "{pages}");
+    let doc = rathaus_pdf::Document {
+        lang: lang.code().to_owned(),
+        title: w.get("found-cert-title"),
+        author: authority,
+        creator: "Rathaus".to_owned(),
+        created: crate::clock::pdf_timestamp(l.created_at),
+        blocks,
+        footer: w.with("found-cert-footer", &args),
+    };
+    crate::receipts::render(doc)
+        .await
+        .map_err(crate::AppError::Internal)
 }
 
 #[cfg(test)]

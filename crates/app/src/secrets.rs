@@ -185,6 +185,17 @@ impl Keys {
         hex(&self.mac("id-number", &format!("{tenant}\0{number}"))[..16])
     }
 
+    /// The token with which the browser that filed loss report `id` may download its
+    /// certificate (sent in a form post, never in a URL).
+    pub fn loss_certificate_token(&self, id: &str) -> String {
+        hex(&self.mac("loss-certificate", id)[..16])
+    }
+
+    /// Whether `given` is that token (constant time).
+    pub fn loss_certificate_fits(&self, id: &str, given: &str) -> bool {
+        token_matches(given, &self.loss_certificate_token(id))
+    }
+
     /// The CSRF token for a browser: bound to its CSRF cookie and to the sessions it holds
     /// (`binding`), so a token of one session never works for another.
     pub fn csrf_token(&self, binding: &str) -> String {

@@ -538,3 +538,21 @@ impl Db {
         }
     }
 }
+
+impl Db {
+    /// Loss report `id` of `tenant`.
+    pub async fn loss_report(
+        &self,
+        tenant: &str,
+        id: &str,
+    ) -> Result<Option<LossReport>, StoreError> {
+        let sql =
+            format!("SELECT {LOSS_COLUMNS} FROM loss_reports WHERE tenant_id = $1 AND id = $2");
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant)
+            .bind(id)
+            .fetch_optional(p)
+            .await?
+            .map(|r| loss_of!(r))))
+    }
+}

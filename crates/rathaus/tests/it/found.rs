@@ -79,6 +79,31 @@ both_backends! {
             ("verlustdatum", &yesterday), ("email", "mia.verlust@example.org"), ("einwilligung", "ja")]).await;
         assert_eq!(status, 200, "{html}");
         assert!(html.contains("Ihre Verlustmeldung ist eingegangen") && !html.contains("passen könnten"));
+        // The certificate of loss, as PDF/A, for the browser that filed the report.
+        let hidden = |name: &str| {
+            let key = format!("name=\"{name}\" value=\"");
+            let i = html.find(&key).unwrap() + key.len();
+            html[i..i + html[i..].find('"').unwrap()].to_owned()
+        };
+        let (report_id, token, csrf) = (hidden("meldung"), hidden("token"), csrf_token(&html).unwrap());
+        let fetch = |token: String| {
+            let (app, owner, report_id, csrf) = (&app, &owner, report_id.clone(), csrf.clone());
+            async move {
+                owner.post(app.url("/soest/fundbuero/verlust-melden/bescheinigung"))
+                    .form(&[("_csrf", csrf.as_str()), ("meldung", report_id.as_str()), ("token", token.as_str())])
+                    .send().await.unwrap()
+            }
+        };
+        assert_eq!(fetch("0".repeat(32)).await.status(), 404, "not without the token");
+        let res = fetch(token).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        let pdf = res.bytes().await.unwrap();
+        crate::support::assert_pdf_a(&pdf);
+        let text = crate::support::pdf_text(&pdf);
+        assert!(text.contains("Verlustbescheinigung") && text.contains("Blauer Deuter-Rucksack mit Trinkflasche"), "{text}");
+
 
         // Staff register; the public text is checked, the private features kept apart.
         let staff = client();

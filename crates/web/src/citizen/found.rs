@@ -110,7 +110,7 @@ fn loss_form(
     jar: CookieJar,
     input: &NewLoss,
     errors: &FieldErrors,
-    done: Option<usize>,
+    done: Option<(usize, String, String)>,
     status: StatusCode,
 ) -> WebResult {
     let (jar, token) = csrf::token(jar);
@@ -142,7 +142,11 @@ fn loss_form(
             beschreibung_error => error("beschreibung"), verlustort_error => error("verlustort"),
             verlustdatum_error => error("verlustdatum"), email_error => error("email"),
             einwilligung_error => error("einwilligung"),
-            errors, done => done.is_some(), matched => done.unwrap_or(0),
+            errors,
+            done => done.is_some(),
+            matched => done.as_ref().map_or(0, |d| d.0),
+            certificate => done.as_ref().map(|d| json!({"id": d.1, "token": d.2})),
+            certificate_action => paths::found_certificate(tid),
             offices => offices(page, t),
         },
     );
@@ -188,13 +192,17 @@ pub async fn report_loss(
         consent: p.ticked("einwilligung"),
     };
     match rathaus_app::found::report_loss(&state.app, t, page.lang(), &input).await? {
-        Reported::Done { matches } => loss_form(
+        Reported::Done {
+            matches,
+            id,
+            certificate,
+        } => loss_form(
             &page,
             t,
             jar,
             &input,
             &Vec::new(),
-            Some(matches),
+            Some((matches, id, certificate)),
             StatusCode::OK,
         ),
         Reported::Invalid(e) => loss_form(
@@ -319,4 +327,30 @@ pub async fn claim(
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
     }
+}
+
+/// `POST /{t}/fundbuero/verlust-melden/bescheinigung`: the Verlustbescheinigung as PDF/A,
+/// for the browser that filed the report (its id and token come in the post, never in a
+/// URL).
+pub async fn certificate(
+    state: St,
+    prefs: Prefs,
+    Path(tid): Path<String>,
+    Form(p, _jar): Form,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = offered(&site, &prefs, &tid)?;
+    let pdf = rathaus_app::found::loss_certificate(
+        &state.app,
+        t,
+        page.lang(),
+        p.raw("meldung"),
+        p.raw("token"),
+    )
+    .await?;
+    Ok(crate::kit::download(
+        "application/pdf",
+        "attachment; filename=\"verlustbescheinigung.pdf\"",
+        pdf,
+    ))
 }

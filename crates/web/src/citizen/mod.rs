@@ -102,6 +102,7 @@ pub fn router(state: &AppState) -> Router<Arc<AppState>> {
             get(found::loss_page).post(found::report_loss),
         )
         .route(p::found_claim, get(found::claim_page).post(found::claim))
+        .route(p::found_certificate, post(found::certificate))
 }
 
 /// The session bar for private pages (None when nobody is logged in).

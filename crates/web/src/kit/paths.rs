@@ -116,6 +116,8 @@ paths! {
     found_loss(tenant) = "/{tenant}/fundbuero/verlust-melden", GET | POST;
     /// "This is mine": a claim to a listed item.
     found_claim(tenant, number) = "/{tenant}/fundbuero/{number}/anspruch", GET | POST;
+    /// The Verlustbescheinigung of a loss report just filed (id and token in the post).
+    found_certificate(tenant) = "/{tenant}/fundbuero/verlust-melden/bescheinigung", POST;
 
     // ----- staff: the back office -----------------------------------------------------------------
     staff_home(tenant) = "/{tenant}/verwaltung", GET;
