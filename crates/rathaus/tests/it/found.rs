@@ -393,3 +393,51 @@ async fn the_fundbuero_in_the_browser() {
         failures.join("\n")
     );
 }
+
+/// A random lower-case word of `n` letters (from a v4 UUID's random bytes).
+fn random_word(n: usize) -> String {
+    uuid::Uuid::new_v4()
+        .as_bytes()
+        .iter()
+        .take(n)
+        .map(|b| char::from(b'a' + b % 26))
+        .collect()
+}
+
+both_backends! {
+    /// Property: over random items, the public search never shows or finds anything of the
+    /// private layer, and always finds an item by a word of its public layer.
+    async fn the_public_search_never_reveals_private_features(b: Backend) {
+        let port = crate::support::free_port();
+        let provider = OidcProvider::start(port).await;
+        let dir = tempfile::tempdir().unwrap();
+        let app = TestApp::start_with(provider.options(Options::new(b), port, dir.path())).await;
+        let staff = client();
+        staff_login(&app, &staff, "soest", "sb-soest").await;
+        let office = "/soest/verwaltung/fundbuero/buergerbuero";
+        let categories = ["bag", "wallet", "keys", "phone", "umbrella", "toy", "identity_document", "bank_card"];
+        let mut items = Vec::new();
+        for i in 0..12 {
+            let public = format!("pub{}", random_word(6));
+            let private = format!("geheim{}", random_word(6));
+            let category = categories[i % categories.len()];
+            let (status, html) = post(&staff, &app, office, &[("kategorie", category),
+                ("beschreibung", &format!("Fundsache {public}")), ("fundort", "Innenstadt"),
+                ("funddatum", &days_ago(i as i64 % 30)), ("merkmale", &format!("{private} und mehr"))]).await;
+            assert_eq!(status, 200, "{category} {public}: {html}");
+            items.push((category, public, private));
+        }
+        let anyone = client();
+        let (_, all) = page(&anyone, &app, "/soest/fundbuero").await;
+        for (category, public, private) in &items {
+            assert!(!all.contains(private.as_str()), "{private} shown: {items:?}");
+            let (_, by_private) = page(&anyone, &app, &format!("/soest/fundbuero?suche={private}")).await;
+            assert!(!by_private.contains("Fundsache pub"), "{private} found an item: {items:?}");
+            let (_, by_public) = page(&anyone, &app, &format!("/soest/fundbuero?suche={public}")).await;
+            let listed = !matches!(*category, "identity_document" | "bank_card");
+            let shown = format!("Fundsache {public}");
+            assert_eq!(by_public.contains(&shown), listed, "{category} {public}: {items:?}");
+            assert_eq!(all.contains(&shown), listed, "{category} {public}");
+        }
+    }
+}
