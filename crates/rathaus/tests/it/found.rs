@@ -150,6 +150,16 @@ both_backends! {
         let (_, html) = page(&anyone, &app, "/soest/fundbuero?kategorie=identity_document").await;
         assert!(!html.contains("Marktplatz"));
 
+        // The same search over the city-app API.
+        let res = reqwest::get(app.url("/api/v1/tenants/soest/found-items?q=trinkflasche&category=bag")).await.unwrap();
+        assert_eq!(res.status(), 200);
+        let body = res.text().await.unwrap();
+        assert!(!body.contains("PRIVATMERKMAL") && !body.contains("Marktplatz"), "{body}");
+        let list: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(list["items"][0]["number"].as_str(), Some(number.as_str()), "{list}");
+        assert_eq!(list["items"][0]["category_label"], "Tasche oder Rucksack");
+        assert_eq!(reqwest::get(app.url("/api/v1/tenants/solingen/found-items")).await.unwrap().status(), 404);
+
         // A later report that fits is told at once.
         let (status, html) = post(&client(), &app, loss, &[("kategorie", "bag"), ("beschreibung", "Rucksack"),
             ("verlustdatum", &days_ago(2)), ("email", "zweite.person@example.org"), ("einwilligung", "ja")]).await;

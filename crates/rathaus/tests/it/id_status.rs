@@ -127,6 +127,24 @@ both_backends! {
         assert_eq!(booking.status(), 200);
         assert!(decode_html(&booking.text().await.unwrap()).contains("Ausweis oder Reisepass abholen"));
 
+        // The same over the city-app API.
+        let api = |number: &'static str, birth: &'static str| {
+            let app = &app;
+            async move {
+                let res = reqwest::Client::new().post(app.url("/api/v1/tenants/soest/id-document-status"))
+                    .json(&json!({"number": number, "birth_date": birth})).send().await.unwrap();
+                (res.status().as_u16(), res.json::<Value>().await.unwrap())
+            }
+        };
+        let (status, s) = api("2026-000123", "1972-11-09").await;
+        assert_eq!(status, 200, "{s}");
+        assert_eq!((s["kind"].as_str(), s["status"].as_str(), s["since"].as_str()), (Some("id_card"), Some("ready"), Some("2026-12-01")));
+        assert_eq!(s["pickup_href"], "/soest/termine/buergerbuero?leistung=ausweis-abholen");
+        let (status, miss) = api("2026-000123", "1972-11-10").await;
+        assert_eq!((status, miss["code"].as_str()), (404, Some("no-status")));
+        let (status, bad) = api("12", "gestern").await;
+        assert_eq!((status, bad["errors"].as_array().unwrap().len()), (422, 2), "{bad}");
+
         // A miss and a mismatch look the same.
         let (s1, miss) = ask(&app, &citizen, "2026-999999", "09.11.1972").await;
         let (s2, mismatch) = ask(&app, &citizen, "2026-000123", "10.11.1972").await;

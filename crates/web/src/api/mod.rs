@@ -14,6 +14,7 @@ mod appointments;
 mod auth;
 mod catalogue;
 mod citizen;
+mod found;
 mod limits;
 mod model;
 mod payments;
@@ -52,6 +53,7 @@ errors are RFC 9457 problem details with a stable `code`.",
         (name = "applications", description = "Applying: a service's form and answer schema, drafts (start, save a step, upload a file, check, submit), the receipt, withdrawing and replying. The same rules and messages as the web form; answers in the shape of the answer schema."),
         (name = "appointments", description = "Online appointments, shaped close to the citizen API of Munich's eappointment: offices and services, free days and times, booking, moving, cancelling. An appointment opens with its `X-Auth-Key` or the token of the account that booked it."),
         (name = "payments", description = "An application's fee: what is owed, the transfer details with the GiroCode text, online payment at the tenant's payment service (the pay page in the system browser; the app then asks for the outcome)."),
+        (name = "self-service", description = "Self-service beyond applications: the Fundbüro's public search (found items, never their private features) and the status of ID cards and passports (application or serial number and birth date; a miss and a mismatch answer alike, tries are limited per address and number)."),
         (name = "push", description = "Web Push without lock-in (RFC 8030, 8291, 8292; also UnifiedPush): the app registers its endpoint and keys; the portal sends news of its applications without content, through the durable outbox.")
     ),
     components(schemas(Problem)),
@@ -121,6 +123,8 @@ fn described() -> (Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
         .routes(routes!(push::vapid_key))
         .routes(routes!(push::list, push::subscribe))
         .routes(routes!(push::unsubscribe))
+        .routes(routes!(found::found_items))
+        .routes(routes!(found::id_document_status))
         .split_for_parts()
 }
 

@@ -215,6 +215,8 @@ paths! {
     api_pay_online(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/payment/online", POST;
     api_pay_check(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}/payment/check", POST;
     api_vapid_key() = "/api/v1/push/vapid-key", GET;
+    api_found_items(tenant) = "/api/v1/tenants/{tenant}/found-items", GET;
+    api_id_document_status(tenant) = "/api/v1/tenants/{tenant}/id-document-status", POST;
     api_push_subscriptions(tenant) = "/api/v1/tenants/{tenant}/push-subscriptions", GET | POST;
     api_push_subscription(tenant, id) = "/api/v1/tenants/{tenant}/push-subscriptions/{id}", DELETE;
 }
