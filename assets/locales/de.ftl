@@ -1094,6 +1094,7 @@ found-error-long = Bitte fassen Sie sich kürzer (höchstens { $max } Zeichen).
 found-error-colour = Bitte wählen Sie eine Farbe aus der Liste.
 found-error-category = Bitte wählen Sie die Art der Sache.
 found-error-email-missing = Bitte geben Sie Ihre E-Mail-Adresse ein.
+found-error-limited = Von Ihrem Anschluss kamen in der letzten Stunde zu viele Verlustmeldungen. Bitte versuchen Sie es ab { $time } Uhr wieder oder wenden Sie sich an das Fundbüro.
 found-error-consent = Bitte bestätigen Sie, dass wir Ihre Meldung vergleichen und Ihnen schreiben dürfen.
 found-redact-name = Öffentliche Angaben dürfen keinen Namen enthalten. Namen gehören in die privaten Merkmale.
 found-redact-digits = Öffentliche Angaben dürfen keine langen Ziffernfolgen enthalten (Karten-, Serien- oder Kontonummern). Sie gehören in die privaten Merkmale.

@@ -1089,6 +1089,7 @@ found-error-long = Please keep it shorter (at most { $max } characters).
 found-error-colour = Please choose a colour from the list.
 found-error-category = Please choose the kind of item.
 found-error-email-missing = Please enter your e-mail address.
+found-error-limited = Too many loss reports came from your connection in the last hour. Please try again from { $time } or contact the lost-and-found office.
 found-error-consent = Please confirm that we may compare your report and write to you.
 found-redact-name = Public details must not contain a name. Names belong in the private features.
 found-redact-digits = Public details must not contain long runs of digits (card, serial or account numbers). They belong in the private features.

@@ -358,6 +358,8 @@ pub enum Reported {
         certificate: String,
     },
     Invalid(FieldErrors),
+    /// Too many reports from this address: not before this many milliseconds.
+    Wait(i64),
 }
 
 /// Files a loss report (a standing search) and matches it against the items kept now.
@@ -365,6 +367,7 @@ pub async fn report_loss(
     app: &App,
     t: &TenantDef,
     lang: Lang,
+    ip: Option<std::net::IpAddr>,
     input: &NewLoss,
 ) -> AppResult<Reported> {
     if !offered(t) {
@@ -402,6 +405,11 @@ pub async fn report_loss(
     };
     if !errors.is_empty() {
         return Ok(Reported::Invalid(errors));
+    }
+    // Each report may mail the address it names: a limit per network address.
+    if let crate::guard::Verdict::Wait(ms) = app.guesses.loss_report(ip) {
+        tracing::warn!(tenant = %t.id, "loss reports from one address limited");
+        return Ok(Reported::Wait(ms));
     }
     let tid = t.id.as_str();
     let loss = Loss {

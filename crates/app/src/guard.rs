@@ -23,6 +23,8 @@ pub const MAX_WAIT_MS: i64 = 3_600_000;
 pub const PER_ADDRESS_PER_HOUR: u32 = 30;
 /// New guest grants of apps per network address and hour.
 pub const GUEST_GRANTS_PER_HOUR: u32 = 60;
+/// Loss reports per network address and hour (each may mail the address it names).
+pub const LOSS_REPORTS_PER_HOUR: u32 = 10;
 
 /// How long the next try must wait after `failures` wrong ones.
 pub fn wait_after(failures: i64) -> i64 {
@@ -46,6 +48,7 @@ pub enum Verdict {
 pub struct Guesses {
     per_address: DefaultKeyedRateLimiter<IpAddr>,
     guest_grants: DefaultKeyedRateLimiter<IpAddr>,
+    loss_reports: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 impl Default for Guesses {
@@ -55,6 +58,9 @@ impl Default for Guesses {
         Guesses {
             per_address: RateLimiter::keyed(Quota::per_hour(n)),
             guest_grants: RateLimiter::keyed(Quota::per_hour(g)),
+            loss_reports: RateLimiter::keyed(Quota::per_hour(
+                NonZeroU32::new(LOSS_REPORTS_PER_HOUR).unwrap_or(NonZeroU32::MIN),
+            )),
         }
     }
 }
@@ -116,10 +122,29 @@ impl Guesses {
         }
     }
 
+    /// May `ip` file another loss report now? (Counts it.)
+    pub fn loss_report(&self, ip: Option<IpAddr>) -> Verdict {
+        let Some(ip) = ip else {
+            return Verdict::Allowed;
+        };
+        match self.loss_reports.check_key(&ip) {
+            Ok(()) => Verdict::Allowed,
+            Err(not_until) => {
+                let ms = not_until
+                    .wait_time_from(governor::clock::Clock::now(
+                        &governor::clock::DefaultClock::default(),
+                    ))
+                    .as_millis();
+                Verdict::Wait(i64::try_from(ms).unwrap_or(MAX_WAIT_MS).max(1))
+            }
+        }
+    }
+
     /// Forgets addresses whose allowance is full again.
     pub fn tidy(&self) {
         self.per_address.retain_recent();
         self.guest_grants.retain_recent();
+        self.loss_reports.retain_recent();
     }
 }
 

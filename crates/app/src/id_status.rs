@@ -39,7 +39,7 @@ pub struct Found {
     pub office: String,
     /// The bookable of the office's calendar for picking it up, when it can be picked up.
     pub pickup: Option<String>,
-    /// "Tell me when it is ready" can be asked for (in production or on its way back).
+    /// "Tell me when it is ready" can be asked for (while it is being made, once).
     pub can_notify: bool,
 }
 

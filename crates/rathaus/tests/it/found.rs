@@ -238,6 +238,18 @@ both_backends! {
         assert_eq!(status, 200, "{html}");
         assert!(html.contains("an die Finderin oder den Finder herausgegeben"));
 
+        // Loss reports are limited per address (each may mail the address it names).
+        for n in 0..9 {
+            let (status, html) = post(&client(), &app, loss, &[("kategorie", "umbrella"), ("beschreibung", "Knirps, dunkelgrün"),
+                ("verlustdatum", &days_ago(1)), ("email", "viele@example.org"), ("einwilligung", "ja")]).await;
+            if n < 8 {
+                assert_eq!(status, 200, "report {n}: {html}");
+            } else {
+                assert_eq!(status, 429, "the eleventh report of the hour");
+                assert!(html.contains("zu viele Verlustmeldungen"), "{html}");
+            }
+        }
+
         // Staff of other offices may not; the registrations are audited.
         let other = client();
         staff_login(&app, &other, "soest", "admin-soest").await;

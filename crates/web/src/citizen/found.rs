@@ -177,6 +177,7 @@ pub async fn loss_page(
 pub async fn report_loss(
     state: St,
     prefs: Prefs,
+    ip: crate::kit::ClientIp,
     Path(tid): Path<String>,
     Form(p, jar): Form,
 ) -> WebResult {
@@ -191,7 +192,7 @@ pub async fn report_loss(
         email: p.raw("email").to_owned(),
         consent: p.ticked("einwilligung"),
     };
-    match rathaus_app::found::report_loss(&state.app, t, page.lang(), &input).await? {
+    match rathaus_app::found::report_loss(&state.app, t, page.lang(), ip.0, &input).await? {
         Reported::Done {
             matches,
             id,
@@ -205,6 +206,30 @@ pub async fn report_loss(
             Some((matches, id, certificate)),
             StatusCode::OK,
         ),
+        Reported::Wait(ms) => {
+            let limited = vec![(
+                "beschreibung",
+                rathaus_domain::form::Message::Key(
+                    "found-error-limited",
+                    vec![(
+                        "time",
+                        rathaus_app::clock::berlin_format(
+                            rathaus_app::clock::now_millis() + ms,
+                            "%H:%M",
+                        ),
+                    )],
+                ),
+            )];
+            loss_form(
+                &page,
+                t,
+                jar,
+                &input,
+                &limited,
+                None,
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+        }
         Reported::Invalid(e) => loss_form(
             &page,
             t,
