@@ -18,6 +18,15 @@ pub fn today() -> String {
     }
 }
 
+/// Today's date in Europe/Berlin, as a date.
+pub fn today_date() -> jiff::civil::Date {
+    let now = jiff::Zoned::now();
+    match now.in_tz("Europe/Berlin") {
+        Ok(z) => z.date(),
+        Err(_) => now.date(),
+    }
+}
+
 /// Date and time of a unix-millisecond timestamp in Europe/Berlin, German style.
 pub fn berlin_datetime(millis: i64) -> String {
     berlin_format(millis, "%d.%m.%Y, %H:%M Uhr")

@@ -28,12 +28,6 @@ pub const MAX_PRIVATE: usize = 1000;
 /// Field errors, by the form's input names.
 pub type FieldErrors = Vec<(&'static str, Message)>;
 
-fn today() -> Date {
-    crate::clock::today()
-        .parse()
-        .unwrap_or(Date::constant(2026, 1, 1))
-}
-
 /// The offices of `t` with a Fundbüro.
 pub fn offices(t: &TenantDef) -> impl Iterator<Item = &OfficeDef> {
     t.offices.iter().filter(|o| o.lost_and_found)
@@ -50,7 +44,7 @@ fn key(k: &'static str) -> Message {
 
 /// Reads a day that must lie within the last year.
 fn recent_day(s: &str, field: &'static str, errors: &mut FieldErrors) -> Option<Date> {
-    let today = today();
+    let today = crate::clock::today_date();
     match rathaus_domain::id_document::parse_birth_date(s, today) {
         Some(d) if d >= today.checked_sub(jiff::Span::new().years(1)).unwrap_or(d) => Some(d),
         _ => {
@@ -295,7 +289,7 @@ pub async fn register(
             description: description.clone(),
             place: place.clone(),
             found_on: found_on.to_string(),
-            reported_on: today().to_string(),
+            reported_on: crate::clock::today_date().to_string(),
             private_features: private_features.clone(),
             finder_claims: input.finder_claims,
             status: "kept".into(),
@@ -550,7 +544,7 @@ pub async fn office_items(
     let items = app.db.office_found_items(tid, desk.office()).await?;
     let matches = app.db.office_matches(tid, desk.office()).await?;
     let claims = app.db.office_claims(tid, desk.office()).await?;
-    let today = today();
+    let today = crate::clock::today_date();
     Ok(items
         .into_iter()
         .map(|item| {
@@ -839,18 +833,17 @@ pub async fn settle(
     {
         return Err(crate::AppError::NotFound);
     }
-    let items = app
+    let Some(item) = app
         .db
-        .office_found_items(t.id.as_str(), desk.office())
-        .await?;
-    let Some(item) = items
-        .iter()
-        .find(|i| i.number == number && i.status == "kept")
+        .kept_item(t.id.as_str(), number)
+        .await?
+        .filter(|i| i.office_id == desk.office())
     else {
         return Ok(false);
     };
-    let reported: Date = item.reported_on.parse().unwrap_or(today());
-    let allowed = match after_keeping(reported, today(), item.finder_claims) {
+    let today = crate::clock::today_date();
+    let reported: Date = item.reported_on.parse().unwrap_or(today);
+    let allowed = match after_keeping(reported, today, item.finder_claims) {
         AfterKeeping::Keep => false,
         AfterKeeping::ToFinder => to_finder,
         AfterKeeping::Auction => !to_finder,

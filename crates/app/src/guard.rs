@@ -106,38 +106,12 @@ impl Guesses {
 
     /// May `ip` have another guest grant for an app now? (Counts it.)
     pub fn guest_grant(&self, ip: Option<IpAddr>) -> Verdict {
-        let Some(ip) = ip else {
-            return Verdict::Allowed;
-        };
-        match self.guest_grants.check_key(&ip) {
-            Ok(()) => Verdict::Allowed,
-            Err(not_until) => {
-                let ms = not_until
-                    .wait_time_from(governor::clock::Clock::now(
-                        &governor::clock::DefaultClock::default(),
-                    ))
-                    .as_millis();
-                Verdict::Wait(i64::try_from(ms).unwrap_or(MAX_WAIT_MS).max(1))
-            }
-        }
+        allowance(&self.guest_grants, ip)
     }
 
     /// May `ip` file another loss report now? (Counts it.)
     pub fn loss_report(&self, ip: Option<IpAddr>) -> Verdict {
-        let Some(ip) = ip else {
-            return Verdict::Allowed;
-        };
-        match self.loss_reports.check_key(&ip) {
-            Ok(()) => Verdict::Allowed,
-            Err(not_until) => {
-                let ms = not_until
-                    .wait_time_from(governor::clock::Clock::now(
-                        &governor::clock::DefaultClock::default(),
-                    ))
-                    .as_millis();
-                Verdict::Wait(i64::try_from(ms).unwrap_or(MAX_WAIT_MS).max(1))
-            }
-        }
+        allowance(&self.loss_reports, ip)
     }
 
     /// Forgets addresses whose allowance is full again.
@@ -145,6 +119,24 @@ impl Guesses {
         self.per_address.retain_recent();
         self.guest_grants.retain_recent();
         self.loss_reports.retain_recent();
+    }
+}
+
+/// One more of `limiter`'s allowance for `ip` (no address: nothing to count).
+fn allowance(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: Option<IpAddr>) -> Verdict {
+    let Some(ip) = ip else {
+        return Verdict::Allowed;
+    };
+    match limiter.check_key(&ip) {
+        Ok(()) => Verdict::Allowed,
+        Err(not_until) => {
+            let ms = not_until
+                .wait_time_from(governor::clock::Clock::now(
+                    &governor::clock::DefaultClock::default(),
+                ))
+                .as_millis();
+            Verdict::Wait(i64::try_from(ms).unwrap_or(MAX_WAIT_MS).max(1))
+        }
     }
 }
 

@@ -68,15 +68,9 @@ pub fn offered(t: &TenantDef) -> bool {
     offices(t).next().is_some()
 }
 
-fn today() -> jiff::civil::Date {
-    crate::clock::today()
-        .parse()
-        .unwrap_or(jiff::civil::Date::constant(2026, 1, 1))
-}
-
 /// Reads a CSV export of the Fachverfahren (all rows or none; errors with line and reason).
 pub fn read_csv(text: &str) -> Result<Vec<Report>, Vec<RowError>> {
-    rathaus_domain::id_document::read_csv(text, today())
+    rathaus_domain::id_document::read_csv(text, crate::clock::today_date())
 }
 
 /// Reads the rows of a JSON report (all or none; errors with index and reason).
@@ -88,7 +82,7 @@ pub fn read_rows(rows: &[DocumentReport]) -> Result<Vec<Report>, Vec<RowError>> 
             reason: format!("more than {MAX_ROWS} documents in one report"),
         }]);
     }
-    let today = today();
+    let today = crate::clock::today_date();
     let mut out = Vec::with_capacity(rows.len());
     let mut errors = Vec::new();
     for (i, r) in rows.iter().enumerate() {
@@ -116,7 +110,7 @@ fn read(q: &Question) -> Result<(String, String), Vec<(&'static str, Message)>> 
         };
         errors.push(("nummer", Message::Key(key, Vec::new())));
     }
-    let birth = parse_birth_date(&q.birth_date, today());
+    let birth = parse_birth_date(&q.birth_date, crate::clock::today_date());
     if birth.is_none() {
         let key = if q.birth_date.trim().is_empty() {
             "idstatus-error-birth-missing"
@@ -280,7 +274,7 @@ pub async fn report(
             return Err(crate::AppError::NotFound);
         }
     }
-    let today = today().to_string();
+    let today = crate::clock::today_date().to_string();
     let documents: Vec<ReportedDocument> = reports
         .iter()
         .map(|r| {

@@ -3,7 +3,7 @@
 //! collection file.
 
 use super::Frame;
-use crate::kit::{csrf, download, paths, Form, Page, Prefs, St, StaffMember, WebError, WebResult};
+use crate::kit::{download, paths, Form, Page, Prefs, St, StaffMember, WebError, WebResult};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum_extra::extract::CookieJar;
@@ -92,35 +92,6 @@ pub async fn cash_office(
     .await
 }
 
-/// Reads the statement form: the CSRF token comes first, then the file (nothing is read
-/// for a forged post). `Ok(None)`: the file is larger than allowed.
-async fn statement_file(
-    jar: &CookieJar,
-    mut mp: axum::extract::Multipart,
-) -> Result<Option<Vec<u8>>, WebError> {
-    let mut token = None;
-    let mut file = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(|_| WebError::BadRequest)? {
-        match field.name() {
-            Some(csrf::FIELD) => token = field.text().await.ok(),
-            Some("datei") => {
-                if !csrf::verify(jar, token.as_deref()) {
-                    return Err(WebError::Forbidden);
-                }
-                match field.bytes().await {
-                    Ok(b) => file = b.to_vec(),
-                    Err(_) => return Ok(None),
-                }
-            }
-            _ => {}
-        }
-    }
-    if !csrf::verify(jar, token.as_deref()) {
-        return Err(WebError::Forbidden);
-    }
-    Ok(Some(file))
-}
-
 /// `POST /{t}/verwaltung/kasse/kontoauszug`: import a camt.053/camt.054 file; every credit
 /// that carries a fee's reference and amount marks the fee paid (each line once, even if
 /// the file is imported again); the rest is listed for staff. Audited.
@@ -145,7 +116,7 @@ pub async fn import_statement(
         );
         Some(result(Err(w.with(key, &a))))
     };
-    let (outcome, status) = match statement_file(&jar, mp).await? {
+    let (outcome, status) = match super::uploaded_file(&jar, mp).await? {
         None => (
             fail("cash-too-large", String::new()),
             StatusCode::PAYLOAD_TOO_LARGE,

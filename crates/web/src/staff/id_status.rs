@@ -4,7 +4,7 @@
 
 use super::Frame;
 use crate::kit::views::loc;
-use crate::kit::{csrf, Page, Prefs, St, StaffMember, WebError, WebResult};
+use crate::kit::{Page, Prefs, St, StaffMember, WebError, WebResult};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum_extra::extract::CookieJar;
@@ -72,34 +72,6 @@ pub async fn page(
     .await
 }
 
-/// Reads the upload: the CSRF token first, then the file. `Ok(None)`: too large.
-async fn export_file(
-    jar: &CookieJar,
-    mut mp: axum::extract::Multipart,
-) -> Result<Option<Vec<u8>>, WebError> {
-    let mut token = None;
-    let mut file = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(|_| WebError::BadRequest)? {
-        match field.name() {
-            Some(csrf::FIELD) => token = field.text().await.ok(),
-            Some("datei") => {
-                if !csrf::verify(jar, token.as_deref()) {
-                    return Err(WebError::Forbidden);
-                }
-                match field.bytes().await {
-                    Ok(b) => file = b.to_vec(),
-                    Err(_) => return Ok(None),
-                }
-            }
-            _ => {}
-        }
-    }
-    if !csrf::verify(jar, token.as_deref()) {
-        return Err(WebError::Forbidden);
-    }
-    Ok(Some(file))
-}
-
 /// `POST /{t}/verwaltung/ausweise/{office}`: import a CSV export (audited).
 pub async fn upload(
     state: St,
@@ -113,7 +85,7 @@ pub async fn upload(
     let (t, page) = Page::of(&site, &prefs, &tid)?;
     let d = desk(&staff, t, &oid)?;
     let w = page.words();
-    let bytes = export_file(&jar, mp).await?;
+    let bytes = super::uploaded_file(&jar, mp).await?;
     let (summary, errors, status) = match bytes {
         None => (
             None,

@@ -154,3 +154,36 @@ pub(crate) fn service_name(
         .map(|o| loc(&o.service.title, lang).text)
         .unwrap_or_else(|| sid.to_owned())
 }
+
+/// Reads a form with one uploaded file (`datei`): the CSRF token comes first, then the
+/// file (nothing is read for a forged post). `Ok(None)`: the file is larger than allowed.
+pub(crate) async fn uploaded_file(
+    jar: &CookieJar,
+    mut mp: axum::extract::Multipart,
+) -> Result<Option<Vec<u8>>, crate::kit::WebError> {
+    let mut token = None;
+    let mut file = Vec::new();
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|_| crate::kit::WebError::BadRequest)?
+    {
+        match field.name() {
+            Some(csrf::FIELD) => token = field.text().await.ok(),
+            Some("datei") => {
+                if !csrf::verify(jar, token.as_deref()) {
+                    return Err(crate::kit::WebError::Forbidden);
+                }
+                match field.bytes().await {
+                    Ok(b) => file = b.to_vec(),
+                    Err(_) => return Ok(None),
+                }
+            }
+            _ => {}
+        }
+    }
+    if !csrf::verify(jar, token.as_deref()) {
+        return Err(crate::kit::WebError::Forbidden);
+    }
+    Ok(Some(file))
+}
