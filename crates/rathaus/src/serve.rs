@@ -95,6 +95,9 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
             .await
             .with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
+        // Signal handlers first, so that a signal right after "ready" is handled.
+        let stop_signal = shutdown_signal();
+        spawn_reload_on_sighup(state.clone());
         let site = state.site();
         tracing::info!(
             %addr,
@@ -109,7 +112,6 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
         // A line on stdout that scripts and tests can wait for.
         println!("rathaus listening on http://{addr}");
 
-        spawn_reload_on_sighup(state.clone());
         let mailer = match &config.smtp_url {
             Some(url) => rathaus_jobs::Mailer::smtp(url)?,
             None => rathaus_jobs::Mailer::files(config.data_dir.join("mail")),
@@ -168,7 +170,7 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
                 }
             }
         });
-        rathaus_web::serve(listener, state, shutdown_signal()).await?;
+        rathaus_web::serve(listener, state, stop_signal).await?;
         let _ = stop_tx.send(true);
         poller.abort();
         reminder.abort();
@@ -202,26 +204,37 @@ fn spawn_reload_on_sighup(state: std::sync::Arc<AppState>) {
 #[cfg(not(unix))]
 fn spawn_reload_on_sighup(_state: std::sync::Arc<AppState>) {}
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Registers the stop signals (SIGINT, SIGTERM) at once and returns the future that resolves
+/// on the first of them. The handlers must exist before the server says it is ready: a
+/// signal handler tokio installs only when the future is first polled would leave a window
+/// in which SIGTERM still kills the process with its default action.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {},
+                        _ = int.recv() => {},
+                    }
+                }
+                _ => {
+                    tracing::warn!("cannot listen for SIGTERM/SIGINT");
+                    std::future::pending::<()>().await
+                }
             }
-            Err(_) => std::future::pending::<()>().await,
+            tracing::info!("shutting down: finishing requests in flight");
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing requests in flight");
+    }
 }
 
 /// What `rathaus postkorb` does.

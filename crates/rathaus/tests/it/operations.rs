@@ -109,7 +109,9 @@ async fn default_database_is_sqlite_in_data_dir() {
 both_backends! {
     async fn graceful_shutdown_on_sigterm(b: Backend) {
         let mut app = TestApp::start(b).await;
-        app.page("/healthz").await;
+        // At once after the "listening" line, before any request: the handler must already
+        // be installed then (it once was only installed on first poll, and SIGTERM killed
+        // the process on a busy machine).
         app.signal("TERM");
         assert_eq!(app.wait_exit(Duration::from_secs(20)), Some(0), "{}", app.log());
         assert!(app.log().contains("stopped"));
