@@ -1119,7 +1119,7 @@ found-public-hint = Diese Angaben erscheinen in der Suche. Keine Namen, Nummern,
 found-brand = Marke
 found-private-layer = Nur für das Fundbüro
 found-private = Private Merkmale
-found-private-hint = Seriennummern, Inhalt, Namen, besondere Kennzeichen: damit prüfen Sie, ob eine Sache jemandem gehört. Wird nie veröffentlicht.
+found-private-hint = Was nur die Eigentümerin oder der Eigentümer wissen kann. Jedes ausgefüllte Feld wird zu einer Frage an alle, die die Sache als ihre melden; die Antworten sehen Sie hier im Vergleich. Wird nie veröffentlicht.
 found-finder-claims = Die Finderin oder der Finder möchte die Sache nach Ablauf der Frist erhalten.
 found-register-submit = Erfassen
 found-registered = Erfasst als { $number }. { $matches ->
@@ -1139,7 +1139,7 @@ found-claim-link = Das gehört mir
 found-claim-title = Eine Fundsache als meine melden
 found-claim-intro = Beschreiben Sie, woran man die Sache als Ihre erkennt. Das Fundbüro vergleicht Ihre Angaben mit den nicht veröffentlichten Merkmalen und meldet sich bei Ihnen. Zur Abholung bringen Sie bitte einen Ausweis mit.
 found-claim-features = Woran erkennt man die Sache?
-found-claim-features-hint = Zum Beispiel Inhalt, Aufkleber, Gravuren, Beschädigungen oder eine Seriennummer.
+found-claim-features-hint = Das Fundbüro kennt diese Merkmale, veröffentlicht sie aber nicht. Beantworten Sie jede Frage so genau wie möglich.
 found-claim-name = Ihr Name
 found-claim-consent = Ich bin einverstanden, dass das Fundbüro meine Angaben prüft und mir schreibt.
 found-claim-submit = Als meine melden
@@ -1149,17 +1149,13 @@ found-claim-mail-accepted-subject = Fundbüro: Ihre Sache liegt zur Abholung ber
 found-claim-mail-accepted-body = Guten Tag { $name },
 
     wir konnten Ihre Angaben bestätigen. Sie können die Sache im { $office } ({ $address }) abholen. Bitte bringen Sie einen Ausweis mit.
-
-    { $authority }
 found-claim-mail-reward = Der Finderin oder dem Finder steht ein Finderlohn von { $reward } zu (§ 971 BGB).
 found-claim-mail-rejected-subject = Fundbüro: Ihre Meldung zu einer Fundsache
 found-claim-mail-rejected-body = Guten Tag { $name },
 
     leider passen Ihre Angaben nicht zu der Fundsache. Wenn Sie Fragen haben, wenden Sie sich bitte an das { $office } ({ $address }).
-
-    { $authority }
 found-claims = Ansprüche
-found-claim-says = Angaben:
+found-claim-says = Angaben der Person
 found-value = Wert in Euro (Schätzung)
 found-claim-accept = Annehmen und herausgeben
 found-claim-reject = Ablehnen
@@ -1190,3 +1186,36 @@ found-cert-footer = { $authority } – Verlustbescheinigung – Seite { $page } 
 found-claim-status-open = offen
 found-claim-status-accepted = angenommen
 found-claim-status-rejected = abgelehnt
+found-feature-serial = Seriennummer oder andere Nummer
+found-feature-contents = Inhalt
+found-feature-marks = Besondere Kennzeichen
+found-question-serial = Welche Seriennummer oder andere Nummer trägt die Sache?
+found-question-serial-hint = Zum Beispiel die Gerätenummer, die Rahmennummer eines Fahrrads oder eine eingravierte Nummer. Wenn Sie sie nicht kennen, schreiben Sie „weiß ich nicht“.
+found-question-contents = Was war darin?
+found-question-contents-hint = Nennen Sie, was Ihnen einfällt, auch Kleinigkeiten.
+found-question-marks = Woran erkennt man die Sache als Ihre?
+found-question-marks-hint = Zum Beispiel Aufkleber, Anhänger, Gravuren, Beschädigungen oder Abnutzungsspuren.
+found-claim-compare = Angaben von { $name } im Vergleich
+found-claim-question = Frage
+found-claim-kept = Beim Fundbüro hinterlegt
+found-serial-agrees = stimmt überein
+found-serial-differs = weicht ab
+found-fee = Gebühr: { $amount }
+found-claim-accepted-fee = Gebühr für die Herausgabe: { $fee }.
+found-claim-mail-fee = Für die Herausgabe berechnen wir eine Gebühr von { $fee }. Sie können sie bei der Abholung bezahlen.
+found-fees-title = Gebühren bei der Abholung
+found-fees-intro = Für die Herausgabe einer Fundsache an ihre Eigentümerin oder ihren Eigentümer berechnet das Fundbüro eine Gebühr nach dem Wert der Sache. Hinzu kommt gegebenenfalls der Finderlohn.
+found-fee-tier = Wert von { $from } bis { $to }: { $fee }
+found-fee-tier-above = Wert über { $from }: { $fee }
+found-photo-add = Foto zu { $number } hinzufügen
+found-photo-upload = Foto hochladen
+found-photo-alt = Foto { $n } der Fundsache { $number }
+found-photo-added = Das Foto wurde zu { $number } gespeichert. Fotos sieht nur das Fundbüro.
+found-photo-none = Bitte wählen Sie ein Foto aus.
+found-photo-too-large = Das Foto ist zu groß. Erlaubt sind bis zu { $limit }.
+found-photo-type = Bitte laden Sie ein Foto im Format JPEG oder PNG hoch.
+found-photo-full = Zu { $number } können keine weiteren Fotos gespeichert werden (höchstens { $max }, und nur solange die Sache aufbewahrt wird).
+found-loss-withdraw-offer = Haben Sie die Sache wiedergefunden? Dann können Sie Ihre Verlustmeldung hier zurückziehen; sie wird gelöscht.
+found-loss-withdraw = Verlustmeldung zurückziehen
+found-loss-withdrawn = Ihre Verlustmeldung ist zurückgezogen und gelöscht.
+found-loss-withdraw-gone = Diese Verlustmeldung gibt es nicht (mehr).

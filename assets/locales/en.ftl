@@ -1114,7 +1114,7 @@ found-public-hint = These details appear in the search. No names, numbers, addre
 found-brand = Brand
 found-private-layer = For the office only
 found-private = Private features
-found-private-hint = Serial numbers, contents, names, distinguishing marks: these tell you whether an item belongs to someone. Never published.
+found-private-hint = What only the owner can know. Each field filled in becomes a question to everyone who claims the item; you see their answers here side by side. Never published.
 found-finder-claims = The finder wants the item once the period is over.
 found-register-submit = Register
 found-registered = Registered as { $number }. { $matches ->
@@ -1134,7 +1134,7 @@ found-claim-link = This is mine
 found-claim-title = Claim a found item as mine
 found-claim-intro = Describe how the item can be recognised as yours. The office compares what you say with the features it has not published and gets back to you. Please bring an ID when you collect it.
 found-claim-features = How can the item be recognised?
-found-claim-features-hint = For example contents, stickers, engravings, damage or a serial number.
+found-claim-features-hint = The office knows these features but does not publish them. Answer each question as precisely as you can.
 found-claim-name = Your name
 found-claim-consent = I agree that the lost-and-found office checks what I say and writes to me.
 found-claim-submit = Claim as mine
@@ -1144,17 +1144,13 @@ found-claim-mail-accepted-subject = Lost and found: your item is ready for colle
 found-claim-mail-accepted-body = Hello { $name },
 
     we could confirm what you told us. You can collect the item at { $office } ({ $address }). Please bring an ID.
-
-    { $authority }
 found-claim-mail-reward = The finder is entitled to a finder's reward of { $reward } (section 971 BGB).
 found-claim-mail-rejected-subject = Lost and found: your claim to a found item
 found-claim-mail-rejected-body = Hello { $name },
 
     unfortunately what you told us does not fit the found item. If you have questions, please contact { $office } ({ $address }).
-
-    { $authority }
 found-claims = Claims
-found-claim-says = They say:
+found-claim-says = What they say
 found-value = Value in euros (estimate)
 found-claim-accept = Accept and hand over
 found-claim-reject = Reject
@@ -1185,3 +1181,36 @@ found-cert-footer = { $authority } – certificate of loss – page { $page } of
 found-claim-status-open = open
 found-claim-status-accepted = accepted
 found-claim-status-rejected = rejected
+found-feature-serial = Serial or other number
+found-feature-contents = Contents
+found-feature-marks = Distinguishing marks
+found-question-serial = What serial or other number does the item bear?
+found-question-serial-hint = For example the device number, a bicycle's frame number or an engraved number. If you do not know it, write "don't know".
+found-question-contents = What was inside?
+found-question-contents-hint = Name what you remember, small things too.
+found-question-marks = How can the item be recognised as yours?
+found-question-marks-hint = For example stickers, key fobs, engravings, damage or signs of wear.
+found-claim-compare = What { $name } says, compared
+found-claim-question = Question
+found-claim-kept = Kept by the office
+found-serial-agrees = agrees
+found-serial-differs = differs
+found-fee = Fee: { $amount }
+found-claim-accepted-fee = Fee for handing it back: { $fee }.
+found-claim-mail-fee = We charge a fee of { $fee } for handing the item back. You can pay it when you collect it.
+found-fees-title = Fees on collection
+found-fees-intro = For handing a found item back to its owner the office charges a fee by the item's value, plus the finder's reward where one is due.
+found-fee-tier = Value from { $from } to { $to }: { $fee }
+found-fee-tier-above = Value above { $from }: { $fee }
+found-photo-add = Add a photo to { $number }
+found-photo-upload = Upload photo
+found-photo-alt = Photo { $n } of found item { $number }
+found-photo-added = The photo of { $number } has been saved. Only the office sees photos.
+found-photo-none = Please choose a photo.
+found-photo-too-large = The photo is too large. Up to { $limit } are allowed.
+found-photo-type = Please upload a photo as JPEG or PNG.
+found-photo-full = No more photos can be saved for { $number } (at most { $max }, and only while the item is kept).
+found-loss-withdraw-offer = Have you found it again? Then you can withdraw your loss report here; it will be deleted.
+found-loss-withdraw = Withdraw the loss report
+found-loss-withdrawn = Your loss report has been withdrawn and deleted.
+found-loss-withdraw-gone = This loss report does not exist (any more).

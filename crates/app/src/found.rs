@@ -10,13 +10,13 @@ use crate::{App, AppResult};
 use jiff::civil::Date;
 use rathaus_domain::form::Message;
 use rathaus_domain::found::{
-    after_keeping, keeping_ends, may_match, redaction_problems, AfterKeeping, Category, Loss,
-    PublicItem, COLOURS,
+    after_keeping, keeping_ends, may_match, redaction_problems, AfterKeeping, Category, Feature,
+    Features, Loss, PublicItem, COLOURS,
 };
 use rathaus_domain::tenant::OfficeDef;
 use rathaus_domain::{Lang, TenantDef};
 use rathaus_store::{
-    ClaimDecided, FoundClaim, FoundItem, FoundMatch, FoundQuery, LossReport, StoreError,
+    ClaimDecided, FoundClaim, FoundItem, FoundMatch, FoundPhoto, FoundQuery, LossReport, StoreError,
 };
 
 /// Longest texts.
@@ -24,6 +24,9 @@ pub const MAX_DESCRIPTION: usize = 300;
 pub const MAX_PLACE: usize = 80;
 pub const MAX_BRAND: usize = 60;
 pub const MAX_PRIVATE: usize = 1000;
+/// Photos per item, and the size of one.
+pub const MAX_PHOTOS: i64 = 3;
+pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
 
 /// Field errors, by the form's input names.
 pub type FieldErrors = Vec<(&'static str, Message)>;
@@ -123,8 +126,34 @@ pub struct NewItem {
     pub description: String,
     pub place: String,
     pub found_on: String,
-    pub private_features: String,
+    /// The private layer, by kind (never published; each kind kept becomes a question to
+    /// claimants).
+    pub private: Features,
     pub finder_claims: bool,
+}
+
+/// The private features (or a claimant's answers) of a posted form, by the fields of
+/// [`Feature::field`]; `field` gives a field's raw value.
+pub fn posted_features<'a>(field: impl Fn(&str) -> &'a str) -> Features {
+    let mut out = Features::default();
+    for f in Feature::ALL {
+        out.set(f, field(f.field()).to_owned());
+    }
+    out
+}
+
+/// Reads the private features (or a claimant's answers), each up to [`MAX_PRIVATE`];
+/// `required`: the kinds that must be given (at least two characters).
+fn features(input: &Features, required: &[Feature], errors: &mut FieldErrors) -> Features {
+    let mut out = Features::default();
+    for f in Feature::ALL {
+        let min = if required.contains(&f) { 2 } else { 0 };
+        out.set(
+            f,
+            text(input.get(f), f.field(), min, MAX_PRIVATE, false, errors),
+        );
+    }
+    out
 }
 
 /// What registering came to.
@@ -244,14 +273,7 @@ pub async fn register(
     );
     let place = text(&input.place, "fundort", 2, MAX_PLACE, true, &mut errors);
     let found_on = recent_day(&input.found_on, "funddatum", &mut errors);
-    let private_features = text(
-        &input.private_features,
-        "merkmale",
-        0,
-        MAX_PRIVATE,
-        false,
-        &mut errors,
-    );
+    let private = features(&input.private, &[], &mut errors);
     let (Some(category), Some(found_on)) = (category, found_on) else {
         return Ok(Registered::Invalid(errors));
     };
@@ -290,7 +312,7 @@ pub async fn register(
             place: place.clone(),
             found_on: found_on.to_string(),
             reported_on: crate::clock::today_date().to_string(),
-            private_features: private_features.clone(),
+            private_features: private.to_stored(),
             finder_claims: input.finder_claims,
             status: "kept".into(),
             created_at: 0,
@@ -523,11 +545,42 @@ pub async fn search(app: &App, t: &TenantDef, s: &Search) -> AppResult<Vec<Liste
 #[derive(Debug, Clone)]
 pub struct StaffItem {
     pub item: FoundItem,
+    /// Its private layer, by kind.
+    pub private: Features,
     pub keeping_ends: String,
     pub after: AfterKeeping,
     pub matches: Vec<FoundMatch>,
     /// Claims to it, oldest first.
-    pub claims: Vec<FoundClaim>,
+    pub claims: Vec<StaffClaim>,
+    pub photos: Vec<FoundPhoto>,
+}
+
+/// A claim as staff compare it: each question with the claimant's answer next to what is
+/// kept.
+#[derive(Debug, Clone)]
+pub struct StaffClaim {
+    pub claim: FoundClaim,
+    /// `(kind, answer, kept)` for every question the claimant was asked.
+    pub answers: Vec<(Feature, String, String)>,
+    /// Whether the serial number given is the one kept (a hint; `None`: not asked).
+    pub serial_agrees: Option<bool>,
+}
+
+fn staff_claim(c: FoundClaim, kept: &Features) -> StaffClaim {
+    let given = Features::from_stored(&c.features);
+    let asked = kept.questions();
+    let answers = Feature::ALL
+        .into_iter()
+        .filter(|f| asked.contains(f) || !given.get(*f).is_empty())
+        .map(|f| (f, given.get(f).to_owned(), kept.get(f).to_owned()))
+        .collect();
+    let serial_agrees = (!kept.serial.is_empty())
+        .then(|| rathaus_domain::found::serials_agree(&kept.serial, &given.serial));
+    StaffClaim {
+        claim: c,
+        answers,
+        serial_agrees,
+    }
 }
 
 /// The items of the office at `desk`.
@@ -544,11 +597,13 @@ pub async fn office_items(
     let items = app.db.office_found_items(tid, desk.office()).await?;
     let matches = app.db.office_matches(tid, desk.office()).await?;
     let claims = app.db.office_claims(tid, desk.office()).await?;
+    let photos = app.db.office_found_photos(tid, desk.office()).await?;
     let today = crate::clock::today_date();
     Ok(items
         .into_iter()
         .map(|item| {
             let reported: Date = item.reported_on.parse().unwrap_or(today);
+            let private = Features::from_stored(&item.private_features);
             StaffItem {
                 keeping_ends: keeping_ends(reported).to_string(),
                 after: after_keeping(reported, today, item.finder_claims),
@@ -560,8 +615,14 @@ pub async fn office_items(
                 claims: claims
                     .iter()
                     .filter(|c| c.item_id == item.id)
+                    .map(|c| staff_claim(c.clone(), &private))
+                    .collect(),
+                photos: photos
+                    .iter()
+                    .filter(|p| p.item_id == item.id)
                     .cloned()
                     .collect(),
+                private,
                 item,
             }
         })
@@ -573,7 +634,8 @@ pub async fn office_items(
 pub struct NewClaim {
     pub name: String,
     pub email: String,
-    pub features: String,
+    /// The answers to the item's questions (see [`Claimable::questions`]).
+    pub answers: Features,
     pub consent: bool,
 }
 
@@ -584,8 +646,18 @@ pub enum Claimed {
     Invalid(FieldErrors),
 }
 
-/// The kept, publicly listed item `number` of `t` (what may be claimed), or "not found".
-pub async fn claimable(app: &App, t: &TenantDef, number: &str) -> AppResult<Listed> {
+/// An item that may be claimed, with what a claimant is asked about it.
+#[derive(Debug, Clone)]
+pub struct Claimable {
+    pub item: Listed,
+    /// The kinds of private features kept: the claimant describes each (what is kept is
+    /// never shown).
+    pub questions: Vec<Feature>,
+}
+
+/// The kept, publicly listed item `number` of `t` (what may be claimed) with its
+/// questions, or "not found".
+pub async fn claimable(app: &App, t: &TenantDef, number: &str) -> AppResult<Claimable> {
     if !offered(t) {
         return Err(crate::AppError::NotFound);
     }
@@ -598,21 +670,24 @@ pub async fn claimable(app: &App, t: &TenantDef, number: &str) -> AppResult<List
     let category = Category::parse(&i.category)
         .filter(|c| c.is_public())
         .ok_or(crate::AppError::NotFound)?;
-    Ok(Listed {
-        number: i.number,
-        category,
-        colour: i.colour,
-        brand: i.brand,
-        description: i.description,
-        place: i.place,
-        found_on: i.found_on,
-        office: i.office_id,
+    Ok(Claimable {
+        questions: Features::from_stored(&i.private_features).questions(),
+        item: Listed {
+            number: i.number,
+            category,
+            colour: i.colour,
+            brand: i.brand,
+            description: i.description,
+            place: i.place,
+            found_on: i.found_on,
+            office: i.office_id,
+        },
     })
 }
 
-/// Claims item `number`: name, e-mail and what identifies it (compared by staff with the
-/// private features; nothing is decided automatically, so the form tells no one anything
-/// about the private features).
+/// Claims item `number`: name, e-mail and an answer to each of its questions (compared by
+/// staff with the private features; nothing is decided automatically, so the form tells no
+/// one anything about what is kept).
 pub async fn claim(
     app: &App,
     t: &TenantDef,
@@ -620,17 +695,10 @@ pub async fn claim(
     number: &str,
     input: &NewClaim,
 ) -> AppResult<Claimed> {
-    let listed = claimable(app, t, number).await?;
+    let claimable = claimable(app, t, number).await?;
     let mut errors = Vec::new();
+    let answers = features(&input.answers, &claimable.questions, &mut errors);
     let name = text(&input.name, "name", 2, 100, false, &mut errors);
-    let features = text(
-        &input.features,
-        "merkmale",
-        10,
-        MAX_PRIVATE,
-        false,
-        &mut errors,
-    );
     let email = input.email.trim().to_owned();
     if !rathaus_domain::form::email_valid(&email) || email.len() > 254 {
         errors.push((
@@ -650,7 +718,7 @@ pub async fn claim(
     }
     let item = app
         .db
-        .kept_item(t.id.as_str(), &listed.number)
+        .kept_item(t.id.as_str(), &claimable.item.number)
         .await?
         .ok_or(crate::AppError::NotFound)?;
     let c = FoundClaim {
@@ -659,11 +727,12 @@ pub async fn claim(
         item_id: item.id,
         name,
         email,
-        features,
+        features: answers.to_stored(),
         lang: lang.code().to_owned(),
         status: "open".into(),
         value_cents: None,
         reward_cents: None,
+        fee_cents: None,
         created_at: 0,
     };
     if !app.db.add_found_claim(&c).await? {
@@ -710,6 +779,8 @@ pub enum Decided {
     Done {
         accepted: bool,
         reward_cents: Option<i64>,
+        /// The office's fee for handing it back (with a value and a fee table).
+        fee_cents: Option<i64>,
     },
     /// The value is not an amount.
     BadValue,
@@ -743,13 +814,15 @@ pub async fn decide(
         }
     };
     let tid = t.id.as_str();
-    let claims = app.db.office_claims(tid, desk.office()).await?;
-    let Some(c) = claims.iter().find(|c| c.id == claim_id) else {
+    let Some(c) = app.db.office_claim(tid, desk.office(), claim_id).await? else {
         return Err(crate::AppError::NotFound);
     };
     let reward = value_cents
         .filter(|_| accept)
         .map(|v| rathaus_domain::found::finders_reward_cents(v, false));
+    let fee = value_cents
+        .filter(|_| accept)
+        .and_then(|v| rathaus_domain::found::handover_fee_cents(&office.found_fees, v));
     let lang = Lang::parse(&c.lang).unwrap_or(Lang::De);
     let site = app.site();
     let w = site.words(tid, lang);
@@ -773,10 +846,19 @@ pub async fn decide(
             .map(|r| crate::texts::money(r, lang))
             .unwrap_or_default(),
     );
+    args.set(
+        "fee",
+        fee.map(|f| crate::texts::money(f, lang))
+            .unwrap_or_default(),
+    );
     let event = if accept { "accepted" } else { "rejected" };
-    let mut body = w.with(&format!("found-claim-mail-{event}-body"), &args);
+    // The mail's paragraphs: the decision, then reward, fee and booking, then who sends it.
+    let mut parts = vec![w.with(&format!("found-claim-mail-{event}-body"), &args)];
     if reward.is_some_and(|r| r > 0) {
-        body = format!("{body}\n\n{}", w.with("found-claim-mail-reward", &args));
+        parts.push(w.with("found-claim-mail-reward", &args));
+    }
+    if fee.is_some_and(|f| f > 0) {
+        parts.push(w.with("found-claim-mail-fee", &args));
     }
     if accept && office.appointments.is_some() {
         args.set(
@@ -787,8 +869,10 @@ pub async fn decide(
                 None,
             )),
         );
-        body = format!("{body}\n\n{}", w.with("found-claim-mail-booking", &args));
+        parts.push(w.with("found-claim-mail-booking", &args));
     }
+    parts.push(t.name.get(lang).0.to_owned());
+    let body = parts.join("\n\n");
     let payload = rathaus_jobs::MailPayload {
         to: c.email.clone(),
         subject: w.with(&format!("found-claim-mail-{event}-subject"), &args),
@@ -806,6 +890,7 @@ pub async fn decide(
             accept,
             value_cents.filter(|_| accept),
             reward,
+            fee,
             mail,
             &actor,
         )
@@ -814,6 +899,7 @@ pub async fn decide(
         ClaimDecided::Done => Ok(Decided::Done {
             accepted: accept,
             reward_cents: reward,
+            fee_cents: fee,
         }),
         ClaimDecided::Gone => Ok(Decided::Gone),
     }
@@ -937,6 +1023,137 @@ pub async fn loss_certificate(
     crate::receipts::render(doc)
         .await
         .map_err(crate::AppError::Internal)
+}
+
+/// What adding a photo came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PhotoAdded {
+    Done,
+    /// No file was chosen.
+    Nothing,
+    /// Larger than [`MAX_PHOTO_BYTES`].
+    TooLarge,
+    /// Not a JPEG or PNG image.
+    WrongType,
+    /// The item has [`MAX_PHOTOS`] already, or is no longer kept.
+    Full,
+}
+
+/// Staff of the office at `desk` add a photo to kept item `number` (JPEG or PNG, typed by
+/// its first bytes; audited). Photos belong to the private layer: they show what an owner
+/// proves ownership with, so only staff see them.
+pub async fn add_photo(
+    app: &App,
+    t: &TenantDef,
+    desk: &OfficeDesk<'_>,
+    number: &str,
+    bytes: &[u8],
+) -> AppResult<PhotoAdded> {
+    if !offices(t).any(|o| o.id.as_str() == desk.office()) || desk.staff().tenant() != t.id.as_str()
+    {
+        return Err(crate::AppError::NotFound);
+    }
+    if bytes.is_empty() {
+        return Ok(PhotoAdded::Nothing);
+    }
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Ok(PhotoAdded::TooLarge);
+    }
+    let kind = match rathaus_domain::form::FileType::sniff(bytes) {
+        Some(k @ (rathaus_domain::form::FileType::Jpeg | rathaus_domain::form::FileType::Png)) => k,
+        _ => return Ok(PhotoAdded::WrongType),
+    };
+    let tid = t.id.as_str();
+    let Some(item) = app
+        .db
+        .kept_item(tid, number)
+        .await?
+        .filter(|i| i.office_id == desk.office())
+    else {
+        return Ok(PhotoAdded::Full);
+    };
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let blobs = &app.files.blobs;
+    let spool = blobs.spool_path(&id).await?;
+    tokio::fs::write(&spool, bytes).await?;
+    let stored = blobs.commit(tid, &id, &spool).await;
+    let _ = tokio::fs::remove_file(&spool).await;
+    stored?;
+    let photo = FoundPhoto {
+        id: id.clone(),
+        tenant_id: tid.to_owned(),
+        item_id: item.id,
+        kind: kind.as_str().to_owned(),
+        size: bytes.len() as i64,
+        created_at: 0,
+    };
+    let actor = format!("staff:{}", desk.staff().session.staff_id);
+    let added = app
+        .db
+        .add_found_photo(&photo, desk.office(), &item.number, MAX_PHOTOS, &actor)
+        .await;
+    if !matches!(added, Ok(true)) {
+        // Not recorded: the bytes must not stay behind.
+        if let Err(e) = blobs.delete(tid, &id).await {
+            tracing::warn!(error = %e, "removing an unrecorded photo failed");
+        }
+    }
+    Ok(if added? {
+        PhotoAdded::Done
+    } else {
+        PhotoAdded::Full
+    })
+}
+
+/// Photo `id` of an item of the office at `desk`, as a stored file to send.
+pub async fn photo(
+    app: &App,
+    t: &TenantDef,
+    desk: &OfficeDesk<'_>,
+    id: &str,
+) -> AppResult<rathaus_store::FileMeta> {
+    if desk.staff().tenant() != t.id.as_str() {
+        return Err(crate::AppError::NotFound);
+    }
+    let p = app
+        .db
+        .found_photo(t.id.as_str(), desk.office(), id)
+        .await?
+        .ok_or(crate::AppError::NotFound)?;
+    let ext = if p.kind == "png" { "png" } else { "jpg" };
+    Ok(rathaus_store::FileMeta {
+        tenant_id: p.tenant_id,
+        name: format!("fundfoto.{ext}"),
+        id: p.id,
+        draft_id: p.item_id,
+        field: "foto".into(),
+        size: p.size,
+        kind: p.kind,
+        sha256: String::new(),
+    })
+}
+
+/// Withdraws loss report `id` for the browser that filed it (the token it was given): the
+/// standing search ends and its personal data is deleted. `false`: no such report (any
+/// more) or not that token — the same answer for both.
+pub async fn withdraw_loss(app: &App, t: &TenantDef, id: &str, token: &str) -> AppResult<bool> {
+    if !offered(t) || !app.keys.loss_certificate_fits(id, token) {
+        return Ok(false);
+    }
+    Ok(app.db.withdraw_loss_report(t.id.as_str(), id).await?)
+}
+
+/// How long a loss report stands as a search before it and its personal data are deleted.
+pub const LOSS_REPORT_DAYS: i64 = 365;
+
+/// Deletes loss reports older than [`LOSS_REPORT_DAYS`] (run with the other daily work).
+pub async fn purge(app: &App) -> AppResult<u64> {
+    let before = crate::clock::now_millis() - LOSS_REPORT_DAYS * 24 * 3600 * 1000;
+    let n = app.db.purge_loss_reports(before).await?;
+    if n > 0 {
+        tracing::info!(deleted = n, "loss reports past their year deleted");
+    }
+    Ok(n)
 }
 
 #[cfg(test)]

@@ -282,6 +282,170 @@ pub fn after_keeping(reported_on: Date, today: Date, finder_claims: bool) -> Aft
     }
 }
 
+/// The kinds of private features staff keep of an item. Each one kept becomes a question
+/// a claimant must answer; the answers are compared by staff (only a serial number is
+/// compared here, as a hint).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    /// A serial number, IMEI, frame number, engraved number …
+    Serial,
+    /// What is inside (a bag's or a wallet's contents).
+    Contents,
+    /// Distinguishing marks: stickers, damage, engravings, key fobs …
+    Marks,
+}
+
+impl Feature {
+    pub const ALL: [Feature; 3] = [Feature::Serial, Feature::Contents, Feature::Marks];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feature::Serial => "serial",
+            Feature::Contents => "contents",
+            Feature::Marks => "marks",
+        }
+    }
+
+    /// The form field of the feature (staff form and claim form alike).
+    pub fn field(self) -> &'static str {
+        match self {
+            Feature::Serial => "seriennummer",
+            Feature::Contents => "inhalt",
+            Feature::Marks => "merkmale",
+        }
+    }
+}
+
+/// The private layer of an item (or a claimant's answers to it), by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Features {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub serial: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub contents: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub marks: String,
+}
+
+impl Features {
+    pub fn get(&self, f: Feature) -> &str {
+        match f {
+            Feature::Serial => &self.serial,
+            Feature::Contents => &self.contents,
+            Feature::Marks => &self.marks,
+        }
+    }
+
+    pub fn set(&mut self, f: Feature, v: String) {
+        match f {
+            Feature::Serial => self.serial = v,
+            Feature::Contents => self.contents = v,
+            Feature::Marks => self.marks = v,
+        }
+    }
+
+    /// Reads the stored form (a JSON object); any other text is read as marks (what a free
+    /// text field once held).
+    pub fn from_stored(s: &str) -> Features {
+        if s.trim_start().starts_with('{') {
+            if let Ok(f) = serde_json::from_str(s) {
+                return f;
+            }
+        }
+        Features {
+            marks: s.trim().to_owned(),
+            ..Features::default()
+        }
+    }
+
+    pub fn to_stored(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// What a claimant is asked: one question for each feature kept; with none kept, to
+    /// describe its distinguishing marks.
+    pub fn questions(&self) -> Vec<Feature> {
+        let q: Vec<Feature> = Feature::ALL
+            .into_iter()
+            .filter(|f| !self.get(*f).trim().is_empty())
+            .collect();
+        if q.is_empty() {
+            vec![Feature::Marks]
+        } else {
+            q
+        }
+    }
+}
+
+/// Whether two serial numbers are the same: letters and digits only, case ignored, the
+/// letter O read as the digit 0 (as on documents). Empty never agrees.
+pub fn serials_agree(a: &str, b: &str) -> bool {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| match c.to_ascii_uppercase() {
+                'O' => '0',
+                c => c,
+            })
+            .collect()
+    };
+    let (a, b) = (norm(a), norm(b));
+    !a.is_empty() && a == b
+}
+
+/// A tier of the office's fee for handing a found item back (Fundgebühr, as the
+/// municipality's fee statute sets it): it applies to values up to `up_to_cents`; the last
+/// tier may leave it open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeeTier {
+    /// The highest value (in euro cents) this tier applies to; none: every value above the
+    /// tiers before.
+    #[serde(default)]
+    pub up_to_cents: Option<u64>,
+    /// The fee in euro cents.
+    pub fee_cents: u64,
+}
+
+/// The fee for handing back an item of `value_cents` (the first tier that covers it);
+/// `None` without tiers or beyond the last closed one.
+pub fn handover_fee_cents(tiers: &[FeeTier], value_cents: i64) -> Option<i64> {
+    let value = value_cents.max(0) as u64;
+    tiers
+        .iter()
+        .find(|t| t.up_to_cents.is_none_or(|u| value <= u))
+        .map(|t| t.fee_cents as i64)
+}
+
+/// Problems of a fee table, with pointers below `at`: rising limits, only the last open,
+/// fees up to 10,000 €.
+pub fn check_fee_tiers(tiers: &[FeeTier], at: &str) -> Vec<crate::tenant::Problem> {
+    use crate::tenant::Problem;
+    let mut problems = Vec::new();
+    let mut last: Option<u64> = None;
+    for (i, t) in tiers.iter().enumerate() {
+        match t.up_to_cents {
+            None if i + 1 < tiers.len() => problems.push(Problem::at(
+                format!("{at}/{i}/up_to_cents"),
+                "only the last tier may leave the value open",
+            )),
+            Some(u) if last.is_some_and(|l| u <= l) => problems.push(Problem::at(
+                format!("{at}/{i}/up_to_cents"),
+                format!("{u} must be above the tier before ({})", last.unwrap_or(0)),
+            )),
+            _ => {}
+        }
+        if t.fee_cents > 1_000_000 {
+            problems.push(Problem::at(
+                format!("{at}/{i}/fee_cents"),
+                format!("{}: at most 1000000 (10,000 €)", t.fee_cents),
+            ));
+        }
+        last = t.up_to_cents.or(last);
+    }
+    problems
+}
+
 /// The public layer of a found item (what the search shows and matches over).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicItem {
@@ -446,6 +610,78 @@ mod tests {
         assert!(
             !may_match(&item, &loss("Handtasche Leder", None, d(2026, 12, 1))),
             "nothing in common"
+        );
+    }
+
+    #[test]
+    fn questions_come_from_the_features_kept() {
+        let f = Features::from_stored("Schülerausweis, Brotdose");
+        assert_eq!(
+            f.marks, "Schülerausweis, Brotdose",
+            "old free text is read as marks"
+        );
+        assert_eq!(f.questions(), [Feature::Marks]);
+        let f = Features {
+            serial: "SN 12-34".into(),
+            contents: "Brotdose".into(),
+            ..Features::default()
+        };
+        assert_eq!(Features::from_stored(&f.to_stored()), f);
+        assert_eq!(f.questions(), [Feature::Serial, Feature::Contents]);
+        assert_eq!(Features::default().questions(), [Feature::Marks]);
+        assert!(serials_agree("sn 12-34", "SN1234"));
+        assert!(serials_agree("A0B", "aob"), "O is read as 0");
+        assert!(!serials_agree("SN1234", "SN1235"));
+        assert!(!serials_agree("", " - "));
+    }
+
+    #[test]
+    fn fee_tiers() {
+        let tiers = [
+            FeeTier {
+                up_to_cents: Some(5_000),
+                fee_cents: 500,
+            },
+            FeeTier {
+                up_to_cents: Some(50_000),
+                fee_cents: 1_500,
+            },
+            FeeTier {
+                up_to_cents: None,
+                fee_cents: 3_000,
+            },
+        ];
+        assert_eq!(handover_fee_cents(&tiers, 5_000), Some(500));
+        assert_eq!(handover_fee_cents(&tiers, 5_001), Some(1_500));
+        assert_eq!(handover_fee_cents(&tiers, 10_000_000), Some(3_000));
+        assert_eq!(
+            handover_fee_cents(&tiers[..2], 60_000),
+            None,
+            "beyond the last closed tier"
+        );
+        assert_eq!(handover_fee_cents(&[], 100), None);
+        assert!(check_fee_tiers(&tiers, "/f").is_empty());
+        let bad = [
+            FeeTier {
+                up_to_cents: None,
+                fee_cents: 500,
+            },
+            FeeTier {
+                up_to_cents: Some(100),
+                fee_cents: 2_000_000,
+            },
+            FeeTier {
+                up_to_cents: Some(50),
+                fee_cents: 1,
+            },
+        ];
+        let pointers: Vec<String> = check_fee_tiers(&bad, "/f")
+            .into_iter()
+            .map(|p| p.pointer)
+            .collect();
+        assert_eq!(
+            pointers,
+            ["/f/0/up_to_cents", "/f/1/fee_cents", "/f/2/up_to_cents"]
         );
     }
 

@@ -134,6 +134,10 @@ pub struct OfficeDef {
     /// The office runs the lost-and-found office (Fundbüro).
     #[serde(default)]
     pub lost_and_found: bool,
+    /// The Fundbüro's fee for handing an item back, by the item's value (tiers in rising
+    /// order; shown on the public page and computed when a claim is accepted).
+    #[serde(default)]
+    pub found_fees: Vec<crate::found::FeeTier>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -281,6 +285,16 @@ impl TenantDef {
                     .map(|c| c.services.iter().map(|b| b.id.as_str()).collect());
                 problems.extend(s.check(&format!("/offices/{i}/id_status"), calendar));
             }
+            if !office.found_fees.is_empty() && !office.lost_and_found {
+                problems.push(Problem::at(
+                    format!("/offices/{i}/found_fees"),
+                    "fees of a Fundbüro, but the office has no lost_and_found: true",
+                ));
+            }
+            problems.extend(crate::found::check_fee_tiers(
+                &office.found_fees,
+                &format!("/offices/{i}/found_fees"),
+            ));
         }
         let mut targets = std::collections::HashSet::new();
         for (i, d) in self.deliveries.iter().enumerate() {

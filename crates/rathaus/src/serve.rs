@@ -155,8 +155,8 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
                 rathaus_app::payments::poll_pending(&poller_app, poll).await;
             }
         });
-        // Appointment reminders the day before, erasing old appointment data, and deleting
-        // document states kept long enough.
+        // Appointment reminders the day before, erasing old appointment data, deleting
+        // document states kept long enough and loss reports past their year.
         let remind_every = Duration::from_secs(config.reminder_poll_secs.max(1));
         let reminder_app = state.app.clone();
         let reminder = tokio::spawn(async move {
@@ -167,6 +167,9 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
                 rathaus_app::appointments::remind(&reminder_app).await;
                 if let Err(e) = rathaus_app::id_status::purge(&reminder_app).await {
                     tracing::warn!(error = %e, "deleting old document states failed");
+                }
+                if let Err(e) = rathaus_app::found::purge(&reminder_app).await {
+                    tracing::warn!(error = %e, "deleting old loss reports failed");
                 }
             }
         });

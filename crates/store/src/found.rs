@@ -342,10 +342,12 @@ pub struct FoundClaim {
     /// The value staff set when accepting, and the finder's reward from it.
     pub value_cents: Option<i64>,
     pub reward_cents: Option<i64>,
+    /// The office's fee for handing the item back (from its fee table and the value).
+    pub fee_cents: Option<i64>,
     pub created_at: i64,
 }
 
-const CLAIM_COLUMNS: &str = "id, tenant_id, item_id, name, email, features, lang, status, value_cents, reward_cents, created_at";
+const CLAIM_COLUMNS: &str = "id, tenant_id, item_id, name, email, features, lang, status, value_cents, reward_cents, created_at, fee_cents";
 
 macro_rules! claim_of {
     ($r:expr) => {
@@ -360,6 +362,7 @@ macro_rules! claim_of {
             status: $r.get("status"),
             value_cents: $r.get("value_cents"),
             reward_cents: $r.get("reward_cents"),
+            fee_cents: $r.get("fee_cents"),
             created_at: $r.get("created_at"),
         }
     };
@@ -393,7 +396,7 @@ impl Db {
     pub async fn add_found_claim(&self, c: &FoundClaim) -> Result<bool, StoreError> {
         let sql = format!(
             "INSERT INTO found_claims ({CLAIM_COLUMNS}) \
-             SELECT $1, $2, $3, $4, $5, $6, $7, 'open', NULL, NULL, $8 \
+             SELECT $1, $2, $3, $4, $5, $6, $7, 'open', NULL, NULL, $8, NULL \
              WHERE EXISTS (SELECT 1 FROM found_items WHERE id = $3 AND tenant_id = $2 AND status = 'kept')"
         );
         with_pool!(self, |p| sqlx::query(&sql)
@@ -436,6 +439,31 @@ impl Db {
             .collect()))
     }
 
+    /// Claim `id` to an item of `office`, if it is one.
+    pub async fn office_claim(
+        &self,
+        tenant: &str,
+        office: &str,
+        id: &str,
+    ) -> Result<Option<FoundClaim>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM found_claims c JOIN found_items i ON i.id = c.item_id \
+             WHERE c.tenant_id = $1 AND i.office_id = $2 AND c.id = $3",
+            CLAIM_COLUMNS
+                .split(", ")
+                .map(|c| format!("c.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant)
+            .bind(office)
+            .bind(id)
+            .fetch_optional(p)
+            .await?
+            .map(|r| claim_of!(r))))
+    }
+
     /// Decides open claim `claim` to an item of `office`: accepted (the item is returned to
     /// the claimant, value and reward recorded) or rejected; with the claimant's mail and
     /// the audit entry, in one transaction.
@@ -448,6 +476,7 @@ impl Db {
         accept: bool,
         value_cents: Option<i64>,
         reward_cents: Option<i64>,
+        fee_cents: Option<i64>,
         mail: String,
         actor: &str,
     ) -> Result<ClaimDecided, StoreError> {
@@ -466,8 +495,8 @@ impl Db {
                     return Ok(ClaimDecided::Gone);
                 };
                 let status = if accept { "accepted" } else { "rejected" };
-                sqlx::query("UPDATE found_claims SET status = $1, value_cents = $2, reward_cents = $3 WHERE id = $4 AND status = 'open'")
-                    .bind(status).bind(value_cents).bind(reward_cents).bind(claim)
+                sqlx::query("UPDATE found_claims SET status = $1, value_cents = $2, reward_cents = $3, fee_cents = $4 WHERE id = $5 AND status = 'open'")
+                    .bind(status).bind(value_cents).bind(reward_cents).bind(fee_cents).bind(claim)
                     .execute(&mut *tx).await?;
                 if accept {
                     sqlx::query("UPDATE found_items SET status = 'returned' WHERE id = $1 AND status = 'kept'")
@@ -554,5 +583,186 @@ impl Db {
             .fetch_optional(p)
             .await?
             .map(|r| loss_of!(r))))
+    }
+}
+
+/// A photo of a found item (its bytes in the file storage under `id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundPhoto {
+    pub id: String,
+    pub tenant_id: String,
+    pub item_id: String,
+    /// `jpeg` or `png`.
+    pub kind: String,
+    pub size: i64,
+    pub created_at: i64,
+}
+
+macro_rules! photo_of {
+    ($r:expr) => {
+        FoundPhoto {
+            id: $r.get("id"),
+            tenant_id: $r.get("tenant_id"),
+            item_id: $r.get("item_id"),
+            kind: $r.get("kind"),
+            size: $r.get("size"),
+            created_at: $r.get("created_at"),
+        }
+    };
+}
+
+impl Db {
+    /// Adds photo `p` to kept item `number` of `office` if it has fewer than `max`
+    /// (audited as `actor`); `false` if the item is not kept there or has enough.
+    pub async fn add_found_photo(
+        &self,
+        p: &FoundPhoto,
+        office: &str,
+        number: &str,
+        max: i64,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let now = now_millis();
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                let n = sqlx::query(
+                    "INSERT INTO found_photos (id, tenant_id, item_id, kind, size, created_at) \
+                     SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM found_items \
+                       WHERE id = $3 AND tenant_id = $2 AND office_id = $7 AND number = $8 AND status = 'kept') \
+                     AND (SELECT COUNT(*) FROM found_photos WHERE tenant_id = $2 AND item_id = $3) < $9",
+                )
+                .bind(&p.id).bind(&p.tenant_id).bind(&p.item_id).bind(&p.kind).bind(p.size).bind(now)
+                .bind(office).bind(number).bind(max)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n != 1 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                let ev = AuditEvent {
+                    actor: actor.to_owned(),
+                    action: "found-photo-added".into(),
+                    object: format!("found:{number}"),
+                    detail: format!("{} bytes", p.size),
+                };
+                append_audit!(tx, &p.tenant_id, &ev);
+                tx.commit().await?;
+                Ok(true)
+            }};
+        }
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
+    }
+
+    /// The photos of the items of one office, oldest first.
+    pub async fn office_found_photos(
+        &self,
+        tenant: &str,
+        office: &str,
+    ) -> Result<Vec<FoundPhoto>, StoreError> {
+        Ok(with_pool!(self, |p| {
+            sqlx::query(
+            "SELECT f.id, f.tenant_id, f.item_id, f.kind, f.size, f.created_at FROM found_photos f \
+             JOIN found_items i ON i.id = f.item_id WHERE f.tenant_id = $1 AND i.office_id = $2 \
+             ORDER BY f.created_at, f.id"
+        )
+        .bind(tenant)
+        .bind(office)
+        .fetch_all(p)
+        .await?
+        .iter()
+        .map(|r| photo_of!(r))
+        .collect()
+        }))
+    }
+
+    /// Photo `id` of an item of `office`, if it is one.
+    pub async fn found_photo(
+        &self,
+        tenant: &str,
+        office: &str,
+        id: &str,
+    ) -> Result<Option<FoundPhoto>, StoreError> {
+        Ok(with_pool!(self, |p| {
+            sqlx::query(
+            "SELECT f.id, f.tenant_id, f.item_id, f.kind, f.size, f.created_at FROM found_photos f \
+             JOIN found_items i ON i.id = f.item_id WHERE f.tenant_id = $1 AND i.office_id = $2 AND f.id = $3"
+        )
+        .bind(tenant)
+        .bind(office)
+        .bind(id)
+        .fetch_optional(p)
+        .await?
+        .map(|r| photo_of!(r))
+        }))
+    }
+
+    /// Withdraws loss report `id`: the report and its suggested matches are deleted
+    /// (audited, without its content); `false` if there is no such report.
+    pub async fn withdraw_loss_report(&self, tenant: &str, id: &str) -> Result<bool, StoreError> {
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                let n = sqlx::query("DELETE FROM loss_reports WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if n != 1 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                sqlx::query("DELETE FROM found_matches WHERE tenant_id = $1 AND loss_id = $2")
+                    .bind(tenant)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                let ev = AuditEvent {
+                    actor: "citizen".into(),
+                    action: "loss-report-withdrawn".into(),
+                    object: format!("loss:{id}"),
+                    detail: String::new(),
+                };
+                append_audit!(tx, tenant, &ev);
+                tx.commit().await?;
+                Ok(true)
+            }};
+        }
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
+    }
+
+    /// Deletes loss reports filed before `before` (unix ms) with their matches: a standing
+    /// search ends after a year, and its personal data with it. Returns how many.
+    pub async fn purge_loss_reports(&self, before: i64) -> Result<u64, StoreError> {
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                sqlx::query(
+                    "DELETE FROM found_matches WHERE loss_id IN (SELECT id FROM loss_reports WHERE created_at < $1)",
+                )
+                .bind(before)
+                .execute(&mut *tx)
+                .await?;
+                let n = sqlx::query("DELETE FROM loss_reports WHERE created_at < $1")
+                    .bind(before)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                Ok(n)
+            }};
+        }
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
     }
 }

@@ -34,7 +34,7 @@ pub use cases::{
 };
 pub use files::FileMeta;
 pub use found::{
-    ClaimDecided, FoundClaim, FoundItem, FoundMatch, FoundQuery, LossReport, MatchMail,
+    ClaimDecided, FoundClaim, FoundItem, FoundMatch, FoundPhoto, FoundQuery, LossReport, MatchMail,
 };
 pub use id_documents::{IdDocument, ReportOutcome, ReportedDocument};
 pub use outbox::{DeliveryFilter, DeliveryRow, OutboxItem, OutboxStats, QueuedDelivery, DELIVERY};

@@ -51,6 +51,38 @@ async fn post(
     (status, decode_html(&res.text().await.unwrap()))
 }
 
+/// A 4×4 PNG (a photo of a found item, as far as the office is concerned).
+pub(crate) const PNG: [u8; 73] = [
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 4, 0, 0, 0, 4, 8, 2, 0,
+    0, 0, 38, 147, 9, 41, 0, 0, 0, 16, 73, 68, 65, 84, 120, 156, 99, 104, 112, 80, 128, 35, 6, 226,
+    56, 0, 114, 67, 14, 1, 172, 130, 245, 189, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
+/// Uploads `bytes` as a photo of item `number` from the staff page in `html`.
+async fn upload_photo(
+    staff: &reqwest::Client,
+    app: &TestApp,
+    html: &str,
+    number: &str,
+    bytes: &[u8],
+) -> (u16, String) {
+    let csrf = csrf_token(html).unwrap();
+    let form = reqwest::multipart::Form::new().text("_csrf", csrf).part(
+        "datei",
+        reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("fund.png"),
+    );
+    let res = staff
+        .post(app.url(&format!(
+            "/soest/verwaltung/fundbuero/buergerbuero/fotos/{number}"
+        )))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, decode_html(&res.text().await.unwrap()))
+}
+
 async fn page(http: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
     let res = http.get(app.url(path)).send().await.unwrap();
     let status = res.status().as_u16();
@@ -95,7 +127,7 @@ both_backends! {
             }
         };
         assert_eq!(fetch("0".repeat(32)).await.status(), 404, "not without the token");
-        let res = fetch(token).await;
+        let res = fetch(token.clone()).await;
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["content-type"], "application/pdf");
         assert_eq!(res.headers()["cache-control"], "no-store");
@@ -118,7 +150,8 @@ both_backends! {
         assert!(html.contains("Schülerausweis PRIVATMERKMAL"), "the private features are kept");
         let (status, html) = post(&staff, &app, office, &[("kategorie", "bag"), ("farbe", "blau"), ("marke", "Deuter"),
             ("beschreibung", "Rucksack mit Trinkflasche"), ("fundort", "Bahnhof"), ("funddatum", &today),
-            ("merkmale", "Schülerausweis PRIVATMERKMAL, Brotdose"), ("finderlohn", "ja")]).await;
+            ("seriennummer", "DT 12 O 47"), ("inhalt", "Schülerausweis PRIVATMERKMAL, Brotdose"),
+            ("merkmale", "Dino-Aufkleber"), ("finderlohn", "ja")]).await;
         assert_eq!(status, 200, "{html}");
         assert!(html.contains("Eine Verlustmeldung könnte passen"), "{html}");
         let number = {
@@ -127,6 +160,31 @@ both_backends! {
         };
         assert!(number.starts_with("F-"), "{number}");
         assert!(html.contains("Blauer Deuter-Rucksack mit Trinkflasche"), "staff see the suggestion");
+
+        // Photos: JPEG or PNG only, three per item, for staff only.
+        let (status, html) = upload_photo(&staff, &app, &html, &number, b"just some text").await;
+        assert_eq!(status, 422);
+        assert!(html.contains("JPEG oder PNG"), "{html}");
+        let (status, html) = upload_photo(&staff, &app, &html, &number, &PNG).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains(&format!("Das Foto wurde zu {number} gespeichert")), "{html}");
+        let photo_href = {
+            let key = "/soest/verwaltung/fundbuero/buergerbuero/foto/";
+            let i = html.find(key).unwrap();
+            html[i..i + html[i..].find('"').unwrap()].to_owned()
+        };
+        assert!(html.contains(&format!("alt=\"Foto 1 der Fundsache {number}\"")), "{html}");
+        let res = staff.get(app.url(&photo_href)).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "image/png");
+        assert_eq!(res.bytes().await.unwrap().as_ref(), PNG.as_slice());
+        let (status, html) = upload_photo(&staff, &app, &html, &number, &PNG).await;
+        assert_eq!(status, 200, "the second");
+        let (status, html) = upload_photo(&staff, &app, &html, &number, &PNG).await;
+        assert_eq!(status, 200, "the third");
+        assert!(!html.contains(&format!("action=\"/soest/verwaltung/fundbuero/buergerbuero/fotos/{number}\"")), "no upload offered beyond three: {html}");
+        let (status, _) = upload_photo(&staff, &app, &html, &number, &PNG).await;
+        assert_eq!(status, 409, "a fourth photo is refused");
         let (status, _) = post(&staff, &app, office, &[("kategorie", "identity_document"), ("beschreibung", "Personalausweis"),
             ("fundort", "Marktplatz"), ("funddatum", &today)]).await;
         assert_eq!(status, 200);
@@ -172,16 +230,25 @@ both_backends! {
         let (_, html) = page(&anyone, &app, "/soest/fundbuero").await;
         assert!(html.contains(&claim_path), "{html}");
         assert_eq!(page(&anyone, &app, "/soest/fundbuero/F-1999-NIX/anspruch").await.0, 404);
+        // The claimant is asked about each kind of feature kept, never shown what is kept.
+        let (_, html) = page(&owner, &app, &claim_path).await;
+        assert!(html.contains("id=\"seriennummer\"") && html.contains("id=\"inhalt\"") && html.contains("id=\"merkmale\""), "{html}");
+        assert!(!html.contains("PRIVATMERKMAL") && !html.contains("Dino-Aufkleber") && !html.contains("DT 12"));
+        assert!(!html.contains("/foto/"), "photos are not public");
         let (status, html) = post(&owner, &app, &claim_path, &[("name", "Mia Verlust"), ("email", "mia.verlust@example.org"),
-            ("merkmale", "Brotdose mit Dinosauriern und mein Schülerausweis")]).await;
+            ("inhalt", "Brotdose mit Dinosauriern und mein Schülerausweis")]).await;
         assert_eq!(status, 422);
-        assert!(html.contains("id=\"einwilligung-error\"") && html.contains("Brotdose mit Dinosauriern"), "{html}");
+        assert!(html.contains("id=\"einwilligung-error\"") && html.contains("id=\"seriennummer-error\"")
+            && html.contains("id=\"merkmale-error\"") && !html.contains("id=\"inhalt-error\""), "{html}");
+        assert!(html.contains("Brotdose mit Dinosauriern"), "the answer given is kept");
         let (status, html) = post(&owner, &app, &claim_path, &[("name", "Mia Verlust"), ("email", "mia.verlust@example.org"),
-            ("merkmale", "Brotdose mit Dinosauriern und mein Schülerausweis"), ("einwilligung", "ja")]).await;
+            ("seriennummer", "dt12047"), ("inhalt", "Brotdose mit Dinosauriern und mein Schülerausweis"),
+            ("merkmale", "Aufkleber mit einem Dinosaurier"), ("einwilligung", "ja")]).await;
         assert_eq!(status, 200, "{html}");
         assert!(html.contains("id=\"angemeldet\""));
         let (_, html) = page(&staff, &app, office).await;
         assert!(html.contains("Brotdose mit Dinosauriern") && html.contains("PRIVATMERKMAL"), "staff see both side by side");
+        assert!(html.contains("stimmt überein"), "the serial number agrees (O read as 0): {html}");
         let claim_id = {
             let i = html.find("name=\"anspruch\" value=\"").unwrap() + 23;
             html[i..i + html[i..].find('"').unwrap()].to_owned()
@@ -202,12 +269,15 @@ both_backends! {
         let (status, html) = decide("80", "annehmen", html).await;
         assert_eq!(status, 200, "{html}");
         assert!(html.contains("Finderlohn: 4,00"), "5 % of 80 €: {html}");
+        assert!(html.contains("Gebühr für die Herausgabe: 15,00"), "the demo's tier up to 500 €: {html}");
         let (status, _) = decide("80", "annehmen", html).await;
         assert_eq!(status, 409, "decided already");
         let told = wait_for_mails(&app, |m| m.contains("mia.verlust@example.org") && m.contains("4,00"), 1).await;
         assert!(told[0].contains("abholen") && !told[0].contains("PRIVATMERKMAL"), "{}", told[0]);
+        assert!(told[0].contains("Geb=C3=BChr von 15,00"), "{}", told[0]);
         let (_, html) = page(&anyone, &app, "/soest/fundbuero").await;
         assert!(!html.contains(&number), "returned items are no longer listed");
+        assert!(html.contains("Gebühren bei der Abholung") && html.contains("Wert über 500,00"), "{html}");
 
         // After the keeping period (a moved clock): the finder who asked for it gets it.
         let (status, html) = post(&staff, &app, office, &[("kategorie", "keys"), ("beschreibung", "Schlüsselbund mit rotem Anhänger"),
@@ -254,6 +324,30 @@ both_backends! {
         let other = client();
         staff_login(&app, &other, "soest", "admin-soest").await;
         assert_eq!(page(&other, &app, office).await.0, 403);
+        assert_eq!(other.get(app.url(&photo_href)).send().await.unwrap().status(), 403);
+        assert_ne!(anyone.get(app.url(&photo_href)).send().await.unwrap().status(), 200);
+        let photos = sql_strings(&app, "SELECT object FROM audit_log WHERE action = 'found-photo-added'").await;
+        assert_eq!(photos.len(), 3, "{photos:?}");
+
+        // The owner withdraws the loss report: it is deleted, with its suggestions.
+        let withdraw = |token: String| {
+            let (app, owner, report_id, csrf) = (&app, &owner, report_id.clone(), csrf.clone());
+            async move {
+                let res = owner.post(app.url("/soest/fundbuero/verlust-melden/zurueckziehen"))
+                    .form(&[("_csrf", csrf.as_str()), ("meldung", report_id.as_str()), ("token", token.as_str())])
+                    .send().await.unwrap();
+                (res.status().as_u16(), decode_html(&res.text().await.unwrap()))
+            }
+        };
+        assert_eq!(withdraw("0".repeat(32)).await.0, 404, "not without the token");
+        let (status, html) = withdraw(token.clone()).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("zurückgezogen und gelöscht"), "{html}");
+        assert_eq!(withdraw(token.clone()).await.0, 404, "gone");
+        assert!(sql_strings(&app, &format!("SELECT id FROM loss_reports WHERE id = '{report_id}'")).await.is_empty());
+        assert!(sql_strings(&app, &format!("SELECT item_id FROM found_matches WHERE loss_id = '{report_id}'")).await.is_empty());
+        let withdrawn = sql_strings(&app, "SELECT object FROM audit_log WHERE action = 'loss-report-withdrawn'").await;
+        assert_eq!(withdrawn, [format!("loss:{report_id}")]);
         let audit = sql_strings(&app, "SELECT object FROM audit_log WHERE action = 'found-item-registered'").await;
         assert_eq!(audit.len(), 3, "{audit:?}");
         let settled = sql_strings(&app, "SELECT object FROM audit_log WHERE action = 'found-item-to_finder'").await;

@@ -45,10 +45,32 @@ pub(crate) fn colours(page: &Page<'_>, chosen: &str) -> Vec<Value> {
 }
 
 fn offices(page: &Page<'_>, t: &TenantDef) -> Vec<Value> {
+    let w = page.words();
+    let money = |c: u64| rathaus_app::texts::money(c as i64, page.lang());
     rathaus_app::found::offices(t)
         .map(|o| {
+            // The fee table, as "up to 50,00 € value: 5,00 €" lines.
+            let mut below = 0u64;
+            let fees: Vec<String> = o
+                .found_fees
+                .iter()
+                .map(|tier| {
+                    let mut a = fluent_bundle::FluentArgs::new();
+                    a.set("fee", money(tier.fee_cents));
+                    a.set("from", money(below));
+                    let key = match tier.up_to_cents {
+                        Some(u) => {
+                            a.set("to", money(u));
+                            below = u;
+                            "found-fee-tier"
+                        }
+                        None => "found-fee-tier-above",
+                    };
+                    w.with(key, &a)
+                })
+                .collect();
             json!({"name": loc(&o.name, page.lang()), "href": paths::office(t.id.as_str(), o.id.as_str()),
-                   "phone": o.phone, "email": o.email})
+                   "phone": o.phone, "email": o.email, "fees": fees})
         })
         .collect()
 }
@@ -104,15 +126,28 @@ pub async fn search(
     ))
 }
 
+/// Where the loss report stands on the page.
+enum LossState {
+    Form,
+    /// Filed: how many kept items may match, the report's id and its token.
+    Done(usize, String, String),
+    /// Withdrawn (`false`: there was nothing to withdraw).
+    Withdrawn(bool),
+}
+
 fn loss_form(
     page: &Page<'_>,
     t: &TenantDef,
     jar: CookieJar,
     input: &NewLoss,
     errors: &FieldErrors,
-    done: Option<(usize, String, String)>,
+    state: LossState,
     status: StatusCode,
 ) -> WebResult {
+    let done = match &state {
+        LossState::Done(n, id, token) => Some((*n, id.clone(), token.clone())),
+        _ => None,
+    };
     let (jar, token) = csrf::token(jar);
     let w = page.words();
     let errors: Vec<Value> = errors
@@ -147,6 +182,12 @@ fn loss_form(
             matched => done.as_ref().map_or(0, |d| d.0),
             certificate => done.as_ref().map(|d| json!({"id": d.1, "token": d.2})),
             certificate_action => paths::found_certificate(tid),
+            withdraw_action => paths::found_withdraw(tid),
+            withdrawn => match state {
+                LossState::Withdrawn(true) => Some("done"),
+                LossState::Withdrawn(false) => Some("gone"),
+                _ => None,
+            },
             offices => offices(page, t),
         },
     );
@@ -168,7 +209,7 @@ pub async fn loss_page(
         jar,
         &NewLoss::default(),
         &Vec::new(),
-        None,
+        LossState::Form,
         StatusCode::OK,
     )
 }
@@ -203,7 +244,7 @@ pub async fn report_loss(
             jar,
             &input,
             &Vec::new(),
-            Some((matches, id, certificate)),
+            LossState::Done(matches, id, certificate),
             StatusCode::OK,
         ),
         Reported::Wait(ms) => {
@@ -226,7 +267,7 @@ pub async fn report_loss(
                 jar,
                 &input,
                 &limited,
-                None,
+                LossState::Form,
                 StatusCode::TOO_MANY_REQUESTS,
             )
         }
@@ -236,10 +277,37 @@ pub async fn report_loss(
             jar,
             &input,
             &e,
-            None,
+            LossState::Form,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
     }
+}
+
+/// `POST /{t}/fundbuero/verlust-melden/zurueckziehen`: the browser that filed a report
+/// withdraws it (its id and token come in the post); the report is deleted.
+pub async fn withdraw(
+    state: St,
+    prefs: Prefs,
+    Path(tid): Path<String>,
+    Form(p, jar): Form,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = offered(&site, &prefs, &tid)?;
+    let done =
+        rathaus_app::found::withdraw_loss(&state.app, t, p.raw("meldung"), p.raw("token")).await?;
+    loss_form(
+        &page,
+        t,
+        jar,
+        &NewLoss::default(),
+        &Vec::new(),
+        LossState::Withdrawn(done),
+        if done {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        },
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -247,7 +315,7 @@ fn claim_form(
     page: &Page<'_>,
     t: &TenantDef,
     jar: CookieJar,
-    item: &rathaus_app::found::Listed,
+    claimable: &rathaus_app::found::Claimable,
     input: &NewClaim,
     errors: &FieldErrors,
     done: bool,
@@ -266,6 +334,20 @@ fn claim_form(
             .map(|e| e["message"].clone())
     };
     let tid = t.id.as_str();
+    let item = &claimable.item;
+    let questions: Vec<Value> = claimable
+        .questions
+        .iter()
+        .map(|f| {
+            json!({
+                "field": f.field(),
+                "label": page.text(&format!("found-question-{}", f.as_str())),
+                "hint": page.text(&format!("found-question-{}-hint", f.as_str())),
+                "value": input.answers.get(*f),
+                "error": error(f.field()),
+            })
+        })
+        .collect();
     let res = page.render_private(
         status,
         "citizen/found_claim.html",
@@ -282,9 +364,9 @@ fn claim_form(
                 "place": item.place,
             }),
             name => input.name.clone(), email => input.email.clone(),
-            features => input.features.clone(), consent => input.consent,
+            questions, consent => input.consent,
             name_error => error("name"), email_error => error("email"),
-            merkmale_error => error("merkmale"), einwilligung_error => error("einwilligung"),
+            einwilligung_error => error("einwilligung"),
             errors, done,
             offices => offices(page, t),
         },
@@ -327,7 +409,7 @@ pub async fn claim(
     let input = NewClaim {
         name: p.raw("name").to_owned(),
         email: p.raw("email").to_owned(),
-        features: p.raw("merkmale").to_owned(),
+        answers: rathaus_app::found::posted_features(|f| p.raw(f)),
         consent: p.ticked("einwilligung"),
     };
     match rathaus_app::found::claim(&state.app, t, page.lang(), &number, &input).await? {

@@ -103,6 +103,7 @@ pub fn router(state: &AppState) -> Router<Arc<AppState>> {
         )
         .route(p::found_claim, get(found::claim_page).post(found::claim))
         .route(p::found_certificate, post(found::certificate))
+        .route(p::found_withdraw, post(found::withdraw))
 }
 
 /// The session bar for private pages (None when nobody is logged in).

@@ -118,6 +118,8 @@ paths! {
     found_claim(tenant, number) = "/{tenant}/fundbuero/{number}/anspruch", GET | POST;
     /// The Verlustbescheinigung of a loss report just filed (id and token in the post).
     found_certificate(tenant) = "/{tenant}/fundbuero/verlust-melden/bescheinigung", POST;
+    /// Withdraw a loss report just filed (id and token in the post).
+    found_withdraw(tenant) = "/{tenant}/fundbuero/verlust-melden/zurueckziehen", POST;
 
     // ----- staff: the back office -----------------------------------------------------------------
     staff_home(tenant) = "/{tenant}/verwaltung", GET;
@@ -152,6 +154,9 @@ paths! {
     staff_found_decide(tenant, office) = "/{tenant}/verwaltung/fundbuero/{office}/entscheidung", POST;
     /// An item past its keeping period goes to the finder or to auction.
     staff_found_settle(tenant, office) = "/{tenant}/verwaltung/fundbuero/{office}/frist", POST;
+    /// Add a photo to a kept item (staff only: photos belong to the private layer).
+    staff_found_photos(tenant, office, number) = "/{tenant}/verwaltung/fundbuero/{office}/fotos/{number}", POST;
+    staff_found_photo(tenant, office, id) = "/{tenant}/verwaltung/fundbuero/{office}/foto/{id}", GET;
 
     /// A city app's login (OAuth 2.0 for native apps): the citizen lets the app in.
     app_login(tenant) = "/{tenant}/app-zugang", GET | POST;

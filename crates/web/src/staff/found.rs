@@ -12,8 +12,8 @@ use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
 use minijinja::context;
 use rathaus_app::access::{OfficeDesk, Staff};
-use rathaus_app::found::{Decided, FieldErrors, NewItem, Registered};
-use rathaus_domain::found::{AfterKeeping, Category, COLOURS};
+use rathaus_app::found::{Decided, FieldErrors, NewItem, PhotoAdded, Registered};
+use rathaus_domain::found::{AfterKeeping, Category, Feature, COLOURS};
 use rathaus_domain::TenantDef;
 use serde_json::{json, Value};
 
@@ -39,12 +39,26 @@ fn choices(page: &Page<'_>, input: &NewItem) -> (Vec<Value>, Vec<Value>) {
     (categories, colours)
 }
 
+/// Field errors as the page lists them.
+fn listed(page: &Page<'_>, errors: &FieldErrors) -> Vec<Value> {
+    let w = page.words();
+    errors
+        .iter()
+        .map(|(f, m)| json!({"field": f, "message": w.text(m)}))
+        .collect()
+}
+
+/// The label of a kind of private feature (staff form and comparison).
+fn feature_label(page: &Page<'_>, f: Feature) -> String {
+    page.text(&format!("found-feature-{}", f.as_str()))
+}
+
 async fn render(
     state: &crate::kit::AppState,
     fr: Frame<'_>,
     d: &OfficeDesk<'_>,
     input: &NewItem,
-    errors: &FieldErrors,
+    errors: Vec<Value>,
     summary: Option<String>,
     status: StatusCode,
 ) -> WebResult {
@@ -70,7 +84,21 @@ async fn render(
                 "brand": i.brand,
                 "description": i.description,
                 "place": i.place,
-                "private": i.private_features,
+                "private": Feature::ALL.into_iter()
+                    .filter(|f| !s.private.get(*f).is_empty())
+                    .map(|f| json!({"label": feature_label(page, f), "value": s.private.get(f)}))
+                    .collect::<Vec<_>>(),
+                "photos": s.photos.iter().enumerate().map(|(n, ph)| {
+                    let mut a = FluentArgs::new();
+                    a.set("n", n + 1);
+                    a.set("number", i.number.clone());
+                    json!({
+                        "href": crate::kit::paths::staff_found_photo(t.id.as_str(), d.office(), &ph.id),
+                        "alt": w.with("found-photo-alt", &a),
+                    })
+                }).collect::<Vec<_>>(),
+                "photo_action": (i.status == "kept" && (s.photos.len() as i64) < rathaus_app::found::MAX_PHOTOS)
+                    .then(|| crate::kit::paths::staff_found_photos(t.id.as_str(), d.office(), &i.number)),
                 "found_on": rathaus_domain::form::format_date_de(&i.found_on),
                 "keeping_ends": rathaus_domain::form::format_date_de(&s.keeping_ends),
                 "after": after,
@@ -81,25 +109,30 @@ async fn render(
                     _ => None,
                 },
                 "status": page.text(&format!("found-status-{}", i.status.replace('_', "-"))),
-                "claims": s.claims.iter().map(|c| json!({
-                    "id": c.id,
-                    "name": c.name,
-                    "email": c.email,
-                    "features": c.features,
-                    "open": c.status == "open",
-                    "status": page.text(&format!("found-claim-status-{}", c.status)),
-                    "reward": c.reward_cents.map(|r| rathaus_app::texts::money(r, lang)),
-                })).collect::<Vec<_>>(),
+                "claims": s.claims.iter().map(|sc| {
+                    let c = &sc.claim;
+                    json!({
+                        "id": c.id,
+                        "name": c.name,
+                        "email": c.email,
+                        "answers": sc.answers.iter().map(|(f, given, kept)| json!({
+                            "label": feature_label(page, *f),
+                            "given": given,
+                            "kept": kept,
+                            "agrees": if *f == Feature::Serial { sc.serial_agrees } else { None },
+                        })).collect::<Vec<_>>(),
+                        "open": c.status == "open",
+                        "status": page.text(&format!("found-claim-status-{}", c.status)),
+                        "reward": c.reward_cents.map(|r| rathaus_app::texts::money(r, lang)),
+                        "fee": c.fee_cents.map(|r| rathaus_app::texts::money(r, lang)),
+                    })
+                }).collect::<Vec<_>>(),
                 "matches": s.matches.iter().map(|m| json!({
                     "description": m.loss_description,
                     "lost_on": rathaus_domain::form::format_date_de(&m.lost_on),
                 })).collect::<Vec<_>>(),
             })
         })
-        .collect();
-    let errors: Vec<Value> = errors
-        .iter()
-        .map(|(f, m)| json!({"field": f, "message": w.text(m)}))
         .collect();
     let error = |f: &str| {
         errors
@@ -108,6 +141,17 @@ async fn render(
             .map(|e| e["message"].clone())
     };
     let (categories, colours) = choices(page, input);
+    let private: Vec<Value> = Feature::ALL
+        .into_iter()
+        .map(|f| {
+            json!({
+                "field": f.field(),
+                "label": feature_label(page, f),
+                "value": input.private.get(f),
+                "error": error(f.field()),
+            })
+        })
+        .collect();
     let office = t.offices.iter().find(|o| o.id.as_str() == d.office());
     let ctx = context! {
         office => office.map(|o| loc(&o.name, lang)),
@@ -117,10 +161,10 @@ async fn render(
         categories, colours,
         brand => input.brand.clone(), description => input.description.clone(),
         place => input.place.clone(), found_on => input.found_on.clone(),
-        private => input.private_features.clone(), finder_claims => input.finder_claims,
+        private, finder_claims => input.finder_claims,
         kategorie_error => error("kategorie"), farbe_error => error("farbe"), marke_error => error("marke"),
         beschreibung_error => error("beschreibung"), fundort_error => error("fundort"),
-        funddatum_error => error("funddatum"), merkmale_error => error("merkmale"),
+        funddatum_error => error("funddatum"),
         wert_error => error("wert"),
         errors, summary, items,
     };
@@ -143,7 +187,7 @@ pub async fn page(
         Frame::new(t, page, &staff, jar),
         &d,
         &NewItem::default(),
-        &Vec::new(),
+        Vec::new(),
         None,
         StatusCode::OK,
     )
@@ -168,7 +212,7 @@ pub async fn register(
         description: p.raw("beschreibung").to_owned(),
         place: p.raw("fundort").to_owned(),
         found_on: p.raw("funddatum").to_owned(),
-        private_features: p.raw("merkmale").to_owned(),
+        private: rathaus_app::found::posted_features(|f| p.raw(f)),
         finder_claims: p.ticked("finderlohn"),
     };
     match rathaus_app::found::register(&state.app, t, &d, &input).await? {
@@ -182,19 +226,20 @@ pub async fn register(
                 Frame::new(t, page, &staff, jar),
                 &d,
                 &NewItem::default(),
-                &Vec::new(),
+                Vec::new(),
                 Some(summary),
                 StatusCode::OK,
             )
             .await
         }
         Registered::Invalid(e) => {
+            let errors = listed(&page, &e);
             render(
                 &state,
                 Frame::new(t, page, &staff, jar),
                 &d,
                 &input,
-                &e,
+                errors,
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -224,27 +269,29 @@ pub async fn decide(
         Decided::Done {
             accepted,
             reward_cents,
+            fee_cents,
         } => {
             let mut a = FluentArgs::new();
-            a.set(
-                "reward",
-                reward_cents
-                    .map(|r| rathaus_app::texts::money(r, page.lang()))
-                    .unwrap_or_default(),
-            );
+            let money = |c: Option<i64>| {
+                c.map(|r| rathaus_app::texts::money(r, page.lang()))
+                    .unwrap_or_default()
+            };
+            a.set("reward", money(reward_cents));
+            a.set("fee", money(fee_cents));
             let key = match (accepted, reward_cents.is_some()) {
                 (true, true) => "found-claim-accepted-reward",
                 (true, false) => "found-claim-accepted",
                 (false, _) => "found-claim-rejected",
             };
-            (Some(w.with(key, &a)), Vec::new(), StatusCode::OK)
+            let mut summary = w.with(key, &a);
+            if fee_cents.is_some() {
+                summary = format!("{summary} {}", w.with("found-claim-accepted-fee", &a));
+            }
+            (Some(summary), Vec::new(), StatusCode::OK)
         }
         Decided::BadValue => (
             None,
-            vec![(
-                "wert",
-                rathaus_domain::form::Message::Key("found-error-value", Vec::new()),
-            )],
+            vec![json!({"field": "wert", "message": page.text("found-error-value")})],
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Decided::Gone => return Err(WebError::Conflict),
@@ -254,7 +301,7 @@ pub async fn decide(
         Frame::new(t, page, &staff, jar),
         &d,
         &NewItem::default(),
-        &errors,
+        errors,
         summary,
         status,
     )
@@ -290,9 +337,76 @@ pub async fn settle(
         Frame::new(t, page, &staff, jar),
         &d,
         &NewItem::default(),
-        &Vec::new(),
+        Vec::new(),
         Some(summary),
         StatusCode::OK,
     )
     .await
+}
+
+/// `POST /{t}/verwaltung/fundbuero/{office}/fotos/{number}`: a photo of a kept item (JPEG
+/// or PNG; staff only, audited).
+pub async fn add_photo(
+    state: St,
+    prefs: Prefs,
+    jar: CookieJar,
+    StaffMember(staff): StaffMember,
+    Path((tid, oid, number)): Path<(String, String, String)>,
+    mp: axum::extract::Multipart,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = Page::of(&site, &prefs, &tid)?;
+    let d = desk(&staff, t, &oid)?;
+    let added = match super::uploaded_file(&jar, mp).await? {
+        None => PhotoAdded::TooLarge,
+        Some(bytes) => rathaus_app::found::add_photo(&state.app, t, &d, &number, &bytes).await?,
+    };
+    let mut a = FluentArgs::new();
+    a.set("number", number.clone());
+    a.set("max", rathaus_app::found::MAX_PHOTOS);
+    a.set(
+        "limit",
+        rathaus_domain::form::format_bytes(rathaus_app::found::MAX_PHOTO_BYTES as u64),
+    );
+    let w = page.words();
+    let (summary, errors, status) = match added {
+        PhotoAdded::Done => (
+            Some(w.with("found-photo-added", &a)),
+            Vec::new(),
+            StatusCode::OK,
+        ),
+        other => {
+            let (key, status) = match other {
+                PhotoAdded::Nothing => ("found-photo-none", StatusCode::UNPROCESSABLE_ENTITY),
+                PhotoAdded::TooLarge => ("found-photo-too-large", StatusCode::PAYLOAD_TOO_LARGE),
+                PhotoAdded::WrongType => ("found-photo-type", StatusCode::UNPROCESSABLE_ENTITY),
+                _ => ("found-photo-full", StatusCode::CONFLICT),
+            };
+            let error = json!({"field": format!("foto-{number}"), "message": w.with(key, &a)});
+            (None, vec![error], status)
+        }
+    };
+    render(
+        &state,
+        Frame::new(t, page, &staff, jar),
+        &d,
+        &NewItem::default(),
+        errors,
+        summary,
+        status,
+    )
+    .await
+}
+
+/// `GET /{t}/verwaltung/fundbuero/{office}/foto/{id}`: a photo, for staff of the office.
+pub async fn photo(
+    state: St,
+    StaffMember(staff): StaffMember,
+    Path((tid, oid, id)): Path<(String, String, String)>,
+) -> WebResult {
+    let site = state.site();
+    let t = site.catalog.tenant(&tid).ok_or(WebError::NotFound)?;
+    let d = desk(&staff, t, &oid)?;
+    let meta = rathaus_app::found::photo(&state.app, t, &d, &id).await?;
+    crate::kit::send_file(&state.app, &meta, true).await
 }

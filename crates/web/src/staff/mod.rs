@@ -61,6 +61,13 @@ pub fn router() -> Router<Arc<AppState>> {
         .route(p::staff_found_decide, post(found::decide))
         .route(p::staff_found_settle, post(found::settle))
         .route(
+            p::staff_found_photos,
+            post(found::add_photo).layer(DefaultBodyLimit::max(
+                rathaus_app::found::MAX_PHOTO_BYTES + 64 * 1024,
+            )),
+        )
+        .route(p::staff_found_photo, get(found::photo))
+        .route(
             p::staff_id_status,
             get(id_status::page)
                 .post(id_status::upload)
