@@ -423,6 +423,18 @@ async fn the_fundbuero_in_the_browser() {
     click(c, "main form button[type=submit]").await;
     wait_for_css(c, "div.notice[role=status]").await;
     audit(c, &axe_js, "staff: registered".into(), &mut failures).await;
+    // A photo, chosen with the file input as a person would.
+    let photo = dir.path().join("schirm.png");
+    std::fs::write(&photo, PNG).unwrap();
+    c.find(Locator::Css("main input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .unwrap();
+    click(c, "form[enctype='multipart/form-data'] button[type=submit]").await;
+    wait_for_css(c, ".found-photos img").await;
+    audit(c, &axe_js, "staff: an item with a photo".into(), &mut failures).await;
 
     for lang in ["de", "en"] {
         let at = |s: &str| format!("{lang}: {s}");
@@ -455,6 +467,9 @@ async fn the_fundbuero_in_the_browser() {
         click(c, "main form button[type=submit]").await;
         wait_for_css(c, "#gemeldet").await;
         audit(c, &axe_js, at("loss reported with a match"), &mut failures).await;
+        click(c, "form[action$='/zurueckziehen'] button").await;
+        wait_for_css(c, "#zurueckgezogen").await;
+        audit(c, &axe_js, at("loss report withdrawn"), &mut failures).await;
     }
     // Claiming the umbrella, then staff with the claim next to the private features.
     c.goto(&app.url("/soest/fundbuero?lang=de")).await.unwrap();
