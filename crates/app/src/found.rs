@@ -491,6 +491,22 @@ pub struct Listed {
     pub office: String,
 }
 
+impl Listed {
+    /// The public layer of `i` (of a public `category`); nothing of the private one.
+    fn of(i: FoundItem, category: Category) -> Listed {
+        Listed {
+            number: i.number,
+            category,
+            colour: i.colour,
+            brand: i.brand,
+            description: i.description,
+            place: i.place,
+            found_on: i.found_on,
+            office: i.office_id,
+        }
+    }
+}
+
 /// Searches the public layer; identity documents and bank cards are never listed.
 pub async fn search(app: &App, t: &TenantDef, s: &Search) -> AppResult<Vec<Listed>> {
     if !offered(t) {
@@ -526,16 +542,7 @@ pub async fn search(app: &App, t: &TenantDef, s: &Search) -> AppResult<Vec<Liste
                     .iter()
                     .any(|t| rathaus_domain::search::word_match(q, t) > 0)
             });
-            hit.then_some(Listed {
-                number: i.number,
-                category,
-                colour: i.colour,
-                brand: i.brand,
-                description: i.description,
-                place: i.place,
-                found_on: i.found_on,
-                office: i.office_id,
-            })
+            hit.then(|| Listed::of(i, category))
         })
         .take(100)
         .collect())
@@ -672,16 +679,7 @@ pub async fn claimable(app: &App, t: &TenantDef, number: &str) -> AppResult<Clai
         .ok_or(crate::AppError::NotFound)?;
     Ok(Claimable {
         questions: Features::from_stored(&i.private_features).questions(),
-        item: Listed {
-            number: i.number,
-            category,
-            colour: i.colour,
-            brand: i.brand,
-            description: i.description,
-            place: i.place,
-            found_on: i.found_on,
-            office: i.office_id,
-        },
+        item: Listed::of(i, category),
     })
 }
 

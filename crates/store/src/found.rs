@@ -349,6 +349,15 @@ pub struct FoundClaim {
 
 const CLAIM_COLUMNS: &str = "id, tenant_id, item_id, name, email, features, lang, status, value_cents, reward_cents, created_at, fee_cents";
 
+/// The claim columns qualified by `table` (for joins).
+fn claim_columns_of(table: &str) -> String {
+    CLAIM_COLUMNS
+        .split(", ")
+        .map(|c| format!("{table}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 macro_rules! claim_of {
     ($r:expr) => {
         FoundClaim {
@@ -423,11 +432,7 @@ impl Db {
         let sql = format!(
             "SELECT {} FROM found_claims c JOIN found_items i ON i.id = c.item_id \
              WHERE c.tenant_id = $1 AND i.office_id = $2 ORDER BY c.created_at",
-            CLAIM_COLUMNS
-                .split(", ")
-                .map(|c| format!("c.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            claim_columns_of("c")
         );
         Ok(with_pool!(self, |p| sqlx::query(&sql)
             .bind(tenant)
@@ -449,11 +454,7 @@ impl Db {
         let sql = format!(
             "SELECT {} FROM found_claims c JOIN found_items i ON i.id = c.item_id \
              WHERE c.tenant_id = $1 AND i.office_id = $2 AND c.id = $3",
-            CLAIM_COLUMNS
-                .split(", ")
-                .map(|c| format!("c.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            claim_columns_of("c")
         );
         Ok(with_pool!(self, |p| sqlx::query(&sql)
             .bind(tenant)

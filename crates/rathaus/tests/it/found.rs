@@ -434,7 +434,13 @@ async fn the_fundbuero_in_the_browser() {
         .unwrap();
     click(c, "form[enctype='multipart/form-data'] button[type=submit]").await;
     wait_for_css(c, ".found-photos img").await;
-    audit(c, &axe_js, "staff: an item with a photo".into(), &mut failures).await;
+    audit(
+        c,
+        &axe_js,
+        "staff: an item with a photo".into(),
+        &mut failures,
+    )
+    .await;
 
     for lang in ["de", "en"] {
         let at = |s: &str| format!("{lang}: {s}");

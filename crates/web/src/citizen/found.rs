@@ -149,17 +149,8 @@ fn loss_form(
         _ => None,
     };
     let (jar, token) = csrf::token(jar);
-    let w = page.words();
-    let errors: Vec<Value> = errors
-        .iter()
-        .map(|(f, m)| json!({"field": f, "message": w.text(m)}))
-        .collect();
-    let error = |f: &str| {
-        errors
-            .iter()
-            .find(|e| e["field"] == f)
-            .map(|e| e["message"].clone())
-    };
+    let errors = crate::kit::views::field_errors(page, errors);
+    let error = |f: &str| crate::kit::views::error_at(&errors, f);
     let tid = t.id.as_str();
     let res = page.render_private(
         status,
@@ -322,17 +313,8 @@ fn claim_form(
     status: StatusCode,
 ) -> WebResult {
     let (jar, token) = csrf::token(jar);
-    let w = page.words();
-    let errors: Vec<Value> = errors
-        .iter()
-        .map(|(f, m)| json!({"field": f, "message": w.text(m)}))
-        .collect();
-    let error = |f: &str| {
-        errors
-            .iter()
-            .find(|e| e["field"] == f)
-            .map(|e| e["message"].clone())
-    };
+    let errors = crate::kit::views::field_errors(page, errors);
+    let error = |f: &str| crate::kit::views::error_at(&errors, f);
     let tid = t.id.as_str();
     let item = &claimable.item;
     let questions: Vec<Value> = claimable

@@ -69,12 +69,7 @@ fn render(
     let mut errors = Vec::new();
     let (mut found, mut no_status, mut wait, mut subscribed) = (None, false, None, false);
     match &shown {
-        Shown::Form(e) => {
-            errors = e
-                .iter()
-                .map(|(field, m)| json!({"field": field, "message": w.text(m)}))
-                .collect()
-        }
+        Shown::Form(e) => errors = crate::kit::views::field_errors(page, e),
         Shown::Found(f, e) => {
             found = Some(found_view(page, t, f));
             if let Some(m) = e {
@@ -85,13 +80,7 @@ fn render(
         Shown::Wait(ms) => wait = Some(wait_text(*ms)),
         Shown::Subscribed => subscribed = true,
     }
-    let error_of = |f: &str| {
-        errors
-            .iter()
-            .find(|e| e["field"] == f)
-            .and_then(|e| e["message"].as_str())
-            .map(str::to_owned)
-    };
+    let error_of = |f: &str| crate::kit::views::error_at(&errors, f);
     let res = page.render_private(
         status,
         "citizen/id_status.html",

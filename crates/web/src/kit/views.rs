@@ -337,3 +337,24 @@ pub fn service(
             .map(|_| paths::precheck(portal_tenant, s.id.as_str())),
     }
 }
+
+/// Field errors as the self-service pages list them: `{field, message}` in the page's
+/// language, in the order found (the error summary links each to its field).
+pub fn field_errors(
+    page: &crate::kit::Page<'_>,
+    errors: &[(&'static str, rathaus_domain::form::Message)],
+) -> Vec<serde_json::Value> {
+    let w = page.words();
+    errors
+        .iter()
+        .map(|(f, m)| serde_json::json!({"field": f, "message": w.text(m)}))
+        .collect()
+}
+
+/// The message of `field` among listed errors, if any.
+pub fn error_at(errors: &[serde_json::Value], field: &str) -> Option<serde_json::Value> {
+    errors
+        .iter()
+        .find(|e| e["field"] == field)
+        .map(|e| e["message"].clone())
+}

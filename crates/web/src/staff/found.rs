@@ -12,7 +12,7 @@ use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
 use minijinja::context;
 use rathaus_app::access::{OfficeDesk, Staff};
-use rathaus_app::found::{Decided, FieldErrors, NewItem, PhotoAdded, Registered};
+use rathaus_app::found::{Decided, NewItem, PhotoAdded, Registered};
 use rathaus_domain::found::{AfterKeeping, Category, Feature, COLOURS};
 use rathaus_domain::TenantDef;
 use serde_json::{json, Value};
@@ -37,15 +37,6 @@ fn choices(page: &Page<'_>, input: &NewItem) -> (Vec<Value>, Vec<Value>) {
         .map(|c| json!({"value": c, "label": page.text(&format!("found-colour-{c}")), "selected": c == input.colour}))
         .collect();
     (categories, colours)
-}
-
-/// Field errors as the page lists them.
-fn listed(page: &Page<'_>, errors: &FieldErrors) -> Vec<Value> {
-    let w = page.words();
-    errors
-        .iter()
-        .map(|(f, m)| json!({"field": f, "message": w.text(m)}))
-        .collect()
 }
 
 /// The label of a kind of private feature (staff form and comparison).
@@ -134,12 +125,7 @@ async fn render(
             })
         })
         .collect();
-    let error = |f: &str| {
-        errors
-            .iter()
-            .find(|e| e["field"] == f)
-            .map(|e| e["message"].clone())
-    };
+    let error = |f: &str| crate::kit::views::error_at(&errors, f);
     let (categories, colours) = choices(page, input);
     let private: Vec<Value> = Feature::ALL
         .into_iter()
@@ -233,7 +219,7 @@ pub async fn register(
             .await
         }
         Registered::Invalid(e) => {
-            let errors = listed(&page, &e);
+            let errors = crate::kit::views::field_errors(&page, &e);
             render(
                 &state,
                 Frame::new(t, page, &staff, jar),
