@@ -367,11 +367,13 @@ pub struct NewLoss {
 #[derive(Debug)]
 pub enum Reported {
     /// Filed; how many items already kept may match (the citizen was mailed if any), the
-    /// report's id and the token for its certificate.
+    /// report's id and the token for its certificate, its reference and access code.
     Done {
         matches: usize,
         id: String,
         certificate: String,
+        reference: String,
+        code: String,
     },
     Invalid(FieldErrors),
     /// Too many reports from this address: not before this many milliseconds.
@@ -440,7 +442,7 @@ pub async fn report_loss(
         .iter()
         .filter(|i| public_of(i).is_some_and(|p| may_match(&p, &loss)))
         .collect();
-    let report = LossReport {
+    let mut report = LossReport {
         id: uuid::Uuid::new_v4().to_string(),
         tenant_id: tid.to_owned(),
         category: category.as_str().to_owned(),
@@ -450,6 +452,7 @@ pub async fn report_loss(
         lost_on: lost_on.to_string(),
         email: email.clone(),
         lang: lang.code().to_owned(),
+        reference: None,
         created_at: 0,
     };
     let numbers: Vec<String> = matched.iter().map(|i| i.number.clone()).collect();
@@ -459,13 +462,94 @@ pub async fn report_loss(
     let mail =
         (!numbers.is_empty()).then(|| match_mail(app, t, office, &email, lang.code(), &numbers));
     let ids: Vec<String> = matched.iter().map(|i| i.id.clone()).collect();
-    app.db.add_loss_report(&report, &ids, mail).await?;
-    tracing::info!(tenant = %tid, matches = ids.len(), "loss report filed");
-    Ok(Reported::Done {
-        matches: ids.len(),
-        certificate: app.keys.loss_certificate_token(&report.id),
-        id: report.id,
-    })
+    let year = crate::clock::today_date().year();
+    for _ in 0..5 {
+        let reference = format!(
+            "V-{year}-{}",
+            &crate::secrets::random_token()[..6].to_uppercase()
+        );
+        report.reference = Some(reference.clone());
+        match app.db.add_loss_report(&report, &ids, mail.clone()).await {
+            Ok(()) => {
+                tracing::info!(tenant = %tid, matches = ids.len(), "loss report filed");
+                return Ok(Reported::Done {
+                    matches: ids.len(),
+                    certificate: app.keys.loss_certificate_token(&report.id),
+                    code: app.keys.loss_code(&report.id),
+                    id: report.id,
+                    reference,
+                });
+            }
+            Err(StoreError::Conflict { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(crate::AppError::Internal(
+        "no free loss report reference after five draws".into(),
+    ))
+}
+
+/// What opening a loss report with its reference and code came to.
+#[derive(Debug)]
+pub enum Opened {
+    /// The report, and the token for its certificate and withdrawal in this browser.
+    Found(Box<LossReport>, String),
+    /// No report for this reference and code: the same answer for a wrong reference and a
+    /// wrong code.
+    NoReport,
+    /// Too many wrong tries: not before this many milliseconds.
+    Wait(i64),
+    Invalid(FieldErrors),
+}
+
+/// A reference as typed: capitals, no spaces.
+fn typed_reference(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .take(20)
+        .collect()
+}
+
+/// Opens loss report `reference` with its access `code` (to see, certify or withdraw it
+/// from any browser). Wrong tries count per reference and per address, with growing waits.
+pub async fn open_loss(
+    app: &App,
+    t: &TenantDef,
+    ip: Option<std::net::IpAddr>,
+    reference: &str,
+    code: &str,
+) -> AppResult<Opened> {
+    if !offered(t) {
+        return Err(crate::AppError::NotFound);
+    }
+    let reference = typed_reference(reference);
+    let mut errors = Vec::new();
+    if reference.is_empty() {
+        errors.push(("meldung", key("found-error-reference")));
+    }
+    if crate::secrets::normalize_code(code).is_empty() {
+        errors.push(("code", key("found-error-code")));
+    }
+    if !errors.is_empty() {
+        return Ok(Opened::Invalid(errors));
+    }
+    let tid = t.id.as_str();
+    let guess = format!("loss:{reference}");
+    if let crate::guard::Verdict::Wait(ms) = app.guesses.check(&app.db, tid, &guess, ip).await? {
+        return Ok(Opened::Wait(ms));
+    }
+    match app.db.loss_by_reference(tid, &reference).await? {
+        Some(l) if app.keys.loss_code_fits(&l.id, code) => {
+            app.guesses.succeeded(&app.db, tid, &guess).await?;
+            let token = app.keys.loss_certificate_token(&l.id);
+            Ok(Opened::Found(Box::new(l), token))
+        }
+        _ => {
+            app.guesses.failed(&app.db, tid, &guess).await?;
+            Ok(Opened::NoReport)
+        }
+    }
 }
 
 /// The public search's question.
@@ -974,6 +1058,10 @@ pub async fn loss_certificate(
         field(
             w.get("found-cert-reported"),
             crate::clock::berlin_datetime(l.created_at),
+        ),
+        field(
+            w.get("found-loss-reference"),
+            l.reference.clone().unwrap_or_else(|| "–".into()),
         ),
         field(
             w.get("found-category"),

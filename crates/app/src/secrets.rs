@@ -196,6 +196,17 @@ impl Keys {
         token_matches(given, &self.loss_certificate_token(id))
     }
 
+    /// The access code of loss report `id`: 12 characters (60 bits), `ABCD-EFGH-JKMN`,
+    /// typed with the report's reference to see or withdraw it later.
+    pub fn loss_code(&self, id: &str) -> String {
+        grouped(&code_from(&self.mac("loss-code", id), 12))
+    }
+
+    /// Whether `typed` is that code (constant time; spaces, dashes and case ignored).
+    pub fn loss_code_fits(&self, id: &str, typed: &str) -> bool {
+        token_matches(&normalize_code(typed), &normalize_code(&self.loss_code(id)))
+    }
+
     /// The CSRF token for a browser: bound to its CSRF cookie and to the sessions it holds
     /// (`binding`), so a token of one session never works for another.
     pub fn csrf_token(&self, binding: &str) -> String {

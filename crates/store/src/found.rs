@@ -42,6 +42,9 @@ pub struct LossReport {
     pub lost_on: String,
     pub email: String,
     pub lang: String,
+    /// What the citizen types, with the access code, to see or withdraw it later
+    /// (`V-2026-ABC123`; none for reports filed before references existed).
+    pub reference: Option<String>,
     pub created_at: i64,
 }
 
@@ -95,7 +98,7 @@ macro_rules! item_of {
 }
 
 const LOSS_COLUMNS: &str =
-    "id, tenant_id, category, colour, description, place, lost_on, email, lang, created_at";
+    "id, tenant_id, category, colour, description, place, lost_on, email, lang, created_at, reference";
 
 macro_rules! loss_of {
     ($r:expr) => {
@@ -109,6 +112,7 @@ macro_rules! loss_of {
             lost_on: $r.get("lost_on"),
             email: $r.get("email"),
             lang: $r.get("lang"),
+            reference: $r.get("reference"),
             created_at: $r.get("created_at"),
         }
     };
@@ -169,7 +173,7 @@ impl Db {
     }
 
     /// Files a loss report with its matches (found item ids) and their mail, in one
-    /// transaction.
+    /// transaction. `Conflict` if its reference is taken (draw another).
     pub async fn add_loss_report(
         &self,
         loss: &LossReport,
@@ -180,14 +184,20 @@ impl Db {
         macro_rules! body {
             ($pool:expr) => {{
                 let mut tx = $pool.begin().await?;
-                sqlx::query(&format!(
-                    "INSERT INTO loss_reports ({LOSS_COLUMNS}, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open')"
+                let inserted = sqlx::query(&format!(
+                    "INSERT INTO loss_reports ({LOSS_COLUMNS}, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open') \
+                     ON CONFLICT DO NOTHING"
                 ))
                 .bind(&loss.id).bind(&loss.tenant_id).bind(&loss.category).bind(&loss.colour)
                 .bind(&loss.description).bind(&loss.place).bind(&loss.lost_on).bind(&loss.email)
-                .bind(&loss.lang).bind(now)
+                .bind(&loss.lang).bind(now).bind(&loss.reference)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected();
+                if inserted != 1 {
+                    tx.rollback().await?;
+                    return Err(StoreError::Conflict { constraint: "loss_reports.reference".into() });
+                }
                 for item in matches {
                     sqlx::query("INSERT INTO found_matches (tenant_id, item_id, loss_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
                         .bind(&loss.tenant_id).bind(item).bind(&loss.id).bind(now)
@@ -570,6 +580,23 @@ impl Db {
 }
 
 impl Db {
+    /// The loss report of `tenant` with `reference`.
+    pub async fn loss_by_reference(
+        &self,
+        tenant: &str,
+        reference: &str,
+    ) -> Result<Option<LossReport>, StoreError> {
+        let sql = format!(
+            "SELECT {LOSS_COLUMNS} FROM loss_reports WHERE tenant_id = $1 AND reference = $2"
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant)
+            .bind(reference)
+            .fetch_optional(p)
+            .await?
+            .map(|r| loss_of!(r))))
+    }
+
     /// Loss report `id` of `tenant`.
     pub async fn loss_report(
         &self,

@@ -118,6 +118,14 @@ both_backends! {
             html[i..i + html[i..].find('"').unwrap()].to_owned()
         };
         let (report_id, token, csrf) = (hidden("meldung"), hidden("token"), csrf_token(&html).unwrap());
+        // The reference and access code to open it later, from any browser.
+        let after = |key: &str, end: &str| {
+            let i = html.find(key).unwrap() + key.len();
+            html[i..i + html[i..].find(end).unwrap()].to_owned()
+        };
+        let reference = after("<dt>Meldungsnummer</dt><dd>", "<");
+        let code = after("<dt>Zugangscode</dt><dd><code>", "<");
+        assert!(reference.starts_with("V-") && code.len() == 14, "{reference} {code}");
         let fetch = |token: String| {
             let (app, owner, report_id, csrf) = (&app, &owner, report_id.clone(), csrf.clone());
             async move {
@@ -135,6 +143,7 @@ both_backends! {
         crate::support::assert_pdf_a(&pdf);
         let text = crate::support::pdf_text(&pdf);
         assert!(text.contains("Verlustbescheinigung") && text.contains("Blauer Deuter-Rucksack mit Trinkflasche"), "{text}");
+        assert!(text.contains(&reference), "{text}");
 
 
         // Staff register; the public text is checked, the private features kept apart.
@@ -329,6 +338,34 @@ both_backends! {
         let photos = sql_strings(&app, "SELECT object FROM audit_log WHERE action = 'found-photo-added'").await;
         assert_eq!(photos.len(), 3, "{photos:?}");
 
+        // The owner opens the report on another device with reference and code; misses all
+        // get the same answer, and wrong tries are limited.
+        let device = client();
+        let manage = "/soest/fundbuero/meine-verlustmeldung";
+        let (status, html) = post(&device, &app, manage, &[("meldung", &reference), ("code", "AAAA-BBBB-CCCC")]).await;
+        assert_eq!(status, 404);
+        assert!(html.contains("id=\"keine-meldung\"") && !html.contains("Deuter"), "{html}");
+        let (status, html) = post(&device, &app, manage, &[("meldung", "V-2026-NICHTS"), ("code", &code)]).await;
+        assert_eq!(status, 404, "the same answer for a wrong reference");
+        assert!(html.contains("id=\"keine-meldung\""));
+        let (status, html) = post(&device, &app, manage, &[("meldung", ""), ("code", "")]).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("id=\"meldung-error\"") && html.contains("id=\"code-error\""));
+        let typed = code.replace('-', " ").to_lowercase();
+        let (status, html) = post(&device, &app, manage, &[("meldung", &reference.to_lowercase()), ("code", &typed)]).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("Blauer Deuter-Rucksack mit Trinkflasche") && html.contains(&reference), "{html}");
+        assert!(html.contains(&token), "certificate and withdrawal work from here too");
+        for n in 0..6 {
+            let (status, html) = post(&device, &app, manage, &[("meldung", "V-2026-RATEN"), ("code", "AAAA-BBBB-CCCC")]).await;
+            if n < 5 {
+                assert_eq!(status, 404, "try {n}");
+            } else {
+                assert_eq!(status, 429, "the sixth wrong try of one reference waits");
+                assert!(html.contains("Zu viele falsche Versuche"), "{html}");
+            }
+        }
+
         // The owner withdraws the loss report: it is deleted, with its suggestions.
         let withdraw = |token: String| {
             let (app, owner, report_id, csrf) = (&app, &owner, report_id.clone(), csrf.clone());
@@ -344,6 +381,7 @@ both_backends! {
         assert_eq!(status, 200, "{html}");
         assert!(html.contains("zurückgezogen und gelöscht"), "{html}");
         assert_eq!(withdraw(token.clone()).await.0, 404, "gone");
+        assert_eq!(post(&device, &app, manage, &[("meldung", &reference), ("code", &code)]).await.0, 404);
         assert!(sql_strings(&app, &format!("SELECT id FROM loss_reports WHERE id = '{report_id}'")).await.is_empty());
         assert!(sql_strings(&app, &format!("SELECT item_id FROM found_matches WHERE loss_id = '{report_id}'")).await.is_empty());
         let withdrawn = sql_strings(&app, "SELECT object FROM audit_log WHERE action = 'loss-report-withdrawn'").await;
@@ -476,6 +514,19 @@ async fn the_fundbuero_in_the_browser() {
         click(c, "form[action$='/zurueckziehen'] button").await;
         wait_for_css(c, "#zurueckgezogen").await;
         audit(c, &axe_js, at("loss report withdrawn"), &mut failures).await;
+        c.goto(&app.url("/soest/fundbuero/meine-verlustmeldung"))
+            .await
+            .unwrap();
+        wait_for_css(c, "#meldung").await;
+        audit(c, &axe_js, at("my loss report"), &mut failures).await;
+        click(c, "main form button[type=submit]").await;
+        wait_for_css(c, ".error-summary").await;
+        audit(c, &axe_js, at("my loss report with errors"), &mut failures).await;
+        fill(c, "meldung", "V-2026-000000").await;
+        fill(c, "code", "AAAA-BBBB-CCCC").await;
+        click(c, "main form button[type=submit]").await;
+        wait_for_css(c, "#keine-meldung").await;
+        audit(c, &axe_js, at("my loss report: none"), &mut failures).await;
     }
     // Claiming the umbrella, then staff with the claim next to the private features.
     c.goto(&app.url("/soest/fundbuero?lang=de")).await.unwrap();

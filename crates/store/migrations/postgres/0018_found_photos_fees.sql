@@ -11,3 +11,6 @@ CREATE TABLE found_photos (
 );
 CREATE INDEX found_photos_item ON found_photos (tenant_id, item_id);
 ALTER TABLE found_claims ADD COLUMN fee_cents BIGINT;
+-- A loss report's reference (typed with its access code to see or withdraw it later).
+ALTER TABLE loss_reports ADD COLUMN reference TEXT;
+CREATE UNIQUE INDEX loss_reports_reference ON loss_reports (tenant_id, reference);

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::CookieJar;
 use minijinja::context;
-use rathaus_app::found::{Claimed, FieldErrors, NewClaim, NewLoss, Reported, Search};
+use rathaus_app::found::{Claimed, FieldErrors, NewClaim, NewLoss, Opened, Reported, Search};
 use rathaus_domain::found::{Category, COLOURS};
 use rathaus_domain::TenantDef;
 use serde_json::{json, Value};
@@ -129,8 +129,9 @@ pub async fn search(
 /// Where the loss report stands on the page.
 enum LossState {
     Form,
-    /// Filed: how many kept items may match, the report's id and its token.
-    Done(usize, String, String),
+    /// Filed: how many kept items may match, the report's id and its token, its reference
+    /// and access code.
+    Done(usize, String, String, String, String),
     /// Withdrawn (`false`: there was nothing to withdraw).
     Withdrawn(bool),
 }
@@ -145,7 +146,13 @@ fn loss_form(
     status: StatusCode,
 ) -> WebResult {
     let done = match &state {
-        LossState::Done(n, id, token) => Some((*n, id.clone(), token.clone())),
+        LossState::Done(n, id, token, reference, code) => Some((
+            *n,
+            id.clone(),
+            token.clone(),
+            reference.clone(),
+            code.clone(),
+        )),
         _ => None,
     };
     let (jar, token) = csrf::token(jar);
@@ -172,6 +179,9 @@ fn loss_form(
             done => done.is_some(),
             matched => done.as_ref().map_or(0, |d| d.0),
             certificate => done.as_ref().map(|d| json!({"id": d.1, "token": d.2})),
+            reference => done.as_ref().map(|d| d.3.clone()),
+            code => done.as_ref().map(|d| d.4.clone()),
+            manage_href => paths::found_manage(tid),
             certificate_action => paths::found_certificate(tid),
             withdraw_action => paths::found_withdraw(tid),
             withdrawn => match state {
@@ -229,13 +239,15 @@ pub async fn report_loss(
             matches,
             id,
             certificate,
+            reference,
+            code,
         } => loss_form(
             &page,
             t,
             jar,
             &input,
             &Vec::new(),
-            LossState::Done(matches, id, certificate),
+            LossState::Done(matches, id, certificate, reference, code),
             StatusCode::OK,
         ),
         Reported::Wait(ms) => {
@@ -442,4 +454,108 @@ pub async fn certificate(
         "attachment; filename=\"verlustbescheinigung.pdf\"",
         pdf,
     ))
+}
+
+/// What the page "my loss report" shows.
+enum Manage {
+    Form(FieldErrors),
+    NoReport,
+    Wait(i64),
+    Found(Box<rathaus_store::LossReport>, String),
+}
+
+fn manage_view(
+    page: &Page<'_>,
+    t: &TenantDef,
+    jar: CookieJar,
+    typed: (&str, &str),
+    shown: Manage,
+    status: StatusCode,
+) -> WebResult {
+    let (jar, token) = csrf::token(jar);
+    let tid = t.id.as_str();
+    let w = page.words();
+    let (mut errors, mut report, mut no_report, mut wait) = (Vec::new(), None, false, None);
+    match shown {
+        Manage::Form(e) => errors = crate::kit::views::field_errors(page, &e),
+        Manage::NoReport => no_report = true,
+        Manage::Wait(ms) => {
+            let mut a = fluent_bundle::FluentArgs::new();
+            a.set(
+                "time",
+                rathaus_app::clock::berlin_format(rathaus_app::clock::now_millis() + ms, "%H:%M"),
+            );
+            wait = Some(w.with("found-manage-wait", &a));
+        }
+        Manage::Found(l, token) => {
+            report = Some(json!({
+                "id": l.id,
+                "token": token,
+                "reference": l.reference,
+                "category": page.text(&format!("found-cat-{}", l.category.replace('_', "-"))),
+                "colour": l.colour.as_deref().map(|c| page.text(&format!("found-colour-{c}"))),
+                "description": l.description,
+                "place": l.place,
+                "lost_on": rathaus_domain::form::format_date_de(&l.lost_on),
+                "reported": rathaus_app::clock::berlin_datetime(l.created_at),
+            }))
+        }
+    }
+    let error = |f: &str| crate::kit::views::error_at(&errors, f);
+    let res = page.render_private(
+        status,
+        "citizen/found_manage.html",
+        context! {
+            action => paths::found_manage(tid),
+            search_href => paths::found_search(tid),
+            certificate_action => paths::found_certificate(tid),
+            withdraw_action => paths::found_withdraw(tid),
+            csrf => token,
+            reference => report.is_none().then(|| typed.0.to_owned()),
+            meldung_error => error("meldung"), code_error => error("code"),
+            errors, report, no_report, wait,
+        },
+    );
+    Ok((jar, res).into_response())
+}
+
+/// `GET /{t}/fundbuero/meine-verlustmeldung`: reference and access code.
+pub async fn manage_page(
+    state: St,
+    prefs: Prefs,
+    jar: CookieJar,
+    Path(tid): Path<String>,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = offered(&site, &prefs, &tid)?;
+    manage_view(
+        &page,
+        t,
+        jar,
+        ("", ""),
+        Manage::Form(Vec::new()),
+        StatusCode::OK,
+    )
+}
+
+/// `POST /{t}/fundbuero/meine-verlustmeldung`: the report, if reference and code fit (the
+/// same answer for every miss; wrong tries limited).
+pub async fn manage(
+    state: St,
+    prefs: Prefs,
+    ip: crate::kit::ClientIp,
+    Path(tid): Path<String>,
+    Form(p, jar): Form,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = offered(&site, &prefs, &tid)?;
+    let typed = (p.raw("meldung"), p.raw("code"));
+    let (shown, status) =
+        match rathaus_app::found::open_loss(&state.app, t, ip.0, typed.0, typed.1).await? {
+            Opened::Found(l, token) => (Manage::Found(l, token), StatusCode::OK),
+            Opened::NoReport => (Manage::NoReport, StatusCode::NOT_FOUND),
+            Opened::Wait(ms) => (Manage::Wait(ms), StatusCode::TOO_MANY_REQUESTS),
+            Opened::Invalid(e) => (Manage::Form(e), StatusCode::UNPROCESSABLE_ENTITY),
+        };
+    manage_view(&page, t, jar, typed, shown, status)
 }

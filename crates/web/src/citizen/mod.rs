@@ -104,6 +104,7 @@ pub fn router(state: &AppState) -> Router<Arc<AppState>> {
         .route(p::found_claim, get(found::claim_page).post(found::claim))
         .route(p::found_certificate, post(found::certificate))
         .route(p::found_withdraw, post(found::withdraw))
+        .route(p::found_manage, get(found::manage_page).post(found::manage))
 }
 
 /// The session bar for private pages (None when nobody is logged in).

@@ -120,6 +120,8 @@ paths! {
     found_certificate(tenant) = "/{tenant}/fundbuero/verlust-melden/bescheinigung", POST;
     /// Withdraw a loss report just filed (id and token in the post).
     found_withdraw(tenant) = "/{tenant}/fundbuero/verlust-melden/zurueckziehen", POST;
+    /// A loss report opened later with its reference and access code.
+    found_manage(tenant) = "/{tenant}/fundbuero/meine-verlustmeldung", GET | POST;
 
     // ----- staff: the back office -----------------------------------------------------------------
     staff_home(tenant) = "/{tenant}/verwaltung", GET;

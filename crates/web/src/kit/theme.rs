@@ -79,6 +79,7 @@ const RENAMED: &[(&str, &str)] = &[
     ("found_search.html", "citizen/found_search.html"),
     ("found_loss.html", "citizen/found_loss.html"),
     ("found_claim.html", "citizen/found_claim.html"),
+    ("found_manage.html", "citizen/found_manage.html"),
     ("staff_base.html", "staff/base.html"),
     ("staff_inbox.html", "staff/inbox.html"),
     ("staff_case.html", "staff/case.html"),
