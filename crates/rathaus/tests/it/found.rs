@@ -174,6 +174,7 @@ both_backends! {
         let (status, html) = upload_photo(&staff, &app, &html, &number, b"just some text").await;
         assert_eq!(status, 422);
         assert!(html.contains("JPEG oder PNG"), "{html}");
+        assert!(html.contains(&format!("id=\"foto-{number}-error\"")), "the error stands at the item's file input");
         let (status, html) = upload_photo(&staff, &app, &html, &number, &PNG).await;
         assert_eq!(status, 200, "{html}");
         assert!(html.contains(&format!("Das Foto wurde zu {number} gespeichert")), "{html}");

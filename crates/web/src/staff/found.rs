@@ -58,6 +58,7 @@ async fn render(
     let lang = page.lang();
     let items = rathaus_app::found::office_items(&state.app, t, d).await?;
     let w = page.words();
+    let error = |f: &str| crate::kit::views::error_at(&errors, f);
     let items: Vec<Value> = items
         .iter()
         .map(|s| {
@@ -88,6 +89,7 @@ async fn render(
                         "alt": w.with("found-photo-alt", &a),
                     })
                 }).collect::<Vec<_>>(),
+                "photo_error": error(&format!("foto-{}", i.number)),
                 "photo_action": (i.status == "kept" && (s.photos.len() as i64) < rathaus_app::found::MAX_PHOTOS)
                     .then(|| crate::kit::paths::staff_found_photos(t.id.as_str(), d.office(), &i.number)),
                 "found_on": rathaus_domain::form::format_date_de(&i.found_on),
@@ -125,7 +127,6 @@ async fn render(
             })
         })
         .collect();
-    let error = |f: &str| crate::kit::views::error_at(&errors, f);
     let (categories, colours) = choices(page, input);
     let private: Vec<Value> = Feature::ALL
         .into_iter()
