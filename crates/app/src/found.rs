@@ -502,13 +502,21 @@ pub enum Opened {
     Invalid(FieldErrors),
 }
 
-/// A reference as typed: capitals, no spaces.
+/// A reference as typed, in its stored form `V-2026-3FA9C2`: letters and digits only,
+/// case ignored, the letter O read as 0 in the hexadecimal part.
 fn typed_reference(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
+    let plain: String = s
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())
         .take(20)
-        .collect()
+        .collect();
+    match plain.strip_prefix('V') {
+        Some(rest) if rest.len() > 4 && rest[..4].chars().all(|c| c.is_ascii_digit()) => {
+            format!("V-{}-{}", &rest[..4], rest[4..].replace('O', "0"))
+        }
+        _ => plain,
+    }
 }
 
 /// Opens loss report `reference` with its access `code` (to see, certify or withdraw it
@@ -978,11 +986,16 @@ pub async fn decide(
         )
         .await?
     {
-        ClaimDecided::Done => Ok(Decided::Done {
-            accepted: accept,
-            reward_cents: reward,
-            fee_cents: fee,
-        }),
+        ClaimDecided::Done => {
+            if accept {
+                drop_photos(app, tid, &c.item_id).await;
+            }
+            Ok(Decided::Done {
+                accepted: accept,
+                reward_cents: reward,
+                fee_cents: fee,
+            })
+        }
         ClaimDecided::Gone => Ok(Decided::Gone),
     }
 }
@@ -1021,10 +1034,29 @@ pub async fn settle(
     }
     let status = if to_finder { "to_finder" } else { "auctioned" };
     let actor = format!("staff:{}", desk.staff().session.staff_id);
-    Ok(app
+    let settled = app
         .db
         .settle_found_item(t.id.as_str(), desk.office(), number, status, &actor)
-        .await?)
+        .await?;
+    if settled {
+        drop_photos(app, t.id.as_str(), &item.id).await;
+    }
+    Ok(settled)
+}
+
+/// Deletes the photos of an item that left the office (rows, then files; a file left by a
+/// failure is only bytes no row names, and is logged).
+async fn drop_photos(app: &App, tenant: &str, item: &str) {
+    match app.db.drop_found_photos(tenant, item).await {
+        Ok(ids) => {
+            for id in ids {
+                if let Err(e) = app.files.blobs.delete(tenant, &id).await {
+                    tracing::warn!(error = %e, "deleting a found item's photo failed");
+                }
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "deleting a found item's photos failed"),
+    }
 }
 
 /// The Verlustbescheinigung of loss report `id` as PDF/A: that and what was reported as
@@ -1123,6 +1155,8 @@ pub enum PhotoAdded {
     WrongType,
     /// The item has [`MAX_PHOTOS`] already, or is no longer kept.
     Full,
+    /// Identity documents and bank cards are not photographed (they go to their issuer).
+    NotForCategory,
 }
 
 /// Staff of the office at `desk` add a photo to kept item `number` (JPEG or PNG, typed by
@@ -1158,6 +1192,9 @@ pub async fn add_photo(
     else {
         return Ok(PhotoAdded::Full);
     };
+    if !Category::parse(&item.category).is_some_and(Category::is_public) {
+        return Ok(PhotoAdded::NotForCategory);
+    }
     let id = uuid::Uuid::new_v4().simple().to_string();
     let blobs = &app.files.blobs;
     let spool = blobs.spool_path(&id).await?;
@@ -1244,6 +1281,15 @@ pub async fn purge(app: &App) -> AppResult<u64> {
 
 #[cfg(test)]
 mod claim_tests {
+    #[test]
+    fn references_as_people_type_them() {
+        use super::typed_reference as r;
+        assert_eq!(r("V-2026-3FA9C2"), "V-2026-3FA9C2");
+        assert_eq!(r("v 2026 3fa9c2"), "V-2026-3FA9C2");
+        assert_eq!(r("V2026-3FAOC2"), "V-2026-3FA0C2", "O read as 0");
+        assert_eq!(r("—"), "");
+    }
+
     #[test]
     fn amounts_as_people_write_them() {
         use super::euros_to_cents as c;

@@ -218,17 +218,21 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
         let term = signal(SignalKind::terminate());
         let int = signal(SignalKind::interrupt());
         async move {
-            match (term, int) {
-                (Ok(mut term), Ok(mut int)) => {
-                    tokio::select! {
-                        _ = term.recv() => {},
-                        _ = int.recv() => {},
+            if term.is_err() || int.is_err() {
+                tracing::warn!("cannot listen for one of SIGTERM/SIGINT");
+            }
+            // Whichever could be registered stops the server; one that could not never fires.
+            let wait = |s: std::io::Result<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Ok(mut s) => {
+                        s.recv().await;
                     }
+                    Err(_) => std::future::pending::<()>().await,
                 }
-                _ => {
-                    tracing::warn!("cannot listen for SIGTERM/SIGINT");
-                    std::future::pending::<()>().await
-                }
+            };
+            tokio::select! {
+                () = wait(term) => {},
+                () = wait(int) => {},
             }
             tracing::info!("shutting down: finishing requests in flight");
         }

@@ -654,6 +654,18 @@ impl Db {
         macro_rules! body {
             ($pool:expr) => {{
                 let mut tx = $pool.begin().await?;
+                // Lock the item first, so two uploads at once cannot both pass the count.
+                let kept = sqlx::query(
+                    "UPDATE found_items SET status = status WHERE id = $1 AND tenant_id = $2 AND status = 'kept'",
+                )
+                .bind(&p.item_id).bind(&p.tenant_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if kept != 1 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
                 let n = sqlx::query(
                     "INSERT INTO found_photos (id, tenant_id, item_id, kind, size, created_at) \
                      SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM found_items \
@@ -727,6 +739,44 @@ impl Db {
         .await?
         .map(|r| photo_of!(r))
         }))
+    }
+
+    /// Deletes the photo rows of item `item` of `tenant` once it is no longer kept (it
+    /// left the office); returns the ids of the files to delete.
+    pub async fn drop_found_photos(
+        &self,
+        tenant: &str,
+        item: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                let ids: Vec<String> = sqlx::query(
+                    "SELECT f.id FROM found_photos f JOIN found_items i ON i.id = f.item_id \
+                     WHERE f.tenant_id = $1 AND i.id = $2 AND i.status <> 'kept'",
+                )
+                .bind(tenant)
+                .bind(item)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.get("id"))
+                .collect();
+                for id in &ids {
+                    sqlx::query("DELETE FROM found_photos WHERE tenant_id = $1 AND id = $2")
+                        .bind(tenant)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(ids)
+            }};
+        }
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
     }
 
     /// Withdraws loss report `id`: the report and its suggested matches are deleted

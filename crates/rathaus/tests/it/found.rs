@@ -94,7 +94,7 @@ both_backends! {
         let port = crate::support::free_port();
         let provider = OidcProvider::start(port).await;
         let dir = tempfile::tempdir().unwrap();
-        let app = TestApp::start_with(provider.options(Options::new(b), port, dir.path())).await;
+        let app = TestApp::start_with(provider.options(Options::new(b).env("RATHAUS_REMINDER_POLL_SECS", "1"), port, dir.path())).await;
         let owner = client();
         let loss = "/soest/fundbuero/verlust-melden";
 
@@ -195,9 +195,16 @@ both_backends! {
         assert!(!html.contains(&format!("action=\"/soest/verwaltung/fundbuero/buergerbuero/fotos/{number}\"")), "no upload offered beyond three: {html}");
         let (status, _) = upload_photo(&staff, &app, &html, &number, &PNG).await;
         assert_eq!(status, 409, "a fourth photo is refused");
-        let (status, _) = post(&staff, &app, office, &[("kategorie", "identity_document"), ("beschreibung", "Personalausweis"),
+        let (status, html) = post(&staff, &app, office, &[("kategorie", "identity_document"), ("beschreibung", "Personalausweis"),
             ("fundort", "Marktplatz"), ("funddatum", &today)]).await;
         assert_eq!(status, 200);
+        let id_card = {
+            let i = html.find("Erfasst als ").unwrap() + "Erfasst als ".len();
+            html[i..i + html[i..].find('.').unwrap()].to_owned()
+        };
+        let (status, html) = upload_photo(&staff, &app, &html, &id_card, &PNG).await;
+        assert_eq!(status, 422, "identity documents are not photographed");
+        assert!(html.contains("nicht fotografiert"), "{html}");
 
         // The owner hears of it, without any private detail.
         let mails = wait_for_mails(&app, |m| m.contains("mia.verlust@example.org"), 1).await;
@@ -234,6 +241,18 @@ both_backends! {
         assert_eq!(status, 200);
         assert!(html.contains("passen könnten"), "{html}");
         wait_for_mails(&app, |m| m.contains("zweite.person@example.org") && m.contains(&number), 1).await;
+        // A report ends a year after it was filed (a moved clock): it and its data go.
+        crate::support::sql(&app, "UPDATE loss_reports SET created_at = 1 WHERE email = 'zweite.person@example.org'").await;
+        let mut left = 1;
+        for _ in 0..100 {
+            left = sql_strings(&app, "SELECT id FROM loss_reports WHERE email = 'zweite.person@example.org'").await.len();
+            if left == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(left, 0, "deleted after a year");
+        assert_eq!(sql_strings(&app, "SELECT id FROM loss_reports WHERE email = 'mia.verlust@example.org'").await.len(), 1, "the recent one stays");
 
         // The owner claims it; staff compare with the private features and decide.
         let claim_path = format!("/soest/fundbuero/{number}/anspruch");
@@ -259,6 +278,11 @@ both_backends! {
         let (_, html) = page(&staff, &app, office).await;
         assert!(html.contains("Brotdose mit Dinosauriern") && html.contains("PRIVATMERKMAL"), "staff see both side by side");
         assert!(html.contains("stimmt überein"), "the serial number agrees (O read as 0): {html}");
+        let (status, _) = post(&client(), &app, &claim_path, &[("name", "Jemand Anderes"), ("email", "anders@example.org"),
+            ("seriennummer", "weiß ich nicht"), ("inhalt", "Bücher"), ("merkmale", "keine"), ("einwilligung", "ja")]).await;
+        assert_eq!(status, 200);
+        let (_, html) = page(&staff, &app, office).await;
+        assert!(html.contains("weicht ab") && html.contains("stimmt überein"), "each claim compared on its own: {html}");
         let claim_id = {
             let i = html.find("name=\"anspruch\" value=\"").unwrap() + 23;
             html[i..i + html[i..].find('"').unwrap()].to_owned()
@@ -276,6 +300,7 @@ both_backends! {
         let (status, html) = decide("zehn", "annehmen", html).await;
         assert_eq!(status, 422);
         assert!(html.contains("Wert als Betrag"), "{html}");
+        assert!(html.contains(&format!("id=\"wert-{claim_id}-error\"")), "the error stands at that claim's value");
         let (status, html) = decide("80", "annehmen", html).await;
         assert_eq!(status, 200, "{html}");
         assert!(html.contains("Finderlohn: 4,00"), "5 % of 80 €: {html}");
@@ -335,7 +360,11 @@ both_backends! {
         staff_login(&app, &other, "soest", "admin-soest").await;
         assert_eq!(page(&other, &app, office).await.0, 403);
         assert_eq!(other.get(app.url(&photo_href)).send().await.unwrap().status(), 403);
-        assert_ne!(anyone.get(app.url(&photo_href)).send().await.unwrap().status(), 200);
+        let res = anyone.get(app.url(&photo_href)).send().await.unwrap();
+        assert_ne!(res.headers().get("content-type").map(|v| v.to_str().unwrap()), Some("image/png"), "not without a staff login");
+        assert_ne!(res.bytes().await.unwrap().as_ref(), PNG.as_slice());
+        let photo_rows = sql_strings(&app, "SELECT id FROM found_photos").await;
+        assert!(photo_rows.is_empty(), "the returned item's photos are deleted: {photo_rows:?}");
         let photos = sql_strings(&app, "SELECT object FROM audit_log WHERE action = 'found-photo-added'").await;
         assert_eq!(photos.len(), 3, "{photos:?}");
 

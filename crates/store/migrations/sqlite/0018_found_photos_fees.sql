@@ -14,3 +14,4 @@ ALTER TABLE found_claims ADD COLUMN fee_cents BIGINT;
 -- A loss report's reference (typed with its access code to see or withdraw it later).
 ALTER TABLE loss_reports ADD COLUMN reference TEXT;
 CREATE UNIQUE INDEX loss_reports_reference ON loss_reports (tenant_id, reference);
+CREATE INDEX loss_reports_created ON loss_reports (created_at);

@@ -61,8 +61,13 @@ fn offices(page: &Page<'_>, t: &TenantDef) -> Vec<Value> {
                     let key = match tier.up_to_cents {
                         Some(u) => {
                             a.set("to", money(u));
+                            let first = below == 0;
                             below = u;
-                            "found-fee-tier"
+                            if first {
+                                "found-fee-tier-first"
+                            } else {
+                                "found-fee-tier"
+                            }
                         }
                         None => "found-fee-tier-above",
                     };
@@ -118,6 +123,7 @@ pub async fn search(
         context! {
             action => paths::found_search(&tid),
             loss_href => paths::found_loss(&tid),
+            manage_href => paths::found_manage(&tid),
             categories => categories(&page, true, &s.category),
             from => s.from, to => s.to, text => s.text,
             asked, items,

@@ -117,7 +117,8 @@ async fn render(
                         "open": c.status == "open",
                         "status": page.text(&format!("found-claim-status-{}", c.status)),
                         "reward": c.reward_cents.map(|r| rathaus_app::texts::money(r, lang)),
-                        "fee": c.fee_cents.map(|r| rathaus_app::texts::money(r, lang)),
+                        "fee": c.fee_cents.filter(|f| *f > 0).map(|r| rathaus_app::texts::money(r, lang)),
+                        "value_error": error(&format!("wert-{}", c.id)),
                     })
                 }).collect::<Vec<_>>(),
                 "matches": s.matches.iter().map(|m| json!({
@@ -152,7 +153,6 @@ async fn render(
         kategorie_error => error("kategorie"), farbe_error => error("farbe"), marke_error => error("marke"),
         beschreibung_error => error("beschreibung"), fundort_error => error("fundort"),
         funddatum_error => error("funddatum"),
-        wert_error => error("wert"),
         errors, summary, items,
     };
     Ok(fr.render(status, "staff/found.html", "found", ctx))
@@ -271,14 +271,16 @@ pub async fn decide(
                 (false, _) => "found-claim-rejected",
             };
             let mut summary = w.with(key, &a);
-            if fee_cents.is_some() {
+            if fee_cents.is_some_and(|f| f > 0) {
                 summary = format!("{summary} {}", w.with("found-claim-accepted-fee", &a));
             }
             (Some(summary), Vec::new(), StatusCode::OK)
         }
         Decided::BadValue => (
             None,
-            vec![json!({"field": "wert", "message": page.text("found-error-value")})],
+            vec![
+                json!({"field": format!("wert-{}", p.raw("anspruch")), "message": page.text("found-error-value")}),
+            ],
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Decided::Gone => return Err(WebError::Conflict),
@@ -367,6 +369,9 @@ pub async fn add_photo(
                 PhotoAdded::Nothing => ("found-photo-none", StatusCode::UNPROCESSABLE_ENTITY),
                 PhotoAdded::TooLarge => ("found-photo-too-large", StatusCode::PAYLOAD_TOO_LARGE),
                 PhotoAdded::WrongType => ("found-photo-type", StatusCode::UNPROCESSABLE_ENTITY),
+                PhotoAdded::NotForCategory => {
+                    ("found-photo-category", StatusCode::UNPROCESSABLE_ENTITY)
+                }
                 _ => ("found-photo-full", StatusCode::CONFLICT),
             };
             let error = json!({"field": format!("foto-{number}"), "message": w.with(key, &a)});
