@@ -527,10 +527,23 @@ both_backends! {
         // The destination accepts; its callback (HMAC) and the signed event log confirm it.
         let page = wait_for_page(&app, &sb, &case_path, &["accepted by the receiver"]).await;
         assert!(page.contains("FIT-Connect"), "{page}");
-        let got = receiver.received().await;
+        // The receiver records its callback only once the portal has answered it, which may
+        // be after the page already shows the acceptance: wait for the record.
+        let answered = |got: &Value| {
+            got["callbacks"]
+                .as_array()
+                .is_some_and(|c| c.iter().any(|c| c["status"] == 204 || c["status"] == 200))
+        };
+        let mut got = receiver.received().await;
+        for _ in 0..100 {
+            if answered(&got) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            got = receiver.received().await;
+        }
         assert_eq!(got["rejected"], 0, "{got}");
-        let callbacks = got["callbacks"].as_array().unwrap();
-        assert!(callbacks.iter().any(|c| c["status"] == 204 || c["status"] == 200), "{got}");
+        assert!(answered(&got), "{got}");
         let audit = sql_strings(&app, &format!("SELECT action FROM audit_log WHERE object = 'case:{reference}'")).await;
         assert!(audit.iter().any(|a| a.contains("accept")), "{audit:?}");
 
