@@ -261,13 +261,7 @@ pub async fn report_loss(
                 "beschreibung",
                 rathaus_domain::form::Message::Key(
                     "found-error-limited",
-                    vec![(
-                        "time",
-                        rathaus_app::clock::berlin_format(
-                            rathaus_app::clock::now_millis() + ms,
-                            "%H:%M",
-                        ),
-                    )],
+                    vec![("time", super::wait_text(ms))],
                 ),
             )];
             loss_form(
@@ -487,10 +481,7 @@ fn manage_view(
         Manage::NoReport => no_report = true,
         Manage::Wait(ms) => {
             let mut a = fluent_bundle::FluentArgs::new();
-            a.set(
-                "time",
-                rathaus_app::clock::berlin_format(rathaus_app::clock::now_millis() + ms, "%H:%M"),
-            );
+            a.set("time", super::wait_text(ms));
             wait = Some(w.with("found-manage-wait", &a));
         }
         Manage::Found(l, token) => {
