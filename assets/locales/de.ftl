@@ -827,6 +827,16 @@ appt-mail-reminder-body = Guten Tag { $name },
 receipt-appointment-title = Termin vor Ort
 receipt-appointment-text = Für diesen Antrag kommen Sie einmal persönlich ins Amt. Den Termin können Sie gleich hier vereinbaren.
 receipt-appointment-book = Termin vereinbaren
+my-notices = Mitteilungen
+my-notice-new = neu
+my-losses = Meine Verlustmeldungen
+notice-back = Zurück zu Mein Bereich
+notice-go = Weiter
+notice-delete = Mitteilung löschen
+idstatus-notify-intro-account = Sobald Ihr Dokument abgeholt werden kann, legen wir eine Mitteilung in Mein Bereich (und Ihre Stadt-App erfährt davon, wenn Sie dort angemeldet sind). Möchten Sie zusätzlich eine E-Mail, tragen Sie Ihre Adresse ein; wir löschen sie nach dem Versand.
+idstatus-notify-done-account = Sobald Ihr Dokument abgeholt werden kann, finden Sie eine Mitteilung in
+found-loss-email-hint-account = Passt eine abgegebene Sache, erhalten Sie eine Mitteilung in Mein Bereich. Mit einer E-Mail-Adresse schreiben wir Ihnen zusätzlich.
+found-loss-in-my-area = Ihre Verlustmeldung steht auch in
 my-appointments = Ihre Termine
 
 ## Kiosk and call-up display
@@ -991,6 +1001,12 @@ idstatus-mail-body = Guten Tag,
     Diese Nachricht wurde einmalig auf Ihren Wunsch verschickt. Ihre E-Mail-Adresse ist bei uns nun gelöscht.
 
     { $authority }
+idstatus-notice-body = Ihr Ausweisdokument liegt zur Abholung bereit.
+
+    Wo: { $office }, { $authority }, { $address }
+    Abholtermin buchen oder Öffnungszeiten ansehen: { $link }
+
+    Bitte bringen Sie Ihr bisheriges Dokument mit, falls Sie eines haben.
 idstatus-state-in-production = In Herstellung
 idstatus-state-ready = Abholbereit
 idstatus-state-handed-out = Ausgehändigt

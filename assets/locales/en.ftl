@@ -822,6 +822,16 @@ appt-mail-reminder-body = Hello { $name },
 receipt-appointment-title = Appointment on site
 receipt-appointment-text = For this application you come to the office once in person. You can book the appointment right here.
 receipt-appointment-book = Book an appointment
+my-notices = Notices
+my-notice-new = new
+my-losses = My loss reports
+notice-back = Back to My area
+notice-go = Continue
+notice-delete = Delete notice
+idstatus-notify-intro-account = As soon as your document can be collected, we put a notice in My area (and your city app learns of it if you are logged in there). If you would also like an e-mail, enter your address; we delete it once the mail is sent.
+idstatus-notify-done-account = As soon as your document can be collected, you will find a notice in
+found-loss-email-hint-account = If something fitting is handed in, you get a notice in My area. With an e-mail address we write to you as well.
+found-loss-in-my-area = You will also find your loss report in
 my-appointments = Your appointments
 
 ## Kiosk and call-up display
@@ -986,6 +996,12 @@ idstatus-mail-body = Hello,
     This message was sent once, at your request. Your e-mail address has now been deleted.
 
     { $authority }
+idstatus-notice-body = Your identity document is ready for collection.
+
+    Where: { $office }, { $authority }, { $address }
+    Book a collection appointment or see the opening hours: { $link }
+
+    Please bring your previous document if you have one.
 idstatus-state-in-production = Being made
 idstatus-state-ready = Ready for collection
 idstatus-state-handed-out = Handed out

@@ -343,6 +343,30 @@ pub async fn export(app: &App, a: &OwnAccount) -> AppResult<Json> {
             })
         })
         .collect();
+    let notices: Vec<Json> = db
+        .account_notices(tid, aid)
+        .await?
+        .iter()
+        .map(|n| {
+            json!({
+                "kind": n.kind, "subject": n.subject, "body": n.body,
+                "created_at": rfc3339(n.created_at), "read_at": n.read_at.map(rfc3339),
+            })
+        })
+        .collect();
+    let loss_reports: Vec<Json> = db
+        .losses_of_account(tid, aid)
+        .await?
+        .iter()
+        .map(|l| {
+            json!({
+                "reference": l.reference, "category": l.category, "colour": l.colour,
+                "description": l.description, "place": l.place, "lost_on": l.lost_on,
+                "email": (!l.email.is_empty()).then_some(&l.email),
+                "reported_at": rfc3339(l.created_at),
+            })
+        })
+        .collect();
     Ok(json!({
         "format": "rathaus-personal-data/1",
         "exported_at": rfc3339(crate::clock::now_millis()),
@@ -355,6 +379,8 @@ pub async fn export(app: &App, a: &OwnAccount) -> AppResult<Json> {
         "applications": applications,
         "drafts": drafts,
         "appointments": appointments,
+        "notices": notices,
+        "loss_reports": loss_reports,
     }))
 }
 
@@ -387,6 +413,10 @@ pub struct Overview {
     pub files: Vec<(String, rathaus_store::FileMeta)>,
     pub sessions: i64,
     pub appointments: Vec<rathaus_store::Appointment>,
+    /// Notices that belong to no application, newest first.
+    pub notices: Vec<rathaus_store::AccountNotice>,
+    /// The account's loss reports, each with the token for its certificate and withdrawal.
+    pub losses: Vec<(rathaus_store::LossReport, String)>,
 }
 
 pub async fn overview(app: &App, a: &OwnAccount) -> AppResult<Overview> {
@@ -397,9 +427,21 @@ pub async fn overview(app: &App, a: &OwnAccount) -> AppResult<Overview> {
             files.push((s.draft_id.clone(), f));
         }
     }
+    let losses = app
+        .db
+        .losses_of_account(a.tenant(), a.id())
+        .await?
+        .into_iter()
+        .map(|l| {
+            let token = app.keys.loss_certificate_token(&l.id);
+            (l, token)
+        })
+        .collect();
     Ok(Overview {
         sessions: app.db.count_sessions(a.id()).await.unwrap_or(1),
         appointments: crate::appointments::of_account(app, a.tenant(), a.id()).await?,
+        notices: app.db.account_notices(a.tenant(), a.id()).await?,
+        losses,
         applications,
         files,
     })

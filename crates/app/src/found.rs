@@ -16,7 +16,8 @@ use rathaus_domain::found::{
 use rathaus_domain::tenant::OfficeDef;
 use rathaus_domain::{Lang, TenantDef};
 use rathaus_store::{
-    ClaimDecided, FoundClaim, FoundItem, FoundMatch, FoundPhoto, FoundQuery, LossReport, StoreError,
+    ClaimDecided, FoundClaim, FoundItem, FoundMatch, FoundPhoto, FoundQuery, LossReport, MatchNews,
+    StoreError,
 };
 
 /// Longest texts.
@@ -188,16 +189,16 @@ fn loss_of(l: &LossReport) -> Option<Loss> {
     })
 }
 
-/// The "there may be a match" mail: the Fundnummern and where to ask, nothing else.
-fn match_mail(
+/// The "there may be a match" news to the owner of `loss` — a mail to its address, a
+/// notice to its account (either or both): the Fundnummern and where to ask, nothing else.
+fn match_news(
     app: &App,
     t: &TenantDef,
     o: Option<&OfficeDef>,
-    to: &str,
-    lang: &str,
+    loss: &LossReport,
     numbers: &[String],
-) -> String {
-    let lang = Lang::parse(lang).unwrap_or(Lang::De);
+) -> MatchNews {
+    let lang = Lang::parse(&loss.lang).unwrap_or(Lang::De);
     let site = app.site();
     let w = site.words(t.id.as_str(), lang);
     let mut args = fluent_bundle::FluentArgs::new();
@@ -232,17 +233,26 @@ fn match_mail(
             })
             .unwrap_or_default(),
     );
-    args.set(
-        "link",
-        app.config.url(&crate::links::found_search(t.id.as_str())),
+    let link = crate::links::found_search(t.id.as_str());
+    args.set("link", app.config.url(&link));
+    let (subject, body) = (
+        w.with("found-mail-subject", &args),
+        w.with("found-mail-body", &args),
     );
-    let payload = rathaus_jobs::MailPayload {
-        to: to.to_owned(),
-        subject: w.with("found-mail-subject", &args),
-        body: w.with("found-mail-body", &args),
-        attachment: None,
-    };
-    serde_json::to_string(&payload).unwrap_or_default()
+    let mail = (!loss.email.is_empty()).then(|| {
+        let payload = rathaus_jobs::MailPayload {
+            to: loss.email.clone(),
+            subject: subject.clone(),
+            body: body.clone(),
+            attachment: None,
+        };
+        serde_json::to_string(&payload).unwrap_or_default()
+    });
+    let notice = loss
+        .account_id
+        .as_deref()
+        .map(|a| crate::notices::to(a, crate::notices::FOUND_MATCH, subject, body, Some(link)));
+    MatchNews { mail, notice }
 }
 
 /// Registers a found item at the office of `desk` (audited), with the loss reports it may
@@ -318,24 +328,12 @@ pub async fn register(
             created_at: 0,
         };
         let ids: Vec<String> = matched.iter().map(|l| l.id.clone()).collect();
-        let mails: Vec<(String, String)> = matched
+        let news: Vec<MatchNews> = matched
             .iter()
-            .map(|l| {
-                (
-                    l.id.clone(),
-                    match_mail(
-                        app,
-                        t,
-                        Some(office),
-                        &l.email,
-                        &l.lang,
-                        std::slice::from_ref(&number),
-                    ),
-                )
-            })
+            .map(|l| match_news(app, t, Some(office), l, std::slice::from_ref(&number)))
             .collect();
         let actor = format!("staff:{}", desk.staff().session.staff_id);
-        match app.db.add_found_item(&item, &ids, &mails, &actor).await {
+        match app.db.add_found_item(&item, &ids, &news, &actor).await {
             Ok(()) => {
                 return Ok(Registered::Done {
                     number,
@@ -380,12 +378,15 @@ pub enum Reported {
     Wait(i64),
 }
 
-/// Files a loss report (a standing search) and matches it against the items kept now.
+/// Files a loss report (a standing search) and matches it against the items kept now. A
+/// logged-in citizen's report belongs to the account (listed in Mein Bereich, matches
+/// told in its Postkorb); the e-mail address is then optional.
 pub async fn report_loss(
     app: &App,
     t: &TenantDef,
     lang: Lang,
     ip: Option<std::net::IpAddr>,
+    account: Option<&crate::accounts::OwnAccount>,
     input: &NewLoss,
 ) -> AppResult<Reported> {
     if !offered(t) {
@@ -405,7 +406,10 @@ pub async fn report_loss(
     let place = text(&input.place, "verlustort", 0, MAX_PLACE, false, &mut errors);
     let lost_on = recent_day(&input.lost_on, "verlustdatum", &mut errors);
     let email = input.email.trim().to_owned();
-    if !rathaus_domain::form::email_valid(&email) || email.len() > 254 {
+    let account = account.filter(|a| a.tenant() == t.id.as_str());
+    let email_ok = (email.is_empty() && account.is_some())
+        || (rathaus_domain::form::email_valid(&email) && email.len() <= 254);
+    if !email_ok {
         errors.push((
             "email",
             key(if email.is_empty() {
@@ -452,6 +456,7 @@ pub async fn report_loss(
         lost_on: lost_on.to_string(),
         email: email.clone(),
         lang: lang.code().to_owned(),
+        account_id: account.map(|a| a.id().to_owned()),
         reference: None,
         created_at: 0,
     };
@@ -459,8 +464,7 @@ pub async fn report_loss(
     let office = matched
         .first()
         .and_then(|i| offices(t).find(|o| o.id.as_str() == i.office_id));
-    let mail =
-        (!numbers.is_empty()).then(|| match_mail(app, t, office, &email, lang.code(), &numbers));
+    let news = (!numbers.is_empty()).then(|| match_news(app, t, office, &report, &numbers));
     let ids: Vec<String> = matched.iter().map(|i| i.id.clone()).collect();
     let year = crate::clock::today_date().year();
     for _ in 0..5 {
@@ -469,7 +473,7 @@ pub async fn report_loss(
             &crate::secrets::random_token()[..6].to_uppercase()
         );
         report.reference = Some(reference.clone());
-        match app.db.add_loss_report(&report, &ids, mail.clone()).await {
+        match app.db.add_loss_report(&report, &ids, news.clone()).await {
             Ok(()) => {
                 tracing::info!(tenant = %tid, matches = ids.len(), "loss report filed");
                 return Ok(Reported::Done {

@@ -174,7 +174,7 @@ pub async fn lookup(
 /// What asking to be told came to.
 #[derive(Debug)]
 pub enum Notify {
-    /// The one mail will be sent when the document is ready.
+    /// The one mail (or Postkorb notice) will be sent when the document is ready.
     Subscribed,
     /// Not (any more) possible: ready already, or told already.
     NotNeeded(Box<Found>),
@@ -186,18 +186,23 @@ pub enum Notify {
     Invalid(Vec<(&'static str, Message)>),
 }
 
-/// "Tell me by e-mail when it is ready": asked again with number and birth date (one more
-/// try), so the request names nothing a stranger could hold.
+/// "Tell me when it is ready": asked again with number and birth date (one more try), so
+/// the request names nothing a stranger could hold. A guest names an e-mail address; a
+/// logged-in citizen is told in the account's Postkorb (and its apps), and by e-mail too
+/// if they name an address.
 pub async fn notify(
     app: &App,
     t: &TenantDef,
     ip: Option<IpAddr>,
     q: &Question,
     email: &str,
+    account: Option<&crate::accounts::OwnAccount>,
     lang: Lang,
 ) -> AppResult<Notify> {
     let email = email.trim();
-    let email_ok = rathaus_domain::form::email_valid(email) && email.len() <= 254;
+    let account = account.filter(|a| a.tenant() == t.id.as_str());
+    let email_ok = (email.is_empty() && account.is_some())
+        || (rathaus_domain::form::email_valid(email) && email.len() <= 254);
     let found = match lookup(app, t, ip, q).await? {
         Answer::Found(f) => f,
         Answer::NoStatus => return Ok(Notify::NoStatus),
@@ -217,7 +222,12 @@ pub async fn notify(
     }
     if app
         .db
-        .id_document_notify(&found.entry.id, email, lang.code())
+        .id_document_notify(
+            &found.entry.id,
+            Some(email).filter(|e| !e.is_empty()),
+            account.map(|a| a.id()),
+            lang.code(),
+        )
         .await?
     {
         Ok(Notify::Subscribed)
@@ -301,33 +311,46 @@ pub async fn report(
         .collect();
     let site = app.site();
     let mail = |email: &str, lang: &str| {
-        ready_mail(
+        let lang = Lang::parse(lang).unwrap_or(Lang::De);
+        let (subject, body, _) = ready_texts(app, &site, t, o, lang, "idstatus-mail-body");
+        let payload = rathaus_jobs::MailPayload {
+            to: email.to_owned(),
+            subject,
+            body,
+            attachment: None,
+        };
+        serde_json::to_string(&payload).unwrap_or_default()
+    };
+    let notice = |account: &str, lang: &str| {
+        let (subject, body, link) = ready_texts(
             app,
             &site,
             t,
             o,
-            email,
             Lang::parse(lang).unwrap_or(Lang::De),
-        )
+            "idstatus-notice-body",
+        );
+        crate::notices::to(account, crate::notices::ID_READY, subject, body, Some(link))
     };
     let out = app
         .db
-        .report_id_documents(tid, office, &documents, &by.actor(office), &mail)
+        .report_id_documents(tid, office, &documents, &by.actor(office), &mail, &notice)
         .await?;
     tracing::info!(tenant = %tid, office, added = out.added, updated = out.updated, notified = out.notified, "document states reported");
     Ok(out)
 }
 
-/// The one "ready" mail: no name, no number — only that a document waits at the office,
-/// its address and hours and where to book the pick-up.
-fn ready_mail(
+/// The one "ready" news (mail or notice): no name, no number — only that a document
+/// waits at the office, its address and hours and where to book the pick-up. Subject, body
+/// and the local path of the booking (or of the office).
+fn ready_texts(
     app: &App,
     site: &crate::Site,
     t: &TenantDef,
     o: &OfficeDef,
-    email: &str,
     lang: Lang,
-) -> String {
+    body: &str,
+) -> (String, String, String) {
     let w = site.words(t.id.as_str(), lang);
     let mut args = fluent_bundle::FluentArgs::new();
     args.set("office", o.name.get(lang).0.to_owned());
@@ -340,24 +363,18 @@ fn ready_mail(
         ),
     );
     let pickup = o.id_status.as_ref().and_then(|s| s.pickup.as_deref());
-    let link = match (pickup, &o.appointments) {
-        (Some(b), Some(_)) => app.config.url(&crate::links::appointment_office(
-            t.id.as_str(),
-            o.id.as_str(),
-            Some(b),
-        )),
-        _ => app
-            .config
-            .url(&crate::links::office(t.id.as_str(), o.id.as_str())),
+    let path = match (pickup, &o.appointments) {
+        (Some(b), Some(_)) => {
+            crate::links::appointment_office(t.id.as_str(), o.id.as_str(), Some(b))
+        }
+        _ => crate::links::office(t.id.as_str(), o.id.as_str()),
     };
-    args.set("link", link);
-    let payload = rathaus_jobs::MailPayload {
-        to: email.to_owned(),
-        subject: w.with("idstatus-mail-subject", &args),
-        body: w.with("idstatus-mail-body", &args),
-        attachment: None,
-    };
-    serde_json::to_string(&payload).unwrap_or_default()
+    args.set("link", app.config.url(&path));
+    (
+        w.with("idstatus-mail-subject", &args),
+        w.with(body, &args),
+        path,
+    )
 }
 
 /// Deletes what has been kept long enough, in every office of every tenant; how many.

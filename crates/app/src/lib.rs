@@ -22,6 +22,7 @@ pub mod guard;
 pub mod handover;
 pub mod id_status;
 pub mod links;
+pub mod notices;
 pub mod payments;
 pub mod postkorb;
 pub mod push;

@@ -275,6 +275,29 @@ impl Db {
                     .bind(account_id)
                     .execute(&mut *tx)
                     .await?;
+                // Notices and loss reports are the account's own: they go with it.
+                sqlx::query("DELETE FROM account_notices WHERE tenant_id = $1 AND account_id = $2")
+                    .bind(tenant_id)
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM found_matches WHERE tenant_id = $1 AND loss_id IN \
+                     (SELECT id FROM loss_reports WHERE tenant_id = $1 AND account_id = $2)")
+                    .bind(tenant_id)
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM loss_reports WHERE tenant_id = $1 AND account_id = $2")
+                    .bind(tenant_id)
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+                // A waiting "tell me when it is ready" forgets the account.
+                sqlx::query("UPDATE id_documents SET notify_account = NULL WHERE tenant_id = $1 AND notify_account = $2")
+                    .bind(tenant_id)
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("DELETE FROM sessions WHERE account_id = $1")
                     .bind(account_id)
                     .execute(&mut *tx)

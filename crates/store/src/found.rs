@@ -3,6 +3,7 @@
 //! is written in one transaction with its matches and the "there may be a match" mails.
 
 use crate::cases::append_audit;
+use crate::notices::{insert_notice, NewNotice};
 use crate::postkorb::insert_outbox;
 use crate::{now_millis, with_pool, AuditEntry, AuditEvent, Db, StoreError};
 use sqlx::Row;
@@ -40,8 +41,12 @@ pub struct LossReport {
     pub description: String,
     pub place: String,
     pub lost_on: String,
+    /// Where "there may be a match" is mailed; empty when an account is told in its
+    /// Postkorb only.
     pub email: String,
     pub lang: String,
+    /// The account that filed it while logged in (told in its Postkorb, deleted with it).
+    pub account_id: Option<String>,
     /// What the citizen types, with the access code, to see or withdraw it later
     /// (`V-2026-ABC123`; none for reports filed before references existed).
     pub reference: Option<String>,
@@ -57,8 +62,13 @@ pub struct FoundMatch {
     pub lost_on: String,
 }
 
-/// A mail to queue for a match: `(loss report id, payload)`.
-pub type MatchMail = (String, String);
+/// What to tell the owner of a loss report of a match: a mail to queue, a notice to the
+/// account (either or both).
+#[derive(Debug, Clone, Default)]
+pub struct MatchNews {
+    pub mail: Option<String>,
+    pub notice: Option<NewNotice>,
+}
 
 /// The public search.
 #[derive(Debug, Clone, Default)]
@@ -98,7 +108,7 @@ macro_rules! item_of {
 }
 
 const LOSS_COLUMNS: &str =
-    "id, tenant_id, category, colour, description, place, lost_on, email, lang, created_at, reference";
+    "id, tenant_id, category, colour, description, place, lost_on, email, lang, created_at, reference, account_id";
 
 macro_rules! loss_of {
     ($r:expr) => {
@@ -113,6 +123,7 @@ macro_rules! loss_of {
             email: $r.get("email"),
             lang: $r.get("lang"),
             reference: $r.get("reference"),
+            account_id: $r.get("account_id"),
             created_at: $r.get("created_at"),
         }
     };
@@ -125,7 +136,7 @@ impl Db {
         &self,
         item: &FoundItem,
         matches: &[String],
-        mails: &[MatchMail],
+        news: &[MatchNews],
         actor: &str,
     ) -> Result<(), StoreError> {
         let now = now_millis();
@@ -152,8 +163,13 @@ impl Db {
                         .bind(&item.tenant_id).bind(&item.id).bind(loss).bind(now)
                         .execute(&mut *tx).await?;
                 }
-                for (_, payload) in mails {
-                    insert_outbox!(tx, &item.tenant_id, "mail", payload.clone());
+                for n in news {
+                    if let Some(payload) = &n.mail {
+                        insert_outbox!(tx, &item.tenant_id, "mail", payload.clone());
+                    }
+                    if let Some(notice) = &n.notice {
+                        insert_notice!(tx, &item.tenant_id, notice);
+                    }
                 }
                 let ev = AuditEvent {
                     actor: actor.to_owned(),
@@ -178,19 +194,19 @@ impl Db {
         &self,
         loss: &LossReport,
         matches: &[String],
-        mail: Option<String>,
+        news: Option<MatchNews>,
     ) -> Result<(), StoreError> {
         let now = now_millis();
         macro_rules! body {
             ($pool:expr) => {{
                 let mut tx = $pool.begin().await?;
                 let inserted = sqlx::query(&format!(
-                    "INSERT INTO loss_reports ({LOSS_COLUMNS}, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open') \
+                    "INSERT INTO loss_reports ({LOSS_COLUMNS}, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open') \
                      ON CONFLICT DO NOTHING"
                 ))
                 .bind(&loss.id).bind(&loss.tenant_id).bind(&loss.category).bind(&loss.colour)
                 .bind(&loss.description).bind(&loss.place).bind(&loss.lost_on).bind(&loss.email)
-                .bind(&loss.lang).bind(now).bind(&loss.reference)
+                .bind(&loss.lang).bind(now).bind(&loss.reference).bind(&loss.account_id)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -203,8 +219,13 @@ impl Db {
                         .bind(&loss.tenant_id).bind(item).bind(&loss.id).bind(now)
                         .execute(&mut *tx).await?;
                 }
-                if let Some(payload) = mail {
-                    insert_outbox!(tx, &loss.tenant_id, "mail", payload);
+                if let Some(n) = news {
+                    if let Some(payload) = n.mail {
+                        insert_outbox!(tx, &loss.tenant_id, "mail", payload);
+                    }
+                    if let Some(notice) = &n.notice {
+                        insert_notice!(tx, &loss.tenant_id, notice);
+                    }
                 }
                 tx.commit().await?;
                 Ok(())
@@ -214,6 +235,25 @@ impl Db {
             Db::Sqlite(p) => body!(p),
             Db::Postgres(p) => body!(p),
         }
+    }
+
+    /// The loss reports account `account` of `tenant` filed, newest first.
+    pub async fn losses_of_account(
+        &self,
+        tenant: &str,
+        account: &str,
+    ) -> Result<Vec<LossReport>, StoreError> {
+        let sql = format!(
+            "SELECT {LOSS_COLUMNS} FROM loss_reports WHERE tenant_id = $1 AND account_id = $2 ORDER BY created_at DESC"
+        );
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(tenant)
+            .bind(account)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| loss_of!(r))
+            .collect()))
     }
 
     /// The open loss reports of `tenant` in `category` (to match a new item against).

@@ -3,6 +3,7 @@
 //! with the "ready" mails it causes), read by a citizen's lookup, deleted after their time.
 
 use crate::cases::append_audit;
+use crate::notices::{insert_notice, NewNotice};
 use crate::postkorb::insert_outbox;
 use crate::{now_millis, with_pool, Db, StoreError};
 use crate::{AuditEntry, AuditEvent};
@@ -49,7 +50,7 @@ pub struct ReportOutcome {
 }
 
 const COLUMNS: &str =
-    "id, tenant_id, office_id, kind, status, since, notify_email, notified_at, updated_at";
+    "id, tenant_id, office_id, kind, status, since, notify_email, notify_account, notified_at, updated_at";
 
 macro_rules! of_row {
     ($r:expr) => {
@@ -60,7 +61,8 @@ macro_rules! of_row {
             kind: $r.get("kind"),
             status: $r.get("status"),
             since: $r.get("since"),
-            notify_waiting: $r.get::<Option<String>, _>("notify_email").is_some(),
+            notify_waiting: $r.get::<Option<String>, _>("notify_email").is_some()
+                || $r.get::<Option<String>, _>("notify_account").is_some(),
             notified_at: $r.get("notified_at"),
             updated_at: $r.get("updated_at"),
         }
@@ -71,7 +73,8 @@ impl Db {
     /// Files the documents `office` reported (by `actor`, audited), all in one transaction: an entry is found by
     /// either key (and takes the other one on); where a document became ready to pick up
     /// and someone asked to be told, `ready_mail(email, lang)` gives the mail queued with
-    /// it — once — and the address is forgotten.
+    /// it and `ready_notice(account, lang)` the notice to the account's Postkorb — once —
+    /// and the address and account are forgotten.
     pub async fn report_id_documents(
         &self,
         tenant: &str,
@@ -79,6 +82,7 @@ impl Db {
         documents: &[ReportedDocument],
         actor: &str,
         ready_mail: &(dyn Fn(&str, &str) -> String + Sync),
+        ready_notice: &(dyn Fn(&str, &str) -> NewNotice + Sync),
     ) -> Result<ReportOutcome, StoreError> {
         let now = now_millis();
         macro_rules! body {
@@ -139,24 +143,33 @@ impl Db {
                     };
                     if d.ready {
                         let waiting = sqlx::query(
-                            "SELECT notify_email, notify_lang FROM id_documents \
-                             WHERE id = $1 AND notify_email IS NOT NULL AND notified_at IS NULL",
+                            "SELECT notify_email, notify_account, notify_lang FROM id_documents \
+                             WHERE id = $1 AND (notify_email IS NOT NULL OR notify_account IS NOT NULL) AND notified_at IS NULL",
                         )
                         .bind(&id)
                         .fetch_optional(&mut *tx)
                         .await?;
                         if let Some(w) = waiting {
-                            let email: String = w.get("notify_email");
+                            let email: Option<String> = w.get("notify_email");
+                            let account: Option<String> = w.get("notify_account");
                             let lang: Option<String> = w.get("notify_lang");
+                            let lang = lang.as_deref().unwrap_or("de");
                             sqlx::query(
-                                "UPDATE id_documents SET notify_email = NULL, notify_lang = NULL, notified_at = $1 WHERE id = $2",
+                                "UPDATE id_documents SET notify_email = NULL, notify_account = NULL, notify_lang = NULL, \
+                                 notified_at = $1 WHERE id = $2",
                             )
                             .bind(now)
                             .bind(&id)
                             .execute(&mut *tx)
                             .await?;
-                            let payload = ready_mail(&email, lang.as_deref().unwrap_or("de"));
-                            insert_outbox!(tx, tenant, "mail", payload);
+                            if let Some(email) = email {
+                                let payload = ready_mail(&email, lang);
+                                insert_outbox!(tx, tenant, "mail", payload);
+                            }
+                            if let Some(account) = account {
+                                let notice = ready_notice(&account, lang);
+                                insert_notice!(tx, tenant, &notice);
+                            }
                             out.notified += 1;
                         }
                     }
@@ -195,19 +208,22 @@ impl Db {
             .map(|r| of_row!(r))))
     }
 
-    /// Asks for the one "ready" mail of entry `id` to `email`; `false` if it was already
-    /// sent or the document is with its owner.
+    /// Asks for the one "ready" news of entry `id`: a mail to `email`, a notice to
+    /// `account` (either or both); `false` if it was already sent or the document is with
+    /// its owner.
     pub async fn id_document_notify(
         &self,
         id: &str,
-        email: &str,
+        email: Option<&str>,
+        account: Option<&str>,
         lang: &str,
     ) -> Result<bool, StoreError> {
         with_pool!(self, |p| sqlx::query(
-            "UPDATE id_documents SET notify_email = $1, notify_lang = $2 \
-             WHERE id = $3 AND notified_at IS NULL AND final_at IS NULL"
+            "UPDATE id_documents SET notify_email = $1, notify_account = $2, notify_lang = $3 \
+             WHERE id = $4 AND notified_at IS NULL AND final_at IS NULL"
         )
         .bind(email)
+        .bind(account)
         .bind(lang)
         .bind(id)
         .execute(p)

@@ -15,6 +15,7 @@ mod files;
 mod found;
 mod guard;
 mod id_documents;
+mod notices;
 mod outbox;
 pub(crate) mod payments;
 mod postkorb;
@@ -34,9 +35,10 @@ pub use cases::{
 };
 pub use files::FileMeta;
 pub use found::{
-    ClaimDecided, FoundClaim, FoundItem, FoundMatch, FoundPhoto, FoundQuery, LossReport, MatchMail,
+    ClaimDecided, FoundClaim, FoundItem, FoundMatch, FoundPhoto, FoundQuery, LossReport, MatchNews,
 };
 pub use id_documents::{IdDocument, ReportOutcome, ReportedDocument};
+pub use notices::{AccountNotice, NewNotice};
 pub use outbox::{DeliveryFilter, DeliveryRow, OutboxItem, OutboxStats, QueuedDelivery, DELIVERY};
 pub use payments::{BankLine, DemoTransaction, NewPayment, Payment};
 pub use postkorb::{ApplicationSummary, Message, StatusEvent, FROM_CITIZEN, TO_CITIZEN};

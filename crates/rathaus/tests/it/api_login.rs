@@ -55,8 +55,12 @@ fn param(query: &str, name: &str) -> Option<String> {
 
 /// The app's login request for `redirect`.
 fn authorize(redirect: &str, challenge: &str, state: &str) -> String {
+    authorize_in("solingen", redirect, challenge, state)
+}
+
+fn authorize_in(tenant: &str, redirect: &str, challenge: &str, state: &str) -> String {
     let url = reqwest::Url::parse_with_params(
-        "http://x/solingen/app-zugang",
+        &format!("http://x/{tenant}/app-zugang"),
         &[
             ("response_type", "code"),
             ("client_id", APP),
@@ -77,10 +81,20 @@ pub(crate) async fn app_code(
     browser: &reqwest::Client,
     who: &str,
 ) -> (String, String, String) {
+    app_code_in(app, browser, "solingen", who).await
+}
+
+/// [`app_code`] at the portal of `tenant`.
+pub(crate) async fn app_code_in(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    tenant: &str,
+    who: &str,
+) -> (String, String, String) {
     let (port, listener) = loopback();
     let redirect = format!("http://127.0.0.1:{port}/rueckkehr");
     let (verifier, challenge) = pkce();
-    let start = authorize(&redirect, &challenge, "zustand-42");
+    let start = authorize_in(tenant, &redirect, &challenge, "zustand-42");
     let mut html = decode_html(
         &browser
             .get(app.url(&start))
@@ -93,7 +107,9 @@ pub(crate) async fn app_code(
     );
     if !html.contains("name=\"aktion\" value=\"zulassen\"") {
         // Not logged in: the page offers the portal's login, which comes back here.
-        let i = html.find("/solingen/anmelden?zurueck=").expect(&html);
+        let i = html
+            .find(&format!("/{tenant}/anmelden?zurueck="))
+            .expect(&html);
         let login = html[i..i + html[i..].find('"').unwrap()].to_owned();
         let res = browser.get(app.url(&login)).send().await.unwrap();
         assert_eq!(res.status(), 303);
@@ -113,13 +129,13 @@ pub(crate) async fn app_code(
         html = decode_html(&res.text().await.unwrap());
     }
     assert!(
-        html.contains("Stadt-App Solingen (Demo)"),
+        html.contains("-App ") && html.contains(" (Demo)"),
         "{html}{}",
         app.log()
     );
     let csrf = csrf_token(&html).unwrap();
     let res = browser
-        .post(app.url("/solingen/app-zugang"))
+        .post(app.url(&format!("/{tenant}/app-zugang")))
         .form(&[
             ("_csrf", csrf.as_str()),
             ("response_type", "code"),
@@ -144,8 +160,12 @@ pub(crate) async fn app_code(
 }
 
 async fn token(app: &TestApp, form: &[(&str, &str)]) -> (u16, Value) {
+    token_in(app, "solingen", form).await
+}
+
+async fn token_in(app: &TestApp, tenant: &str, form: &[(&str, &str)]) -> (u16, Value) {
     let res = reqwest::Client::new()
-        .post(app.url("/api/v1/tenants/solingen/token"))
+        .post(app.url(&format!("/api/v1/tenants/{tenant}/token")))
         .form(form)
         .send()
         .await
@@ -161,8 +181,20 @@ pub(crate) async fn exchange(
     verifier: &str,
     redirect: &str,
 ) -> (u16, Value) {
-    token(
+    exchange_in(app, "solingen", code, verifier, redirect).await
+}
+
+/// [`exchange`] at the portal of `tenant`.
+pub(crate) async fn exchange_in(
+    app: &TestApp,
+    tenant: &str,
+    code: &str,
+    verifier: &str,
+    redirect: &str,
+) -> (u16, Value) {
+    token_in(
         app,
+        tenant,
         &[
             ("grant_type", "authorization_code"),
             ("client_id", APP),

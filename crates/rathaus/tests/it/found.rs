@@ -16,7 +16,7 @@ use crate::support::{
 };
 
 /// A day `days` ago, as people write it.
-fn days_ago(days: i64) -> String {
+pub(crate) fn days_ago(days: i64) -> String {
     let today = jiff::Zoned::now()
         .with_time_zone(jiff::tz::TimeZone::get("Europe/Berlin").unwrap())
         .date();
@@ -27,7 +27,7 @@ fn days_ago(days: i64) -> String {
         .to_string()
 }
 
-async fn post(
+pub(crate) async fn post(
     http: &reqwest::Client,
     app: &TestApp,
     path: &str,

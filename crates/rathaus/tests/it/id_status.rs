@@ -17,10 +17,15 @@ use crate::support::{
 };
 use serde_json::{json, Value};
 
-const TOKEN: &str = "fachverfahren-soest-demo-token";
+pub(crate) const TOKEN: &str = "fachverfahren-soest-demo-token";
 
 /// Asks as a browser does: the form, then the post. Status and the page.
-async fn ask(app: &TestApp, http: &reqwest::Client, number: &str, birth: &str) -> (u16, String) {
+pub(crate) async fn ask(
+    app: &TestApp,
+    http: &reqwest::Client,
+    number: &str,
+    birth: &str,
+) -> (u16, String) {
     let html = decode_html(
         &http
             .get(app.url("/soest/ausweis-status"))
@@ -65,7 +70,7 @@ fn answer(html: &str) -> String {
     }
 }
 
-async fn report(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn report(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
     let res = reqwest::Client::new()
         .post(app.url("/api/v1/soest/ausweise/buergerbuero"))
         .bearer_auth(token)

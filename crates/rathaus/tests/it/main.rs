@@ -22,6 +22,7 @@ mod found;
 mod handover;
 mod id_status;
 mod mail;
+mod notices;
 mod operations;
 mod payments;
 mod reload;

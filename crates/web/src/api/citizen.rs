@@ -342,3 +342,109 @@ pub async fn message(
     };
     Ok(private(Lang::De, &full))
 }
+
+/// A notice to the account that belongs to no application ("your ID card is ready", "a
+/// found item may be yours"); a push of type `notice` names its id.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Notice {
+    pub id: String,
+    /// `id-ready` or `found-match`.
+    pub kind: String,
+    pub subject: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// When the citizen first opened it (on the web or here).
+    pub read_at: Option<i64>,
+    pub href: String,
+}
+
+/// The account's notices, newest first (a guest's token has none).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeList {
+    pub items: Vec<Notice>,
+}
+
+/// A notice with its text and where it leads.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FullNotice {
+    #[serde(flatten)]
+    pub item: Notice,
+    pub body: String,
+    /// A path of the portal the notice leads to (the pick-up booking, the Fundbüro).
+    pub link: Option<String>,
+}
+
+fn notice_item(tid: &str, n: &rathaus_store::AccountNotice) -> Notice {
+    Notice {
+        id: n.id.clone(),
+        kind: n.kind.clone(),
+        subject: n.subject.clone(),
+        created_at: n.created_at,
+        read_at: n.read_at,
+        href: paths::api_notice(tid, &n.id),
+    }
+}
+
+/// The notices of the token's account that belong to no application.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tenants/{tenant}/notices",
+    tag = "citizen",
+    operation_id = "listNotices",
+    security(("app" = [])),
+    params(("tenant" = String, Path, description = "The portal's id")),
+    responses(
+        (status = 200, description = "The notices", body = NoticeList, links(
+            ("notice" = (operation_id = "getNotice", parameters(("tenant" = "$request.path.tenant"), ("id" = "$response.body#/items/0/id"))))
+        )),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn notices(state: St, headers: HeaderMap, Path(tid): Path<String>) -> Answer {
+    let c = caller(&state, &tid, &headers).await?;
+    let items = match rathaus_app::accounts::own_account(&c, &tid) {
+        Some(a) => rathaus_app::notices::of_account(&state.app, &a)
+            .await?
+            .iter()
+            .map(|n| notice_item(&tid, n))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(private(Lang::De, &NoticeList { items }))
+}
+
+/// One notice of the token's account with its text (the first opening is recorded).
+#[utoipa::path(
+    get,
+    path = "/api/v1/tenants/{tenant}/notices/{id}",
+    tag = "citizen",
+    operation_id = "getNotice",
+    security(("app" = [])),
+    params(
+        ("tenant" = String, Path, description = "The portal's id"),
+        ("id" = String, Path, description = "The notice's id"),
+    ),
+    responses(
+        (status = 200, description = "The notice", body = FullNotice),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such notice of the token's account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn notice(
+    state: St,
+    headers: HeaderMap,
+    Path((tid, id)): Path<(String, String)>,
+) -> Answer {
+    let c = caller(&state, &tid, &headers).await?;
+    let gone = || Problem::not_found().detail("no such notice of yours");
+    let a = rathaus_app::accounts::own_account(&c, &tid).ok_or_else(gone)?;
+    let n = rathaus_app::notices::read(&state.app, &a, &id)
+        .await?
+        .ok_or_else(gone)?;
+    let full = FullNotice {
+        item: notice_item(&tid, &n),
+        body: n.body.clone(),
+        link: n.link.clone(),
+    };
+    Ok(private(Lang::De, &full))
+}

@@ -120,6 +120,8 @@ fn described() -> (Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
         .routes(routes!(payments::payment))
         .routes(routes!(payments::online))
         .routes(routes!(payments::check))
+        .routes(routes!(citizen::notices))
+        .routes(routes!(citizen::notice))
         .routes(routes!(push::vapid_key))
         .routes(routes!(push::list, push::subscribe))
         .routes(routes!(push::unsubscribe))

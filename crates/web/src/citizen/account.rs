@@ -76,6 +76,28 @@ fn appointments(
         .collect()
 }
 
+fn notice_view(tid: &str, n: &rathaus_store::AccountNotice) -> Value {
+    Value::from_serialize(json!({
+        "subject": n.subject,
+        "created": rathaus_app::clock::berlin_datetime(n.created_at),
+        "unread": n.read_at.is_none(),
+        "href": paths::my_notice(tid, &n.id),
+    }))
+}
+
+/// One of the account's loss reports, with what its certificate and withdrawal need.
+fn loss_view(page: &Page<'_>, l: &rathaus_store::LossReport, token: &str) -> Value {
+    Value::from_serialize(json!({
+        "id": l.id,
+        "token": token,
+        "reference": l.reference,
+        "reported": rathaus_app::clock::berlin_datetime(l.created_at),
+        "category": page.text(&format!("found-cat-{}", l.category.replace('_', "-"))),
+        "description": l.description,
+        "lost_on": rathaus_domain::form::format_date_de(&l.lost_on),
+    }))
+}
+
 /// `GET /{t}/mein-bereich`. A guest session opened for one application leads to it.
 pub async fn my_area(
     state: St,
@@ -97,14 +119,23 @@ pub async fn my_area(
         o.applications.iter().partition(|a| a.reference.is_some());
     let documents = documents(&page, &tid, &submitted, &o.files);
     let appointments = appointments(&page, t, &o.appointments);
+    let notices: Vec<Value> = o.notices.iter().map(|n| notice_view(&tid, n)).collect();
+    let losses: Vec<Value> = o
+        .losses
+        .iter()
+        .map(|(l, token)| loss_view(&page, l, token))
+        .collect();
     let fr = Frame::new(t, page, &citizen, jar);
     Ok(fr.ok(
         "citizen/my_area.html",
         context! {
             applications => submitted.iter().map(|a| summary_view(&fr.page, &tid, a)).collect::<Vec<_>>(),
             drafts => drafts.iter().map(|a| summary_view(&fr.page, &tid, a)).collect::<Vec<_>>(),
-            documents, appointments,
-            unread => submitted.iter().map(|a| a.unread).sum::<i64>(),
+            documents, appointments, notices, losses,
+            unread => submitted.iter().map(|a| a.unread).sum::<i64>()
+                + o.notices.iter().filter(|n| n.read_at.is_none()).count() as i64,
+            certificate_action => paths::found_certificate(&tid),
+            withdraw_action => paths::found_withdraw(&tid),
             sessions => o.sessions,
             level => citizen.live.as_ref().map(|l| l.level().as_str()),
             data_href => paths::my_data(&tid),
@@ -196,4 +227,53 @@ pub async fn delete(
         context! { deleted => true, everywhere => false, login => None::<String> },
     );
     Ok((jar, res).into_response())
+}
+
+/// `GET /{t}/mein-bereich/mitteilungen/{id}`: one notice of the account, marked read.
+pub async fn notice_page(
+    state: St,
+    prefs: Prefs,
+    jar: CookieJar,
+    citizen: Citizen,
+    Path((tid, id)): Path<(String, String)>,
+) -> WebResult {
+    let site = state.site();
+    let (t, page) = Page::of(&site, &prefs, &tid)?;
+    let Some(account) = own_account(&citizen, &tid) else {
+        return Ok(login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None).await);
+    };
+    let n = rathaus_app::notices::read(&state.app, &account, &id)
+        .await?
+        .ok_or(crate::kit::WebError::NotFound)?;
+    let fr = Frame::new(t, page, &citizen, jar);
+    Ok(fr.ok(
+        "citizen/notice.html",
+        context! {
+            paragraphs => n.body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>(),
+            subject => n.subject,
+            created => rathaus_app::clock::berlin_datetime(n.created_at),
+            link => n.link,
+            delete_action => paths::my_notice_delete(&tid, &n.id),
+            back => paths::my_area(&tid),
+        },
+    ))
+}
+
+/// `POST /{t}/mein-bereich/mitteilungen/{id}/loeschen`: the notice goes; back to Mein Bereich.
+pub async fn delete_notice(
+    state: St,
+    prefs: Prefs,
+    citizen: Citizen,
+    Path((tid, id)): Path<(String, String)>,
+    Form(_, _jar): Form,
+) -> WebResult {
+    let site = state.site();
+    let (_t, page) = Page::of(&site, &prefs, &tid)?;
+    let Some(account) = own_account(&citizen, &tid) else {
+        return Ok(login_needed(&state, &page, &tid, &prefs.here, citizen.expired, None).await);
+    };
+    if !rathaus_app::notices::delete(&state.app, &account, &id).await? {
+        return Err(crate::kit::WebError::NotFound);
+    }
+    Ok(redirect::to(&paths::my_area(&tid)))
 }

@@ -2,12 +2,13 @@
 //! words over the public layer only) and the loss report (`…/verlust-melden`).
 
 use crate::kit::views::loc;
-use crate::kit::{csrf, paths, Form, Page, Prefs, Query, St, WebError, WebResult};
+use crate::kit::{csrf, paths, Citizen, Form, Page, Prefs, Query, St, WebError, WebResult};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::CookieJar;
 use minijinja::context;
+use rathaus_app::accounts::own_account;
 use rathaus_app::found::{Claimed, FieldErrors, NewClaim, NewLoss, Opened, Reported, Search};
 use rathaus_domain::found::{Category, COLOURS};
 use rathaus_domain::TenantDef;
@@ -142,10 +143,12 @@ enum LossState {
     Withdrawn(bool),
 }
 
+#[allow(clippy::too_many_arguments)]
 fn loss_form(
     page: &Page<'_>,
     t: &TenantDef,
     jar: CookieJar,
+    account: bool,
     input: &NewLoss,
     errors: &FieldErrors,
     state: LossState,
@@ -196,6 +199,7 @@ fn loss_form(
                 _ => None,
             },
             offices => offices(page, t),
+            account, my_area_href => paths::my_area(tid),
         },
     );
     Ok((jar, res).into_response())
@@ -206,6 +210,7 @@ pub async fn loss_page(
     state: St,
     prefs: Prefs,
     jar: CookieJar,
+    citizen: Citizen,
     Path(tid): Path<String>,
 ) -> WebResult {
     let site = state.site();
@@ -214,6 +219,7 @@ pub async fn loss_page(
         &page,
         t,
         jar,
+        own_account(&citizen, &tid).is_some(),
         &NewLoss::default(),
         &Vec::new(),
         LossState::Form,
@@ -221,11 +227,12 @@ pub async fn loss_page(
     )
 }
 
-/// `POST /{t}/fundbuero/verlust-melden`.
+/// `POST /{t}/fundbuero/verlust-melden`: logged in, the report belongs to the account.
 pub async fn report_loss(
     state: St,
     prefs: Prefs,
     ip: crate::kit::ClientIp,
+    citizen: Citizen,
     Path(tid): Path<String>,
     Form(p, jar): Form,
 ) -> WebResult {
@@ -240,7 +247,12 @@ pub async fn report_loss(
         email: p.raw("email").to_owned(),
         consent: p.ticked("einwilligung"),
     };
-    match rathaus_app::found::report_loss(&state.app, t, page.lang(), ip.0, &input).await? {
+    let account = own_account(&citizen, &tid);
+    let reported =
+        rathaus_app::found::report_loss(&state.app, t, page.lang(), ip.0, account.as_ref(), &input)
+            .await?;
+    let account = account.is_some();
+    match reported {
         Reported::Done {
             matches,
             id,
@@ -251,6 +263,7 @@ pub async fn report_loss(
             &page,
             t,
             jar,
+            account,
             &input,
             &Vec::new(),
             LossState::Done(matches, id, certificate, reference, code),
@@ -268,6 +281,7 @@ pub async fn report_loss(
                 &page,
                 t,
                 jar,
+                account,
                 &input,
                 &limited,
                 LossState::Form,
@@ -278,6 +292,7 @@ pub async fn report_loss(
             &page,
             t,
             jar,
+            account,
             &input,
             &e,
             LossState::Form,
@@ -302,6 +317,7 @@ pub async fn withdraw(
         &page,
         t,
         jar,
+        false,
         &NewLoss::default(),
         &Vec::new(),
         LossState::Withdrawn(done),

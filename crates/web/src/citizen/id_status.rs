@@ -1,16 +1,18 @@
 //! "Is my ID card ready?" (`/{t}/ausweis-status`): number and birth date in, the status
 //! out — on the page that answers the post, never in a URL — with the pick-up appointment
-//! when it is ready and "tell me by e-mail" while it is made.
+//! when it is ready and "tell me by e-mail" (or, logged in, in the Postkorb) while it is
+//! made.
 
 use super::{wait_text, with_retry_after};
 use crate::kit::views::loc;
-use crate::kit::{csrf, paths, Form, Page, Prefs, St, WebError, WebResult};
+use crate::kit::{csrf, paths, Citizen, Form, Page, Prefs, St, WebError, WebResult};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use fluent_bundle::FluentArgs;
 use minijinja::context;
+use rathaus_app::accounts::own_account;
 use rathaus_app::id_status::{Answer, Found, Notify, Question};
 use rathaus_domain::form::Message;
 use rathaus_domain::TenantDef;
@@ -53,16 +55,22 @@ fn found_view(page: &Page<'_>, t: &TenantDef, f: &Found) -> Value {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
+/// How the page answers: for a logged-in citizen (told in the Postkorb) or a guest.
+struct Asker<'a> {
+    page: &'a Page<'a>,
+    t: &'a TenantDef,
+    account: bool,
+}
+
 fn render(
-    page: &Page<'_>,
-    t: &TenantDef,
+    a: &Asker<'_>,
     jar: CookieJar,
     q: &Question,
     email: &str,
     shown: Shown,
     status: StatusCode,
 ) -> Response {
+    let (page, t) = (a.page, a.t);
     let tid = t.id.as_str();
     let (jar, token) = csrf::token(jar);
     let w = page.words();
@@ -96,6 +104,8 @@ fn render(
             email_error => error_of("email"),
             errors,
             found, no_status, wait, subscribed,
+            account => a.account,
+            my_area_href => paths::my_area(tid),
             offices => rathaus_app::id_status::offices(t)
                 .map(|(o, _)| json!({"name": loc(&o.name, page.lang()), "href": paths::office(tid, o.id.as_str())}))
                 .collect::<Vec<_>>(),
@@ -121,12 +131,22 @@ fn offered<'s>(
 }
 
 /// `GET /{t}/ausweis-status`: the form.
-pub async fn page(state: St, prefs: Prefs, jar: CookieJar, Path(tid): Path<String>) -> WebResult {
+pub async fn page(
+    state: St,
+    prefs: Prefs,
+    jar: CookieJar,
+    citizen: Citizen,
+    Path(tid): Path<String>,
+) -> WebResult {
     let site = state.site();
     let (t, page) = offered(&site, &prefs, &tid)?;
-    Ok(render(
-        &page,
+    let asker = Asker {
+        page: &page,
         t,
+        account: own_account(&citizen, &tid).is_some(),
+    };
+    Ok(render(
+        &asker,
         jar,
         &Question::default(),
         "",
@@ -147,6 +167,7 @@ pub async fn lookup(
     state: St,
     prefs: Prefs,
     ip: crate::kit::ClientIp,
+    citizen: Citizen,
     Path(tid): Path<String>,
     Form(p, jar): Form,
 ) -> WebResult {
@@ -159,7 +180,12 @@ pub async fn lookup(
         Answer::Wait(ms) => (Shown::Wait(ms), StatusCode::TOO_MANY_REQUESTS),
         Answer::Invalid(e) => (Shown::Form(e), StatusCode::UNPROCESSABLE_ENTITY),
     };
-    Ok(render(&page, t, jar, &q, "", shown, status))
+    let asker = Asker {
+        page: &page,
+        t,
+        account: own_account(&citizen, &tid).is_some(),
+    };
+    Ok(render(&asker, jar, &q, "", shown, status))
 }
 
 /// `POST /{t}/ausweis-status/benachrichtigen`: "tell me when it is ready".
@@ -167,6 +193,7 @@ pub async fn notify(
     state: St,
     prefs: Prefs,
     ip: crate::kit::ClientIp,
+    citizen: Citizen,
     Path(tid): Path<String>,
     Form(p, jar): Form,
 ) -> WebResult {
@@ -174,8 +201,17 @@ pub async fn notify(
     let (t, page) = offered(&site, &prefs, &tid)?;
     let q = question(&p);
     let email = p.raw("email").trim().to_owned();
-    let answer =
-        rathaus_app::id_status::notify(&state.app, t, ip.0, &q, &email, page.lang()).await?;
+    let account = own_account(&citizen, &tid);
+    let answer = rathaus_app::id_status::notify(
+        &state.app,
+        t,
+        ip.0,
+        &q,
+        &email,
+        account.as_ref(),
+        page.lang(),
+    )
+    .await?;
     let (shown, status) = match answer {
         Notify::Subscribed => (Shown::Subscribed, StatusCode::OK),
         Notify::NotNeeded(f) => (Shown::Found(f, None), StatusCode::OK),
@@ -184,5 +220,10 @@ pub async fn notify(
         Notify::Wait(ms) => (Shown::Wait(ms), StatusCode::TOO_MANY_REQUESTS),
         Notify::Invalid(e) => (Shown::Form(e), StatusCode::UNPROCESSABLE_ENTITY),
     };
-    Ok(render(&page, t, jar, &q, &email, shown, status))
+    let asker = Asker {
+        page: &page,
+        t,
+        account: account.is_some(),
+    };
+    Ok(render(&asker, jar, &q, &email, shown, status))
 }

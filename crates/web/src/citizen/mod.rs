@@ -75,6 +75,8 @@ pub fn router(state: &AppState) -> Router<Arc<AppState>> {
             p::my_delete,
             get(account::delete_page).post(account::delete),
         )
+        .route(p::my_notice, get(account::notice_page))
+        .route(p::my_notice_delete, post(account::delete_notice))
         .route(
             p::guest_access,
             get(postkorb::guest_page).post(postkorb::guest_login),

@@ -91,6 +91,8 @@ paths! {
     my_area(tenant) = "/{tenant}/mein-bereich", GET;
     my_data(tenant) = "/{tenant}/mein-bereich/daten.json", GET;
     my_delete(tenant) = "/{tenant}/mein-bereich/konto-loeschen", GET | POST;
+    my_notice(tenant, id) = "/{tenant}/mein-bereich/mitteilungen/{id}", GET;
+    my_notice_delete(tenant, id) = "/{tenant}/mein-bereich/mitteilungen/{id}/loeschen", POST;
     guest_access(tenant) = "/{tenant}/zugang", GET | POST;
     case(tenant, draft) = "/{tenant}/vorgang/{draft}", GET;
     case_message(tenant, draft, message) = "/{tenant}/vorgang/{draft}/nachricht/{message}", GET;
@@ -198,6 +200,8 @@ paths! {
     api_applications(tenant) = "/api/v1/tenants/{tenant}/applications", GET;
     api_application(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}", GET;
     api_message(tenant, id, message) = "/api/v1/tenants/{tenant}/applications/{id}/messages/{message}", GET;
+    api_notices(tenant) = "/api/v1/tenants/{tenant}/notices", GET;
+    api_notice(tenant, id) = "/api/v1/tenants/{tenant}/notices/{id}", GET;
     api_form(tenant, service) = "/api/v1/tenants/{tenant}/services/{service}/form", GET;
     api_drafts(tenant) = "/api/v1/tenants/{tenant}/drafts", POST;
     api_draft(tenant, id) = "/api/v1/tenants/{tenant}/drafts/{id}", GET;

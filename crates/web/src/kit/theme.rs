@@ -80,6 +80,8 @@ const RENAMED: &[(&str, &str)] = &[
     ("found_loss.html", "citizen/found_loss.html"),
     ("found_claim.html", "citizen/found_claim.html"),
     ("found_manage.html", "citizen/found_manage.html"),
+    ("found_macros.html", "citizen/found_macros.html"),
+    ("notice.html", "citizen/notice.html"),
     ("staff_base.html", "staff/base.html"),
     ("staff_inbox.html", "staff/inbox.html"),
     ("staff_case.html", "staff/case.html"),
