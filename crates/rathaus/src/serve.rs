@@ -346,7 +346,7 @@ pub fn run_id_status(
                     e => e.into(),
                 })?;
                 println!(
-                    "{tenant}/{office}: {} documents read, {} new, {} updated, {} ready mails queued",
+                    "{tenant}/{office}: {} documents read, {} new, {} updated, {} ready notifications queued",
                     reports.len(),
                     done.added,
                     done.updated,

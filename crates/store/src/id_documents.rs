@@ -178,7 +178,7 @@ impl Db {
                     actor: actor.to_owned(),
                     action: "id-status-report".into(),
                     object: format!("office:{office}"),
-                    detail: format!("{} reported: {} new, {} updated, {} ready mails", documents.len(), out.added, out.updated, out.notified),
+                    detail: format!("{} reported: {} new, {} updated, {} told it is ready", documents.len(), out.added, out.updated, out.notified),
                 };
                 append_audit!(tx, tenant, &ev);
                 tx.commit().await?;
@@ -209,8 +209,8 @@ impl Db {
     }
 
     /// Asks for the one "ready" news of entry `id`: a mail to `email`, a notice to
-    /// `account` (either or both); `false` if it was already sent or the document is with
-    /// its owner.
+    /// `account` (either or both; what an earlier request named stays); `false` if it was
+    /// already sent or the document is with its owner.
     pub async fn id_document_notify(
         &self,
         id: &str,
@@ -219,7 +219,8 @@ impl Db {
         lang: &str,
     ) -> Result<bool, StoreError> {
         with_pool!(self, |p| sqlx::query(
-            "UPDATE id_documents SET notify_email = $1, notify_account = $2, notify_lang = $3 \
+            "UPDATE id_documents SET notify_email = COALESCE($1, notify_email), \
+             notify_account = COALESCE($2, notify_account), notify_lang = $3 \
              WHERE id = $4 AND notified_at IS NULL AND final_at IS NULL"
         )
         .bind(email)

@@ -493,6 +493,32 @@ async fn works_without_javascript() {
     let _ = b.client.clone().close().await;
 }
 
+/// Logs in at the test identity provider as `who`, from its login page (or, with the
+/// provider's session still open, its consent page) back to the portal.
+pub(crate) async fn provider_login(c: &Client, who: &str) {
+    wait_for_css(c, "form").await;
+    if let Ok(login) = c.find(Locator::Css("input[name=login]")).await {
+        login.send_keys(who).await.unwrap();
+        c.find(Locator::Css("input[name=password]"))
+            .await
+            .unwrap()
+            .send_keys("x")
+            .await
+            .unwrap();
+        click(c, "button[type=submit]").await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    if c.current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("/interaction/")
+    {
+        click(c, "button[type=submit]").await;
+    }
+    wait_for_css(c, "main").await;
+}
+
 pub(crate) async fn fill(c: &Client, id: &str, text: &str) {
     let el = c
         .find(Locator::Id(id))

@@ -270,7 +270,9 @@ both_backends! {
 /// English, after importing the demo's export the README names.
 #[tokio::test]
 async fn the_status_pages_in_the_browser() {
-    use crate::browser::{audit, axe_source, browser, browser_lock, click, fill, wait_for_css};
+    use crate::browser::{
+        audit, axe_source, browser, browser_lock, click, fill, provider_login, wait_for_css,
+    };
     use fantoccini::Locator;
     let _lock = browser_lock().lock().await;
     let port = crate::support::free_port();
@@ -352,30 +354,7 @@ async fn the_status_pages_in_the_browser() {
     c.goto(&app.url("/soest/verwaltung/ausweise/buergerbuero"))
         .await
         .unwrap();
-    wait_for_css(c, "input[name=login]").await;
-    c.find(Locator::Css("input[name=login]"))
-        .await
-        .unwrap()
-        .send_keys("sb-soest")
-        .await
-        .unwrap();
-    c.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys("x")
-        .await
-        .unwrap();
-    click(c, "button[type=submit]").await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    if c.current_url()
-        .await
-        .unwrap()
-        .as_str()
-        .contains("/interaction/")
-    {
-        click(c, "button[type=submit]").await;
-    }
-    wait_for_css(c, "main").await;
+    provider_login(c, "sb-soest").await;
     c.goto(&app.url("/soest/verwaltung/ausweise/buergerbuero"))
         .await
         .unwrap();
@@ -405,6 +384,87 @@ async fn the_status_pages_in_the_browser() {
     click(c, "main form button[type=submit]").await;
     wait_for_css(c, "div.notice[role=status]").await;
     audit(c, &axe_js, "staff upload done".into(), &mut failures).await;
+
+    // Logged in as a citizen: "tell me" goes to Mein Bereich, and so does the notice.
+    c.goto(&app.url("/soest/anmelden?zurueck=/soest/ausweis-status"))
+        .await
+        .unwrap();
+    provider_login(c, "erika").await;
+    wait_for_css(c, "input#nummer").await;
+    fill(c, "nummer", "C4F1GH2JK").await;
+    fill(c, "geburtsdatum", "29.02.1980").await;
+    click(c, "main form button[type=submit]").await;
+    wait_for_css(c, "input#email").await;
+    audit(c, &axe_js, "in production, logged in".into(), &mut failures).await;
+    click(c, "form[action$='/benachrichtigen'] button").await;
+    wait_for_css(c, "div.notice[role=status] a[href='/soest/mein-bereich']").await;
+    audit(c, &axe_js, "notify done, logged in".into(), &mut failures).await;
+    let ready = dir.path().join("fertig.csv");
+    std::fs::write(
+        &ready,
+        "art;seriennummer;geburtsdatum;status;seit\nreisepass;C4F1GH2JK;29.02.1980;abholbereit;2026-12-06\n",
+    )
+    .unwrap();
+    let (ok, out) = run_cli(
+        &app,
+        &[
+            "ausweise",
+            "import",
+            "--tenant",
+            "soest",
+            "--office",
+            "buergerbuero",
+            ready.to_str().unwrap(),
+        ],
+    );
+    assert!(ok && out.contains("1 ready notifications"), "{out}");
+    click(c, "div.notice[role=status] a[href='/soest/mein-bereich']").await;
+    wait_for_css(c, "#mitteilungen").await;
+    audit(
+        c,
+        &axe_js,
+        "Mein Bereich with a notice".into(),
+        &mut failures,
+    )
+    .await;
+    click(c, "a[href^='/soest/mein-bereich/mitteilungen/']").await;
+    wait_for_css(c, "a.button[href*='leistung=ausweis-abholen']").await;
+    audit(c, &axe_js, "a notice".into(), &mut failures).await;
+    click(c, "form[action$='/loeschen'] button").await;
+    wait_for_css(c, "#antraege").await;
+    assert!(
+        c.find(Locator::Css("#mitteilungen")).await.is_err(),
+        "the notice is deleted"
+    );
+
+    // A loss report filed logged in stands in Mein Bereich.
+    c.goto(&app.url("/soest/fundbuero/verlust-melden"))
+        .await
+        .unwrap();
+    wait_for_css(c, "#email-hint").await;
+    audit(c, &axe_js, "loss form, logged in".into(), &mut failures).await;
+    click(c, "#kategorie option[value=umbrella]").await;
+    fill(c, "beschreibung", "Grüner Knirps-Schirm").await;
+    fill(c, "verlustdatum", &crate::found::days_ago(1)).await;
+    click(c, "#einwilligung").await;
+    click(c, "main form button[type=submit]").await;
+    wait_for_css(c, "#gemeldet").await;
+    audit(
+        c,
+        &axe_js,
+        "loss report filed, logged in".into(),
+        &mut failures,
+    )
+    .await;
+    click(c, "main a[href='/soest/mein-bereich#verlustmeldungen']").await;
+    wait_for_css(c, "#verlustmeldungen").await;
+    audit(
+        c,
+        &axe_js,
+        "Mein Bereich with a loss report".into(),
+        &mut failures,
+    )
+    .await;
     let _ = b.client.clone().close().await;
     assert!(
         failures.is_empty(),
