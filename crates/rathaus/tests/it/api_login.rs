@@ -446,6 +446,7 @@ fn token_routes() -> Vec<&'static str> {
                 || p.ends_with("/me")
                 || p.ends_with("/applications")
                 || p.ends_with("/appointments")
+                || p.ends_with("/notices")
         })
         .collect()
 }
@@ -501,7 +502,18 @@ both_backends! {
                 "familyName": "Erika NUR-FUER-ERIKA", "email": "erika@example.org", "consent": true}))
             .send().await.unwrap().json().await.unwrap();
         let appointment = booked["processId"].as_str().expect("booked").to_owned();
-        let id_of = |pattern: &str| if pattern.contains("/appointments/") { appointment.clone() } else { did.clone() };
+        // And a notice of her account (as the Fundbüro or the ID status would write it).
+        let account = crate::support::sql_strings(&app, &format!("SELECT account_id FROM drafts WHERE id = '{did}'")).await.remove(0);
+        let notice = uuid::Uuid::new_v4().to_string();
+        crate::support::sql(&app, &format!("INSERT INTO account_notices (id, tenant_id, account_id, kind, subject, body, created_at) \
+            VALUES ('{notice}', 'solingen', '{account}', 'found-match', 'Fundsache NUR-FUER-ERIKA', 'GEHEIM-TEXT', 1)")).await;
+        let id_of = |pattern: &str| if pattern.contains("/appointments/") {
+            appointment.clone()
+        } else if pattern.contains("/notices/") {
+            notice.clone()
+        } else {
+            did.clone()
+        };
 
         let routes = token_routes();
         assert!(routes.len() >= 4, "{routes:?}");
