@@ -972,6 +972,8 @@ impl Form {
     }
 
     /// Parses the entries of a repeatable group (`<name>.count` of them, bounded by `max`).
+    /// A group that may be empty shows one blank entry; left entirely blank, that lone entry
+    /// means "none". (A blank entry the citizen added to others is still an entry to fill.)
     fn parse_group(&self, f: &FieldDef, name: &str, input: &StepInput) -> (Json, Vec<FieldError>) {
         let count: usize = input
             .get(&format!("{name}.count"))
@@ -981,17 +983,23 @@ impl Form {
             .min(usize::try_from(f.max.unwrap_or(50).clamp(0, 50)).unwrap_or(50) + 1);
         let mut items = Vec::new();
         let mut errors = Vec::new();
+        let may_be_empty = f.min.unwrap_or(0) == 0 && count == 1;
         for n in 0..count {
             let mut item = Map::new();
+            let mut item_errors = Vec::new();
             for g in &f.fields {
                 match self.parse_field(g, &format!("{name}.{n}.{}", g.id), input) {
                     Ok(Some(v)) => {
                         item.insert(g.id.clone(), v);
                     }
                     Ok(None) => {}
-                    Err(e) => errors.extend(e),
+                    Err(e) => item_errors.extend(e),
                 }
             }
+            if may_be_empty && item.is_empty() && item_errors.is_empty() {
+                continue;
+            }
+            errors.extend(item_errors);
             items.push(Json::Object(item));
         }
         (Json::Array(items), errors)

@@ -316,8 +316,11 @@ both_backends! {
         assert_eq!(app.get("/soest/antrag/00000000000000000000000000000000").await.status(), 404);
         assert_eq!(app.get(&format!("/solingen/antrag/{draft}")).await.status(), 404);
         assert_eq!(app.get(&format!("/solingen/antrag/{draft}/schritt/halter")).await.status(), 404);
-        // A service without a form has no application pages.
-        assert_eq!(app.get("/soest/leistungen/hilfe-zum-lebensunterhalt/antrag").await.status(), 404);
+        // A service without a form has no application pages (every demo service has one).
+        let minimal = TestApp::start_with(crate::support::Options::new(b)
+            .definitions(crate::support::workspace_root().join("crates/rathaus/tests/fixtures/minimal"))).await;
+        assert_eq!(minimal.get("/t1/leistungen/s1").await.status(), 200);
+        assert_eq!(minimal.get("/t1/leistungen/s1/antrag").await.status(), 404);
     }
 }
 

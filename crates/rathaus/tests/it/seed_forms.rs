@@ -119,6 +119,29 @@ both_backends! {
             assert_pdf_a(&pdf);
             let text = pdf_text(&pdf);
             assert!(text.contains(&reference), "{service}: PDF names {reference}");
+            // The social-benefit applications reach their Fachverfahren as a structured
+            // document, with the answers and the computed sums.
+            let drop = match service.as_str() {
+                "soest/hilfe-zum-lebensunterhalt" => Some(("ablage/sozialhilfe", "antrag.xml", "Möllenhoff")),
+                "kreis-soest/grundsicherung" => Some(("ablage/grundsicherung", "antrag.json", "Pöppelbaum")),
+                _ => None,
+            };
+            if let Some((dir, file, name)) = drop {
+                let dir = app.data_dir.path().join(dir);
+                let mut folder = None;
+                for _ in 0..100 {
+                    folder = std::fs::read_dir(&dir).ok().and_then(|d| {
+                        d.flatten().map(|e| e.path()).find(|p| p.to_string_lossy().contains(&reference))
+                    });
+                    if folder.is_some() {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                let folder = folder.unwrap_or_else(|| panic!("{service}: nothing handed over to {}\n{}", dir.display(), app.log()));
+                let doc = std::fs::read_to_string(folder.join(file)).unwrap();
+                assert!(doc.contains(name) && doc.contains("einnahmen_monat"), "{service}: {doc}");
+            }
         }
     }
 }

@@ -403,3 +403,59 @@ fn e_mail_addresses_are_parsed() {
         assert!(!email_valid(bad), "{bad}");
     }
 }
+
+#[test]
+fn a_blank_entry_beyond_the_minimum_is_no_entry() {
+    let def = form_def(json!({
+        "steps": [{"id": "haushalt", "title": {"de": "Haushalt"}, "fields": [
+            {"id": "personen", "kind": "group", "label": {"de": "Personen"}, "min": 0, "max": 4, "fields": [
+                {"id": "vorname", "kind": "text", "label": {"de": "Vorname"}},
+                {"id": "kind", "kind": "yes_no", "label": {"de": "Kind?"}}
+            ]}
+        ]}]
+    }));
+    let f = Form::compile(&def, &HashMap::new(), "/form").unwrap_or_else(|p| panic!("{p:?}"));
+    let mut a = Map::new();
+    // The one blank entry the page shows: nobody else lives there.
+    let errs = f.read_step(
+        0,
+        &input(&[("personen.count", "1"), ("personen.0.vorname", "  ")]),
+        &mut a,
+        TODAY,
+    );
+    assert!(errs.is_empty(), "{errs:?}");
+    assert_eq!(a["personen"], json!([]));
+    // An entry begun is an entry, and so is a blank one added to others: missing answers
+    // are errors.
+    let errs = f.read_step(
+        0,
+        &input(&[
+            ("personen.count", "2"),
+            ("personen.0.vorname", "Lotta"),
+            ("personen.1.kind", "ja"),
+        ]),
+        &mut a,
+        TODAY,
+    );
+    assert_eq!(names(&errs), ["personen.0.kind", "personen.1.vorname"]);
+    let errs = f.read_step(
+        0,
+        &input(&[
+            ("personen.count", "2"),
+            ("personen.0.vorname", "Lotta"),
+            ("personen.0.kind", "ja"),
+        ]),
+        &mut a,
+        TODAY,
+    );
+    assert_eq!(names(&errs), ["personen.1.vorname", "personen.1.kind"]);
+    // Blank entries within the minimum still count, and are still refused.
+    let g = dog_form();
+    let errs = g.read_step(
+        1,
+        &input(&[("hunde.count", "1"), ("beginn", "01.03.2024")]),
+        &mut a,
+        TODAY,
+    );
+    assert_eq!(names(&errs), ["hunde.0.rufname", "hunde.0.gelistet"]);
+}
