@@ -381,6 +381,11 @@ pub async fn export(app: &App, a: &OwnAccount) -> AppResult<Json> {
         "appointments": appointments,
         "notices": notices,
         "loss_reports": loss_reports,
+        "moving_folders": db.folders_of_account(tid, aid).await?.iter().map(|f| json!({
+            "plan": f.plan_id, "reference": f.reference, "consent": f.consent,
+            "answers": serde_json::from_str::<Json>(&f.answers).unwrap_or(Json::Null),
+            "created_at": rfc3339(f.created_at),
+        })).collect::<Vec<_>>(),
     }))
 }
 
@@ -417,6 +422,8 @@ pub struct Overview {
     pub notices: Vec<rathaus_store::AccountNotice>,
     /// The account's loss reports, each with the token for its certificate and withdrawal.
     pub losses: Vec<(rathaus_store::LossReport, String)>,
+    /// The account's moving folders.
+    pub folders: Vec<rathaus_store::FolderRow>,
 }
 
 pub async fn overview(app: &App, a: &OwnAccount) -> AppResult<Overview> {
@@ -441,6 +448,7 @@ pub async fn overview(app: &App, a: &OwnAccount) -> AppResult<Overview> {
         sessions: app.db.count_sessions(a.id()).await.unwrap_or(1),
         appointments: crate::appointments::of_account(app, a.tenant(), a.id()).await?,
         notices: app.db.account_notices(a.tenant(), a.id()).await?,
+        folders: app.db.folders_of_account(a.tenant(), a.id()).await?,
         losses,
         applications,
         files,

@@ -87,6 +87,20 @@ pub async fn start(
     c: &Citizen,
     old_token: Option<&str>,
 ) -> AppResult<Result<Started, NotStarted>> {
+    start_with(app, t, o, c, old_token, &Map::new()).await
+}
+
+/// [`start`] with `facts` a moving folder knows (by prefill source: `address`,
+/// `moving_date`, …), which fill the fields declaring that source before the account's
+/// data does — the folder's facts are the newer ones (the new address).
+pub(crate) async fn start_with(
+    app: &App,
+    t: &TenantDef,
+    o: &OfferedService<'_>,
+    c: &Citizen,
+    old_token: Option<&str>,
+    facts: &Map<String, Json>,
+) -> AppResult<Result<Started, NotStarted>> {
     let form = o.form.ok_or(AppError::NotFound)?;
     match admission(o, c) {
         Admission::Allowed => {}
@@ -95,14 +109,28 @@ pub async fn start(
     let account = c.account_id();
     let mut answers = Map::new();
     let mut prefilled = Map::new();
-    if account.is_some() {
-        let profile = crate::accounts::profile(app, t.id.as_str(), c).await?;
-        for f in form.def.steps.iter().flat_map(|s| s.fields.iter()) {
-            if let Some(v) = f.prefill.as_deref().and_then(|src| profile.prefill(src)) {
-                answers.insert(f.id.clone(), v.clone());
-                prefilled.insert(f.id.clone(), v);
-            }
+    let mut from_folder = Vec::new();
+    let profile = match account {
+        Some(_) => Some(crate::accounts::profile(app, t.id.as_str(), c).await?),
+        None => None,
+    };
+    for f in form.def.steps.iter().flat_map(|s| s.fields.iter()) {
+        let Some(src) = f.prefill.as_deref() else {
+            continue;
+        };
+        let fact = facts.get(src).cloned();
+        if fact.is_some() {
+            from_folder.push(Json::String(f.id.clone()));
         }
+        let v = fact.or_else(|| profile.as_ref().and_then(|p| p.prefill(src)));
+        if let Some(v) = v {
+            answers.insert(f.id.clone(), v.clone());
+            prefilled.insert(f.id.clone(), v);
+        }
+    }
+    if !from_folder.is_empty() {
+        // Which of them a moving folder filled (field ids never start with `_`).
+        prefilled.insert("_folder".into(), Json::Array(from_folder));
     }
     let (session, owner_session) = if account.is_some() {
         (None, None)

@@ -407,8 +407,7 @@ pub async fn report_loss(
     let lost_on = recent_day(&input.lost_on, "verlustdatum", &mut errors);
     let email = input.email.trim().to_owned();
     let account = account.filter(|a| a.tenant() == t.id.as_str());
-    let email_ok = (email.is_empty() && account.is_some())
-        || (rathaus_domain::form::email_valid(&email) && email.len() <= 254);
+    let email_ok = crate::notices::reachable(&email, account.is_some());
     if !email_ok {
         errors.push((
             "email",
@@ -466,12 +465,8 @@ pub async fn report_loss(
         .and_then(|i| offices(t).find(|o| o.id.as_str() == i.office_id));
     let news = (!numbers.is_empty()).then(|| match_news(app, t, office, &report, &numbers));
     let ids: Vec<String> = matched.iter().map(|i| i.id.clone()).collect();
-    let year = crate::clock::today_date().year();
     for _ in 0..5 {
-        let reference = format!(
-            "V-{year}-{}",
-            &crate::secrets::random_token()[..6].to_uppercase()
-        );
+        let reference = crate::secrets::new_reference('V');
         report.reference = Some(reference.clone());
         match app.db.add_loss_report(&report, &ids, news.clone()).await {
             Ok(()) => {
@@ -506,21 +501,9 @@ pub enum Opened {
     Invalid(FieldErrors),
 }
 
-/// A reference as typed, in its stored form `V-2026-3FA9C2`: letters and digits only,
-/// case ignored, the letter O read as 0 in the hexadecimal part.
+/// A loss report's reference as typed, in its stored form `V-2026-3FA9C2`.
 fn typed_reference(s: &str) -> String {
-    let plain: String = s
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_uppercase())
-        .take(20)
-        .collect();
-    match plain.strip_prefix('V') {
-        Some(rest) if rest.len() > 4 && rest[..4].chars().all(|c| c.is_ascii_digit()) => {
-            format!("V-{}-{}", &rest[..4], rest[4..].replace('O', "0"))
-        }
-        _ => plain,
-    }
+    crate::secrets::typed_reference('V', s)
 }
 
 /// Opens loss report `reference` with its access `code` (to see, certify or withdraw it

@@ -201,8 +201,7 @@ pub async fn notify(
 ) -> AppResult<Notify> {
     let email = email.trim();
     let account = account.filter(|a| a.tenant() == t.id.as_str());
-    let email_ok = (email.is_empty() && account.is_some())
-        || (rathaus_domain::form::email_valid(email) && email.len() <= 254);
+    let email_ok = crate::notices::reachable(email, account.is_some());
     let found = match lookup(app, t, ip, q).await? {
         Answer::Found(f) => f,
         Answer::NoStatus => return Ok(Notify::NoStatus),

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod drafts;
 pub mod error;
 pub mod files;
+pub mod folders;
 pub mod forms;
 pub mod found;
 pub mod guard;

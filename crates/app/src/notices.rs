@@ -27,6 +27,13 @@ pub(crate) fn to(
     }
 }
 
+/// Whether `email` (trimmed) is a way to tell the citizen: a well-formed address, or none
+/// at all when an account is told instead.
+pub(crate) fn reachable(email: &str, account: bool) -> bool {
+    (email.is_empty() && account)
+        || (rathaus_domain::form::email_valid(email) && email.len() <= 254)
+}
+
 /// The account's notices, newest first.
 pub async fn of_account(app: &App, a: &OwnAccount) -> AppResult<Vec<AccountNotice>> {
     Ok(app.db.account_notices(a.tenant(), a.id()).await?)

@@ -207,11 +207,63 @@ impl Keys {
         token_matches(&normalize_code(typed), &normalize_code(&self.loss_code(id)))
     }
 
+    /// The token a guest's browser holds for moving folder `id` (in a cookie).
+    pub fn folder_token(&self, id: &str) -> String {
+        hex(&self.mac("folder-token", id)[..16])
+    }
+
+    /// Whether `given` is that token (constant time).
+    pub fn folder_token_fits(&self, id: &str, given: &str) -> bool {
+        token_matches(given, &self.folder_token(id))
+    }
+
+    /// The access code of moving folder `id` (12 characters), typed with its reference to
+    /// open it in another browser.
+    pub fn folder_code(&self, id: &str) -> String {
+        grouped(&code_from(&self.mac("folder-code", id), 12))
+    }
+
+    /// Whether `typed` is that code (constant time; spaces, dashes and case ignored).
+    pub fn folder_code_fits(&self, id: &str, typed: &str) -> bool {
+        token_matches(
+            &normalize_code(typed),
+            &normalize_code(&self.folder_code(id)),
+        )
+    }
+
     /// The CSRF token for a browser: bound to its CSRF cookie and to the sessions it holds
     /// (`binding`), so a token of one session never works for another.
     pub fn csrf_token(&self, binding: &str) -> String {
         hex(&self.mac("csrf", binding)[..16])
     }
+}
+
+/// A reference of the form `P-2026-3FA9C2` (`prefix`, year, six hexadecimal digits) as
+/// typed, in its stored form: letters and digits only, case ignored, the letter O read as
+/// 0 in the hexadecimal part.
+pub fn typed_reference(prefix: char, s: &str) -> String {
+    let plain: String = s
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .take(20)
+        .collect();
+    match plain.strip_prefix(prefix) {
+        Some(rest) if rest.len() > 4 && rest[..4].chars().all(|c| c.is_ascii_digit()) => {
+            format!("{prefix}-{}-{}", &rest[..4], rest[4..].replace('O', "0"))
+        }
+        _ => plain,
+    }
+}
+
+/// A new reference `P-2026-3FA9C2` (six random hexadecimal digits; the caller retries on a
+/// conflict).
+pub fn new_reference(prefix: char) -> String {
+    format!(
+        "{prefix}-{}-{}",
+        crate::clock::today_date().year(),
+        &random_token()[..6].to_uppercase()
+    )
 }
 
 #[cfg(test)]

@@ -230,12 +230,14 @@ pub struct Profile {
 }
 
 /// The account data a form field may be prefilled with (`prefill:` of a field).
-pub const PREFILL_SOURCES: [&str; 5] = [
+/// `moving_date` comes only from a moving folder's facts (an account has none).
+pub const PREFILL_SOURCES: [&str; 6] = [
     "given_name",
     "family_name",
     "birth_date",
     "email",
     "address",
+    "moving_date",
 ];
 
 impl Profile {

@@ -60,6 +60,8 @@ struct TenantEntry {
     offered: Vec<(TenantId, ServiceId)>,
     /// Search documents parallel to `offered`.
     search: Vec<SearchDoc>,
+    /// Moving folder plans, compiled.
+    folders: Vec<Arc<crate::form::Folder>>,
 }
 
 pub struct Catalog {
@@ -309,6 +311,82 @@ impl Catalog {
                 }
             }
         }
+        // Moving folders: questions and expressions checked, and every item names a
+        // service offered here, an office's bookable, or is a task.
+        let mut folders: HashMap<TenantId, Vec<Arc<crate::form::Folder>>> = HashMap::new();
+        for (i, t) in tenants.iter().enumerate() {
+            let mut seen = HashSet::new();
+            for (n, f) in t.folders.iter().enumerate() {
+                let base = format!("/folders/{n}");
+                if !seen.insert(f.id.as_str()) {
+                    errors.push(err(
+                        Origin::Tenant(i),
+                        format!("{base}/id"),
+                        format!("duplicate folder id '{}'", f.id),
+                    ));
+                }
+                if !situations.contains(&f.life_situation) {
+                    errors.push(err(
+                        Origin::Tenant(i),
+                        format!("{base}/life_situation"),
+                        format!("unknown life situation '{}'", f.life_situation),
+                    ));
+                }
+                for (si, step) in f.steps.iter().enumerate() {
+                    for (ii, item) in step.items.iter().enumerate() {
+                        let at = format!("{base}/steps/{si}/items/{ii}");
+                        if let Some(sid) = &item.service {
+                            let offered = own
+                                .get(&t.id)
+                                .is_some_and(|m| m.keys().any(|k| k.as_str() == sid))
+                                || t.includes
+                                    .iter()
+                                    .any(|inc| inc.services.iter().any(|s| s.as_str() == sid));
+                            if !offered {
+                                errors.push(err(
+                                    Origin::Tenant(i),
+                                    format!("{at}/service"),
+                                    format!("no service '{sid}' is offered in this portal"),
+                                ));
+                            }
+                        }
+                        if let Some(a) = &item.appointment {
+                            match t.offices.iter().find(|o| o.id.as_str() == a.office) {
+                                None => errors.push(err(
+                                    Origin::Tenant(i),
+                                    format!("{at}/appointment/office"),
+                                    format!("unknown office '{}'", a.office),
+                                )),
+                                Some(o) => {
+                                    let bookable = o
+                                        .appointments
+                                        .iter()
+                                        .any(|c| c.services.iter().any(|b| b.id == a.bookable));
+                                    if !bookable {
+                                        errors.push(err(
+                                            Origin::Tenant(i),
+                                            format!("{at}/appointment/bookable"),
+                                            format!(
+                                                "office '{}' has no bookable '{}'",
+                                                a.office, a.bookable
+                                            ),
+                                        ));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                match crate::form::Folder::compile(f, &lists, &base) {
+                    Ok(c) => folders.entry(t.id.clone()).or_default().push(Arc::new(c)),
+                    Err(problems) => errors.extend(
+                        problems
+                            .into_iter()
+                            .map(|p| err(Origin::Tenant(i), p.pointer, p.message)),
+                    ),
+                }
+            }
+        }
         // Delivery targets may only name the tenant's own services.
         for (i, t) in tenants.iter().enumerate() {
             for (j, d) in t.deliveries.iter().enumerate() {
@@ -337,6 +415,7 @@ impl Catalog {
                     services,
                     offered: Vec::new(),
                     search: Vec::new(),
+                    folders: folders.remove(&t.id).unwrap_or_default(),
                 },
             );
         }
@@ -469,6 +548,19 @@ impl Catalog {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// The moving folder plans of `tenant`.
+    pub fn folders(&self, tenant: &str) -> &[Arc<crate::form::Folder>] {
+        self.tenants
+            .get(tenant)
+            .map(|e| e.folders.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Moving folder plan `id` of `tenant`.
+    pub fn folder(&self, tenant: &str, id: &str) -> Option<&Arc<crate::form::Folder>> {
+        self.folders(tenant).iter().find(|f| f.def.id == id)
     }
 
     /// One service as offered in `tenant`'s portal (own or included).

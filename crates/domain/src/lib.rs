@@ -12,6 +12,7 @@ pub mod booking;
 pub mod case;
 pub mod catalog;
 pub mod delivery;
+pub mod folder;
 pub mod form;
 pub mod found;
 pub mod holiday;

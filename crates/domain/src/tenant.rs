@@ -51,6 +51,10 @@ pub struct TenantDef {
     /// City apps in which citizens may log in to this portal (OAuth 2.0 for native apps).
     #[serde(default)]
     pub apps: Vec<crate::app_client::AppClientDef>,
+    /// Moving folders (Umzugsmappe): plans for a life situation that citizens make their
+    /// own checklist from.
+    #[serde(default)]
+    pub folders: Vec<crate::folder::FolderDef>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

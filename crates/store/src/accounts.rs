@@ -292,6 +292,18 @@ impl Db {
                     .bind(account_id)
                     .execute(&mut *tx)
                     .await?;
+                // Moving folders are the account's own too.
+                sqlx::query("DELETE FROM folder_items WHERE folder_id IN \
+                     (SELECT id FROM folders WHERE tenant_id = $1 AND account_id = $2)")
+                    .bind(tenant_id)
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM folders WHERE tenant_id = $1 AND account_id = $2")
+                    .bind(tenant_id)
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
                 // A waiting "tell me when it is ready" forgets the account.
                 sqlx::query("UPDATE id_documents SET notify_account = NULL WHERE tenant_id = $1 AND notify_account = $2")
                     .bind(tenant_id)

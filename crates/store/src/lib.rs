@@ -12,6 +12,7 @@ mod apps;
 mod blobs;
 mod cases;
 mod files;
+mod folders;
 mod found;
 mod guard;
 mod id_documents;
@@ -34,6 +35,7 @@ pub use cases::{
     StaffMember, StaffSession,
 };
 pub use files::FileMeta;
+pub use folders::{FolderItemRow, FolderRow};
 pub use found::{
     ClaimDecided, FoundClaim, FoundItem, FoundMatch, FoundPhoto, FoundQuery, LossReport, MatchNews,
 };

@@ -19,6 +19,6 @@ mod validate;
 pub use model::*;
 pub use validate::{
     email_valid, format_bytes, format_date_de, iban_valid, parse_date_de, parse_money, to_input,
-    write_input, FieldError, Form, Message, Precheck, StepInput, DEFAULT_FILE_BYTES,
-    MAX_FILE_BYTES,
+    write_input, FieldError, Folder, Form, Message, Planned, Precheck, StepInput,
+    DEFAULT_FILE_BYTES, MAX_FILE_BYTES,
 };

@@ -1758,7 +1758,7 @@ fn check_field(
         let fits = match src.as_str() {
             "address" => k == K::Address,
             "email" => k == K::Email,
-            "birth_date" => k == K::Date,
+            "birth_date" | "moving_date" => k == K::Date,
             "given_name" | "family_name" => k == K::Text,
             _ => false,
         };
@@ -1860,6 +1860,9 @@ pub fn format_bytes(n: u64) -> String {
         format!("{} KB", n.div_ceil(1024))
     }
 }
+
+mod folder;
+pub use folder::{Folder, Planned};
 
 #[cfg(test)]
 mod tests;

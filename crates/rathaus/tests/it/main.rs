@@ -18,6 +18,7 @@ mod backoffice;
 mod broken_definitions;
 mod browser;
 mod catalogue;
+mod folders;
 mod found;
 mod handover;
 mod id_status;

@@ -169,7 +169,24 @@ pub(crate) async fn submit_seed_form(
         .await
         .unwrap();
     assert_eq!(res.status(), 303, "{service}: start");
-    let mut location = res.headers()["location"].to_str().unwrap().to_owned();
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    continue_seed_form(app, http, service, steps, location).await
+}
+
+/// Fills a draft already started (at the step `location` names) with the fixture answers
+/// and submits it; returns the receipt path.
+pub(crate) async fn continue_seed_form(
+    app: &TestApp,
+    http: &reqwest::Client,
+    service: &str,
+    steps: &[Step],
+    mut location: String,
+) -> String {
+    let get = |path: String| {
+        let http = http.clone();
+        let url = app.url(&path);
+        async move { decode_html(&http.get(url).send().await.unwrap().text().await.unwrap()) }
+    };
     for s in steps {
         assert!(
             location.ends_with(&format!("/schritt/{}", s.step)),

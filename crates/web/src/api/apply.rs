@@ -302,7 +302,11 @@ fn draft_model(d: &OwnDraft, l: &Loaded<'_>, lang: Lang) -> DraftModel {
             })
             .collect(),
         answers: JsonValue::Object(answers),
-        prefilled: prefilled.keys().cloned().collect(),
+        prefilled: prefilled
+            .keys()
+            .filter(|k| !k.starts_with('_'))
+            .cloned()
+            .collect(),
         reference: draft.reference.clone(),
         application: draft
             .reference

@@ -125,13 +125,27 @@ pub async fn my_area(
         .iter()
         .map(|(l, token)| loss_view(&page, l, token))
         .collect();
+    let folders: Vec<Value> = o
+        .folders
+        .iter()
+        .map(|f| {
+            let title = site
+                .catalog
+                .folder(&tid, &f.plan_id)
+                .map(|p| loc(&p.def.title, page.lang()));
+            Value::from_serialize(json!({
+                "title": title, "href": paths::folder(&tid, &f.id),
+                "created": rathaus_app::clock::berlin_datetime(f.created_at),
+            }))
+        })
+        .collect();
     let fr = Frame::new(t, page, &citizen, jar);
     Ok(fr.ok(
         "citizen/my_area.html",
         context! {
             applications => submitted.iter().map(|a| summary_view(&fr.page, &tid, a)).collect::<Vec<_>>(),
             drafts => drafts.iter().map(|a| summary_view(&fr.page, &tid, a)).collect::<Vec<_>>(),
-            documents, appointments, notices, losses,
+            documents, appointments, notices, losses, folders,
             unread => submitted.iter().map(|a| a.unread).sum::<i64>()
                 + o.notices.iter().filter(|n| n.read_at.is_none()).count() as i64,
             certificate_action => paths::found_certificate(&tid),

@@ -114,7 +114,7 @@ async fn open_form<'a>(
 }
 
 /// Splits a form post into its answers and the button pressed.
-fn input_of(pairs: &[(String, String)]) -> (StepInput, Option<String>) {
+pub(super) fn input_of(pairs: &[(String, String)]) -> (StepInput, Option<String>) {
     let mut input = StepInput::new();
     let mut action = None;
     for (k, v) in pairs {
@@ -447,11 +447,24 @@ fn step_view(
         .as_deref()
         .and_then(|p| serde_json::from_str(p).ok())
         .unwrap_or_default();
+    // Fields a moving folder's facts filled are listed under `_folder` (no field id
+    // starts with an underscore).
+    let from_folder = |name: &str| {
+        prefilled
+            .get("_folder")
+            .and_then(Json::as_array)
+            .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(name)))
+    };
     let mut fields = ctx.fields();
     for fv in &mut fields {
-        fv.prefilled = prefilled
+        let unchanged = prefilled
             .get(&fv.name)
             .is_some_and(|v| answers.get(&fv.name) == Some(v));
+        fv.prefilled = unchanged.then_some(if from_folder(&fv.name) {
+            "prefill-mark-folder"
+        } else {
+            "prefill-mark"
+        });
     }
     let visible = form.visible_steps(answers, &today);
     let position = visible

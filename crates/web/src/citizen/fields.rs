@@ -45,8 +45,9 @@ pub(super) struct FieldView {
     file: Option<FileView>,
     accept: String,
     file_rules: String,
-    /// Taken from the citizen's account and unchanged since.
-    pub prefilled: bool,
+    /// Taken from the citizen's account or moving folder and unchanged since: the text
+    /// key saying where from.
+    pub prefilled: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -318,7 +319,7 @@ impl Ctx<'_> {
             } else {
                 String::new()
             },
-            prefilled: false,
+            prefilled: None,
         }
     }
 }

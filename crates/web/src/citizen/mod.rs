@@ -9,6 +9,7 @@ mod app_login;
 mod apply;
 mod appointments;
 mod fields;
+mod folders;
 mod found;
 mod id_status;
 mod login;
@@ -75,6 +76,11 @@ pub fn router(state: &AppState) -> Router<Arc<AppState>> {
             p::my_delete,
             get(account::delete_page).post(account::delete),
         )
+        .route(p::folder_new, get(folders::new_page).post(folders::create))
+        .route(p::folder, get(folders::page))
+        .route(p::folder_item, post(folders::item))
+        .route(p::folder_delete, post(folders::delete))
+        .route(p::folder_open, get(folders::open_page).post(folders::open))
         .route(p::my_notice, get(account::notice_page))
         .route(p::my_notice_delete, post(account::delete_notice))
         .route(

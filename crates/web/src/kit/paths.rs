@@ -91,6 +91,11 @@ paths! {
     my_area(tenant) = "/{tenant}/mein-bereich", GET;
     my_data(tenant) = "/{tenant}/mein-bereich/daten.json", GET;
     my_delete(tenant) = "/{tenant}/mein-bereich/konto-loeschen", GET | POST;
+    folder_new(tenant, plan) = "/{tenant}/mappen/{plan}", GET | POST;
+    folder(tenant, id) = "/{tenant}/mappe/{id}", GET;
+    folder_item(tenant, id, item) = "/{tenant}/mappe/{id}/punkt/{item}", POST;
+    folder_delete(tenant, id) = "/{tenant}/mappe/{id}/loeschen", POST;
+    folder_open(tenant) = "/{tenant}/mappe-oeffnen", GET | POST;
     my_notice(tenant, id) = "/{tenant}/mein-bereich/mitteilungen/{id}", GET;
     my_notice_delete(tenant, id) = "/{tenant}/mein-bereich/mitteilungen/{id}/loeschen", POST;
     guest_access(tenant) = "/{tenant}/zugang", GET | POST;

@@ -229,11 +229,28 @@ async fn group_page(state: St, prefs: Prefs, tid: String, gid: String, g: Groupi
     if services.is_empty() {
         return Err(WebError::NotFound);
     }
+    // A life situation with a moving folder plan offers it first.
+    let folders: Vec<_> = match g {
+        Grouping::LifeSituations => site
+            .catalog
+            .folders(id)
+            .iter()
+            .filter(|f| f.def.life_situation.as_str() == gid)
+            .map(|f| {
+                context! {
+                    title => loc(&f.def.title, prefs.lang), intro => loc(&f.def.intro, prefs.lang),
+                    href => paths::folder_new(id, &f.def.id),
+                }
+            })
+            .collect(),
+        Grouping::Topics => Vec::new(),
+    };
     Ok(page.ok(
         "public/group.html",
         context! {
             kind => g.key(), index_href => g.index_href(id),
             title => loc(&title, prefs.lang), description => loc(&description, prefs.lang), services,
+            folders, folder_open_href => paths::folder_open(id),
         },
     ))
 }

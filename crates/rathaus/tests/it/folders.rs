@@ -1,0 +1,196 @@
+//! Moving folders end to end on both engines, with the Soest demo's "Umzug nach Soest": a
+//! guest answers the opening questions (a wrong answer keeps the others), gets the items
+//! that apply with their due dates, starts the dog registration and the waste bins from
+//! the folder with the shared facts prefilled and marked, submits both, marks a task done
+//! and another not for her; another browser sees nothing without the code, and everything
+//! with it; deleting ends it. An account's folder (Solingen) opens for the account only,
+//! stands in Mein Bereich, is in the data export and goes with the account.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::accounts::{client, login};
+use crate::both_backends;
+use crate::seed_forms::{continue_seed_form, seed_steps};
+use crate::support::{
+    csrf_token, decode_html, free_port, sql_strings, Backend, OidcProvider, Options, TestApp,
+};
+
+async fn get(http: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let res = http.get(app.url(path)).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, decode_html(&res.text().await.unwrap()))
+}
+
+/// Posts `form` (with the CSRF token of the page at `page`) to `path`: status, location
+/// and body.
+async fn post(
+    http: &reqwest::Client,
+    app: &TestApp,
+    page: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String, String) {
+    let (_, html) = get(http, app, page).await;
+    let csrf = csrf_token(&html).expect(&html);
+    let mut fields = vec![("_csrf", csrf.as_str())];
+    fields.extend_from_slice(form);
+    let res = http.post(app.url(path)).form(&fields).send().await.unwrap();
+    let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, decode_html(&res.text().await.unwrap()))
+}
+
+fn days_from_now(days: i64) -> jiff::civil::Date {
+    jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Berlin").unwrap())
+        .date()
+        .checked_add(jiff::Span::new().days(days))
+        .unwrap()
+}
+
+fn after(html: &str, key: &str, end: &str) -> String {
+    let i = html.find(key).unwrap_or_else(|| panic!("{key} in {html}")) + key.len();
+    html[i..i + html[i..].find(end).unwrap()].to_owned()
+}
+
+/// The `<li>` of item `id` on the folder page.
+fn item<'a>(html: &'a str, id: &str) -> &'a str {
+    let i = html
+        .find(&format!("id=\"punkt-{id}\""))
+        .unwrap_or_else(|| panic!("item {id} in {html}"));
+    &html[i..i + html[i..].find("</li>").unwrap()]
+}
+
+both_backends! {
+    async fn a_moving_folder_answers_once_for_every_service_it_holds(b: Backend) {
+        let port = free_port();
+        let provider = OidcProvider::start(port).await;
+        let dir = tempfile::tempdir().unwrap();
+        let app = TestApp::start_with(provider.options(Options::new(b), port, dir.path())).await;
+        let guest = client();
+
+        // The life situation offers the folder.
+        let (_, html) = get(&guest, &app, "/soest/lebenslagen/umzug").await;
+        assert!(html.contains("Umzug nach Soest") && html.contains("href=\"/soest/mappen/umzug-nach-soest\""), "{html}");
+
+        // A wrong answer keeps every other one.
+        let new = "/soest/mappen/umzug-nach-soest";
+        let moving = days_from_now(3);
+        let moving_de = moving.strftime("%d.%m.%Y").to_string();
+        let mut answers = vec![("umzugsdatum", "31.02.2027"), ("zuzug", "von_ausserhalb"), ("vorname", "Jana"),
+            ("nachname", "Umzieher-Demo"), ("neue_anschrift.street", "Brüderstraße"), ("neue_anschrift.house_number", "12"),
+            ("neue_anschrift.postal_code", "59494"), ("neue_anschrift.city", "Soest"), ("email", "jana.umzug@example.org"),
+            ("hund", "ja"), ("auto", "nein"), ("kinder", "nein"), ("pferd", "ja"), ("einwilligung", "ja")];
+        let (status, _, html) = post(&guest, &app, new, new, &answers).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("id=\"f-umzugsdatum-error\"") && html.contains("value=\"Umzieher-Demo\""), "{html}");
+        answers[0].1 = &moving_de;
+        let (status, location, html) = post(&guest, &app, new, new, &answers).await;
+        assert_eq!(status, 303, "{html}");
+        assert!(location.starts_with("/soest/mappe/"), "{location}");
+        let folder = location.clone();
+
+        // The items that apply, with their due dates.
+        let (status, html) = get(&guest, &app, &folder).await;
+        assert_eq!(status, 200);
+        for (id, shown) in [("nachsendeauftrag", true), ("kita", false), ("ummeldung", true), ("hund", true),
+            ("muelltonnen", true), ("muelltonnen-alt", false), ("fahrzeug", false), ("reitkennzeichen", true), ("rundfunk", true)] {
+            assert_eq!(html.contains(&format!("id=\"punkt-{id}\"")), shown, "{id}: {html}");
+        }
+        let due = days_from_now(17).strftime("%d.%m.%Y").to_string();
+        assert!(item(&html, "ummeldung").contains(&format!("fällig bis {due}")), "{}", item(&html, "ummeldung"));
+        assert!(item(&html, "ummeldung").contains("href=\"/soest/termine/buergerbuero?leistung=ummeldung\""));
+        assert!(item(&html, "reitkennzeichen").contains("Reitkennzeichen"), "the Kreis's service in the Stadt's folder");
+        let reference = after(&html, "<dt>Mappennummer</dt><dd>", "<");
+        let code = after(&html, "<dt>Zugangscode</dt><dd><code>", "<");
+        assert!(reference.starts_with("M-") && code.len() == 14, "{reference} {code}");
+
+        // Nobody else opens it.
+        let other = client();
+        assert_eq!(get(&other, &app, &folder).await.0, 404);
+
+        // The dog, applied for from the folder: the facts are prefilled and marked.
+        let (status, step, _) = post(&guest, &app, &folder, &format!("{folder}/punkt/hund"), &[("aktion", "beantragen")]).await;
+        assert_eq!(status, 303);
+        assert!(step.ends_with("/schritt/halter"), "{step}");
+        let (_, html) = get(&guest, &app, &step).await;
+        assert!(html.contains("value=\"Jana\"") && html.contains("value=\"Brüderstraße\""), "{html}");
+        assert!(html.contains("Aus Ihrer Umzugsmappe übernommen."), "{html}");
+        let receipt = continue_seed_form(&app, &guest, "soest/hundeanmeldung", &seed_steps("soest/hundeanmeldung"), step).await;
+        let (_, html) = get(&guest, &app, &receipt).await;
+        let dog_reference = after(&html, "class=\"reference\">", "<");
+
+        // The waste bins: the new address and the moving date taken over.
+        let (status, step, _) = post(&guest, &app, &folder, &format!("{folder}/punkt/muelltonnen"), &[("aktion", "beantragen")]).await;
+        assert_eq!(status, 303);
+        let (_, html) = get(&guest, &app, &step).await;
+        assert!(html.contains("value=\"Brüderstraße\""), "{html}");
+        let drafts = sql_strings(&app, "SELECT answers FROM drafts WHERE service_id = 'abfallbehaelter-anmeldung'").await;
+        assert!(drafts[0].contains(&moving.to_string()), "the moving date as the start: {drafts:?}");
+        continue_seed_form(&app, &guest, "soest/abfallbehaelter-anmeldung", &seed_steps("soest/abfallbehaelter-anmeldung"), step).await;
+
+        // A task done, one not for her.
+        let (status, back, _) = post(&guest, &app, &folder, &format!("{folder}/punkt/nachsendeauftrag"), &[("aktion", "erledigt")]).await;
+        assert_eq!((status, back.as_str()), (303, folder.as_str()));
+        post(&guest, &app, &folder, &format!("{folder}/punkt/reitkennzeichen"), &[("aktion", "nicht_fuer_mich")]).await;
+        let (status, _, _) = post(&guest, &app, &folder, &format!("{folder}/punkt/gibt-es-nicht"), &[("aktion", "erledigt")]).await;
+        assert_eq!(status, 404);
+        let (_, html) = get(&guest, &app, &folder).await;
+        assert!(item(&html, "hund").contains("Antrag gestellt") && item(&html, "hund").contains(&dog_reference), "{}", item(&html, "hund"));
+        assert!(item(&html, "muelltonnen").contains("Antrag gestellt"));
+        assert!(item(&html, "nachsendeauftrag").contains("erledigt"));
+        assert!(item(&html, "reitkennzeichen").contains("nicht für mich"));
+        assert!(html.contains("Noch ein Punkt ist offen."), "the Ummeldung: {html}");
+
+        // Another browser: nothing with a wrong code, everything with the right one.
+        let open = "/soest/mappe-oeffnen";
+        let (status, _, html) = post(&other, &app, open, open, &[("mappe", &reference), ("code", "AAAA-BBBB-CCCC")]).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Zu diesen Angaben gibt es keine Mappe."), "{html}");
+        let typed = reference.to_lowercase().replace('-', " ");
+        let (status, location, _) = post(&other, &app, open, open, &[("mappe", &typed), ("code", &code.to_lowercase())]).await;
+        assert_eq!((status, location.as_str()), (303, folder.as_str()));
+        let (status, html) = get(&other, &app, &folder).await;
+        assert_eq!(status, 200);
+        assert!(item(&html, "hund").contains("Antrag gestellt") && item(&html, "nachsendeauftrag").contains("erledigt"), "{html}");
+
+        // Deleted, it is gone for both browsers; the applications stay.
+        let (status, _, html) = post(&other, &app, &folder, &format!("{folder}/loeschen"), &[]).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Ihre Mappe wurde gelöscht."));
+        assert_eq!(get(&guest, &app, &folder).await.0, 404);
+        assert_eq!(sql_strings(&app, "SELECT item_id FROM folder_items").await.len(), 0);
+        assert_eq!(sql_strings(&app, "SELECT reference FROM submissions").await.len(), 2);
+
+        // An account's folder: its own, without consent nothing of it is taken over.
+        let erika = client();
+        login(&app, &erika, "solingen", "erika").await;
+        let new = "/solingen/mappen/umzug-in-solingen";
+        let (status, location, html) = post(&erika, &app, new, new, &[("umzugsdatum", &moving_de), ("vorname", "Erika"),
+            ("nachname", "Mappe-Demo"), ("neue_anschrift.street", "Kasinostraße"), ("neue_anschrift.house_number", "3"),
+            ("neue_anschrift.postal_code", "42651"), ("neue_anschrift.city", "Solingen"), ("bewohnerzone", "ja"), ("auto", "ja")]).await;
+        assert_eq!(status, 303, "{html}");
+        let (_, html) = get(&erika, &app, &location).await;
+        assert!(html.contains("id=\"punkt-bewohnerparken\"") && !html.contains("Mappennummer"), "{html}");
+        let (_, my) = get(&erika, &app, "/solingen/mein-bereich").await;
+        assert!(my.contains("Meine Umzugsmappen") && my.contains(&format!("href=\"{location}\"")), "{my}");
+        let max = client();
+        login(&app, &max, "solingen", "max").await;
+        assert_eq!(get(&max, &app, &location).await.0, 404);
+        let (status, step, _) = post(&erika, &app, &location, &format!("{location}/punkt/bewohnerparken"), &[("aktion", "beantragen")]).await;
+        assert_eq!(status, 303);
+        let (_, html) = get(&erika, &app, &step).await;
+        assert!(!html.contains("Kasinostraße") && !html.contains("Aus Ihrer Umzugsmappe"), "no consent, nothing taken over: {html}");
+        let data: serde_json::Value = erika.get(app.url("/solingen/mein-bereich/daten.json")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(data["moving_folders"][0]["plan"], "umzug-in-solingen", "{data}");
+        let (_, html) = get(&erika, &app, "/solingen/mein-bereich/konto-loeschen").await;
+        let res = erika.post(app.url("/solingen/mein-bereich/konto-loeschen"))
+            .form(&[("_csrf", csrf_token(&html).unwrap().as_str()), ("bestaetigt", "ja")]).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(sql_strings(&app, "SELECT id FROM folders").await.is_empty(), "the folder goes with the account");
+    }
+}
