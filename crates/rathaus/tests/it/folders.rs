@@ -194,3 +194,127 @@ both_backends! {
         assert!(sql_strings(&app, "SELECT id FROM folders").await.is_empty(), "the folder goes with the account");
     }
 }
+
+/// The folder's pages in Chromium, with axe-core on every page and state, German and English.
+#[tokio::test]
+async fn the_moving_folder_in_the_browser() {
+    use crate::browser::{audit, axe_source, browser, browser_lock, click, wait_for_css};
+    use fantoccini::{Client, Locator};
+    let _lock = browser_lock().lock().await;
+    let app = TestApp::start(Backend::Sqlite).await;
+    let axe_js = axe_source();
+    let b = browser(true, 1280, 900).await;
+    let c = &b.client;
+    let mut failures = Vec::new();
+    let type_in = |c: &Client, name: &'static str, value: String| {
+        let c = c.clone();
+        async move {
+            let el = c
+                .find(Locator::Css(&format!("[name='{name}']")))
+                .await
+                .unwrap();
+            el.clear().await.unwrap();
+            el.send_keys(&value).await.unwrap();
+        }
+    };
+    let choose = |c: &Client, name: &'static str, value: &'static str| {
+        let c = c.clone();
+        async move {
+            let input = c
+                .find(Locator::Css(&format!(
+                    "input[name='{name}'][value='{value}']"
+                )))
+                .await
+                .unwrap();
+            let id = input.attr("id").await.unwrap().unwrap();
+            click(&c, &format!("label[for='{id}']")).await;
+        }
+    };
+
+    c.goto(&app.url("/soest/lebenslagen/umzug")).await.unwrap();
+    wait_for_css(c, ".folder-offer").await;
+    audit(
+        c,
+        &axe_js,
+        "life situation with its folder".into(),
+        &mut failures,
+    )
+    .await;
+    click(c, ".folder-offer a.button-link").await;
+    wait_for_css(c, "input[name='umzugsdatum']").await;
+    audit(c, &axe_js, "opening questions".into(), &mut failures).await;
+    click(c, "main form .actions button").await;
+    wait_for_css(c, ".error-summary").await;
+    audit(
+        c,
+        &axe_js,
+        "opening questions with errors".into(),
+        &mut failures,
+    )
+    .await;
+    type_in(
+        c,
+        "umzugsdatum",
+        days_from_now(5).strftime("%d.%m.%Y").to_string(),
+    )
+    .await;
+    choose(c, "zuzug", "von_ausserhalb").await;
+    type_in(c, "vorname", "Jana".into()).await;
+    type_in(c, "nachname", "Umzieher-Demo".into()).await;
+    type_in(c, "neue_anschrift.street", "Brüderstraße".into()).await;
+    type_in(c, "neue_anschrift.house_number", "12".into()).await;
+    type_in(c, "neue_anschrift.postal_code", "59494".into()).await;
+    type_in(c, "neue_anschrift.city", "Soest".into()).await;
+    choose(c, "hund", "ja").await;
+    choose(c, "auto", "nein").await;
+    choose(c, "kinder", "nein").await;
+    choose(c, "pferd", "nein").await;
+    click(c, "main form .actions button").await;
+    wait_for_css(c, "#punkt-hund").await;
+    audit(c, &axe_js, "the checklist".into(), &mut failures).await;
+    click(c, "#punkt-nachsendeauftrag button[value='erledigt']").await;
+    wait_for_css(c, "#punkt-nachsendeauftrag.folder-done").await;
+    audit(
+        c,
+        &axe_js,
+        "the checklist with a task done".into(),
+        &mut failures,
+    )
+    .await;
+    let folder = c.current_url().await.unwrap().path().to_owned();
+    c.goto(&app.url(&format!("{folder}?lang=en")))
+        .await
+        .unwrap();
+    wait_for_css(c, "#punkt-hund").await;
+    audit(c, &axe_js, "en: the checklist".into(), &mut failures).await;
+    c.goto(&app.url(&format!("{folder}?lang=de")))
+        .await
+        .unwrap();
+    click(c, "#punkt-hund button[value='beantragen']").await;
+    wait_for_css(c, "p.prefilled").await;
+    audit(
+        c,
+        &axe_js,
+        "a step prefilled from the folder".into(),
+        &mut failures,
+    )
+    .await;
+    c.goto(&app.url("/soest/mappe-oeffnen")).await.unwrap();
+    wait_for_css(c, "input[name='mappe']").await;
+    audit(c, &axe_js, "opening a folder".into(), &mut failures).await;
+    type_in(c, "mappe", "M-2026-000000".into()).await;
+    type_in(c, "code", "AAAA-BBBB-CCCC".into()).await;
+    click(c, "main form button[type=submit]").await;
+    wait_for_css(c, "#keine-mappe").await;
+    audit(c, &axe_js, "opening a folder: none".into(), &mut failures).await;
+    c.goto(&app.url(&folder)).await.unwrap();
+    click(c, "form[action$='/loeschen'] button").await;
+    wait_for_css(c, "#geloescht").await;
+    audit(c, &axe_js, "folder deleted".into(), &mut failures).await;
+    let _ = b.client.clone().close().await;
+    assert!(
+        failures.is_empty(),
+        "axe violations:\n{}",
+        failures.join("\n")
+    );
+}
