@@ -881,6 +881,20 @@ folder-open-intro = Geben Sie Mappennummer und Zugangscode ein, um Ihre Mappe in
 folder-open-none = Zu diesen Angaben gibt es keine Mappe.
 folder-open-wait = Zu viele Versuche. Bitte versuchen Sie es wieder ab { $time }.
 folder-open-submit = Öffnen
+folder-remind-subject = Umzugsmappe: { $count ->
+    [one] ein Punkt ist bald fällig
+   *[other] { $count } Punkte sind bald fällig
+}
+folder-remind-body = Guten Tag,
+
+    in Ihrer Umzugsmappe „{ $folder }“ { $count ->
+        [one] ist ein Punkt
+       *[other] sind { $count } Punkte
+    } in den nächsten Tagen fällig. Welche, sehen Sie in der Mappe: { $link } { $reference }
+
+    Diese Erinnerung kommt für jeden Punkt nur einmal.
+
+    { $authority }
 my-folders = Meine Umzugsmappen
 my-appointments = Ihre Termine
 

@@ -876,6 +876,20 @@ folder-open-intro = Enter the folder number and access code to open your folder 
 folder-open-none = There is no folder for these details.
 folder-open-wait = Too many tries. Please try again from { $time }.
 folder-open-submit = Open
+folder-remind-subject = Moving folder: { $count ->
+    [one] one item is due soon
+   *[other] { $count } items are due soon
+}
+folder-remind-body = Hello,
+
+    in your moving folder "{ $folder }" { $count ->
+        [one] one item is
+       *[other] { $count } items are
+    } due in the next few days. You see which in the folder: { $link } { $reference }
+
+    This reminder comes only once for each item.
+
+    { $authority }
 my-folders = My moving folders
 my-appointments = Your appointments
 

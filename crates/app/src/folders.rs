@@ -182,13 +182,22 @@ pub struct Item {
 /// The folder's items that apply to its answers, each with its state: what the citizen
 /// marked, or what the application started from it did.
 pub async fn items(app: &App, plan: &Folder, f: &OwnFolder) -> AppResult<Vec<Item>> {
-    let answers = f.answers();
-    let rows = app.db.folder_items(f.id()).await?;
+    Ok(items_of(app, plan, &f.row)
+        .await?
+        .into_iter()
+        .map(|(i, _)| i)
+        .collect())
+}
+
+/// [`items`] of a stored folder, each with when it was reminded of.
+async fn items_of(app: &App, plan: &Folder, f: &FolderRow) -> AppResult<Vec<(Item, Option<i64>)>> {
+    let answers: Map<String, Json> = serde_json::from_str(&f.answers).unwrap_or_default();
+    let rows = app.db.folder_items(&f.id).await?;
     let mut out = Vec::new();
     for p in plan.plan(&answers, &crate::clock::today()) {
         let row = rows.iter().find(|r| r.item_id == p.item.id);
         let application = match row.and_then(|r| r.draft_id.as_deref()) {
-            Some(d) => app.db.application(&f.row.tenant_id, d).await?,
+            Some(d) => app.db.application(&f.tenant_id, d).await?,
             None => None,
         };
         let marked = row
@@ -199,16 +208,117 @@ pub async fn items(app: &App, plan: &Folder, f: &OwnFolder) -> AppResult<Vec<Ite
             Some(_) if marked == ItemState::Open => ItemState::Draft,
             _ => marked,
         };
-        out.push(Item {
-            step: p.step.id.clone(),
-            step_title: p.step.title.clone(),
-            def: p.item.clone(),
-            due: p.due,
-            state,
-            application,
-        });
+        out.push((
+            Item {
+                step: p.step.id.clone(),
+                step_title: p.step.title.clone(),
+                def: p.item.clone(),
+                due: p.due,
+                state,
+                application,
+            },
+            row.and_then(|r| r.reminded_at),
+        ));
     }
     Ok(out)
+}
+
+/// How many days ahead of a due date the citizen is reminded.
+pub const REMIND_DAYS: i64 = 3;
+
+/// Reminds citizens of folder items due within [`REMIND_DAYS`] that are still open (or an
+/// application begun): once per item, by a mail to the folder's e-mail address (if it has
+/// one) and, for an account, a notice in Mein Bereich. The reminder names no item and no
+/// answer — only how many are due and where the folder is. Run with the other periodic work.
+pub async fn remind(app: &App) -> AppResult<u64> {
+    let today = crate::clock::today();
+    let until = crate::clock::today_date()
+        .checked_add(jiff::Span::new().days(REMIND_DAYS))
+        .map(|d| d.to_string())
+        .unwrap_or_else(|_| today.clone());
+    let since = crate::clock::now_millis() - 400 * crate::clock::DAY_MS;
+    let site = app.site();
+    let mut sent = 0;
+    for f in app.db.folders_since(since).await? {
+        let (Some(t), Some(plan)) = (
+            site.tenant(&f.tenant_id),
+            site.catalog.folder(&f.tenant_id, &f.plan_id),
+        ) else {
+            continue;
+        };
+        let due: Vec<String> = items_of(app, plan, &f)
+            .await?
+            .into_iter()
+            .filter(|(i, reminded)| {
+                reminded.is_none()
+                    && matches!(i.state, ItemState::Open | ItemState::Draft)
+                    && i.due
+                        .as_deref()
+                        .is_some_and(|d| *d >= *today && *d <= *until)
+            })
+            .map(|(i, _)| i.def.id)
+            .collect();
+        if due.is_empty() {
+            continue;
+        }
+        let answers: Map<String, Json> = serde_json::from_str(&f.answers).unwrap_or_default();
+        let email = plan
+            .facts(&answers)
+            .get("email")
+            .and_then(Json::as_str)
+            .map(str::to_owned);
+        let lang = rathaus_domain::Lang::De;
+        let w = site.words(t.id.as_str(), lang);
+        let path = match &f.account_id {
+            Some(_) => crate::links::folder(t.id.as_str(), &f.id),
+            None => crate::links::folder_open(t.id.as_str()),
+        };
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("count", due.len());
+        args.set("folder", plan.def.title.get(lang).0.to_owned());
+        args.set("authority", t.name.get(lang).0.to_owned());
+        args.set("link", app.config.url(&path));
+        // A guest opens it with its reference (and the code they noted down).
+        let reference = match f.account_id {
+            None => format!("({} {})", w.get("folder-reference"), f.reference),
+            Some(_) => String::new(),
+        };
+        args.set("reference", reference);
+        let subject = w.with("folder-remind-subject", &args);
+        let body = w.with("folder-remind-body", &args);
+        let mail = email.map(|to| {
+            let payload = rathaus_jobs::MailPayload {
+                to,
+                subject: subject.clone(),
+                body: body.clone(),
+                attachment: None,
+            };
+            serde_json::to_string(&payload).unwrap_or_default()
+        });
+        let notice = f.account_id.as_deref().map(|a| {
+            crate::notices::to(
+                a,
+                crate::notices::FOLDER_DUE,
+                subject.clone(),
+                body.clone(),
+                Some(path.clone()),
+            )
+        });
+        if mail.is_none() && notice.is_none() {
+            continue;
+        }
+        if app
+            .db
+            .remind_folder_items(&f.tenant_id, &f.id, &due, mail, notice)
+            .await?
+        {
+            sent += 1;
+        }
+    }
+    if sent > 0 {
+        tracing::info!(folders = sent, "moving folder reminders queued");
+    }
+    Ok(sent)
 }
 
 /// Marks item `item` of the folder done, not for me, or open again. `NotFound` if the

@@ -48,6 +48,16 @@ pub fn office(t: &str, office: &str) -> String {
     format!("/{t}/aemter/{}", encode(office))
 }
 
+/// A moving folder's page.
+pub fn folder(t: &str, id: &str) -> String {
+    format!("/{t}/mappe/{}", encode(id))
+}
+
+/// Opening a guest's moving folder with its reference and access code.
+pub fn folder_open(t: &str) -> String {
+    format!("/{t}/mappe-oeffnen")
+}
+
 /// The Fundbüro's public search.
 pub fn found_search(t: &str) -> String {
     format!("/{t}/fundbuero")

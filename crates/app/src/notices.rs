@@ -9,6 +9,7 @@ use rathaus_store::{AccountNotice, NewNotice};
 /// Kinds of notice.
 pub const ID_READY: &str = "id-ready";
 pub const FOUND_MATCH: &str = "found-match";
+pub const FOLDER_DUE: &str = "folder-due";
 
 /// A notice to `account` (made by the operations, not by a face).
 pub(crate) fn to(

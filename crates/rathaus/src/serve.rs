@@ -168,6 +168,9 @@ pub fn run(config: Config, source_for: fn(Option<PathBuf>) -> Source) -> anyhow:
                 if let Err(e) = rathaus_app::id_status::purge(&reminder_app).await {
                     tracing::warn!(error = %e, "deleting old document states failed");
                 }
+                if let Err(e) = rathaus_app::folders::remind(&reminder_app).await {
+                    tracing::warn!(error = %e, "moving folder reminders failed");
+                }
                 if let Err(e) = rathaus_app::found::purge(&reminder_app).await {
                     tracing::warn!(error = %e, "deleting old loss reports failed");
                 }

@@ -1,6 +1,8 @@
 //! Moving folders (migration 0020): a citizen's folder (answers, consent, owner) and what
 //! was marked or started per item.
 
+use crate::notices::{insert_notice, NewNotice};
+use crate::postkorb::insert_outbox;
 use crate::{now_millis, with_pool, Db, StoreError};
 use sqlx::Row;
 
@@ -28,6 +30,8 @@ pub struct FolderItemRow {
     pub state: String,
     /// The application started from it.
     pub draft_id: Option<String>,
+    /// When the citizen was reminded that it is due (unix ms).
+    pub reminded_at: Option<i64>,
     pub updated_at: i64,
 }
 
@@ -125,8 +129,9 @@ impl Db {
 
     /// What was marked or started in folder `id`.
     pub async fn folder_items(&self, id: &str) -> Result<Vec<FolderItemRow>, StoreError> {
-        Ok(with_pool!(self, |p| sqlx::query(
-            "SELECT item_id, state, draft_id, updated_at FROM folder_items WHERE folder_id = $1"
+        Ok(with_pool!(self, |p| {
+            sqlx::query(
+            "SELECT item_id, state, draft_id, reminded_at, updated_at FROM folder_items WHERE folder_id = $1"
         )
         .bind(id)
         .fetch_all(p)
@@ -136,9 +141,11 @@ impl Db {
             item_id: r.get("item_id"),
             state: r.get("state"),
             draft_id: r.get("draft_id"),
+            reminded_at: r.get("reminded_at"),
             updated_at: r.get("updated_at"),
         })
-        .collect()))
+        .collect()
+        }))
     }
 
     /// Marks item `item` of folder `id` (keeps an application started from it).
@@ -199,6 +206,67 @@ impl Db {
         .await
         .map(|_| ()))
         .map_err(StoreError::from_sqlx)
+    }
+
+    /// Folders made since `since` (unix ms), oldest first (for the reminders).
+    pub async fn folders_since(&self, since: i64) -> Result<Vec<FolderRow>, StoreError> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM folders WHERE created_at >= $1 ORDER BY created_at");
+        Ok(with_pool!(self, |p| sqlx::query(&sql)
+            .bind(since)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| folder_of!(r))
+            .collect()))
+    }
+
+    /// Records that the citizen was reminded of `items` of folder `id`, with the mail and
+    /// the notice to the account that tell them, in one transaction; `false` (nothing
+    /// queued) if every one of them was reminded already (say, by another instance).
+    pub async fn remind_folder_items(
+        &self,
+        tenant: &str,
+        id: &str,
+        items: &[String],
+        mail: Option<String>,
+        notice: Option<NewNotice>,
+    ) -> Result<bool, StoreError> {
+        let now = now_millis();
+        macro_rules! body {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                let mut fresh = 0;
+                for item in items {
+                    fresh += sqlx::query(
+                        "INSERT INTO folder_items (folder_id, item_id, state, reminded_at, updated_at) VALUES ($1, $2, 'open', $3, $3) \
+                         ON CONFLICT (folder_id, item_id) DO UPDATE SET reminded_at = $3 WHERE folder_items.reminded_at IS NULL",
+                    )
+                    .bind(id)
+                    .bind(item)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                }
+                if fresh == 0 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                if let Some(payload) = mail {
+                    insert_outbox!(tx, tenant, "mail", payload);
+                }
+                if let Some(n) = &notice {
+                    insert_notice!(tx, tenant, n);
+                }
+                tx.commit().await?;
+                Ok(true)
+            }};
+        }
+        match self {
+            Db::Sqlite(p) => body!(p),
+            Db::Postgres(p) => body!(p),
+        }
     }
 
     /// Deletes folder `id` of `tenant` with its items; whether there was one.

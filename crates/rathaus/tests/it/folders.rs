@@ -70,7 +70,7 @@ both_backends! {
         let port = free_port();
         let provider = OidcProvider::start(port).await;
         let dir = tempfile::tempdir().unwrap();
-        let app = TestApp::start_with(provider.options(Options::new(b), port, dir.path())).await;
+        let app = TestApp::start_with(provider.options(Options::new(b).env("RATHAUS_REMINDER_POLL_SECS", "1"), port, dir.path())).await;
         let guest = client();
 
         // The life situation offers the folder.
@@ -166,11 +166,30 @@ both_backends! {
         assert_eq!(sql_strings(&app, "SELECT item_id FROM folder_items").await.len(), 0);
         assert_eq!(sql_strings(&app, "SELECT reference FROM submissions").await.len(), 2);
 
+        // A move twelve days ago: the Ummeldung and the dog are due in two days, and the
+        // guest is reminded once, by a mail that names neither them nor the items.
+        let past = days_from_now(-12).strftime("%d.%m.%Y").to_string();
+        let late = client();
+        let new = "/soest/mappen/umzug-nach-soest";
+        let mut answers = answers.clone();
+        answers[0].1 = &past;
+        answers[8].1 = "spaet.umzug@example.org";
+        let (status, _, _) = post(&late, &app, new, new, &answers).await;
+        assert_eq!(status, 303);
+        let sent = crate::appointments::wait_for_mails(&app, |m| m.contains("spaet.umzug@example.org"), 1).await;
+        assert!(sent[0].contains("sind 2 Punkte in den n"), "{}", sent[0]);
+        assert!(sent[0].contains("/soest/mappe-oeffnen"), "{}", sent[0]);
+        for secret in ["Umzieher-Demo", "Brüderstraße", "Br=C3=BCderstra", "Hund"] {
+            assert!(!sent[0].contains(secret), "the reminder names nothing: {}", sent[0]);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+        assert_eq!(crate::appointments::mails(&app).iter().filter(|m| m.contains("spaet.umzug@example.org")).count(), 1, "once");
+
         // An account's folder: its own, without consent nothing of it is taken over.
         let erika = client();
         login(&app, &erika, "solingen", "erika").await;
         let new = "/solingen/mappen/umzug-in-solingen";
-        let (status, location, html) = post(&erika, &app, new, new, &[("umzugsdatum", &moving_de), ("vorname", "Erika"),
+        let (status, location, html) = post(&erika, &app, new, new, &[("umzugsdatum", &past), ("vorname", "Erika"),
             ("nachname", "Mappe-Demo"), ("neue_anschrift.street", "Kasinostraße"), ("neue_anschrift.house_number", "3"),
             ("neue_anschrift.postal_code", "42651"), ("neue_anschrift.city", "Solingen"), ("bewohnerzone", "ja"), ("auto", "ja")]).await;
         assert_eq!(status, 303, "{html}");
@@ -178,6 +197,16 @@ both_backends! {
         assert!(html.contains("id=\"punkt-bewohnerparken\"") && !html.contains("Mappennummer"), "{html}");
         let (_, my) = get(&erika, &app, "/solingen/mein-bereich").await;
         assert!(my.contains("Meine Umzugsmappen") && my.contains(&format!("href=\"{location}\"")), "{my}");
+        // Her Ummeldung is due in two days: a notice in Mein Bereich (once).
+        let mut notices = Vec::new();
+        for _ in 0..50 {
+            notices = sql_strings(&app, "SELECT subject FROM account_notices WHERE kind = 'folder-due'").await;
+            if !notices.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(notices, ["Umzugsmappe: ein Punkt ist bald fällig"]);
         let max = client();
         login(&app, &max, "solingen", "max").await;
         assert_eq!(get(&max, &app, &location).await.0, 404);
@@ -191,7 +220,7 @@ both_backends! {
         let res = erika.post(app.url("/solingen/mein-bereich/konto-loeschen"))
             .form(&[("_csrf", csrf_token(&html).unwrap().as_str()), ("bestaetigt", "ja")]).send().await.unwrap();
         assert_eq!(res.status(), 200);
-        assert!(sql_strings(&app, "SELECT id FROM folders").await.is_empty(), "the folder goes with the account");
+        assert!(sql_strings(&app, "SELECT id FROM folders WHERE account_id IS NOT NULL").await.is_empty(), "the folder goes with the account");
     }
 }
 

@@ -3,8 +3,8 @@
 -- among them the facts that prefill applications started from the folder, which `consent`
 -- allows; `reference` with an access code keyed from the id opens a guest's folder in
 -- another browser (the code is not stored). `folder_items` holds what the citizen marked
--- (done, not for me) and the application started from an item; what the application did
--- since is read from the application itself.
+-- (done, not for me), the application started from an item and when the citizen was reminded
+-- that it is due; what the application did since is read from the application itself.
 CREATE TABLE folders (
     id          TEXT PRIMARY KEY,
     tenant_id   TEXT NOT NULL,
@@ -23,6 +23,7 @@ CREATE TABLE folder_items (
     item_id     TEXT NOT NULL,
     state       TEXT NOT NULL,
     draft_id    TEXT,
+    reminded_at BIGINT,
     updated_at  BIGINT NOT NULL,
     PRIMARY KEY (folder_id, item_id)
 );

@@ -309,6 +309,8 @@ mod tests {
         assert_eq!(rathaus_app::links::demo_pay("t", "x"), demo_pay("t", "x"));
         assert_eq!(rathaus_app::links::office("t", "o"), office("t", "o"));
         assert_eq!(rathaus_app::links::found_search("t"), found_search("t"));
+        assert_eq!(rathaus_app::links::folder("t", "f"), folder("t", "f"));
+        assert_eq!(rathaus_app::links::folder_open("t"), folder_open("t"));
         assert_eq!(
             rathaus_app::links::appointment_office("t", "o", Some("b")),
             format!("{}?leistung=b", appointment_office("t", "o"))
