@@ -895,6 +895,10 @@ folder-remind-body = Guten Tag,
     Diese Erinnerung kommt für jeden Punkt nur einmal.
 
     { $authority }
+folder-pdf-intro = Ihre persönliche Liste zum Umzug, mit dem Stand bei der Erstellung dieses Dokuments.
+folder-pdf-footer = { $authority } – Umzugsmappe – Seite { $page } von { $pages }
+folder-export-pdf = Liste als PDF
+folder-export-ics = Fristen für den Kalender (.ics)
 my-folders = Meine Umzugsmappen
 my-appointments = Ihre Termine
 

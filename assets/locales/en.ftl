@@ -890,6 +890,10 @@ folder-remind-body = Hello,
     This reminder comes only once for each item.
 
     { $authority }
+folder-pdf-intro = Your personal moving list, as it stood when this document was made.
+folder-pdf-footer = { $authority } – moving folder – page { $page } of { $pages }
+folder-export-pdf = List as PDF
+folder-export-ics = Deadlines for your calendar (.ics)
 my-folders = My moving folders
 my-appointments = Your appointments
 

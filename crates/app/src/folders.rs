@@ -390,3 +390,134 @@ pub async fn delete(app: &App, f: OwnFolder) -> AppResult<()> {
 pub async fn of_account(app: &App, a: &crate::accounts::OwnAccount) -> AppResult<Vec<FolderRow>> {
     Ok(app.db.folders_of_account(a.tenant(), a.id()).await?)
 }
+
+/// What an item is called: its service's title, its bookable's name, or its task.
+pub fn item_text(site: &crate::Site, t: &TenantDef, def: &FolderItemDef) -> Option<Text> {
+    if let Some(sid) = &def.service {
+        return site
+            .catalog
+            .service(t.id.as_str(), sid)
+            .map(|o| o.service.title.clone());
+    }
+    if let Some(a) = &def.appointment {
+        return crate::appointments::calendar_of(t, &a.office).and_then(|(_, c)| {
+            c.services
+                .iter()
+                .find(|b| b.id == a.bookable)
+                .map(|b| b.name.clone())
+        });
+    }
+    def.task.clone()
+}
+
+/// The folder's due dates as an iCalendar file (RFC 5545): one all-day event per item
+/// that has a due date and is not done.
+pub async fn ics(
+    app: &App,
+    t: &TenantDef,
+    plan: &Folder,
+    f: &OwnFolder,
+    lang: rathaus_domain::Lang,
+) -> AppResult<String> {
+    use icalendar::Component;
+    let site = app.site();
+    let host = app
+        .config
+        .public_url
+        .split("://")
+        .nth(1)
+        .unwrap_or("rathaus.invalid")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("rathaus.invalid")
+        .to_owned();
+    let stamp = jiff::Timestamp::from_millisecond(crate::clock::now_millis())
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    let title = plan.def.title.get(lang).0.to_owned();
+    let mut cal = icalendar::Calendar::new();
+    for it in items(app, plan, f).await? {
+        let Some(due) = it.due.as_deref() else {
+            continue;
+        };
+        if matches!(
+            it.state,
+            ItemState::Done | ItemState::NotForMe | ItemState::Submitted
+        ) {
+            continue;
+        }
+        let what = item_text(&site, t, &it.def)
+            .map(|x| x.get(lang).0.to_owned())
+            .unwrap_or_else(|| it.def.id.clone());
+        let event = icalendar::Event::new()
+            .uid(&format!("{}-{}@{host}", f.id(), it.def.id))
+            .summary(&format!("{what} ({title})"))
+            .add_property("DTSTART;VALUE=DATE", due.replace('-', ""))
+            .add_property("DTSTAMP", stamp.clone())
+            .add_property("TRANSP", "TRANSPARENT")
+            .done();
+        cal.push(event);
+    }
+    cal.append_property(("METHOD", "PUBLISH"));
+    Ok(cal.to_string())
+}
+
+/// The folder as an archivable checklist (PDF/A): each item with its state and due date.
+pub async fn checklist_pdf(
+    app: &App,
+    t: &TenantDef,
+    plan: &Folder,
+    f: &OwnFolder,
+    lang: rathaus_domain::Lang,
+) -> AppResult<Vec<u8>> {
+    use rathaus_pdf::Block;
+    let site = app.site();
+    let w = site.words(t.id.as_str(), lang);
+    let authority = t.name.get(lang).0.to_owned();
+    let mut blocks = vec![
+        Block::Title(plan.def.title.get(lang).0.to_owned()),
+        Block::Paragraph(w.get("folder-pdf-intro")),
+    ];
+    let mut step = String::new();
+    for it in items(app, plan, f).await? {
+        if it.step != step {
+            step = it.step.clone();
+            blocks.push(Block::Heading(it.step_title.get(lang).0.to_owned()));
+        }
+        let what = item_text(&site, t, &it.def)
+            .map(|x| x.get(lang).0.to_owned())
+            .unwrap_or_else(|| it.def.id.clone());
+        let mut lines = vec![w.get(&format!("folder-state-{}", it.state.as_str()))];
+        if let Some(d) = &it.due {
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set("date", rathaus_domain::form::format_date_de(d));
+            lines.push(w.with("folder-due", &args));
+        }
+        if let Some(r) = it.application.as_ref().and_then(|a| a.reference.clone()) {
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set("reference", r);
+            lines.push(w.with("folder-application", &args));
+        }
+        if let Some(n) = &it.def.note {
+            lines.push(n.get(lang).0.to_owned());
+        }
+        blocks.push(Block::Field { label: what, lines });
+    }
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("authority", authority.clone());
+    args.set("page", "{page}");
+    args.set("pages", "{pages}");
+    let doc = rathaus_pdf::Document {
+        lang: lang.code().to_owned(),
+        title: plan.def.title.get(lang).0.to_owned(),
+        author: authority,
+        creator: "Rathaus".to_owned(),
+        created: crate::clock::pdf_timestamp(crate::clock::now_millis()),
+        blocks,
+        footer: w.with("folder-pdf-footer", &args),
+    };
+    crate::receipts::render(doc)
+        .await
+        .map_err(AppError::Internal)
+}

@@ -146,6 +146,22 @@ both_backends! {
         assert!(item(&html, "reitkennzeichen").contains("nicht für mich"));
         assert!(html.contains("Noch ein Punkt ist offen."), "the Ummeldung: {html}");
 
+        // The due dates for a calendar and the list as PDF/A, for the owner only.
+        let res = guest.get(app.url(&format!("{folder}/fristen.ics"))).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
+        let ics = res.text().await.unwrap();
+        let due_ics = days_from_now(17).strftime("%Y%m%d").to_string();
+        assert!(ics.contains(&format!("DTSTART;VALUE=DATE:{due_ics}")) && ics.contains("Wohnsitz anmelden"), "{ics}");
+        assert!(!ics.contains("Hund anmelden"), "a submitted application is no due date any more: {ics}");
+        let res = guest.get(app.url(&format!("{folder}/liste.pdf"))).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let pdf = res.bytes().await.unwrap();
+        crate::support::assert_pdf_a(&pdf);
+        let text = crate::support::pdf_text(&pdf);
+        assert!(text.contains("Umzug nach Soest") && text.contains(&dog_reference), "{text}");
+        assert_eq!(other.get(app.url(&format!("{folder}/liste.pdf"))).send().await.unwrap().status(), 404);
+
         // Another browser: nothing with a wrong code, everything with the right one.
         let open = "/soest/mappe-oeffnen";
         let (status, _, html) = post(&other, &app, open, open, &[("mappe", &reference), ("code", "AAAA-BBBB-CCCC")]).await;

@@ -162,22 +162,12 @@ fn item_view(page: &Page<'_>, t: &TenantDef, f: &OwnFolder, it: &Item, today: &s
     let tid = t.id.as_str();
     let lang = page.lang();
     let site = page.site();
-    let (kind, title, href) = if let Some(sid) = &it.def.service {
-        let title = site
-            .catalog
-            .service(tid, sid)
-            .map(|o| loc(&o.service.title, lang));
-        ("service", json!(title), Some(paths::service(tid, sid)))
+    let title = json!(folders::item_text(site, t, &it.def).map(|x| loc(&x, lang)));
+    let (kind, href) = if let Some(sid) = &it.def.service {
+        ("service", Some(paths::service(tid, sid)))
     } else if let Some(a) = &it.def.appointment {
-        let name = rathaus_app::appointments::calendar_of(t, &a.office).and_then(|(_, c)| {
-            c.services
-                .iter()
-                .find(|b| b.id == a.bookable)
-                .map(|b| loc(&b.name, lang))
-        });
         (
             "appointment",
-            json!(name),
             Some(rathaus_app::links::appointment_office(
                 tid,
                 &a.office,
@@ -185,8 +175,7 @@ fn item_view(page: &Page<'_>, t: &TenantDef, f: &OwnFolder, it: &Item, today: &s
             )),
         )
     } else {
-        let task = it.def.task.as_ref().map(|x| loc(x, lang));
-        ("task", json!(task), None)
+        ("task", None)
     };
     let office = it.def.appointment.as_ref().and_then(|a| {
         t.offices
@@ -267,6 +256,7 @@ pub async fn page(
         context! {
             title => loc(&plan.def.title, lang), steps, open, guest,
             consent => f.row().consent,
+            pdf_href => paths::folder_pdf(&tid, f.id()), ics_href => paths::folder_ics(&tid, f.id()),
             delete_action => paths::folder_delete(&tid, f.id()),
             open_href => paths::folder_open(&tid),
         },
@@ -406,4 +396,44 @@ pub async fn open(
             ))
         }
     }
+}
+
+/// `GET /{t}/mappe/{id}/fristen.ics`: the due dates for a calendar.
+pub async fn ics(
+    state: St,
+    prefs: Prefs,
+    jar: CookieJar,
+    citizen: Citizen,
+    Path((tid, id)): Path<(String, String)>,
+) -> WebResult {
+    let site = state.site();
+    let t = site.catalog.tenant(&tid).ok_or(WebError::NotFound)?;
+    let f = own(&state, t, &citizen, &jar, &id).await?;
+    let plan = plan_of(&state, t, &f.row().plan_id)?;
+    let body = folders::ics(&state.app, t, &plan, &f, prefs.lang).await?;
+    Ok(crate::kit::download(
+        "text/calendar; charset=utf-8",
+        "attachment; filename=\"umzugsmappe.ics\"",
+        body,
+    ))
+}
+
+/// `GET /{t}/mappe/{id}/liste.pdf`: the checklist as PDF/A.
+pub async fn pdf(
+    state: St,
+    prefs: Prefs,
+    jar: CookieJar,
+    citizen: Citizen,
+    Path((tid, id)): Path<(String, String)>,
+) -> WebResult {
+    let site = state.site();
+    let t = site.catalog.tenant(&tid).ok_or(WebError::NotFound)?;
+    let f = own(&state, t, &citizen, &jar, &id).await?;
+    let plan = plan_of(&state, t, &f.row().plan_id)?;
+    let pdf = folders::checklist_pdf(&state.app, t, &plan, &f, prefs.lang).await?;
+    Ok(crate::kit::download(
+        "application/pdf",
+        "attachment; filename=\"umzugsmappe.pdf\"",
+        pdf,
+    ))
 }

@@ -79,6 +79,8 @@ pub fn router(state: &AppState) -> Router<Arc<AppState>> {
         .route(p::folder_new, get(folders::new_page).post(folders::create))
         .route(p::folder, get(folders::page))
         .route(p::folder_item, post(folders::item))
+        .route(p::folder_ics, get(folders::ics))
+        .route(p::folder_pdf, get(folders::pdf))
         .route(p::folder_delete, post(folders::delete))
         .route(p::folder_open, get(folders::open_page).post(folders::open))
         .route(p::my_notice, get(account::notice_page))

@@ -94,6 +94,8 @@ paths! {
     folder_new(tenant, plan) = "/{tenant}/mappen/{plan}", GET | POST;
     folder(tenant, id) = "/{tenant}/mappe/{id}", GET;
     folder_item(tenant, id, item) = "/{tenant}/mappe/{id}/punkt/{item}", POST;
+    folder_ics(tenant, id) = "/{tenant}/mappe/{id}/fristen.ics", GET;
+    folder_pdf(tenant, id) = "/{tenant}/mappe/{id}/liste.pdf", GET;
     folder_delete(tenant, id) = "/{tenant}/mappe/{id}/loeschen", POST;
     folder_open(tenant) = "/{tenant}/mappe-oeffnen", GET | POST;
     my_notice(tenant, id) = "/{tenant}/mein-bereich/mitteilungen/{id}", GET;
