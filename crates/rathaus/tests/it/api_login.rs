@@ -507,10 +507,21 @@ both_backends! {
         let notice = uuid::Uuid::new_v4().to_string();
         crate::support::sql(&app, &format!("INSERT INTO account_notices (id, tenant_id, account_id, kind, subject, body, created_at) \
             VALUES ('{notice}', 'solingen', '{account}', 'found-match', 'Fundsache NUR-FUER-ERIKA', 'GEHEIM-TEXT', 1)")).await;
+        // And a moving folder of hers, made in the app.
+        let moving = jiff::Zoned::now().date().checked_add(jiff::Span::new().days(30)).unwrap().to_string();
+        let made: Value = reqwest::Client::new().post(app.url("/api/v1/tenants/solingen/folders")).bearer_auth(&owner)
+            .json(&serde_json::json!({"plan": "umzug-in-solingen", "consent": true, "answers": {
+                "umzugsdatum": moving, "vorname": "Erika", "nachname": "NUR-FUER-ERIKA",
+                "neue_anschrift": {"street": "Kasinostraße", "house_number": "3", "postal_code": "42651", "city": "Solingen"},
+                "bewohnerzone": true, "auto": true}}))
+            .send().await.unwrap().json().await.unwrap();
+        let folder = made["id"].as_str().expect("folder made").to_owned();
         let id_of = |pattern: &str| if pattern.contains("/appointments/") {
             appointment.clone()
         } else if pattern.contains("/notices/") {
             notice.clone()
+        } else if pattern.contains("/folders/") {
+            folder.clone()
         } else {
             did.clone()
         };
@@ -521,7 +532,7 @@ both_backends! {
         let mut wrong = Vec::new();
         for pattern in &routes {
             for tenant in ["solingen", "soest"] {
-                let path = pattern.replace("{tenant}", tenant).replace("{id}", &id_of(pattern)).replace("{message}", &mid).replace("{file}", &fid);
+                let path = pattern.replace("{tenant}", tenant).replace("{id}", &id_of(pattern)).replace("{message}", &mid).replace("{file}", &fid).replace("{item}", "ummeldung");
                 for (who, token) in [
                     ("owner", Some(owner.as_str())),
                     ("another account", Some(other_account.as_str())),
@@ -568,7 +579,7 @@ both_backends! {
         assert!(writes.len() >= 5, "{writes:?}");
         for (method, pattern) in &writes {
             let path = pattern.replace("{tenant}", "solingen").replace("{id}", &id_of(pattern))
-                .replace("{step}", "wunsch").replace("{field}", "nachweis");
+                .replace("{step}", "wunsch").replace("{field}", "nachweis").replace("{item}", "ummeldung");
             for (who, token) in [
                 ("another account", Some(other_account.as_str())),
                 ("another guest", Some(other_guest.as_str())),

@@ -363,3 +363,76 @@ async fn the_moving_folder_in_the_browser() {
         failures.join("\n")
     );
 }
+
+both_backends! {
+    async fn a_city_app_keeps_the_accounts_moving_folder(b: Backend) {
+        use crate::api_login::{access, app_code_in, exchange_in};
+        let port = free_port();
+        let provider = OidcProvider::start(port).await;
+        let dir = tempfile::tempdir().unwrap();
+        let app = TestApp::start_with(provider.options(Options::new(b), port, dir.path())).await;
+        let phone = client();
+        let (code, verifier, redirect) = app_code_in(&app, &phone, "soest", "erika").await;
+        let token = access(&exchange_in(&app, "soest", &code, &verifier, &redirect).await.1);
+        let api = |method: reqwest::Method, path: String, body: Option<serde_json::Value>, token: String| {
+            let app = &app;
+            async move {
+                let mut req = reqwest::Client::new().request(method, app.url(&path)).bearer_auth(token);
+                if let Some(b) = body {
+                    req = req.json(&b);
+                }
+                let res = req.send().await.unwrap();
+                let status = res.status().as_u16();
+                (status, res.json::<serde_json::Value>().await.unwrap_or(serde_json::Value::Null))
+            }
+        };
+        let moving = days_from_now(10).to_string();
+        let mut answers = serde_json::json!({"umzugsdatum": "gestern", "zuzug": "von_ausserhalb", "vorname": "Erika",
+            "nachname": "App-Demo", "neue_anschrift": {"street": "Brüderstraße", "house_number": "5", "postal_code": "59494", "city": "Soest"},
+            "hund": true, "auto": false, "kinder": false, "pferd": false});
+        let (status, p) = api(reqwest::Method::POST, "/api/v1/tenants/soest/folders".into(),
+            Some(serde_json::json!({"plan": "umzug-nach-soest", "answers": answers.clone(), "consent": true})), token.clone()).await;
+        assert_eq!(status, 422, "{p}");
+        assert_eq!(p["errors"][0]["field"], "umzugsdatum", "{p}");
+        answers["umzugsdatum"] = serde_json::json!(moving);
+        let (status, f) = api(reqwest::Method::POST, "/api/v1/tenants/soest/folders".into(),
+            Some(serde_json::json!({"plan": "umzug-nach-soest", "answers": answers, "consent": true})), token.clone()).await;
+        assert_eq!(status, 201, "{f}");
+        let id = f["id"].as_str().unwrap().to_owned();
+        let items = f["items"].as_array().unwrap();
+        let hund = items.iter().find(|i| i["id"] == "hund").expect("the dog applies");
+        assert_eq!((hund["kind"].as_str(), hund["service"].as_str(), hund["state"].as_str()), (Some("service"), Some("hundeanmeldung"), Some("open")));
+        assert_eq!(hund["due"], days_from_now(24).to_string());
+        assert!(!items.iter().any(|i| i["id"] == "kita"));
+        let (status, list) = api(reqwest::Method::GET, "/api/v1/tenants/soest/folders".into(), None, token.clone()).await;
+        assert_eq!((status, list["items"][0]["id"].as_str()), (200, Some(id.as_str())), "{list}");
+        let (status, f) = api(reqwest::Method::POST, format!("/api/v1/tenants/soest/folders/{id}/items/nachsendeauftrag"),
+            Some(serde_json::json!({"state": "done"})), token.clone()).await;
+        assert_eq!(status, 200, "{f}");
+        assert_eq!(f["items"].as_array().unwrap().iter().find(|i| i["id"] == "nachsendeauftrag").unwrap()["state"], "done");
+        let (status, _) = api(reqwest::Method::POST, format!("/api/v1/tenants/soest/folders/{id}/items/nachsendeauftrag"),
+            Some(serde_json::json!({"state": "submitted"})), token.clone()).await;
+        assert_eq!(status, 400, "only what a citizen marks");
+        // The same folder on the web, for the same account.
+        let web = client();
+        login(&app, &web, "soest", "erika").await;
+        let (status, html) = get(&web, &app, &format!("/soest/mappe/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(item(&html, "nachsendeauftrag").contains("erledigt"), "{html}");
+        // Nobody else: another account's app, a guest's app.
+        let other = client();
+        let (code, verifier, redirect) = app_code_in(&app, &other, "soest", "max").await;
+        let max = access(&exchange_in(&app, "soest", &code, &verifier, &redirect).await.1);
+        let (status, _) = api(reqwest::Method::GET, format!("/api/v1/tenants/soest/folders/{id}"), None, max.clone()).await;
+        assert_eq!(status, 404);
+        let (status, _) = api(reqwest::Method::POST, format!("/api/v1/tenants/soest/folders/{id}/items/rundfunk"),
+            Some(serde_json::json!({"state": "done"})), max.clone()).await;
+        assert_eq!(status, 404);
+        let guest: serde_json::Value = reqwest::Client::new().post(app.url("/api/v1/tenants/soest/token"))
+            .form(&[("grant_type", "urn:rathaus:grant-type:guest"), ("client_id", "stadt-app-demo")])
+            .send().await.unwrap().json().await.unwrap();
+        let (status, p) = api(reqwest::Method::POST, "/api/v1/tenants/soest/folders".into(),
+            Some(serde_json::json!({"plan": "umzug-nach-soest", "answers": {}})), access(&guest)).await;
+        assert_eq!((status, p["code"].as_str()), (403, Some("account-needed")), "{p}");
+    }
+}

@@ -33,7 +33,7 @@ use utoipa::{IntoParams, ToSchema};
 
 type Answer = Result<Response, Problem>;
 
-fn private<T: Serialize>(status: StatusCode, lang: Lang, value: &T) -> Response {
+pub(super) fn private<T: Serialize>(status: StatusCode, lang: Lang, value: &T) -> Response {
     (
         status,
         [
@@ -45,7 +45,7 @@ fn private<T: Serialize>(status: StatusCode, lang: Lang, value: &T) -> Response 
         .into_response()
 }
 
-fn bad_body(e: JsonRejection) -> Problem {
+pub(super) fn bad_body(e: JsonRejection) -> Problem {
     Problem::new(
         StatusCode::BAD_REQUEST,
         "invalid-body",

@@ -14,6 +14,7 @@ mod appointments;
 mod auth;
 mod catalogue;
 mod citizen;
+mod folders;
 mod found;
 mod limits;
 mod model;
@@ -120,6 +121,9 @@ fn described() -> (Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
         .routes(routes!(payments::payment))
         .routes(routes!(payments::online))
         .routes(routes!(payments::check))
+        .routes(routes!(folders::list, folders::create))
+        .routes(routes!(folders::get))
+        .routes(routes!(folders::mark))
         .routes(routes!(citizen::notices))
         .routes(routes!(citizen::notice))
         .routes(routes!(push::vapid_key))

@@ -207,6 +207,9 @@ paths! {
     api_applications(tenant) = "/api/v1/tenants/{tenant}/applications", GET;
     api_application(tenant, id) = "/api/v1/tenants/{tenant}/applications/{id}", GET;
     api_message(tenant, id, message) = "/api/v1/tenants/{tenant}/applications/{id}/messages/{message}", GET;
+    api_folders(tenant) = "/api/v1/tenants/{tenant}/folders", GET | POST;
+    api_folder(tenant, id) = "/api/v1/tenants/{tenant}/folders/{id}", GET;
+    api_folder_item(tenant, id, item) = "/api/v1/tenants/{tenant}/folders/{id}/items/{item}", POST;
     api_notices(tenant) = "/api/v1/tenants/{tenant}/notices", GET;
     api_notice(tenant, id) = "/api/v1/tenants/{tenant}/notices/{id}", GET;
     api_form(tenant, service) = "/api/v1/tenants/{tenant}/services/{service}/form", GET;
