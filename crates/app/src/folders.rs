@@ -220,6 +220,19 @@ async fn items_of(app: &App, plan: &Folder, f: &FolderRow) -> AppResult<Vec<(Ite
             row.and_then(|r| r.reminded_at),
         ));
     }
+    // Alternatives: once one item of a choice is taken, the open others are not needed.
+    let taken: Vec<String> = out
+        .iter()
+        .filter(|(i, _)| matches!(i.state, ItemState::Done | ItemState::Submitted))
+        .filter_map(|(i, _)| i.def.choice.clone())
+        .collect();
+    for (i, _) in &mut out {
+        if matches!(i.state, ItemState::Open)
+            && i.def.choice.as_ref().is_some_and(|c| taken.contains(c))
+        {
+            i.state = ItemState::OtherChosen;
+        }
+    }
     Ok(out)
 }
 
@@ -441,10 +454,7 @@ pub async fn ics(
         let Some(due) = it.due.as_deref() else {
             continue;
         };
-        if matches!(
-            it.state,
-            ItemState::Done | ItemState::NotForMe | ItemState::Submitted
-        ) {
+        if !matches!(it.state, ItemState::Open | ItemState::Draft) {
             continue;
         }
         let what = item_text(&site, t, &it.def)

@@ -65,6 +65,10 @@ pub struct FolderItemDef {
     /// Optional items are offered, not expected.
     #[serde(default)]
     pub optional: bool,
+    /// Items naming the same choice are alternatives: once one of them is done (or its
+    /// application submitted), the others are not needed.
+    #[serde(default)]
+    pub choice: Option<String>,
     /// CEL condition over the answers; the item is in the folder only when it holds.
     #[serde(default)]
     pub when: Option<String>,
@@ -93,6 +97,8 @@ pub enum ItemState {
     Done,
     /// Marked "not for me".
     NotForMe,
+    /// Another item of its choice was taken.
+    OtherChosen,
 }
 
 impl ItemState {
@@ -103,6 +109,7 @@ impl ItemState {
             ItemState::Submitted => "submitted",
             ItemState::Done => "done",
             ItemState::NotForMe => "not_for_me",
+            ItemState::OtherChosen => "other_chosen",
         }
     }
 

@@ -11,8 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-const TAB: &str = "\u{E004}";
-const ENTER: &str = "\u{E007}";
+pub(crate) const TAB: &str = "\u{E004}";
+pub(crate) const ENTER: &str = "\u{E007}";
 
 /// One Chromium at a time: two cores cannot run more without flaky timeouts.
 pub(crate) fn browser_lock() -> &'static tokio::sync::Mutex<()> {
@@ -269,7 +269,7 @@ async fn phone_layout_reflows() {
     let _ = b.client.clone().close().await;
 }
 
-async fn active(c: &Client, expr: &str) -> Value {
+pub(crate) async fn active(c: &Client, expr: &str) -> Value {
     c.execute(
         &format!("const e = document.activeElement; return {expr};"),
         vec![],
@@ -340,7 +340,7 @@ async fn wait_for_lang(c: &Client, lang: &str) {
 }
 
 /// Sends keys (a special key or text) to the focused element.
-async fn press(c: &Client, key: &str) {
+pub(crate) async fn press(c: &Client, key: &str) {
     c.active_element()
         .await
         .unwrap()
@@ -765,12 +765,12 @@ async fn application_without_javascript() {
     hundeanmeldung_in_browser(false).await;
 }
 
-const SPACE: &str = "\u{E00D}";
-const ARROW_RIGHT: &str = "\u{E014}";
+pub(crate) const SPACE: &str = "\u{E00D}";
+pub(crate) const ARROW_RIGHT: &str = "\u{E014}";
 
 /// Presses Tab until the focused element matches `want` (its id, the value of a button in
 /// the tab order, or a button's text). Panics if it is not reached within 80 presses.
-async fn tab_to(c: &Client, want: &str) {
+pub(crate) async fn tab_to(c: &Client, want: &str) {
     for _ in 0..80 {
         press(c, TAB).await;
         let id = active(c, "e.id || ''").await;

@@ -104,6 +104,7 @@ both_backends! {
         let due = days_from_now(17).strftime("%d.%m.%Y").to_string();
         assert!(item(&html, "ummeldung").contains(&format!("fällig bis {due}")), "{}", item(&html, "ummeldung"));
         assert!(item(&html, "ummeldung").contains("href=\"/soest/termine/buergerbuero?leistung=ummeldung\""));
+        assert!(item(&html, "ummeldung").contains("class=\"hours-list\""), "the office's hours: {}", item(&html, "ummeldung"));
         assert!(item(&html, "reitkennzeichen").contains("Reitkennzeichen"), "the Kreis's service in the Stadt's folder");
         let reference = after(&html, "<dt>Mappennummer</dt><dd>", "<");
         let code = after(&html, "<dt>Zugangscode</dt><dd><code>", "<");
@@ -142,6 +143,7 @@ both_backends! {
         let (_, html) = get(&guest, &app, &folder).await;
         assert!(item(&html, "hund").contains("Antrag gestellt") && item(&html, "hund").contains(&dog_reference), "{}", item(&html, "hund"));
         assert!(item(&html, "muelltonnen").contains("Antrag gestellt"));
+        assert!(item(&html, "tonnen-uebernehmen").contains("nicht nötig – anders erledigt"), "the bins' alternative: {}", item(&html, "tonnen-uebernehmen"));
         assert!(item(&html, "nachsendeauftrag").contains("erledigt"));
         assert!(item(&html, "reitkennzeichen").contains("nicht für mich"));
         assert!(html.contains("Noch ein Punkt ist offen."), "the Ummeldung: {html}");
@@ -435,4 +437,67 @@ both_backends! {
             Some(serde_json::json!({"plan": "umzug-nach-soest", "answers": {}})), access(&guest)).await;
         assert_eq!((status, p["code"].as_str()), (403, Some("account-needed")), "{p}");
     }
+}
+
+/// A moving folder with the keyboard alone: the questions (typing, Space, arrows), marking a
+/// task done and applying from the folder.
+#[tokio::test]
+async fn a_moving_folder_with_the_keyboard_alone() {
+    use crate::browser::{
+        browser, browser_lock, press, tab_to, wait_for_css, wait_for_url, ARROW_RIGHT, ENTER, SPACE,
+    };
+    use fantoccini::Locator;
+    let _lock = browser_lock().lock().await;
+    let app = TestApp::start(Backend::Sqlite).await;
+    let b = browser(true, 1280, 900).await;
+    let c = &b.client;
+    c.goto(&app.url("/soest/mappen/umzug-nach-soest"))
+        .await
+        .unwrap();
+    let moving = days_from_now(5).strftime("%d.%m.%Y").to_string();
+    tab_to(c, "f-umzugsdatum").await;
+    press(c, &moving).await;
+    tab_to(c, "f-zuzug").await;
+    press(c, SPACE).await;
+    for (id, text) in [
+        ("f-vorname", "Jana"),
+        ("f-nachname", "Tastatur-Demo"),
+        ("f-neue_anschrift-street", "Brüderstraße"),
+        ("f-neue_anschrift-house_number", "12"),
+        ("f-neue_anschrift-postal_code", "59494"),
+        ("f-neue_anschrift-city", "Soest"),
+    ] {
+        tab_to(c, id).await;
+        press(c, text).await;
+    }
+    // Radio groups: Space takes "Ja", an arrow key moves to "Nein".
+    tab_to(c, "f-hund").await;
+    press(c, SPACE).await;
+    for id in ["f-auto", "f-kinder", "f-pferd"] {
+        tab_to(c, id).await;
+        press(c, ARROW_RIGHT).await;
+    }
+    tab_to(c, "Umzugsmappe anlegen").await;
+    press(c, ENTER).await;
+    wait_for_url(c, "/soest/mappe/").await;
+    wait_for_css(c, "#punkt-hund").await;
+    tab_to(c, "erledigt").await;
+    press(c, ENTER).await;
+    wait_for_css(c, "#punkt-nachsendeauftrag.folder-done").await;
+    tab_to(c, "beantragen").await;
+    press(c, ENTER).await;
+    wait_for_url(c, "/schritt/halter").await;
+    let name = c
+        .find(Locator::Id("f-nachname"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        name.as_deref(),
+        Some("Tastatur-Demo"),
+        "taken over from the folder"
+    );
+    let _ = b.client.clone().close().await;
 }

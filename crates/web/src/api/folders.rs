@@ -48,9 +48,12 @@ pub struct FolderItem {
     /// The service's id (for `service` items).
     pub service: Option<String>,
     pub optional: bool,
+    /// Items with the same choice are alternatives (one of them is enough).
+    pub choice: Option<String>,
     /// `YYYY-MM-DD`.
     pub due: Option<String>,
-    /// `open`, `draft`, `submitted`, `done` or `not_for_me`.
+    /// `open`, `draft`, `submitted`, `done`, `not_for_me` or `other_chosen` (another item of
+    /// its `choice` was taken).
     pub state: String,
     /// The reference of the application started from it, once submitted.
     pub reference: Option<String>,
@@ -134,6 +137,7 @@ async fn view(state: &St, t: &TenantDef, f: &OwnFolder) -> Result<FolderView, Pr
                 kind: kind.to_owned(),
                 service: it.def.service.clone(),
                 optional: it.def.optional,
+                choice: it.def.choice.clone(),
                 due: it.due.clone(),
                 state: it.state.as_str().to_owned(),
                 reference: it.application.as_ref().and_then(|a| a.reference.clone()),

@@ -177,11 +177,12 @@ fn item_view(page: &Page<'_>, t: &TenantDef, f: &OwnFolder, it: &Item, today: &s
     } else {
         ("task", None)
     };
+    // An appointment's office with its address and opening hours.
     let office = it.def.appointment.as_ref().and_then(|a| {
         t.offices
             .iter()
             .find(|o| o.id.as_str() == a.office)
-            .map(|o| json!({"name": loc(&o.name, lang), "href": paths::office(tid, o.id.as_str())}))
+            .map(|o| json!(views::office(tid, tid, o, lang)))
     });
     let application = it.application.as_ref().map(|a| {
         json!({
@@ -202,6 +203,7 @@ fn item_view(page: &Page<'_>, t: &TenantDef, f: &OwnFolder, it: &Item, today: &s
         "office": office,
         "note": it.def.note.as_ref().map(|n| loc(n, lang)),
         "optional": it.def.optional,
+        "choice": it.def.choice.is_some(),
         "due": it.due.as_deref().map(rathaus_domain::form::format_date_de),
         "overdue": it.due.as_deref().is_some_and(|d| d < today)
             && matches!(it.state, ItemState::Open | ItemState::Draft),

@@ -130,7 +130,32 @@ impl Folder {
                 }
             }
         }
+        // A choice has at least two items to choose from.
+        let mut choices: HashMap<&str, (usize, String)> = HashMap::new();
+        for (si, st) in def.steps.iter().enumerate() {
+            for (ii, it) in st.items.iter().enumerate() {
+                if let Some(ch) = &it.choice {
+                    let e = choices
+                        .entry(ch.as_str())
+                        .or_insert((0, format!("{base}/steps/{si}/items/{ii}/choice")));
+                    e.0 += 1;
+                }
+            }
+        }
+        let mut single: Vec<_> = choices.into_iter().filter(|(_, (n, _))| *n < 2).collect();
+        single.sort_by(|a, b| a.1 .1.cmp(&b.1 .1));
+        // (Reported with the others, not stopping the expressions' checks.)
+        let lonely: Vec<Problem> = single
+            .into_iter()
+            .map(|(ch, (_, at))| {
+                Problem::at(
+                    at,
+                    format!("choice '{ch}' has only one item; a choice needs two or more"),
+                )
+            })
+            .collect();
         let Some(questions) = questions.filter(|_| problems.is_empty()) else {
+            problems.extend(lonely);
             return Err(problems);
         };
         let sample = questions.sample_answers();
@@ -155,6 +180,7 @@ impl Folder {
                 ));
             }
         }
+        problems.extend(lonely);
         if !problems.is_empty() {
             return Err(problems);
         }
