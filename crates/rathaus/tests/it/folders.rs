@@ -242,7 +242,9 @@ both_backends! {
     }
 }
 
-/// The folder's pages in Chromium, with axe-core on every page and state, German and English.
+/// The folder's pages in Chromium (they use no script of their own), with axe-core on every
+/// page and state, German and English: made, a task done, the dog's application begun from
+/// it, then opened in a fresh browser with reference and code, showing both.
 #[tokio::test]
 async fn the_moving_folder_in_the_browser() {
     use crate::browser::{audit, axe_source, browser, browser_lock, click, wait_for_css};
@@ -337,12 +339,50 @@ async fn the_moving_folder_in_the_browser() {
     c.goto(&app.url(&format!("{folder}?lang=de")))
         .await
         .unwrap();
+    let text_of = |c: &Client, css: &'static str| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Css(css))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let reference = text_of(c, "#zugang dd").await;
+    let code = text_of(c, "#zugang code").await;
     click(c, "#punkt-hund button[value='beantragen']").await;
     wait_for_css(c, "p.prefilled").await;
     audit(
         c,
         &axe_js,
         "a step prefilled from the folder".into(),
+        &mut failures,
+    )
+    .await;
+    // Another browser (no cookies): the folder opens with its reference and code only.
+    // (WebDriver deletes the cookies the current page sees: the folder's are scoped to it.)
+    c.goto(&app.url(&folder)).await.unwrap();
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&app.url(&folder)).await.unwrap();
+    assert!(
+        c.find(Locator::Css("#punkt-hund")).await.is_err(),
+        "not without the code"
+    );
+    c.goto(&app.url("/soest/mappe-oeffnen")).await.unwrap();
+    type_in(c, "mappe", reference).await;
+    type_in(c, "code", code).await;
+    click(c, "main form button[type=submit]").await;
+    wait_for_css(c, "#punkt-hund.folder-draft").await;
+    assert!(c
+        .find(Locator::Css("#punkt-nachsendeauftrag.folder-done"))
+        .await
+        .is_ok());
+    audit(
+        c,
+        &axe_js,
+        "the folder opened in another browser".into(),
         &mut failures,
     )
     .await;
