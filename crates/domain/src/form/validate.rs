@@ -34,6 +34,50 @@ pub struct Precheck {
     pub def: PrecheckDef,
 }
 
+/// Questions (`<base>/questions`) compiled as a one-step form, so parsing, validation and
+/// rendering reuse the form code (the pre-check's, a moving folder's). Problems point at
+/// the questions, not at the inner form.
+fn questions_form(
+    id: &str,
+    title: &Text,
+    intro: Option<&Text>,
+    questions: &[FieldDef],
+    codelists: &HashMap<String, Arc<CodeListDef>>,
+    base: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Form> {
+    let form_def = FormDef {
+        steps: vec![StepDef {
+            id: id.into(),
+            title: title.clone(),
+            intro: intro.cloned(),
+            visible_if: None,
+            fields: questions.to_vec(),
+        }],
+        rules: Vec::new(),
+        computed: Vec::new(),
+        guests: true,
+        precheck: None,
+        checks: Vec::new(),
+        payment: None,
+    };
+    match Form::compile(&form_def, codelists, base) {
+        Ok(f) => Some(f),
+        Err(p) => {
+            // Pointers of the inner one-step form: /steps/0/fields/N → /questions/N.
+            problems.extend(p.into_iter().map(|mut p| {
+                p.pointer = p.pointer.replacen(
+                    &format!("{base}/steps/0/fields"),
+                    &format!("{base}/questions"),
+                    1,
+                );
+                p
+            }));
+            None
+        }
+    }
+}
+
 impl Precheck {
     fn compile(
         def: &PrecheckDef,
@@ -56,36 +100,15 @@ impl Precheck {
                 ));
             }
         }
-        let form_def = FormDef {
-            steps: vec![StepDef {
-                id: "vorpruefung".into(),
-                title: def.intro.clone(),
-                intro: None,
-                visible_if: None,
-                fields: def.questions.clone(),
-            }],
-            rules: Vec::new(),
-            computed: Vec::new(),
-            guests: true,
-            precheck: None,
-            checks: Vec::new(),
-            payment: None,
-        };
-        let questions = match Form::compile(&form_def, codelists, base) {
-            Ok(f) => Some(f),
-            Err(p) => {
-                // Pointers of the inner one-step form: /steps/0/fields/N → /questions/N.
-                problems.extend(p.into_iter().map(|mut p| {
-                    p.pointer = p.pointer.replacen(
-                        &format!("{base}/steps/0/fields"),
-                        &format!("{base}/questions"),
-                        1,
-                    );
-                    p
-                }));
-                None
-            }
-        };
+        let questions = questions_form(
+            "vorpruefung",
+            &def.intro,
+            None,
+            &def.questions,
+            codelists,
+            base,
+            &mut problems,
+        );
         let ids: HashSet<&str> = def.questions.iter().map(|q| q.id.as_str()).collect();
         let mut outcomes = Vec::new();
         for (i, o) in def.outcomes.iter().enumerate() {

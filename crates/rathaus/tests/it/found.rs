@@ -429,7 +429,9 @@ both_backends! {
 /// The Fundbüro's pages in Chromium with axe-core on every state.
 #[tokio::test]
 async fn the_fundbuero_in_the_browser() {
-    use crate::browser::{audit, axe_source, browser, browser_lock, click, fill, wait_for_css};
+    use crate::browser::{
+        audit, axe_source, browser, browser_lock, click, fill, provider_login, wait_for_css,
+    };
     use fantoccini::Locator;
     let _lock = browser_lock().lock().await;
     let port = crate::support::free_port();
@@ -448,29 +450,7 @@ async fn the_fundbuero_in_the_browser() {
         .await
         .unwrap();
     wait_for_css(c, "input[name=login]").await;
-    c.find(Locator::Css("input[name=login]"))
-        .await
-        .unwrap()
-        .send_keys("sb-soest")
-        .await
-        .unwrap();
-    c.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys("x")
-        .await
-        .unwrap();
-    click(c, "button[type=submit]").await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    if c.current_url()
-        .await
-        .unwrap()
-        .as_str()
-        .contains("/interaction/")
-    {
-        click(c, "button[type=submit]").await;
-    }
-    wait_for_css(c, "main").await;
+    provider_login(c, "sb-soest").await;
     c.goto(&app.url("/soest/verwaltung/fundbuero/buergerbuero"))
         .await
         .unwrap();

@@ -54,6 +54,19 @@ async fn own(
     Ok(folders::own(&state.app, t, citizen, id, token.as_deref()).await?)
 }
 
+/// [`own`] with the folder's plan.
+async fn own_with_plan(
+    state: &St,
+    t: &TenantDef,
+    citizen: &Citizen,
+    jar: &CookieJar,
+    id: &str,
+) -> Result<(OwnFolder, std::sync::Arc<Folder>), WebError> {
+    let f = own(state, t, citizen, jar, id).await?;
+    let plan = plan_of(state, t, &f.row().plan_id)?;
+    Ok((f, plan))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn questions_page(
     fr: &Frame<'_>,
@@ -223,8 +236,7 @@ pub async fn page(
 ) -> WebResult {
     let site = state.site();
     let (t, page) = Page::of(&site, &prefs, &tid)?;
-    let f = own(&state, t, &citizen, &jar, &id).await?;
-    let plan = plan_of(&state, t, &f.row().plan_id)?;
+    let (f, plan) = own_with_plan(&state, t, &citizen, &jar, &id).await?;
     let items = folders::items(&state.app, &plan, &f).await?;
     let today = rathaus_app::clock::today();
     let lang = page.lang();
@@ -276,8 +288,7 @@ pub async fn item(
 ) -> WebResult {
     let site = state.site();
     let (t, page) = Page::of(&site, &prefs, &tid)?;
-    let f = own(&state, t, &citizen, &jar, &id).await?;
-    let plan = plan_of(&state, t, &f.row().plan_id)?;
+    let (f, plan) = own_with_plan(&state, t, &citizen, &jar, &id).await?;
     let back = paths::folder(&tid, &id);
     let state_of = match p.raw("aktion") {
         "erledigt" => Some(ItemState::Done),
@@ -410,8 +421,7 @@ pub async fn ics(
 ) -> WebResult {
     let site = state.site();
     let t = site.catalog.tenant(&tid).ok_or(WebError::NotFound)?;
-    let f = own(&state, t, &citizen, &jar, &id).await?;
-    let plan = plan_of(&state, t, &f.row().plan_id)?;
+    let (f, plan) = own_with_plan(&state, t, &citizen, &jar, &id).await?;
     let body = folders::ics(&state.app, t, &plan, &f, prefs.lang).await?;
     Ok(crate::kit::download(
         "text/calendar; charset=utf-8",
@@ -430,8 +440,7 @@ pub async fn pdf(
 ) -> WebResult {
     let site = state.site();
     let t = site.catalog.tenant(&tid).ok_or(WebError::NotFound)?;
-    let f = own(&state, t, &citizen, &jar, &id).await?;
-    let plan = plan_of(&state, t, &f.row().plan_id)?;
+    let (f, plan) = own_with_plan(&state, t, &citizen, &jar, &id).await?;
     let pdf = folders::checklist_pdf(&state.app, t, &plan, &f, prefs.lang).await?;
     Ok(crate::kit::download(
         "application/pdf",

@@ -40,35 +40,15 @@ impl Folder {
                 ));
             }
         }
-        let form_def = FormDef {
-            steps: vec![StepDef {
-                id: "fragen".into(),
-                title: def.title.clone(),
-                intro: Some(def.intro.clone()),
-                visible_if: None,
-                fields: def.questions.clone(),
-            }],
-            rules: Vec::new(),
-            computed: Vec::new(),
-            guests: true,
-            precheck: None,
-            checks: Vec::new(),
-            payment: None,
-        };
-        let questions = match Form::compile(&form_def, codelists, base) {
-            Ok(f) => Some(f),
-            Err(p) => {
-                problems.extend(p.into_iter().map(|mut p| {
-                    p.pointer = p.pointer.replacen(
-                        &format!("{base}/steps/0/fields"),
-                        &format!("{base}/questions"),
-                        1,
-                    );
-                    p
-                }));
-                None
-            }
-        };
+        let questions = questions_form(
+            "fragen",
+            &def.title,
+            Some(&def.intro),
+            &def.questions,
+            codelists,
+            base,
+            &mut problems,
+        );
         let ids: HashSet<&str> = def.questions.iter().map(|q| q.id.as_str()).collect();
         let mut steps = HashSet::new();
         let mut items = HashSet::new();
